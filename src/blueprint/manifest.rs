@@ -1,0 +1,368 @@
+//! `blueprint.toml`: the typed manifest of a blueprint, parsed strictly.
+//!
+//! Every struct denies unknown fields, so a typo in a blueprint is an error naming the file,
+//! the line and the key instead of a silently ignored setting. The shape is documented in
+//! `docs/blueprint-format.md`; keep the two in step.
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// The manifest format version this build reads.
+pub const SCHEMA: u32 = 1;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Manifest {
+    pub schema: u32,
+    pub id: String,
+    pub kind: Kind,
+    pub version: String,
+    pub title: String,
+    pub summary: String,
+    #[serde(default)]
+    pub description: String,
+    pub difficulty: Difficulty,
+    pub hours: u32,
+    pub skills: Vec<String>,
+    #[serde(default)]
+    pub harness: Vec<String>,
+    #[serde(default)]
+    pub applies_to: Vec<String>,
+    #[serde(default)]
+    pub requires: Vec<String>,
+    #[serde(default)]
+    pub conflicts: Vec<String>,
+    #[serde(default)]
+    pub questions: Vec<Question>,
+    #[serde(default)]
+    pub python: Python,
+    /// Free TOML merged into the generated `pyproject.toml`; only a `tool` table is accepted.
+    #[serde(default)]
+    pub pyproject: toml::Table,
+    #[serde(default)]
+    pub readme: Vec<ReadmeSection>,
+    #[serde(default)]
+    pub gitignore: Vec<String>,
+    #[serde(default)]
+    pub tasks: Vec<Task>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Base,
+    Addon,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Difficulty {
+    Beginner,
+    Intermediate,
+    Advanced,
+}
+
+impl Difficulty {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Difficulty::Beginner => "beginner",
+            Difficulty::Intermediate => "intermediate",
+            Difficulty::Advanced => "advanced",
+        }
+    }
+}
+
+/// A question the blueprint asks; answered by a prompt, `--set id=value` or its default.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub id: String,
+    pub prompt: String,
+    #[serde(default)]
+    pub help: String,
+    #[serde(rename = "type")]
+    pub kind: QuestionKind,
+    pub default: Option<toml::Value>,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub pattern: Option<String>,
+    #[serde(default)]
+    pub choices: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuestionKind {
+    String,
+    Int,
+    Bool,
+    Choice,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Python {
+    #[serde(default)]
+    pub dependencies: Vec<String>,
+    /// PEP 735 groups by name; the generated `dev` group includes them all.
+    #[serde(default)]
+    pub groups: toml::map::Map<String, toml::Value>,
+    #[serde(default)]
+    pub scripts: Vec<Script>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Script {
+    pub name: String,
+    pub target: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadmeSection {
+    pub heading: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Task {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    #[serde(default)]
+    pub description: String,
+    pub skills: Vec<String>,
+    #[serde(default)]
+    pub requires: Vec<String>,
+    pub hints: Vec<String>,
+    pub tests: Vec<String>,
+    #[serde(default)]
+    pub files: Vec<String>,
+}
+
+impl Manifest {
+    /// Parses `text`, read from `path`, and checks what serde cannot: the schema version,
+    /// the id, and the internal consistency of questions and tasks.
+    pub fn parse(path: &str, text: &str) -> Result<Manifest> {
+        let manifest: Manifest = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
+        manifest.validate(path, text)?;
+        Ok(manifest)
+    }
+
+    fn validate(&self, path: &str, text: &str) -> Result<()> {
+        let fail = |needle: &str, message: String| Error::Manifest {
+            path: path.to_string(),
+            line: text.find(needle).map_or(1, |at| line_of(text, at)),
+            message,
+        };
+        if self.schema != SCHEMA {
+            return Err(fail(
+                "schema",
+                format!(
+                    "schema {} is not supported; this skillforge reads schema {SCHEMA}",
+                    self.schema
+                ),
+            ));
+        }
+        if !is_kebab(&self.id) {
+            return Err(fail("id", format!("id {:?} must be kebab-case", self.id)));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for q in &self.questions {
+            if !is_identifier(&q.id) {
+                let msg = format!("question id {:?} must be a lower-case identifier", q.id);
+                return Err(fail(&q.id, msg));
+            }
+            if !seen.insert(q.id.as_str()) {
+                return Err(fail(&q.id, format!("question {:?} is defined twice", q.id)));
+            }
+            if q.kind == QuestionKind::Choice && q.choices.is_empty() {
+                let msg = format!("question {:?} has type choice but no choices", q.id);
+                return Err(fail(&q.id, msg));
+            }
+            if let Some(p) = &q.pattern {
+                regex::Regex::new(p).map_err(|e| {
+                    fail(
+                        p,
+                        format!("question {:?} has an invalid pattern: {e}", q.id),
+                    )
+                })?;
+            }
+        }
+        let mut task_ids = std::collections::BTreeSet::new();
+        for t in &self.tasks {
+            if !is_kebab(&t.id) {
+                return Err(fail(
+                    &t.id,
+                    format!("task id {:?} must be kebab-case", t.id),
+                ));
+            }
+            if !task_ids.insert(t.id.as_str()) {
+                return Err(fail(&t.id, format!("task {:?} is defined twice", t.id)));
+            }
+            if t.tests.is_empty() {
+                return Err(fail(&t.id, format!("task {:?} lists no tests", t.id)));
+            }
+            if t.hints.is_empty() || t.hints.len() > 5 {
+                let msg = format!("task {:?} needs 1 to 5 hints, has {}", t.id, t.hints.len());
+                return Err(fail(&t.id, msg));
+            }
+        }
+        for t in &self.tasks {
+            if let Some(r) = t.requires.iter().find(|r| !task_ids.contains(r.as_str())) {
+                let msg = format!("task {:?} requires unknown task {r:?}", t.id);
+                return Err(fail(r, msg));
+            }
+        }
+        if let Some(key) = self.pyproject.keys().find(|k| *k != "tool") {
+            let msg = format!(
+                "[pyproject.{key}] cannot be set; only [pyproject.tool] tables are merged \
+                 (dependencies go in [python])"
+            );
+            return Err(fail("[pyproject", msg));
+        }
+        Ok(())
+    }
+}
+
+/// A TOML or schema error as a manifest error: file, line, and the key on that line.
+pub fn toml_error(path: &str, text: &str, e: &toml::de::Error) -> Error {
+    let at = e.span().map_or(0, |span| span.start);
+    let mut message = e.message().trim().to_string();
+    let line_start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let line_text = text[line_start..].lines().next().unwrap_or_default();
+    if let Some((key, _)) = line_text.split_once('=') {
+        let key = key.trim();
+        if !key.is_empty() && !message.contains(key) {
+            message = format!("key `{key}`: {message}");
+        }
+    }
+    Error::Manifest {
+        path: path.to_string(),
+        line: line_of(text, at),
+        message,
+    }
+}
+
+/// The 1-based line of byte offset `at` in `text`.
+pub fn line_of(text: &str, at: usize) -> usize {
+    text[..at.min(text.len())]
+        .bytes()
+        .filter(|b| *b == b'\n')
+        .count()
+        + 1
+}
+
+fn is_kebab(s: &str) -> bool {
+    !s.is_empty()
+        && s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+}
+
+fn is_identifier(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"schema = 1
+id = "demo"
+kind = "base"
+version = "1.0.0"
+title = "Demo"
+summary = "A demo"
+difficulty = "beginner"
+hours = 1
+skills = ["pytest"]
+
+[[tasks]]
+id = "first"
+title = "First"
+summary = "Do it"
+skills = ["pytest"]
+hints = ["look"]
+tests = ["tests/test_first.py"]
+"#;
+
+    fn error_of(text: &str) -> (usize, String) {
+        match Manifest::parse("demo/blueprint.toml", text) {
+            Err(Error::Manifest { line, message, .. }) => (line, message),
+            other => panic!("expected a manifest error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn parses_a_minimal_manifest() {
+        let m = Manifest::parse("demo/blueprint.toml", MINIMAL).unwrap();
+        assert_eq!(m.id, "demo");
+        assert_eq!(m.kind, Kind::Base);
+        assert_eq!(m.tasks[0].tests, ["tests/test_first.py"]);
+    }
+
+    #[test]
+    fn unknown_key_names_the_key_and_its_line() {
+        let text = MINIMAL.replace("hours = 1", "hours = 1\ncolour = \"red\"");
+        let (line, message) = error_of(&text);
+        assert_eq!(line, 9);
+        assert!(message.contains("colour"), "{message}");
+    }
+
+    #[test]
+    fn unknown_key_inside_a_task_is_refused() {
+        let text = MINIMAL.replace("hints = [\"look\"]", "hints = [\"look\"]\nhint = \"x\"");
+        let (line, message) = error_of(&text);
+        assert_eq!(line, 17);
+        assert!(message.contains("hint"), "{message}");
+    }
+
+    #[test]
+    fn wrong_type_names_the_line() {
+        let (line, message) = error_of(&MINIMAL.replace("hours = 1", "hours = \"one\""));
+        assert_eq!(line, 8);
+        assert!(
+            message.contains("`hours`") && message.contains("\"one\""),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn unsupported_schema_is_refused() {
+        let (line, message) = error_of(&MINIMAL.replace("schema = 1", "schema = 2"));
+        assert_eq!(line, 1);
+        assert!(message.contains("schema 2"), "{message}");
+    }
+
+    #[test]
+    fn task_without_tests_is_refused() {
+        let (_, message) =
+            error_of(&MINIMAL.replace("tests = [\"tests/test_first.py\"]", "tests = []"));
+        assert!(message.contains("no tests"), "{message}");
+    }
+
+    #[test]
+    fn requirement_on_unknown_task_is_refused() {
+        let text = MINIMAL.replace(
+            "hints = [\"look\"]",
+            "hints = [\"look\"]\nrequires = [\"zero\"]",
+        );
+        let (_, message) = error_of(&text);
+        assert!(message.contains("unknown task \"zero\""), "{message}");
+    }
+
+    #[test]
+    fn pyproject_fragment_outside_tool_is_refused() {
+        let text = format!("{MINIMAL}\n[pyproject.project]\nname = \"x\"\n");
+        let (_, message) = error_of(&text);
+        assert!(message.contains("[pyproject.project]"), "{message}");
+    }
+}

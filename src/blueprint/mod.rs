@@ -1,0 +1,46 @@
+//! Blueprints: their manifests and files, and the library of those embedded in the binary.
+//!
+//! A blueprint is data: a manifest, a starter `template/` and a `solution/` overlay. This
+//! module loads and checks them; turning them into a project is `project`'s job.
+
+pub mod manifest;
+pub mod skills;
+mod source;
+
+use std::borrow::Cow;
+
+pub use manifest::{Kind, Manifest, Question, QuestionKind, Task};
+pub use skills::{Catalog, Skill};
+pub use source::{ENGINE_ASSETS, Library};
+
+/// One file of a blueprint's `template/` or `solution/` tree.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path below `template/` or `solution/`, `/`-separated, possibly with `{{...}}`.
+    pub rel: String,
+    pub bytes: Cow<'static, [u8]>,
+    pub executable: bool,
+}
+
+impl SourceFile {
+    /// Whether the file is a handlebars template (rendered, and written without `.hbs`).
+    pub fn is_template(&self) -> bool {
+        self.rel.ends_with(".hbs")
+    }
+}
+
+/// A loaded blueprint.
+#[derive(Debug, Clone)]
+pub struct Blueprint {
+    pub manifest: Manifest,
+    /// Where the manifest came from, for error messages: `fastapi-service/blueprint.toml`.
+    pub origin: String,
+    pub template: Vec<SourceFile>,
+    pub solution: Vec<SourceFile>,
+}
+
+impl Blueprint {
+    pub fn id(&self) -> &str {
+        &self.manifest.id
+    }
+}

@@ -1,0 +1,106 @@
+//! The command line, as clap derive types and nothing else. `request` turns these into the
+//! domain values the rest of the program uses; nothing past that point sees clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "skillforge",
+    version,
+    about = "Generate tested Python portfolio projects that exercise the skills you want to practise",
+    long_about = "skillforge composes portfolio-project blueprints into a ready-to-start Python \
+                  repository: real code layout, real tests, and a task checklist whose tasks \
+                  are verified by tests.",
+    after_help = "Exit codes: 0 success, 1 failure while writing, 2 bad command line, \
+                  3 destination exists or unusable, 4 broken blueprint, 5 answer needed but \
+                  no terminal, 130 cancelled."
+)]
+pub struct Cli {
+    /// When to colour output (NO_COLOR is honoured with auto).
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    pub color: Color,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate a new practice project.
+    New(NewArgs),
+    /// List the available blueprints.
+    List(ListArgs),
+    /// Show a blueprint: its questions, tasks and files.
+    Show(ShowArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// Project name, e.g. bookmarks-api (asked for when missing in a terminal).
+    pub name: Option<String>,
+
+    /// Blueprint to generate from (see `skillforge list`).
+    #[arg(short, long, value_name = "ID")]
+    pub blueprint: Option<String>,
+
+    /// Answer a question, e.g. --set author="Ada Lovelace" --set license=Apache-2.0.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+
+    /// Take the default for every question not answered with --set; do not ask or confirm.
+    #[arg(short, long)]
+    pub yes: bool,
+
+    /// Include the reference solution (every task's tests pass).
+    #[arg(long)]
+    pub solved: bool,
+
+    /// Do not create a git repository.
+    #[arg(long)]
+    pub no_git: bool,
+
+    /// Folder in which the project folder is created.
+    #[arg(short, long, value_name = "DIR", default_value = ".")]
+    pub output_dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Blueprint id.
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// Shell to generate completions for.
+    pub shell: clap_complete::Shell,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

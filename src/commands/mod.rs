@@ -1,0 +1,6 @@
+//! One small function per subcommand; `lib::run` dispatches to them.
+
+pub mod completions;
+pub mod list;
+pub mod new;
+pub mod show;

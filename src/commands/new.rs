@@ -1,0 +1,226 @@
+//! `skillforge new`: resolve the request into a plan (asking what is missing), compose the
+//! project, confirm, write it, and tell the user what to do next.
+
+use std::path::PathBuf;
+
+use crate::answers::{self, Mode};
+use crate::blueprint::{Blueprint, Kind, Library};
+use crate::error::{Error, Result};
+use crate::generate::{self, GitOutcome, GitRequest};
+use crate::naming::ProjectNames;
+use crate::plan::Plan;
+use crate::project::{self, Project};
+use crate::prompt::Prompter;
+use crate::request::NewRequest;
+use crate::{git, ui};
+
+/// Runs `new`. `prompter` is `None` when there is no terminal to ask on.
+pub fn run(
+    req: NewRequest,
+    library: &Library,
+    mut prompter: Option<&mut dyn Prompter>,
+) -> Result<PathBuf> {
+    if req.yes {
+        prompter = None;
+    }
+    let blueprint = choose_blueprint(&req, library, reborrow(&mut prompter))?;
+    let names = choose_name(&req, reborrow(&mut prompter))?;
+    let destination = req.output_dir.join(&names.name);
+    if destination.symlink_metadata().is_ok() {
+        return Err(Error::DestinationExists { path: destination });
+    }
+    let identity = git::configured_identity();
+    let mut questions = answers::engine_questions(identity.clone());
+    questions.extend(blueprint.manifest.questions.iter().cloned());
+    let mut mode = match (req.yes, reborrow(&mut prompter)) {
+        (true, _) => Mode::Defaults,
+        (false, Some(p)) => Mode::Ask(p),
+        (false, None) => Mode::Refuse,
+    };
+    let answers = answers::resolve(&questions, &req.answers, &mut mode, blueprint.id())?;
+    let plan = Plan {
+        base: blueprint,
+        addons: Vec::new(),
+        names,
+        answers,
+        solved: req.solved,
+    };
+    let project = project::compose(&plan, &library.catalog)?;
+    if let Some(p) = prompter {
+        summarise(&plan, &project, &destination);
+        if !p.confirm("Generate this project?", true)? {
+            return Err(Error::Cancelled);
+        }
+    }
+    if identity.is_none() && !req.answers.contains_key("author") {
+        ui::warn(
+            "no git identity is configured: the author is \"Your Name\"; pass --set author=... --set email=...",
+        );
+    }
+    let request = GitRequest {
+        enabled: req.git,
+        message: format!(
+            "Start {} from the skillforge {} blueprint",
+            plan.names.title,
+            blueprint.id()
+        ),
+        fallback: (plan.answer("author"), plan.answer("email")),
+    };
+    let written = generate::write(&project, &destination, &request)?;
+    report(&plan, &project, &written);
+    Ok(written.path)
+}
+
+/// Shortens the trait object's lifetime so the prompter can be lent out several times.
+fn reborrow<'s>(prompter: &'s mut Option<&mut dyn Prompter>) -> Option<&'s mut dyn Prompter> {
+    match prompter {
+        Some(p) => Some(&mut **p),
+        None => None,
+    }
+}
+
+fn choose_blueprint<'a>(
+    req: &NewRequest,
+    library: &'a Library,
+    prompter: Option<&mut dyn Prompter>,
+) -> Result<&'a Blueprint> {
+    let bases: Vec<&Blueprint> = library
+        .blueprints
+        .iter()
+        .filter(|b| b.manifest.kind == Kind::Base)
+        .collect();
+    let id = match (&req.blueprint, prompter) {
+        (Some(id), _) => id.clone(),
+        (None, Some(p)) => {
+            let items: Vec<String> = bases
+                .iter()
+                .map(|b| {
+                    format!(
+                        "{:18} {} ({}, ~{} h)",
+                        b.id(),
+                        b.manifest.summary,
+                        b.manifest.difficulty.as_str(),
+                        b.manifest.hours
+                    )
+                })
+                .collect();
+            bases[p.select("Blueprint", &items, 0)?].id().to_string()
+        }
+        (None, None) => {
+            return Err(Error::NeedsInput {
+                what: "the blueprint".into(),
+                flag: format!("--blueprint ID (one of: {})", ids(&bases)),
+            });
+        }
+    };
+    let blueprint = library.get(&id).ok_or_else(|| Error::UnknownBlueprint {
+        id: id.clone(),
+        available: ids(&bases),
+    })?;
+    if blueprint.manifest.kind != Kind::Base {
+        return Err(Error::NotABase {
+            id,
+            bases: ids(&bases),
+        });
+    }
+    Ok(blueprint)
+}
+
+fn ids(blueprints: &[&Blueprint]) -> String {
+    blueprints
+        .iter()
+        .map(|b| b.id())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn choose_name(req: &NewRequest, prompter: Option<&mut dyn Prompter>) -> Result<ProjectNames> {
+    match (&req.name, prompter) {
+        (Some(name), _) => ProjectNames::parse(name),
+        (None, Some(p)) => {
+            let validate = |s: &str| {
+                ProjectNames::parse(s)
+                    .map(|_| ())
+                    .map_err(|e| short_reason(&e))
+            };
+            let raw = p.input("Project name", None, &validate)?;
+            ProjectNames::parse(&raw)
+        }
+        (None, None) => Err(Error::NeedsInput {
+            what: "the project name".into(),
+            flag: "it as the first argument: skillforge new NAME".into(),
+        }),
+    }
+}
+
+fn short_reason(e: &Error) -> String {
+    match e {
+        Error::InvalidName { reason, .. } => reason.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn summarise(plan: &Plan<'_>, project: &Project, destination: &std::path::Path) {
+    ui::heading("\nAbout to generate:");
+    ui::plain(&format!(
+        "  project    {} (package {})",
+        plan.names.name, plan.names.package
+    ));
+    ui::plain(&format!(
+        "  blueprint  {}",
+        plan.parts().map(|b| b.id()).collect::<Vec<_>>().join(" + ")
+    ));
+    ui::plain(&format!(
+        "  author     {} <{}>",
+        plan.answer("author"),
+        plan.answer("email")
+    ));
+    ui::plain(&format!(
+        "  python     >={}   licence {}",
+        plan.answer("python"),
+        plan.answer("license")
+    ));
+    ui::plain(&format!(
+        "  tasks      {}{}",
+        project.tasks.len(),
+        if plan.solved { " (solved)" } else { "" }
+    ));
+    ui::plain(&format!("  into       {}\n", destination.display()));
+}
+
+fn report(plan: &Plan<'_>, project: &Project, written: &generate::Written) {
+    let solved = if plan.solved {
+        ", with the reference solution"
+    } else {
+        ""
+    };
+    ui::success(&format!(
+        "created {} from {} ({} files, {} tasks{solved})",
+        ui::bold(&written.path.display().to_string()),
+        plan.base.id(),
+        written.files,
+        project.tasks.len()
+    ));
+    match &written.git {
+        GitOutcome::Committed(c) if c.fell_back => ui::warn(&format!(
+            "git has no user.name/user.email configured; the first commit was made as {} (the project's author). Set yours with: git config --global user.name \"...\"; git config --global user.email ...",
+            c.identity
+        )),
+        GitOutcome::Committed(c) => ui::note(&format!(
+            "initialised git on branch main; first commit {} as {}",
+            &c.id[..7],
+            c.identity
+        )),
+        GitOutcome::Disabled => ui::note("no git repository created (--no-git)"),
+        GitOutcome::InsideRepository(repo) => ui::note(&format!(
+            "inside the existing git repository {}: no nested repository was created and nothing was committed",
+            repo.display()
+        )),
+    }
+    ui::heading("\nNext steps:");
+    ui::plain(&format!("  cd {}", written.path.display()));
+    ui::plain("  python3 -m venv .venv && . .venv/bin/activate");
+    ui::plain("  python -m pip install --upgrade pip && python -m pip install -e . --group dev");
+    ui::plain("  pytest            # the harness passes; each task's tests fail until you do it");
+    ui::plain("  then open TASKS.md and start with task 1");
+}

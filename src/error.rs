@@ -1,0 +1,143 @@
+//! The one error type of skillforge, and the exit codes it maps to.
+//!
+//! Every variant carries what the user needs to act: the file, the value, the flag to pass.
+//! Messages are plain lower-case sentences; colour is added at the edge (`ui`), never here.
+
+use std::path::PathBuf;
+
+/// Exit codes, documented in the README. Small and stable so scripts can rely on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    Success = 0,
+    /// An I/O or git failure while generating.
+    Failure = 1,
+    /// The command line asked for something that does not exist or is not valid.
+    Usage = 2,
+    /// The destination exists or cannot be written.
+    Destination = 3,
+    /// A blueprint (manifest or template) is broken.
+    Blueprint = 4,
+    /// An answer is missing and there is no terminal to ask it on.
+    NeedsInput = 5,
+    /// The user cancelled at a prompt.
+    Cancelled = 130,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("invalid project name {name:?}: {reason}")]
+    InvalidName { name: String, reason: String },
+
+    #[error(
+        "unknown blueprint {id:?}; available: {available}\n  run `skillforge list` to see them"
+    )]
+    UnknownBlueprint { id: String, available: String },
+
+    #[error("{id:?} is an add-on, not a base blueprint; bases: {bases}")]
+    NotABase { id: String, bases: String },
+
+    #[error("unknown question {key:?} in --set {key}=...; {blueprint} asks: {known}")]
+    UnknownQuestion {
+        key: String,
+        blueprint: String,
+        known: String,
+    },
+
+    #[error("--set expects key=value, got {given:?}")]
+    MalformedSet { given: String },
+
+    #[error("invalid answer {value:?} for {question}: {reason}")]
+    InvalidAnswer {
+        question: String,
+        value: String,
+        reason: String,
+    },
+
+    #[error("{what} is missing and there is no terminal to ask for it; pass {flag}")]
+    NeedsInput { what: String, flag: String },
+
+    #[error("cancelled; nothing was written")]
+    Cancelled,
+
+    #[error("{} already exists; choose another name or --output-dir, or remove it first", path.display())]
+    DestinationExists { path: PathBuf },
+
+    #[error("cannot create the project in {}: {reason}", path.display())]
+    DestinationUnusable { path: PathBuf, reason: String },
+
+    #[error("{path}:{line}: {message}")]
+    Manifest {
+        path: String,
+        line: usize,
+        message: String,
+    },
+
+    #[error("{path}: {message}")]
+    Blueprint { path: String, message: String },
+
+    #[error("template {path}: {message}")]
+    Template { path: String, message: String },
+
+    #[error("blueprint path {path:?} is unsafe: {reason}")]
+    UnsafePath { path: String, reason: String },
+
+    #[error("{action} {}: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("git: {message}")]
+    Git { message: String },
+
+    #[error("{0}")]
+    Prompt(String),
+}
+
+impl Error {
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            Error::InvalidName { .. }
+            | Error::UnknownBlueprint { .. }
+            | Error::NotABase { .. }
+            | Error::UnknownQuestion { .. }
+            | Error::MalformedSet { .. }
+            | Error::InvalidAnswer { .. } => ExitCode::Usage,
+            Error::NeedsInput { .. } => ExitCode::NeedsInput,
+            Error::Cancelled => ExitCode::Cancelled,
+            Error::DestinationExists { .. } | Error::DestinationUnusable { .. } => {
+                ExitCode::Destination
+            }
+            Error::Manifest { .. }
+            | Error::Blueprint { .. }
+            | Error::Template { .. }
+            | Error::UnsafePath { .. } => ExitCode::Blueprint,
+            Error::Io { .. } | Error::Git { .. } | Error::Prompt(_) => ExitCode::Failure,
+        }
+    }
+
+    /// Wraps an I/O error with the action and the path it concerned.
+    pub fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+    ) -> impl FnOnce(std::io::Error) -> Error {
+        let path = path.into();
+        move |source| Error::Io {
+            action,
+            path,
+            source,
+        }
+    }
+}
+
+impl From<git2::Error> for Error {
+    fn from(e: git2::Error) -> Self {
+        Error::Git {
+            message: e.message().to_string(),
+        }
+    }
+}

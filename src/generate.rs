@@ -1,0 +1,146 @@
+//! Writing a composed project: everything goes into a temporary folder beside the
+//! destination, the first commit is made there, and only then is the folder renamed into
+//! place. An error at any step drops the temporary folder, so the destination either does
+//! not exist or is complete.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::git::{self, Committed};
+use crate::project::Project;
+
+/// What to do about git.
+#[derive(Debug, Clone)]
+pub struct GitRequest {
+    pub enabled: bool,
+    pub message: String,
+    /// Identity for the commit when git has none: the project's author.
+    pub fallback: (String, String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GitOutcome {
+    Committed(Committed),
+    /// `--no-git`.
+    Disabled,
+    /// The destination is inside this existing repository's work tree.
+    InsideRepository(PathBuf),
+}
+
+#[derive(Debug)]
+pub struct Written {
+    pub path: PathBuf,
+    pub files: usize,
+    pub git: GitOutcome,
+}
+
+/// Test hook: `SKILLFORGE_FAIL_AFTER_FILES=N` fails the run after N files are written, so the
+/// test suite can prove that a failure mid-generation leaves nothing behind.
+const FAULT_ENV: &str = "SKILLFORGE_FAIL_AFTER_FILES";
+
+pub fn write(project: &Project, destination: &Path, git_request: &GitRequest) -> Result<Written> {
+    refuse_existing(destination)?;
+    let parent = parent_of(destination)?;
+    let staging = tempfile::Builder::new()
+        .prefix(".skillforge-")
+        .tempdir_in(&parent)
+        .map_err(|e| unusable(destination, &parent, &e))?;
+    let fail_after: Option<usize> = std::env::var(FAULT_ENV).ok().and_then(|v| v.parse().ok());
+    for (count, file) in project.files.iter().enumerate() {
+        if fail_after == Some(count) {
+            return Err(Error::Io {
+                action: "forced failure before writing",
+                path: file.path.join_to(destination),
+                source: std::io::Error::other(format!("{FAULT_ENV} is set")),
+            });
+        }
+        write_file(staging.path(), file)?;
+    }
+    let git = commit(staging.path(), &parent, git_request)?;
+    // Checked again just before the rename: rename(2) silently replaces an empty folder.
+    refuse_existing(destination)?;
+    let staged = staging.keep();
+    if let Err(e) = fs::rename(&staged, destination) {
+        let _ = fs::remove_dir_all(&staged);
+        return Err(Error::io("cannot move the project into", destination)(e));
+    }
+    Ok(Written {
+        path: destination.to_path_buf(),
+        files: project.files.len(),
+        git,
+    })
+}
+
+fn refuse_existing(destination: &Path) -> Result<()> {
+    if destination.symlink_metadata().is_ok() {
+        return Err(Error::DestinationExists {
+            path: destination.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+fn parent_of(destination: &Path) -> Result<PathBuf> {
+    let parent = match destination.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    match parent.metadata() {
+        Ok(m) if m.is_dir() => Ok(parent),
+        Ok(_) => Err(Error::DestinationUnusable {
+            path: destination.to_path_buf(),
+            reason: format!("{} is a file, not a folder", parent.display()),
+        }),
+        Err(_) => Err(Error::DestinationUnusable {
+            path: destination.to_path_buf(),
+            reason: format!(
+                "the folder {} does not exist; create it or pass another --output-dir",
+                parent.display()
+            ),
+        }),
+    }
+}
+
+fn unusable(destination: &Path, parent: &Path, e: &std::io::Error) -> Error {
+    let reason = match e.kind() {
+        std::io::ErrorKind::PermissionDenied => {
+            format!(
+                "{} is not writable; pass another --output-dir",
+                parent.display()
+            )
+        }
+        _ => format!("cannot write in {}: {e}", parent.display()),
+    };
+    Error::DestinationUnusable {
+        path: destination.to_path_buf(),
+        reason,
+    }
+}
+
+fn write_file(root: &Path, file: &crate::project::OutputFile) -> Result<()> {
+    let path = file.path.join_to(root);
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(Error::io("cannot create", dir))?;
+    }
+    fs::write(&path, &file.contents).map_err(Error::io("cannot write", &path))?;
+    #[cfg(unix)]
+    if file.executable {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o755))
+            .map_err(Error::io("cannot make executable", &path))?;
+    }
+    Ok(())
+}
+
+fn commit(staging: &Path, parent: &Path, request: &GitRequest) -> Result<GitOutcome> {
+    if !request.enabled {
+        return Ok(GitOutcome::Disabled);
+    }
+    if let Some(repo) = git::enclosing_repository(parent) {
+        return Ok(GitOutcome::InsideRepository(repo));
+    }
+    let (name, email) = &request.fallback;
+    let committed = git::init_and_commit(staging, &request.message, (name, email))?;
+    Ok(GitOutcome::Committed(committed))
+}

@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    std::process::ExitCode::from(skillforge::run(std::env::args_os()) as u8)
+}

@@ -1,0 +1,432 @@
+//! Project names: validation and normalisation into the names Python needs.
+//!
+//! One name typed by the learner becomes a distribution name (PEP 503 normalised, valid under
+//! PEP 508), an importable package name, a title and an environment-variable prefix. Anything
+//! that would produce a project that cannot install or import is refused here, with the reason
+//! and a name that would work.
+
+use crate::error::{Error, Result};
+
+/// Longest accepted name: long enough for any real project, short enough for every file system.
+pub const MAX_LEN: usize = 64;
+
+/// The names derived from what the learner typed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ProjectNames {
+    /// The distribution name, normalised: `bookmarks-api`. Also the folder name.
+    pub name: String,
+    /// The importable package: `bookmarks_api`.
+    pub package: String,
+    /// For headings: `Bookmarks Api`.
+    pub title: String,
+    /// For environment variables: `BOOKMARKS_API_`.
+    pub env_prefix: String,
+}
+
+impl ProjectNames {
+    /// Validates `raw` and derives every name from it.
+    pub fn parse(raw: &str) -> Result<Self> {
+        let invalid = |reason: String| Error::InvalidName {
+            name: raw.to_string(),
+            reason,
+        };
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            return Err(invalid(
+                "the name is empty; try something like \"bookmarks-api\"".into(),
+            ));
+        }
+        if trimmed.contains(['/', '\\']) || trimmed == "." || trimmed == ".." {
+            return Err(invalid(
+                "give a name, not a path; choose the parent folder with --output-dir".into(),
+            ));
+        }
+        if let Some(c) = trimmed.chars().find(|c| !is_allowed(*c)) {
+            return Err(invalid(format!(
+                "{c:?} is not allowed; use ASCII letters, digits, '-', '_', '.' or spaces"
+            )));
+        }
+        if trimmed.len() > MAX_LEN {
+            return Err(invalid(format!(
+                "it is {} characters long; the limit is {MAX_LEN}",
+                trimmed.len()
+            )));
+        }
+        let first = trimmed.chars().next().unwrap_or(' ');
+        let last = trimmed.chars().last().unwrap_or(' ');
+        if !first.is_ascii_alphanumeric() || !last.is_ascii_alphanumeric() {
+            return Err(invalid(
+                "it must start and end with a letter or a digit".into(),
+            ));
+        }
+        let name = normalise(trimmed);
+        let package = name.replace('-', "_");
+        check_package(&package).map_err(|reason| invalid(reason.replace("{name}", &name)))?;
+        Ok(ProjectNames {
+            title: title_case(trimmed),
+            env_prefix: format!("{}_", package.to_ascii_uppercase()),
+            name,
+            package,
+        })
+    }
+}
+
+fn is_allowed(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ' ')
+}
+
+/// PEP 503 normalisation: lower case, every run of `-`, `_`, `.` (and spaces) becomes one `-`.
+pub fn normalise(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut pending_sep = false;
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.' | ' ') {
+            pending_sep = true;
+        } else {
+            if pending_sep && !out.is_empty() {
+                out.push('-');
+            }
+            pending_sep = false;
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+/// Why `package` cannot be imported or would shadow something, or `Ok`.
+/// `{name}` in the message stands for the project name, filled in by the caller.
+fn check_package(package: &str) -> std::result::Result<(), String> {
+    if package.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(format!(
+            "the package would be {package:?}, and a Python package cannot start with a digit; \
+             try \"py-{{name}}\""
+        ));
+    }
+    if PYTHON_KEYWORDS.contains(&package) {
+        return Err(format!(
+            "{package:?} is a Python keyword and cannot be imported; try \"{{name}}-app\""
+        ));
+    }
+    if STDLIB_MODULES.contains(&package) || RESERVED.contains(&package) {
+        return Err(format!(
+            "the package {package:?} would shadow the module of the same name; try \"my-{{name}}\""
+        ));
+    }
+    Ok(())
+}
+
+fn title_case(raw: &str) -> String {
+    raw.split(['-', '_', '.', ' '])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `keyword.kwlist` of Python 3.11 to 3.14 (lower-cased names only can reach here).
+const PYTHON_KEYWORDS: &[&str] = &[
+    "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif",
+    "else", "except", "false", "finally", "for", "from", "global", "if", "import", "in", "is",
+    "lambda", "none", "nonlocal", "not", "or", "pass", "raise", "return", "true", "try", "while",
+    "with", "yield",
+];
+
+/// Names that break the generated project's own tooling when used as its package.
+const RESERVED: &[&str] = &["test", "tests", "src", "setup", "conftest", "pytest", "pip"];
+
+/// `sys.stdlib_module_names` (public names) of Python 3.11, lower-cased.
+const STDLIB_MODULES: &[&str] = &[
+    "abc",
+    "aifc",
+    "argparse",
+    "array",
+    "ast",
+    "asynchat",
+    "asyncio",
+    "asyncore",
+    "atexit",
+    "audioop",
+    "base64",
+    "bdb",
+    "binascii",
+    "bisect",
+    "builtins",
+    "bz2",
+    "cprofile",
+    "calendar",
+    "cgi",
+    "cgitb",
+    "chunk",
+    "cmath",
+    "cmd",
+    "code",
+    "codecs",
+    "codeop",
+    "collections",
+    "colorsys",
+    "compileall",
+    "concurrent",
+    "configparser",
+    "contextlib",
+    "contextvars",
+    "copy",
+    "copyreg",
+    "crypt",
+    "csv",
+    "ctypes",
+    "curses",
+    "dataclasses",
+    "datetime",
+    "dbm",
+    "decimal",
+    "difflib",
+    "dis",
+    "distutils",
+    "doctest",
+    "email",
+    "encodings",
+    "ensurepip",
+    "enum",
+    "errno",
+    "faulthandler",
+    "fcntl",
+    "filecmp",
+    "fileinput",
+    "fnmatch",
+    "fractions",
+    "ftplib",
+    "functools",
+    "gc",
+    "getopt",
+    "getpass",
+    "gettext",
+    "glob",
+    "graphlib",
+    "grp",
+    "gzip",
+    "hashlib",
+    "heapq",
+    "hmac",
+    "html",
+    "http",
+    "idlelib",
+    "imaplib",
+    "imghdr",
+    "imp",
+    "importlib",
+    "inspect",
+    "io",
+    "ipaddress",
+    "itertools",
+    "json",
+    "keyword",
+    "lib2to3",
+    "linecache",
+    "locale",
+    "logging",
+    "lzma",
+    "mailbox",
+    "mailcap",
+    "marshal",
+    "math",
+    "mimetypes",
+    "mmap",
+    "modulefinder",
+    "msilib",
+    "msvcrt",
+    "multiprocessing",
+    "netrc",
+    "nis",
+    "nntplib",
+    "nt",
+    "ntpath",
+    "numbers",
+    "opcode",
+    "operator",
+    "optparse",
+    "os",
+    "ossaudiodev",
+    "pathlib",
+    "pdb",
+    "pickle",
+    "pickletools",
+    "pipes",
+    "pkgutil",
+    "platform",
+    "plistlib",
+    "poplib",
+    "posix",
+    "posixpath",
+    "pprint",
+    "profile",
+    "pstats",
+    "pty",
+    "pwd",
+    "py_compile",
+    "pyclbr",
+    "pydoc",
+    "queue",
+    "quopri",
+    "random",
+    "re",
+    "readline",
+    "reprlib",
+    "resource",
+    "rlcompleter",
+    "runpy",
+    "sched",
+    "secrets",
+    "select",
+    "selectors",
+    "shelve",
+    "shlex",
+    "shutil",
+    "signal",
+    "site",
+    "smtpd",
+    "smtplib",
+    "sndhdr",
+    "socket",
+    "socketserver",
+    "spwd",
+    "sqlite3",
+    "ssl",
+    "stat",
+    "statistics",
+    "string",
+    "stringprep",
+    "struct",
+    "subprocess",
+    "sunau",
+    "symtable",
+    "sys",
+    "sysconfig",
+    "syslog",
+    "tabnanny",
+    "tarfile",
+    "telnetlib",
+    "tempfile",
+    "termios",
+    "textwrap",
+    "this",
+    "threading",
+    "time",
+    "timeit",
+    "tkinter",
+    "token",
+    "tokenize",
+    "tomllib",
+    "trace",
+    "traceback",
+    "tracemalloc",
+    "tty",
+    "turtle",
+    "types",
+    "typing",
+    "unicodedata",
+    "unittest",
+    "urllib",
+    "uu",
+    "uuid",
+    "venv",
+    "warnings",
+    "wave",
+    "weakref",
+    "webbrowser",
+    "winreg",
+    "winsound",
+    "wsgiref",
+    "xdrlib",
+    "xml",
+    "xmlrpc",
+    "zipapp",
+    "zipfile",
+    "zipimport",
+    "zlib",
+    "zoneinfo",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reason(raw: &str) -> String {
+        match ProjectNames::parse(raw) {
+            Err(Error::InvalidName { reason, .. }) => reason,
+            other => panic!("expected an invalid name for {raw:?}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn derives_every_name_from_a_plain_name() {
+        let n = ProjectNames::parse("bookmarks-api").unwrap();
+        assert_eq!(n.name, "bookmarks-api");
+        assert_eq!(n.package, "bookmarks_api");
+        assert_eq!(n.title, "Bookmarks Api");
+        assert_eq!(n.env_prefix, "BOOKMARKS_API_");
+    }
+
+    #[test]
+    fn normalises_case_separators_and_spaces() {
+        let n = ProjectNames::parse("  My__Cool.Project API ").unwrap();
+        assert_eq!(n.name, "my-cool-project-api");
+        assert_eq!(n.package, "my_cool_project_api");
+        assert_eq!(n.title, "My Cool Project API");
+    }
+
+    #[test]
+    fn refuses_empty_and_blank_names() {
+        assert!(reason("").contains("empty"));
+        assert!(reason("   ").contains("empty"));
+    }
+
+    #[test]
+    fn refuses_paths_and_points_to_output_dir() {
+        assert!(reason("a/b").contains("--output-dir"));
+        assert!(reason("..").contains("--output-dir"));
+    }
+
+    #[test]
+    fn refuses_unicode_and_symbols_naming_the_character() {
+        assert!(reason("café").contains("'é'"));
+        assert!(reason("a+b").contains("'+'"));
+    }
+
+    #[test]
+    fn refuses_leading_or_trailing_separators() {
+        assert!(reason("-api").contains("start and end"));
+        assert!(reason("api_").contains("start and end"));
+    }
+
+    #[test]
+    fn refuses_leading_digit_with_a_suggestion() {
+        let r = reason("2048-game");
+        assert!(r.contains("digit") && r.contains("py-2048-game"), "{r}");
+    }
+
+    #[test]
+    fn refuses_keywords_and_shadowing_names() {
+        assert!(reason("class").contains("keyword"));
+        assert!(reason("Import").contains("keyword"));
+        assert!(reason("json").contains("shadow"));
+        assert!(reason("tests").contains("shadow"));
+    }
+
+    #[test]
+    fn refuses_overlong_names_but_accepts_the_limit() {
+        assert!(reason(&"a".repeat(MAX_LEN + 1)).contains("limit"));
+        assert!(ProjectNames::parse(&"a".repeat(MAX_LEN)).is_ok());
+    }
+
+    #[test]
+    fn accepts_soft_keywords_and_digits_inside() {
+        assert!(ProjectNames::parse("match").is_ok());
+        assert_eq!(ProjectNames::parse("api2").unwrap().package, "api2");
+    }
+}

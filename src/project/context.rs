@@ -1,0 +1,69 @@
+//! The template context: the typed values every template may use (see
+//! `docs/blueprint-format.md`, "Template context").
+
+use serde::Serialize;
+
+use crate::answers::PYTHON_VERSIONS;
+use crate::naming::ProjectNames;
+use crate::plan::Plan;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Context {
+    pub project: ProjectNames,
+    pub author: Author,
+    pub python: PythonInfo,
+    pub license: String,
+    pub year: i32,
+    /// Answers to the blueprints' own questions.
+    pub answers: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Author {
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PythonInfo {
+    /// The lowest supported version: `3.11`.
+    pub min: String,
+    /// Every supported version from `min` up, for test matrices.
+    pub versions: Vec<String>,
+    /// ruff's spelling of `min`: `py311`.
+    pub ruff_target: String,
+}
+
+/// Answers the engine asks itself; everything else belongs to the blueprints.
+const ENGINE_KEYS: &[&str] = &["author", "email", "python", "license"];
+
+impl Context {
+    pub fn new(plan: &Plan<'_>) -> Context {
+        let min = plan.answer("python");
+        let versions = PYTHON_VERSIONS
+            .iter()
+            .skip_while(|v| **v != min)
+            .map(|v| v.to_string())
+            .collect();
+        Context {
+            project: plan.names.clone(),
+            author: Author {
+                name: plan.answer("author"),
+                email: plan.answer("email"),
+            },
+            python: PythonInfo {
+                ruff_target: format!("py{}", min.replace('.', "")),
+                versions,
+                min,
+            },
+            license: plan.answer("license"),
+            year: time::OffsetDateTime::now_utc().year(),
+            answers: plan
+                .answers
+                .iter()
+                .filter(|(k, _)| !ENGINE_KEYS.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! The model's prose files: README.md, TASKS.md, .gitignore and LICENSE, rendered from the
+//! engine's templates (`blueprints/_project/`, `blueprints/_licenses/`) and every part's
+//! contributions.
+
+use serde::Serialize;
+
+use super::{Context, PlannedTask};
+use crate::blueprint::ENGINE_ASSETS;
+use crate::error::{Error, Result};
+use crate::plan::Plan;
+use crate::render::Renderer;
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    #[serde(flatten)]
+    context: &'a Context,
+    blueprints: Vec<BlueprintDoc>,
+    blueprint_titles: String,
+    task_count: usize,
+    hours: u32,
+    harness: String,
+    tasks: Vec<TaskDoc>,
+    sections: Vec<Section>,
+}
+
+#[derive(Serialize)]
+struct BlueprintDoc {
+    title: String,
+    description: String,
+}
+
+#[derive(Serialize)]
+struct TaskDoc {
+    number: usize,
+    id: String,
+    title: String,
+    summary: String,
+    description: String,
+    skills: String,
+    command: String,
+    requires: String,
+    files: String,
+    hint_count: usize,
+    hints: Vec<Hint>,
+}
+
+#[derive(Serialize)]
+struct Hint {
+    number: usize,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Section {
+    heading: String,
+    body: String,
+}
+
+pub fn readme(
+    plan: &Plan<'_>,
+    context: &Context,
+    tasks: &[PlannedTask],
+    r: &mut Renderer,
+) -> Result<String> {
+    let doc = doc(plan, context, tasks, r)?;
+    render_asset("_project/README.md.hbs", &doc, r)
+}
+
+pub fn tasks_md(
+    plan: &Plan<'_>,
+    context: &Context,
+    tasks: &[PlannedTask],
+    r: &mut Renderer,
+) -> Result<String> {
+    let doc = doc(plan, context, tasks, r)?;
+    render_asset("_project/TASKS.md.hbs", &doc, r)
+}
+
+pub fn gitignore(plan: &Plan<'_>) -> String {
+    let mut text = asset("_project/gitignore.txt").to_string();
+    let extra: Vec<&String> = plan
+        .parts()
+        .flat_map(|b| b.manifest.gitignore.iter())
+        .collect();
+    if !extra.is_empty() {
+        text.push_str("\n# This project\n");
+        for line in extra {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    text
+}
+
+pub fn license(context: &Context, r: &mut Renderer) -> Result<String> {
+    render_asset(&format!("_licenses/{}.txt", context.license), context, r)
+}
+
+fn doc<'a>(
+    plan: &Plan<'_>,
+    context: &'a Context,
+    tasks: &[PlannedTask],
+    r: &mut Renderer,
+) -> Result<Doc<'a>> {
+    let catalog_names = |ids: &[String]| ids.join(", ");
+    let mut blueprints = Vec::new();
+    let mut sections = Vec::new();
+    for b in plan.parts() {
+        let origin = format!("{} (description)", b.origin);
+        blueprints.push(BlueprintDoc {
+            title: b.manifest.title.clone(),
+            description: r.render_if_needed(&origin, b.manifest.description.trim(), context)?,
+        });
+        for s in &b.manifest.readme {
+            let origin = format!("{} (readme {:?})", b.origin, s.heading);
+            sections.push(Section {
+                heading: s.heading.clone(),
+                body: r.render_if_needed(&origin, s.body.trim(), context)?,
+            });
+        }
+    }
+    let harness = plan.parts().flat_map(|b| b.manifest.harness.iter());
+    let harness = harness
+        .map(|h| r.render_if_needed("harness", h, context))
+        .collect::<Result<Vec<_>>>()?
+        .join(" ");
+    Ok(Doc {
+        context,
+        blueprint_titles: plan
+            .parts()
+            .map(|b| b.manifest.title.as_str())
+            .collect::<Vec<_>>()
+            .join(" + "),
+        blueprints,
+        task_count: tasks.len(),
+        hours: plan.parts().map(|b| b.manifest.hours).sum(),
+        harness,
+        tasks: tasks
+            .iter()
+            .map(|t| TaskDoc {
+                number: t.number,
+                id: t.id.clone(),
+                title: t.title.clone(),
+                summary: t.summary.trim().to_string(),
+                description: t.description.trim().to_string(),
+                skills: catalog_names(&t.skill_names),
+                command: t.tests.join(" "),
+                requires: t
+                    .requires
+                    .iter()
+                    .map(|r| format!("`{r}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                files: t
+                    .files
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                hint_count: t.hints.len(),
+                hints: t
+                    .hints
+                    .iter()
+                    .enumerate()
+                    .map(|(i, h)| Hint {
+                        number: i + 1,
+                        text: h.trim().to_string(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        sections,
+    })
+}
+
+fn asset(path: &str) -> &'static str {
+    ENGINE_ASSETS
+        .get_file(path)
+        .and_then(|f| f.contents_utf8())
+        .unwrap_or_else(|| panic!("engine asset {path} is embedded"))
+}
+
+fn render_asset(path: &str, context: &impl Serialize, r: &mut Renderer) -> Result<String> {
+    let text = ENGINE_ASSETS
+        .get_file(path)
+        .and_then(|f| f.contents_utf8())
+        .ok_or_else(|| Error::Blueprint {
+            path: path.into(),
+            message: "missing from this build".into(),
+        })?;
+    let rendered = r.render_if_needed(path, text, context)?;
+    Ok(collapse_blank_runs(&rendered))
+}
+
+/// Templates with conditional blocks leave runs of blank lines; Markdown wants at most one.
+fn collapse_blank_runs(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank = 0;
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            blank += 1;
+            if blank > 1 {
+                continue;
+            }
+        } else {
+            blank = 0;
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}

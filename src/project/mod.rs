@@ -1,0 +1,88 @@
+//! The project model: what every blueprint of a plan contributes, gathered into one value
+//! that is written once.
+//!
+//! Blueprints contribute files of their own and typed parts (dependencies, tool settings,
+//! README sections, ignore lines, tasks). The files that several parts would need to edit
+//! (`pyproject.toml`, `README.md`, `TASKS.md`, `.gitignore`, `LICENSE`) belong to the model
+//! and are rendered from the merged parts, never by a blueprint.
+
+mod context;
+mod docs;
+mod files;
+mod pyproject;
+mod tasks;
+
+pub use context::Context;
+pub use tasks::PlannedTask;
+
+use crate::blueprint::Catalog;
+use crate::error::Result;
+use crate::plan::Plan;
+use crate::render::{Renderer, SafePath};
+
+/// Files written by the model itself; a blueprint shipping one of these is an error.
+pub const MODEL_FILES: &[&str] = &[
+    "pyproject.toml",
+    "README.md",
+    "TASKS.md",
+    ".gitignore",
+    "LICENSE",
+];
+
+/// One file of the generated project.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    pub path: SafePath,
+    pub contents: Vec<u8>,
+    pub executable: bool,
+    /// Which blueprint (or `skillforge` for model files) the file comes from.
+    pub origin: String,
+}
+
+/// Everything the generated project consists of, ready to write.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub name: String,
+    pub files: Vec<OutputFile>,
+    pub tasks: Vec<PlannedTask>,
+}
+
+/// Composes the plan's blueprints into one project, rendering every template in memory.
+pub fn compose(plan: &Plan<'_>, catalog: &Catalog) -> Result<Project> {
+    let context = Context::new(plan);
+    let mut renderer = Renderer::new();
+    let tasks = tasks::plan_tasks(plan, catalog, &context, &mut renderer)?;
+    let mut files = files::blueprint_files(plan, &context, &mut renderer)?;
+    files.push(model_file(
+        "pyproject.toml",
+        pyproject::render(plan, &context, &mut renderer)?,
+    ));
+    files.push(model_file(
+        "README.md",
+        docs::readme(plan, &context, &tasks, &mut renderer)?,
+    ));
+    files.push(model_file(
+        "TASKS.md",
+        docs::tasks_md(plan, &context, &tasks, &mut renderer)?,
+    ));
+    files.push(model_file(".gitignore", docs::gitignore(plan)));
+    files.push(model_file(
+        "LICENSE",
+        docs::license(&context, &mut renderer)?,
+    ));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Project {
+        name: plan.names.name.clone(),
+        files,
+        tasks,
+    })
+}
+
+fn model_file(path: &str, contents: String) -> OutputFile {
+    OutputFile {
+        path: crate::render::safe_relative(path, "skillforge").expect("model paths are safe"),
+        contents: contents.into_bytes(),
+        executable: false,
+        origin: "skillforge".into(),
+    }
+}

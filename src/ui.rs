@@ -1,0 +1,57 @@
+//! Everything printed for people, on stderr, coloured once here at the edge. anstream strips
+//! the colour when stderr is not a terminal, when `NO_COLOR` is set, or with `--color never`.
+
+use std::io::Write;
+
+use anstyle::{AnsiColor, Style};
+
+use crate::cli::Color;
+
+const ERROR: Style = AnsiColor::Red.on_default().bold();
+const WARN: Style = AnsiColor::Yellow.on_default().bold();
+const OK: Style = AnsiColor::Green.on_default().bold();
+const DIM: Style = Style::new().dimmed();
+const BOLD: Style = Style::new().bold();
+
+pub fn set_color(choice: Color) {
+    let choice = match choice {
+        Color::Auto => anstream::ColorChoice::Auto,
+        Color::Always => anstream::ColorChoice::Always,
+        Color::Never => anstream::ColorChoice::Never,
+    };
+    choice.write_global();
+}
+
+fn eprint(args: std::fmt::Arguments<'_>) {
+    let mut err = anstream::stderr().lock();
+    let _ = err.write_fmt(args);
+}
+
+pub fn error(message: &str) {
+    eprint(format_args!("{ERROR}error{ERROR:#}: {message}\n"));
+}
+
+pub fn warn(message: &str) {
+    eprint(format_args!("{WARN}warning{WARN:#}: {message}\n"));
+}
+
+pub fn note(message: &str) {
+    eprint(format_args!("{DIM}{message}{DIM:#}\n"));
+}
+
+pub fn success(message: &str) {
+    eprint(format_args!("{OK}✔{OK:#} {message}\n"));
+}
+
+pub fn heading(message: &str) {
+    eprint(format_args!("{BOLD}{message}{BOLD:#}\n"));
+}
+
+pub fn plain(message: &str) {
+    eprint(format_args!("{message}\n"));
+}
+
+/// Bold text for use inside other messages.
+pub fn bold(text: &str) -> String {
+    format!("{BOLD}{text}{BOLD:#}")
+}
