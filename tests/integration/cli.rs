@@ -1,0 +1,128 @@
+//! The command line: help, version, list, show, completions, and the errors of `new` that
+//! happen before anything is written.
+
+use std::time::Duration;
+
+use crate::support::sf;
+
+#[test]
+fn version_and_help_succeed() {
+    sf(["--version"]).run().success().stdout_has(env!("CARGO_PKG_VERSION"));
+    sf(["--help"]).run().success().stdout_has("Exit codes");
+    sf(["new", "--help"]).run().success().stdout_has("--blueprint");
+}
+
+#[test]
+fn unknown_flag_is_a_usage_error() {
+    sf(["new", "--frobnicate"]).run().code(2).stderr_has("--frobnicate");
+}
+
+#[test]
+fn list_shows_blueprints_with_skills_difficulty_and_hours() {
+    let out = sf(["list"]).run().success();
+    assert!(out.stdout.contains("fastapi-service") && out.stdout.contains("intermediate"), "{}", out.stdout);
+    let json: serde_json::Value = serde_json::from_str(&sf(["list", "--json"]).run().success().stdout).unwrap();
+    let fastapi = json.as_array().unwrap().iter().find(|b| b["id"] == "fastapi-service").expect("listed");
+    assert_eq!(fastapi["kind"], "base");
+    assert!(fastapi["hours"].as_u64().unwrap() > 0);
+    assert!(fastapi["tasks"].as_u64().unwrap() >= 6);
+    assert!(fastapi["skills"].as_array().unwrap().iter().any(|s| s == "fastapi"));
+}
+
+#[test]
+fn show_lists_tasks_questions_and_files() {
+    sf(["show", "fastapi-service"])
+        .run()
+        .success()
+        .stdout_has("tasks:")
+        .stdout_has("api-key-guard")
+        .stdout_has("page_size")
+        .stdout_has("tests/test_harness.py");
+    sf(["show", "nope"]).run().code(2).stderr_has("unknown blueprint \"nope\"");
+}
+
+#[test]
+fn completions_are_printed_for_each_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = sf(["completions", shell]).run().success();
+        assert!(out.stdout.contains("skillforge"), "{shell}");
+    }
+}
+
+#[test]
+fn without_a_terminal_a_missing_answer_fails_at_once_naming_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    // No blueprint, no name, no --yes, stdin is not a terminal: must not wait for input.
+    sf(["new"]).cwd(dir.path()).timeout(Duration::from_secs(10)).run().code(5).stderr_has("--blueprint");
+    sf(["new", "--blueprint", "fastapi-service"])
+        .cwd(dir.path())
+        .timeout(Duration::from_secs(10))
+        .run()
+        .code(5)
+        .stderr_has("skillforge new NAME");
+    sf(["new", "demo-api", "--blueprint", "fastapi-service"])
+        .cwd(dir.path())
+        .timeout(Duration::from_secs(10))
+        .run()
+        .code(5)
+        .stderr_has("--yes");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written");
+}
+
+#[test]
+fn invalid_names_are_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("class", "keyword"),
+        ("2048-game", "py-2048-game"),
+        ("json", "shadow"),
+        ("a/b", "--output-dir"),
+        ("café", "'é'"),
+        ("   ", "empty"),
+    ];
+    for (name, reason) in cases {
+        sf(["new", name, "--blueprint", "fastapi-service", "--yes"])
+            .cwd(dir.path())
+            .run()
+            .code(2)
+            .stderr_has("invalid project name")
+            .stderr_has(reason);
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written");
+}
+
+#[test]
+fn unknown_blueprint_lists_the_available_ones() {
+    sf(["new", "demo", "--blueprint", "flask-thing", "--yes"])
+        .run()
+        .code(2)
+        .stderr_has("unknown blueprint \"flask-thing\"")
+        .stderr_has("fastapi-service");
+}
+
+#[test]
+fn unknown_or_invalid_set_values_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = ["new", "demo-api", "--blueprint", "fastapi-service", "--yes"];
+    let with = |extra: &[&'static str]| base.iter().chain(extra).copied().collect::<Vec<&str>>();
+    sf(with(&["--set", "pagesize=3"])).cwd(dir.path()).run().code(2).stderr_has("\"pagesize\"").stderr_has("page_size");
+    sf(with(&["--set", "page_size=1000"])).cwd(dir.path()).run().code(2).stderr_has("from 1 to 100");
+    sf(with(&["--set", "license=WTFPL"])).cwd(dir.path()).run().code(2).stderr_has("Apache-2.0");
+    sf(with(&["--set", "email=nope"])).cwd(dir.path()).run().code(2).stderr_has("--set email");
+    sf(with(&["--set", "novalue"])).cwd(dir.path()).run().code(2).stderr_has("key=value");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written");
+}
+
+#[test]
+fn colour_follows_no_color_and_the_flag() {
+    let run = |color: &str, no_color: bool| {
+        let mut cmd = sf(["--color", color, "show", "nope"]).env("CLICOLOR_FORCE", "1");
+        if no_color {
+            cmd = cmd.env("NO_COLOR", "1");
+        }
+        cmd.run().code(2).stderr
+    };
+    assert!(run("auto", false).contains('\x1b'), "CLICOLOR_FORCE colours");
+    assert!(!run("auto", true).contains('\x1b'), "NO_COLOR wins");
+    assert!(!run("never", false).contains('\x1b'));
+}

@@ -1,0 +1,8 @@
+//! The integration tests: the real binary, run hermetically, and the generated projects
+//! tested as Python projects.
+
+mod cli;
+mod generate;
+mod git;
+mod python;
+mod support;

@@ -1,0 +1,151 @@
+//! A small fluent builder around the real binary, run hermetically: its own HOME (so no git
+//! identity leaks in from the machine), no system git config, no terminal, no colour.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Sf {
+    args: Vec<String>,
+    env: BTreeMap<String, String>,
+    cwd: Option<PathBuf>,
+    home: tempfile::TempDir,
+    timeout: Duration,
+}
+
+#[derive(Debug)]
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn sf<I: IntoIterator<Item = S>, S: AsRef<str>>(args: I) -> Sf {
+    Sf {
+        args: args.into_iter().map(|s| s.as_ref().to_string()).collect(),
+        env: BTreeMap::new(),
+        cwd: None,
+        home: tempfile::tempdir().expect("temp home"),
+        timeout: Duration::from_secs(60),
+    }
+}
+
+impl Sf {
+    pub fn cwd(mut self, dir: &Path) -> Self {
+        self.cwd = Some(dir.to_path_buf());
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.env.insert(key.into(), value.into());
+        self
+    }
+
+    /// Gives the hermetic HOME a git identity.
+    pub fn git_identity(self, name: &str, email: &str) -> Self {
+        let config = format!("[user]\n\tname = {name}\n\temail = {email}\n");
+        std::fs::write(self.home.path().join(".gitconfig"), config).expect("write gitconfig");
+        self
+    }
+
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Runs to completion (killing it past the timeout, which fails the test).
+    pub fn run(self) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_skillforge"));
+        cmd.args(&self.args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join(".config"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .envs(&self.env)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some(dir) = &self.cwd {
+            cmd.current_dir(dir);
+        }
+        let mut child = cmd.spawn().expect("spawn skillforge");
+        let start = Instant::now();
+        loop {
+            if child.try_wait().expect("wait").is_some() {
+                break;
+            }
+            if start.elapsed() > self.timeout {
+                let _ = child.kill();
+                panic!("skillforge {:?} did not finish within {:?}", self.args, self.timeout);
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let out = child.wait_with_output().expect("output");
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+impl Output {
+    #[track_caller]
+    pub fn code(self, expected: i32) -> Self {
+        assert_eq!(self.code, expected, "exit code\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn success(self) -> Self {
+        self.code(0)
+    }
+
+    #[track_caller]
+    pub fn stderr_has(self, needle: &str) -> Self {
+        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}:\n{}", self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_has(self, needle: &str) -> Self {
+        assert!(self.stdout.contains(needle), "stdout lacks {needle:?}:\n{}", self.stdout);
+        self
+    }
+}
+
+/// Every file and folder below `root` (except `.git` internals), sorted, `/`-separated,
+/// folders ending in `/`.
+pub fn tree(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    walk(root, root, &mut out);
+    out.sort();
+    out
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).expect("read dir") {
+        let path = entry.expect("entry").path();
+        let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        if path.is_dir() {
+            out.push(format!("{rel}/"));
+            if rel != ".git" {
+                walk(root, &path, out);
+            }
+        } else {
+            out.push(rel);
+        }
+    }
+}
+
+/// Generates a project with `--yes` and extra args into a fresh temp dir; returns both.
+pub fn generate(name: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut args = vec!["new", name, "--blueprint", "fastapi-service", "--yes"];
+    args.extend_from_slice(extra);
+    sf(args).cwd(dir.path()).git_identity("Test Learner", "learner@example.com").run().success();
+    let path = dir.path().join(skillforge::naming::ProjectNames::parse(name).unwrap().name);
+    (dir, path)
+}
