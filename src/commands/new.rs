@@ -25,7 +25,12 @@ pub fn run(
     }
     let blueprint = choose_blueprint(&req, library, reborrow(&mut prompter))?;
     let names = choose_name(&req, reborrow(&mut prompter))?;
-    let destination = req.output_dir.join(&names.name);
+    // `new demo` prints `demo`, not `./demo`.
+    let destination = if req.output_dir == std::path::Path::new(".") {
+        PathBuf::from(&names.name)
+    } else {
+        req.output_dir.join(&names.name)
+    };
     if destination.symlink_metadata().is_ok() {
         return Err(Error::DestinationExists { path: destination });
     }

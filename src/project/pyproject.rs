@@ -139,7 +139,7 @@ fn tools(plan: &Plan<'_>, context: &Context, renderer: &mut Renderer) -> Result<
             message,
         })?;
     }
-    toml::to_string_pretty(&merged).map_err(|e| Error::Blueprint {
+    toml::to_string(&merged).map_err(|e| Error::Blueprint {
         path: TOOL_BASE.into(),
         message: e.to_string(),
     })

@@ -7,26 +7,51 @@ use crate::support::sf;
 
 #[test]
 fn version_and_help_succeed() {
-    sf(["--version"]).run().success().stdout_has(env!("CARGO_PKG_VERSION"));
+    sf(["--version"])
+        .run()
+        .success()
+        .stdout_has(env!("CARGO_PKG_VERSION"));
     sf(["--help"]).run().success().stdout_has("Exit codes");
-    sf(["new", "--help"]).run().success().stdout_has("--blueprint");
+    sf(["new", "--help"])
+        .run()
+        .success()
+        .stdout_has("--blueprint");
 }
 
 #[test]
 fn unknown_flag_is_a_usage_error() {
-    sf(["new", "--frobnicate"]).run().code(2).stderr_has("--frobnicate");
+    sf(["new", "--frobnicate"])
+        .run()
+        .code(2)
+        .stderr_has("--frobnicate");
 }
 
 #[test]
 fn list_shows_blueprints_with_skills_difficulty_and_hours() {
     let out = sf(["list"]).run().success();
-    assert!(out.stdout.contains("fastapi-service") && out.stdout.contains("intermediate"), "{}", out.stdout);
-    let json: serde_json::Value = serde_json::from_str(&sf(["list", "--json"]).run().success().stdout).unwrap();
-    let fastapi = json.as_array().unwrap().iter().find(|b| b["id"] == "fastapi-service").expect("listed");
+    assert!(
+        out.stdout.contains("fastapi-service") && out.stdout.contains("intermediate"),
+        "{}",
+        out.stdout
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&sf(["list", "--json"]).run().success().stdout).unwrap();
+    let fastapi = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["id"] == "fastapi-service")
+        .expect("listed");
     assert_eq!(fastapi["kind"], "base");
     assert!(fastapi["hours"].as_u64().unwrap() > 0);
     assert!(fastapi["tasks"].as_u64().unwrap() >= 6);
-    assert!(fastapi["skills"].as_array().unwrap().iter().any(|s| s == "fastapi"));
+    assert!(
+        fastapi["skills"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == "fastapi")
+    );
 }
 
 #[test]
@@ -38,7 +63,10 @@ fn show_lists_tasks_questions_and_files() {
         .stdout_has("api-key-guard")
         .stdout_has("page_size")
         .stdout_has("tests/test_harness.py");
-    sf(["show", "nope"]).run().code(2).stderr_has("unknown blueprint \"nope\"");
+    sf(["show", "nope"])
+        .run()
+        .code(2)
+        .stderr_has("unknown blueprint \"nope\"");
 }
 
 #[test]
@@ -53,7 +81,12 @@ fn completions_are_printed_for_each_shell() {
 fn without_a_terminal_a_missing_answer_fails_at_once_naming_the_flag() {
     let dir = tempfile::tempdir().unwrap();
     // No blueprint, no name, no --yes, stdin is not a terminal: must not wait for input.
-    sf(["new"]).cwd(dir.path()).timeout(Duration::from_secs(10)).run().code(5).stderr_has("--blueprint");
+    sf(["new"])
+        .cwd(dir.path())
+        .timeout(Duration::from_secs(10))
+        .run()
+        .code(5)
+        .stderr_has("--blueprint");
     sf(["new", "--blueprint", "fastapi-service"])
         .cwd(dir.path())
         .timeout(Duration::from_secs(10))
@@ -66,7 +99,11 @@ fn without_a_terminal_a_missing_answer_fails_at_once_naming_the_flag() {
         .run()
         .code(5)
         .stderr_has("--yes");
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
 }
 
 #[test]
@@ -88,7 +125,11 @@ fn invalid_names_are_refused_with_the_reason() {
             .stderr_has("invalid project name")
             .stderr_has(reason);
     }
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
 }
 
 #[test]
@@ -105,12 +146,37 @@ fn unknown_or_invalid_set_values_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let base = ["new", "demo-api", "--blueprint", "fastapi-service", "--yes"];
     let with = |extra: &[&'static str]| base.iter().chain(extra).copied().collect::<Vec<&str>>();
-    sf(with(&["--set", "pagesize=3"])).cwd(dir.path()).run().code(2).stderr_has("\"pagesize\"").stderr_has("page_size");
-    sf(with(&["--set", "page_size=1000"])).cwd(dir.path()).run().code(2).stderr_has("from 1 to 100");
-    sf(with(&["--set", "license=WTFPL"])).cwd(dir.path()).run().code(2).stderr_has("Apache-2.0");
-    sf(with(&["--set", "email=nope"])).cwd(dir.path()).run().code(2).stderr_has("--set email");
-    sf(with(&["--set", "novalue"])).cwd(dir.path()).run().code(2).stderr_has("key=value");
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written");
+    sf(with(&["--set", "pagesize=3"]))
+        .cwd(dir.path())
+        .run()
+        .code(2)
+        .stderr_has("\"pagesize\"")
+        .stderr_has("page_size");
+    sf(with(&["--set", "page_size=1000"]))
+        .cwd(dir.path())
+        .run()
+        .code(2)
+        .stderr_has("from 1 to 100");
+    sf(with(&["--set", "license=WTFPL"]))
+        .cwd(dir.path())
+        .run()
+        .code(2)
+        .stderr_has("Apache-2.0");
+    sf(with(&["--set", "email=nope"]))
+        .cwd(dir.path())
+        .run()
+        .code(2)
+        .stderr_has("--set email");
+    sf(with(&["--set", "novalue"]))
+        .cwd(dir.path())
+        .run()
+        .code(2)
+        .stderr_has("key=value");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
 }
 
 #[test]
@@ -122,7 +188,10 @@ fn colour_follows_no_color_and_the_flag() {
         }
         cmd.run().code(2).stderr
     };
-    assert!(run("auto", false).contains('\x1b'), "CLICOLOR_FORCE colours");
+    assert!(
+        run("auto", false).contains('\x1b'),
+        "CLICOLOR_FORCE colours"
+    );
     assert!(!run("auto", true).contains('\x1b'), "NO_COLOR wins");
     assert!(!run("never", false).contains('\x1b'));
 }

@@ -7,26 +7,43 @@ use crate::support::{generate, sf, tree};
 
 #[test]
 fn generates_the_starter_tree_and_model_files() {
-    let (_dir, path) = generate("bookmarks-api", &["--set", "author=Ada Lovelace", "--set", "email=ada@example.com"]);
+    let (_dir, path) = generate(
+        "bookmarks-api",
+        &[
+            "--set",
+            "author=Ada Lovelace",
+            "--set",
+            "email=ada@example.com",
+        ],
+    );
     insta::assert_yaml_snapshot!("starter_tree", tree(&path));
     for file in ["pyproject.toml", "TASKS.md", "README.md", ".gitignore"] {
         let text = fs::read_to_string(path.join(file)).unwrap();
         insta::assert_snapshot!(format!("starter_{}", file.trim_start_matches('.')), text);
     }
     let license = fs::read_to_string(path.join("LICENSE")).unwrap();
-    assert!(license.starts_with("MIT License") && license.contains("Ada Lovelace"), "{license}");
+    assert!(
+        license.starts_with("MIT License") && license.contains("Ada Lovelace"),
+        "{license}"
+    );
 }
 
 #[test]
 fn prints_the_created_path_alone_on_stdout_and_next_steps_on_stderr() {
     let dir = tempfile::tempdir().unwrap();
-    let out = sf(["new", "notes-api", "--blueprint", "fastapi-service", "--yes"])
-        .cwd(dir.path())
-        .git_identity("T", "t@example.com")
-        .run()
-        .success()
-        .stderr_has("Next steps")
-        .stderr_has("pip install -e . --group dev");
+    let out = sf([
+        "new",
+        "notes-api",
+        "--blueprint",
+        "fastapi-service",
+        "--yes",
+    ])
+    .cwd(dir.path())
+    .git_identity("T", "t@example.com")
+    .run()
+    .success()
+    .stderr_has("Next steps")
+    .stderr_has("pip install -e . --group dev");
     assert_eq!(out.stdout, "notes-api\n");
     assert!(dir.path().join("notes-api/pyproject.toml").is_file());
 }
@@ -36,9 +53,18 @@ fn output_dir_chooses_the_parent_folder() {
     let dir = tempfile::tempdir().unwrap();
     let parent = dir.path().join("work");
     fs::create_dir(&parent).unwrap();
-    let out = sf(["new", "demo", "-b", "fastapi-service", "-y", "--no-git", "-o", parent.to_str().unwrap()])
-        .run()
-        .success();
+    let out = sf([
+        "new",
+        "demo",
+        "-b",
+        "fastapi-service",
+        "-y",
+        "--no-git",
+        "-o",
+        parent.to_str().unwrap(),
+    ])
+    .run()
+    .success();
     assert_eq!(out.stdout.trim(), parent.join("demo").to_str().unwrap());
     assert!(parent.join("demo/src/demo/app.py").is_file());
 }
@@ -47,27 +73,51 @@ fn output_dir_chooses_the_parent_folder() {
 fn answers_reach_the_templates() {
     let (_dir, path) = generate(
         "Reading List",
-        &["--set", "page_size=42", "--set", "python=3.12", "--set", "license=apache-2.0"],
+        &[
+            "--set",
+            "page_size=42",
+            "--set",
+            "python=3.12",
+            "--set",
+            "license=apache-2.0",
+        ],
     );
     assert_eq!(path.file_name().unwrap(), "reading-list");
     let settings = fs::read_to_string(path.join("src/reading_list/settings.py")).unwrap();
     assert!(settings.contains("42"), "{settings}");
     assert!(settings.contains("READING_LIST_"), "{settings}");
     let pyproject = fs::read_to_string(path.join("pyproject.toml")).unwrap();
-    assert!(pyproject.contains("requires-python = \">=3.12\""), "{pyproject}");
+    assert!(
+        pyproject.contains("requires-python = \">=3.12\""),
+        "{pyproject}"
+    );
     assert!(pyproject.contains("license = \"Apache-2.0\""));
     assert!(pyproject.contains("target-version = \"py312\""));
-    assert!(fs::read_to_string(path.join("LICENSE")).unwrap().contains("Apache License"));
+    assert!(
+        fs::read_to_string(path.join("LICENSE"))
+            .unwrap()
+            .contains("Apache License")
+    );
 }
 
 #[test]
 fn solved_overlays_the_reference_solution() {
     let (_a, starter) = generate("demo", &["--no-git"]);
     let (_b, solved) = generate("demo", &["--no-git", "--solved"]);
-    assert_eq!(tree(&starter), tree(&solved), "the solution replaces files, it adds no stray ones");
+    assert_eq!(
+        tree(&starter),
+        tree(&solved),
+        "the solution replaces files, it adds no stray ones"
+    );
     let router = "src/demo/routers/bookmarks.py";
-    assert_ne!(fs::read(starter.join(router)).unwrap(), fs::read(solved.join(router)).unwrap());
-    assert_eq!(fs::read(starter.join("TASKS.md")).unwrap(), fs::read(solved.join("TASKS.md")).unwrap());
+    assert_ne!(
+        fs::read(starter.join(router)).unwrap(),
+        fs::read(solved.join(router)).unwrap()
+    );
+    assert_eq!(
+        fs::read(starter.join("TASKS.md")).unwrap(),
+        fs::read(solved.join("TASKS.md")).unwrap()
+    );
 }
 
 #[test]
@@ -84,20 +134,41 @@ fn refuses_to_overwrite_an_existing_folder_or_file() {
             .code(3)
             .stderr_has("already exists");
     }
-    assert_eq!(fs::read_dir(dir.path().join("empty-dir")).unwrap().count(), 0);
-    assert_eq!(fs::read_to_string(dir.path().join("full-dir/keep.txt")).unwrap(), "mine");
-    assert_eq!(fs::read_to_string(dir.path().join("a-file")).unwrap(), "mine");
-    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 3, "no temporary folder left");
+    assert_eq!(
+        fs::read_dir(dir.path().join("empty-dir")).unwrap().count(),
+        0
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("full-dir/keep.txt")).unwrap(),
+        "mine"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("a-file")).unwrap(),
+        "mine"
+    );
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        3,
+        "no temporary folder left"
+    );
 }
 
 #[test]
 fn a_missing_parent_folder_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nope");
-    sf(["new", "demo", "-b", "fastapi-service", "-y", "-o", missing.to_str().unwrap()])
-        .run()
-        .code(3)
-        .stderr_has("does not exist");
+    sf([
+        "new",
+        "demo",
+        "-b",
+        "fastapi-service",
+        "-y",
+        "-o",
+        missing.to_str().unwrap(),
+    ])
+    .run()
+    .code(3)
+    .stderr_has("does not exist");
     assert!(!missing.exists());
 }
 
@@ -110,7 +181,11 @@ fn a_failure_mid_generation_leaves_nothing_behind() {
         .run()
         .code(1)
         .stderr_has("forced failure");
-    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0, "no destination and no temporary folder");
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no destination and no temporary folder"
+    );
 }
 
 #[test]

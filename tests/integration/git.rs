@@ -13,7 +13,10 @@ fn head_commit(path: &std::path::Path) -> (git2::Repository, String, String) {
     let repo = git2::Repository::open(path).expect("a repository");
     let (name, email) = {
         let commit = repo.head().unwrap().peel_to_commit().unwrap();
-        (commit.author().name().unwrap().to_string(), commit.author().email().unwrap().to_string())
+        (
+            commit.author().name().unwrap().to_string(),
+            commit.author().email().unwrap().to_string(),
+        )
     };
     (repo, name, email)
 }
@@ -21,17 +24,30 @@ fn head_commit(path: &std::path::Path) -> (git2::Repository, String, String) {
 #[test]
 fn commits_everything_on_main_with_the_configured_identity() {
     let dir = tempfile::tempdir().unwrap();
-    new_in(dir.path()).git_identity("Grace Hopper", "grace@example.com").run().success();
+    new_in(dir.path())
+        .git_identity("Grace Hopper", "grace@example.com")
+        .run()
+        .success();
     let path = dir.path().join("demo");
     let (repo, name, email) = head_commit(&path);
     assert_eq!(repo.head().unwrap().shorthand().unwrap(), "main");
-    assert_eq!((name.as_str(), email.as_str()), ("Grace Hopper", "grace@example.com"));
+    assert_eq!(
+        (name.as_str(), email.as_str()),
+        ("Grace Hopper", "grace@example.com")
+    );
     let statuses = repo.statuses(None).unwrap();
     assert_eq!(statuses.len(), 0, "every file is committed");
     let committed = repo.head().unwrap().peel_to_tree().unwrap().len();
-    assert!(committed >= 5, "the tree has the project's top-level entries");
+    assert!(
+        committed >= 5,
+        "the tree has the project's top-level entries"
+    );
     // The author answer defaults to the git identity.
-    assert!(fs::read_to_string(path.join("LICENSE")).unwrap().contains("Grace Hopper"));
+    assert!(
+        fs::read_to_string(path.join("LICENSE"))
+            .unwrap()
+            .contains("Grace Hopper")
+    );
 }
 
 #[test]
@@ -43,14 +59,27 @@ fn without_an_identity_commits_as_the_author_and_says_so() {
         .stderr_has("no git identity")
         .stderr_has("git config --global user.name");
     let (_, name, email) = head_commit(&dir.path().join("demo"));
-    assert_eq!((name.as_str(), email.as_str()), ("Your Name", "you@example.com"));
+    assert_eq!(
+        (name.as_str(), email.as_str()),
+        ("Your Name", "you@example.com")
+    );
 
     let dir = tempfile::tempdir().unwrap();
-    sf(["new", "demo", "-b", "fastapi-service", "-y", "--set", "author=Ada", "--set", "email=ada@example.com"])
-        .cwd(dir.path())
-        .run()
-        .success()
-        .stderr_has("first commit was made as Ada <ada@example.com>");
+    sf([
+        "new",
+        "demo",
+        "-b",
+        "fastapi-service",
+        "-y",
+        "--set",
+        "author=Ada",
+        "--set",
+        "email=ada@example.com",
+    ])
+    .cwd(dir.path())
+    .run()
+    .success()
+    .stderr_has("first commit was made as Ada <ada@example.com>");
     let (_, name, _) = head_commit(&dir.path().join("demo"));
     assert_eq!(name, "Ada");
 }
@@ -58,7 +87,11 @@ fn without_an_identity_commits_as_the_author_and_says_so() {
 #[test]
 fn no_git_skips_the_repository() {
     let dir = tempfile::tempdir().unwrap();
-    sf(["new", "demo", "-b", "fastapi-service", "-y", "--no-git"]).cwd(dir.path()).run().success().stderr_has("--no-git");
+    sf(["new", "demo", "-b", "fastapi-service", "-y", "--no-git"])
+        .cwd(dir.path())
+        .run()
+        .success()
+        .stderr_has("--no-git");
     let path = dir.path().join("demo");
     assert!(!path.join(".git").exists());
     assert!(tree(&path).contains(&"pyproject.toml".to_string()));

@@ -4,5 +4,6 @@
 mod cli;
 mod generate;
 mod git;
+mod prompts;
 mod python;
 mod support;

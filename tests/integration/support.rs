@@ -78,7 +78,10 @@ impl Sf {
             }
             if start.elapsed() > self.timeout {
                 let _ = child.kill();
-                panic!("skillforge {:?} did not finish within {:?}", self.args, self.timeout);
+                panic!(
+                    "skillforge {:?} did not finish within {:?}",
+                    self.args, self.timeout
+                );
             }
             std::thread::sleep(Duration::from_millis(5));
         }
@@ -94,7 +97,11 @@ impl Sf {
 impl Output {
     #[track_caller]
     pub fn code(self, expected: i32) -> Self {
-        assert_eq!(self.code, expected, "exit code\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, expected,
+            "exit code\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
@@ -105,13 +112,21 @@ impl Output {
 
     #[track_caller]
     pub fn stderr_has(self, needle: &str) -> Self {
-        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}:\n{}", self.stderr);
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}:\n{}",
+            self.stderr
+        );
         self
     }
 
     #[track_caller]
     pub fn stdout_has(self, needle: &str) -> Self {
-        assert!(self.stdout.contains(needle), "stdout lacks {needle:?}:\n{}", self.stdout);
+        assert!(
+            self.stdout.contains(needle),
+            "stdout lacks {needle:?}:\n{}",
+            self.stdout
+        );
         self
     }
 }
@@ -128,7 +143,11 @@ pub fn tree(root: &Path) -> Vec<String> {
 fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
     for entry in std::fs::read_dir(dir).expect("read dir") {
         let path = entry.expect("entry").path();
-        let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = path
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         if path.is_dir() {
             out.push(format!("{rel}/"));
             if rel != ".git" {
@@ -145,7 +164,13 @@ pub fn generate(name: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut args = vec!["new", name, "--blueprint", "fastapi-service", "--yes"];
     args.extend_from_slice(extra);
-    sf(args).cwd(dir.path()).git_identity("Test Learner", "learner@example.com").run().success();
-    let path = dir.path().join(skillforge::naming::ProjectNames::parse(name).unwrap().name);
+    sf(args)
+        .cwd(dir.path())
+        .git_identity("Test Learner", "learner@example.com")
+        .run()
+        .success();
+    let path = dir
+        .path()
+        .join(skillforge::naming::ProjectNames::parse(name).unwrap().name);
     (dir, path)
 }

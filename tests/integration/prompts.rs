@@ -1,0 +1,82 @@
+//! The interactive flow of `new`, driven in-process by the scripted prompter: what is asked,
+//! in which order, and that a declined confirmation writes nothing.
+
+use skillforge::blueprint::Library;
+use skillforge::commands::new;
+use skillforge::error::Error;
+use skillforge::prompt::Scripted;
+use skillforge::request::NewRequest;
+
+fn request(dir: &std::path::Path) -> NewRequest {
+    NewRequest {
+        git: false,
+        output_dir: dir.to_path_buf(),
+        ..NewRequest::default()
+    }
+}
+
+#[test]
+fn asks_for_blueprint_name_and_every_question_then_confirms() {
+    let dir = tempfile::tempdir().unwrap();
+    let library = Library::embedded().unwrap();
+    // blueprint, name (an invalid one first), author, email, python, licence, page size, confirm
+    let mut p = Scripted::new([
+        "fastapi-service",
+        "class",
+        "my-notes",
+        "Ada",
+        "ada@example.com",
+        "3.13",
+        "ISC",
+        "15",
+        "y",
+    ]);
+    let path = new::run(request(dir.path()), &library, Some(&mut p)).unwrap();
+    assert_eq!(path, dir.path().join("my-notes"));
+    assert_eq!(p.asked[0], "Blueprint");
+    assert_eq!(p.asked[1], "Project name");
+    assert_eq!(p.asked[2], "Project name", "an invalid name is asked again");
+    assert_eq!(p.asked.last().unwrap(), "Generate this project?");
+    let pyproject = std::fs::read_to_string(path.join("pyproject.toml")).unwrap();
+    assert!(
+        pyproject.contains("requires-python = \">=3.13\"")
+            && pyproject.contains("license = \"ISC\"")
+    );
+    assert!(
+        std::fs::read_to_string(path.join("src/my_notes/settings.py"))
+            .unwrap()
+            .contains("15")
+    );
+}
+
+#[test]
+fn flags_answer_questions_so_they_are_not_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let library = Library::embedded().unwrap();
+    let mut req = request(dir.path());
+    req.name = Some("demo".into());
+    req.blueprint = Some("fastapi-service".into());
+    req.answers = [
+        ("author", "Ada"),
+        ("email", "a@b.c"),
+        ("python", "3.11"),
+        ("license", "MIT"),
+        ("page_size", "5"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let mut p = Scripted::new(["y"]);
+    new::run(req, &library, Some(&mut p)).unwrap();
+    assert_eq!(p.asked, ["Generate this project?"]);
+}
+
+#[test]
+fn declining_the_summary_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let library = Library::embedded().unwrap();
+    let mut p = Scripted::new(["fastapi-service", "demo", "", "", "", "", "", "n"]);
+    let err = new::run(request(dir.path()), &library, Some(&mut p)).unwrap_err();
+    assert!(matches!(err, Error::Cancelled));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
