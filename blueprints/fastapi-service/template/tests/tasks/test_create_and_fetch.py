@@ -1,0 +1,56 @@
+"""Task 2 (create-and-fetch): POST /bookmarks and GET /bookmarks/{bookmark_id}."""
+
+from datetime import datetime
+
+from fastapi.testclient import TestClient
+
+TUTORIAL = {
+    "url": "https://fastapi.tiangolo.com/tutorial/",
+    "title": "FastAPI tutorial",
+    "tags": ["python", "web"],
+}
+
+
+def test_post_creates_a_bookmark(client: TestClient, now: datetime) -> None:
+    response = client.post("/bookmarks", json=TUTORIAL)
+    assert response.status_code == 201
+    body = response.json()
+    assert body["id"] == 1
+    assert body["url"] == TUTORIAL["url"]
+    assert body["title"] == TUTORIAL["title"]
+    assert body["tags"] == TUTORIAL["tags"]
+    assert datetime.fromisoformat(body["created_at"]) == now
+    assert body["updated_at"] == body["created_at"]
+
+
+def test_post_tells_where_the_new_bookmark_lives(client: TestClient) -> None:
+    response = client.post("/bookmarks", json=TUTORIAL)
+    location = response.headers.get("Location", "")
+    assert location.endswith(f"/bookmarks/{response.json()['id']}")
+    assert client.get(location).json() == response.json()
+
+
+def test_get_returns_one_bookmark(client: TestClient) -> None:
+    client.post("/bookmarks", json={**TUTORIAL, "title": "Another one"})
+    created = client.post("/bookmarks", json=TUTORIAL).json()
+    response = client.get(f"/bookmarks/{created['id']}")
+    assert response.status_code == 200
+    assert response.json() == created
+
+
+def test_created_bookmarks_are_listed(client: TestClient) -> None:
+    created = client.post("/bookmarks", json=TUTORIAL).json()
+    assert client.get("/bookmarks").json() == [created]
+
+
+def test_an_unknown_id_is_404(client: TestClient) -> None:
+    response = client.get("/bookmarks/999")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Bookmark 999 not found"}
+
+
+def test_an_id_that_is_not_a_number_is_422(client: TestClient) -> None:
+    response = client.get("/bookmarks/latest")
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["path", "bookmark_id"]
