@@ -46,6 +46,19 @@ pub fn write(project: &Project, destination: &Path, git_request: &GitRequest) ->
         .prefix(".skillforge-")
         .tempdir_in(&parent)
         .map_err(|e| unusable(destination, &parent, &e))?;
+    crate::interrupt::set_staging(Some(staging.path().to_path_buf()));
+    let result = fill_and_move(project, staging, destination, &parent, git_request);
+    crate::interrupt::set_staging(None);
+    result
+}
+
+fn fill_and_move(
+    project: &Project,
+    staging: tempfile::TempDir,
+    destination: &Path,
+    parent: &Path,
+    git_request: &GitRequest,
+) -> Result<Written> {
     let fail_after: Option<usize> = std::env::var(FAULT_ENV).ok().and_then(|v| v.parse().ok());
     for (count, file) in project.files.iter().enumerate() {
         if fail_after == Some(count) {
@@ -57,7 +70,7 @@ pub fn write(project: &Project, destination: &Path, git_request: &GitRequest) ->
         }
         write_file(staging.path(), file)?;
     }
-    let git = commit(staging.path(), &parent, git_request)?;
+    let git = commit(staging.path(), parent, git_request)?;
     // Checked again just before the rename: rename(2) silently replaces an empty folder.
     refuse_existing(destination)?;
     let staged = staging.keep();

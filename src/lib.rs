@@ -12,6 +12,7 @@ pub mod commands;
 pub mod error;
 pub mod generate;
 pub mod git;
+pub mod interrupt;
 pub mod naming;
 pub mod plan;
 pub mod project;
@@ -58,6 +59,7 @@ fn dispatch(command: Command) -> Result<()> {
     match command {
         Command::New(args) => {
             let request = request::NewRequest::from_args(args)?;
+            interrupt::install();
             let library = blueprint::Library::embedded()?;
             let mut terminal = prompt::Terminal::new();
             let prompter: Option<&mut dyn prompt::Prompter> = if prompt::terminal_available() {

@@ -7,3 +7,4 @@ mod git;
 mod prompts;
 mod python;
 mod support;
+mod terminal;
