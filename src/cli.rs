@@ -39,6 +39,8 @@ pub enum Command {
     New(NewArgs),
     /// List the available blueprints.
     List(ListArgs),
+    /// List the skill catalog, with the blueprints that exercise each skill.
+    Skills(SkillsArgs),
     /// Show a blueprint: its questions, tasks and files.
     Show(ShowArgs),
     /// Print a shell completion script.
@@ -53,6 +55,14 @@ pub struct NewArgs {
     /// Blueprint to generate from (see `skillforge list`).
     #[arg(short, long, value_name = "ID")]
     pub blueprint: Option<String>,
+
+    /// Compose an add-on onto the blueprint (repeatable), e.g. --with docker --with github-ci.
+    #[arg(short = 'w', long = "with", value_name = "ADDON")]
+    pub with: Vec<String>,
+
+    /// Print the files that would be written, with the blueprint each comes from; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 
     /// Answer a question, e.g. --set author="Ada Lovelace" --set license=Apache-2.0.
     #[arg(long = "set", value_name = "KEY=VALUE")]
@@ -77,6 +87,13 @@ pub struct NewArgs {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SkillsArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,

@@ -35,6 +35,12 @@ pub enum Error {
     )]
     UnknownBlueprint { id: String, available: String },
 
+    #[error("unknown add-on {id:?}; add-ons for this blueprint: {available}")]
+    UnknownAddon { id: String, available: String },
+
+    #[error("cannot add {id:?}: {reason}")]
+    IncompatibleAddon { id: String, reason: String },
+
     #[error("{id:?} is an add-on, not a base blueprint; bases: {bases}")]
     NotABase { id: String, bases: String },
 
@@ -104,6 +110,8 @@ impl Error {
             Error::InvalidName { .. }
             | Error::UnknownBlueprint { .. }
             | Error::NotABase { .. }
+            | Error::UnknownAddon { .. }
+            | Error::IncompatibleAddon { .. }
             | Error::UnknownQuestion { .. }
             | Error::MalformedSet { .. }
             | Error::InvalidAnswer { .. } => ExitCode::Usage,

@@ -67,12 +67,18 @@ fn dispatch(command: Command) -> Result<()> {
             } else {
                 None
             };
-            let path = commands::new::run(request, &library, prompter)?;
-            println!("{}", path.display());
+            match commands::new::run(request, &library, prompter)? {
+                commands::new::Outcome::Created(path) => println!("{}", path.display()),
+                commands::new::Outcome::DryRun(listing) => print!("{listing}"),
+            }
             Ok(())
         }
         Command::List(args) => {
             commands::list::run(&blueprint::Library::embedded()?, args.json);
+            Ok(())
+        }
+        Command::Skills(args) => {
+            commands::skills::run(&blueprint::Library::embedded()?, args.json);
             Ok(())
         }
         Command::Show(args) => commands::show::run(&blueprint::Library::embedded()?, &args.id),

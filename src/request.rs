@@ -11,6 +11,10 @@ use crate::error::{Error, Result};
 pub struct NewRequest {
     pub name: Option<String>,
     pub blueprint: Option<String>,
+    /// `--with` add-on ids, as given.
+    pub addons: Vec<String>,
+    /// `--dry-run`: compose and list, write nothing.
+    pub dry_run: bool,
     /// `--set key=value`, by key.
     pub answers: BTreeMap<String, String>,
     /// Take defaults instead of asking.
@@ -35,6 +39,8 @@ impl NewRequest {
         Ok(NewRequest {
             name: args.name,
             blueprint: args.blueprint,
+            addons: args.with,
+            dry_run: args.dry_run,
             answers,
             yes: args.yes,
             solved: args.solved,

@@ -170,6 +170,17 @@ impl Manifest {
         if !is_kebab(&self.id) {
             return Err(fail("id", format!("id {:?} must be kebab-case", self.id)));
         }
+        match self.kind {
+            Kind::Addon if self.applies_to.is_empty() => {
+                let msg = "an add-on must say which bases it applies to (applies-to)".to_string();
+                return Err(fail("kind", msg));
+            }
+            Kind::Base if !self.applies_to.is_empty() => {
+                let msg = "applies-to is for add-ons; a base applies to nothing".to_string();
+                return Err(fail("applies-to", msg));
+            }
+            _ => {}
+        }
         let mut seen = std::collections::BTreeSet::new();
         for q in &self.questions {
             if !is_identifier(&q.id) {

@@ -3,6 +3,7 @@
 //! A blueprint is data: a manifest, a starter `template/` and a `solution/` overlay. This
 //! module loads and checks them; turning them into a project is `project`'s job.
 
+pub mod compat;
 pub mod manifest;
 pub mod skills;
 mod source;

@@ -63,9 +63,21 @@ impl Library {
             .join(", ")
     }
 
-    /// Every skill a blueprint or task names must exist in the catalog.
+    /// Every skill a blueprint or task names must exist in the catalog, and every blueprint
+    /// id named by the composition rules must exist.
     fn check_skills(&self) -> Result<()> {
         for b in &self.blueprints {
+            let m = &b.manifest;
+            let rules = m.applies_to.iter().chain(&m.requires).chain(&m.conflicts);
+            if let Some(id) = rules
+                .filter(|id| *id != "*")
+                .find(|id| self.get(id).is_none())
+            {
+                return Err(Error::Blueprint {
+                    path: b.origin.clone(),
+                    message: format!("names blueprint {id:?}, which does not exist"),
+                });
+            }
             let task_skills = b.manifest.tasks.iter().flat_map(|t| t.skills.iter());
             for skill in b.manifest.skills.iter().chain(task_skills) {
                 if self.catalog.get(skill).is_none() {

@@ -4,3 +4,4 @@ pub mod completions;
 pub mod list;
 pub mod new;
 pub mod show;
+pub mod skills;

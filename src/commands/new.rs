@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::answers::{self, Mode};
-use crate::blueprint::{Blueprint, Kind, Library};
+use crate::blueprint::{Blueprint, Kind, Library, compat};
 use crate::error::{Error, Result};
 use crate::generate::{self, GitOutcome, GitRequest};
 use crate::naming::ProjectNames;
@@ -14,16 +14,26 @@ use crate::prompt::Prompter;
 use crate::request::NewRequest;
 use crate::{git, ui};
 
+/// What `new` produced.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The project was written here.
+    Created(PathBuf),
+    /// `--dry-run`: the listing of what would be written.
+    DryRun(String),
+}
+
 /// Runs `new`. `prompter` is `None` when there is no terminal to ask on.
 pub fn run(
     req: NewRequest,
     library: &Library,
     mut prompter: Option<&mut dyn Prompter>,
-) -> Result<PathBuf> {
+) -> Result<Outcome> {
     if req.yes {
         prompter = None;
     }
     let blueprint = choose_blueprint(&req, library, reborrow(&mut prompter))?;
+    let addons = compat::resolve_addons(library, blueprint, &req.addons)?;
     let names = choose_name(&req, reborrow(&mut prompter))?;
     // `new demo` prints `demo`, not `./demo`.
     let destination = if req.output_dir == std::path::Path::new(".") {
@@ -31,12 +41,19 @@ pub fn run(
     } else {
         req.output_dir.join(&names.name)
     };
-    if destination.symlink_metadata().is_ok() {
+    if !req.dry_run && destination.symlink_metadata().is_ok() {
         return Err(Error::DestinationExists { path: destination });
     }
     let identity = git::configured_identity();
     let mut questions = answers::engine_questions(identity.clone());
-    questions.extend(blueprint.manifest.questions.iter().cloned());
+    for part in std::iter::once(blueprint).chain(addons.iter().copied()) {
+        for q in &part.manifest.questions {
+            // Parts may share a question (same id): it is asked once.
+            if !questions.iter().any(|known| known.id == q.id) {
+                questions.push(q.clone());
+            }
+        }
+    }
     let mut mode = match (req.yes, reborrow(&mut prompter)) {
         (true, _) => Mode::Defaults,
         (false, Some(p)) => Mode::Ask(p),
@@ -45,12 +62,15 @@ pub fn run(
     let answers = answers::resolve(&questions, &req.answers, &mut mode, blueprint.id())?;
     let plan = Plan {
         base: blueprint,
-        addons: Vec::new(),
+        addons,
         names,
         answers,
         solved: req.solved,
     };
     let project = project::compose(&plan, &library.catalog)?;
+    if req.dry_run {
+        return Ok(Outcome::DryRun(dry_run_listing(&project, &destination)));
+    }
     if let Some(p) = prompter {
         summarise(&plan, &project, &destination);
         if !p.confirm("Generate this project?", true)? {
@@ -73,7 +93,26 @@ pub fn run(
     };
     let written = generate::write(&project, &destination, &request)?;
     report(&plan, &project, &written);
-    Ok(written.path)
+    Ok(Outcome::Created(written.path))
+}
+
+/// The tree that would be written, one file a line, with the blueprint it comes from.
+fn dry_run_listing(project: &Project, destination: &std::path::Path) -> String {
+    let width = project
+        .files
+        .iter()
+        .map(|f| f.path.as_str().len())
+        .max()
+        .unwrap_or(0);
+    let mut out = format!("{}/\n", destination.display());
+    for file in &project.files {
+        out.push_str(&format!(
+            "  {:width$}  {}\n",
+            file.path.as_str(),
+            file.origin
+        ));
+    }
+    out
 }
 
 /// Shortens the trait object's lifetime so the prompter can be lent out several times.
@@ -202,7 +241,7 @@ fn report(plan: &Plan<'_>, project: &Project, written: &generate::Written) {
     ui::success(&format!(
         "created {} from {} ({} files, {} tasks{solved})",
         ui::bold(&written.path.display().to_string()),
-        plan.base.id(),
+        plan.parts().map(|b| b.id()).collect::<Vec<_>>().join(" + "),
         written.files,
         project.tasks.len()
     ));

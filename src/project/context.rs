@@ -10,6 +10,11 @@ use crate::plan::Plan;
 #[derive(Debug, Clone, Serialize)]
 pub struct Context {
     pub project: ProjectNames,
+    /// The base blueprint's id, for add-on templates that adapt to it:
+    /// `{{#if (eq base "fastapi-service")}}`.
+    pub base: String,
+    /// Every part of the project by id with `-` as `_`: `{{#if with.docker}}`.
+    pub with: std::collections::BTreeMap<String, bool>,
     pub author: Author,
     pub python: PythonInfo,
     pub license: String,
@@ -47,6 +52,11 @@ impl Context {
             .collect();
         Context {
             project: plan.names.clone(),
+            base: plan.base.id().to_string(),
+            with: plan
+                .parts()
+                .map(|b| (b.id().replace('-', "_"), true))
+                .collect(),
             author: Author {
                 name: plan.answer("author"),
                 email: plan.answer("email"),

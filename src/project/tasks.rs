@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::Context;
 use crate::blueprint::Catalog;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::plan::Plan;
 use crate::render::Renderer;
 
@@ -33,7 +33,7 @@ pub fn plan_tasks(
     context: &Context,
     r: &mut Renderer,
 ) -> Result<Vec<PlannedTask>> {
-    let mut out = Vec::new();
+    let mut out: Vec<PlannedTask> = Vec::new();
     for blueprint in plan.parts() {
         for task in &blueprint.manifest.tasks {
             let name = |field: &str| format!("{} (task {} {field})", blueprint.origin, task.id);
@@ -46,6 +46,12 @@ pub fn plan_tasks(
             let tests = each("tests", &task.tests)?;
             let files = each("files", &task.files)?;
             let hints = each("hints", &task.hints)?;
+            if let Some(other) = out.iter().find(|t| t.id == task.id) {
+                return Err(Error::Blueprint {
+                    path: blueprint.origin.clone(),
+                    message: format!("task id {:?} is also used by {}", task.id, other.blueprint),
+                });
+            }
             out.push(PlannedTask {
                 number: out.len() + 1,
                 id: task.id.clone(),

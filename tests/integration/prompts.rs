@@ -31,7 +31,11 @@ fn asks_for_blueprint_name_and_every_question_then_confirms() {
         "15",
         "y",
     ]);
-    let path = new::run(request(dir.path()), &library, Some(&mut p)).unwrap();
+    let new::Outcome::Created(path) =
+        new::run(request(dir.path()), &library, Some(&mut p)).unwrap()
+    else {
+        panic!("expected a project");
+    };
     assert_eq!(path, dir.path().join("my-notes"));
     assert_eq!(p.asked[0], "Blueprint");
     assert_eq!(p.asked[1], "Project name");

@@ -1,0 +1,123 @@
+//! Which add-ons may join which base: the rules are data in the manifests (`applies-to`,
+//! `requires`, `conflicts`); this module reads them and explains every refusal.
+
+use super::{Blueprint, Kind, Library};
+use crate::error::{Error, Result};
+
+/// Whether `addon` declares that it can be composed onto `base`.
+pub fn applies_to(addon: &Blueprint, base: &Blueprint) -> bool {
+    addon
+        .manifest
+        .applies_to
+        .iter()
+        .any(|a| a == "*" || a == base.id())
+}
+
+/// Resolves `--with` ids against `base`: unknown ids, bases given as add-ons, add-ons that do
+/// not apply, missing requirements and conflicts are refused with the reason. The result is
+/// deduplicated and ordered so that every add-on comes after the add-ons it requires.
+pub fn resolve_addons<'a>(
+    library: &'a Library,
+    base: &Blueprint,
+    ids: &[String],
+) -> Result<Vec<&'a Blueprint>> {
+    let mut chosen: Vec<&Blueprint> = Vec::new();
+    for id in ids {
+        let addon = library.get(id).ok_or_else(|| Error::UnknownAddon {
+            id: id.clone(),
+            available: names(&compatible_addons(library, base)),
+        })?;
+        if addon.manifest.kind != Kind::Addon {
+            return Err(incompatible(
+                id,
+                format!("{id} is a base blueprint, not an add-on; use --blueprint {id}"),
+            ));
+        }
+        if !applies_to(addon, base) {
+            let targets = addon.manifest.applies_to.join(", ");
+            return Err(incompatible(
+                id,
+                format!("{id} applies to {targets}, not to {}", base.id()),
+            ));
+        }
+        if !chosen.iter().any(|c| c.id() == addon.id()) {
+            chosen.push(addon);
+        }
+    }
+    let all: Vec<&str> = std::iter::once(base.id())
+        .chain(chosen.iter().map(|b| b.id()))
+        .collect();
+    for addon in &chosen {
+        if let Some(missing) = addon
+            .manifest
+            .requires
+            .iter()
+            .find(|r| !all.contains(&r.as_str()))
+        {
+            return Err(incompatible(
+                addon.id(),
+                format!("{} requires {missing}; add --with {missing}", addon.id()),
+            ));
+        }
+        let clash = addon
+            .manifest
+            .conflicts
+            .iter()
+            .find(|c| all.contains(&c.as_str()));
+        let reverse = chosen
+            .iter()
+            .find(|o| o.manifest.conflicts.iter().any(|c| c == addon.id()));
+        if let Some(other) = clash.map(String::as_str).or(reverse.map(|o| o.id())) {
+            return Err(incompatible(
+                addon.id(),
+                format!("{} and {other} cannot be combined", addon.id()),
+            ));
+        }
+    }
+    Ok(order_by_requirements(chosen))
+}
+
+/// Add-ons that apply to `base` and do not conflict with it, in library order.
+pub fn compatible_addons<'a>(library: &'a Library, base: &Blueprint) -> Vec<&'a Blueprint> {
+    library
+        .blueprints
+        .iter()
+        .filter(|b| b.manifest.kind == Kind::Addon && applies_to(b, base))
+        .filter(|b| !b.manifest.conflicts.iter().any(|c| c == base.id()))
+        .collect()
+}
+
+fn order_by_requirements(mut pending: Vec<&Blueprint>) -> Vec<&Blueprint> {
+    let mut ordered: Vec<&Blueprint> = Vec::new();
+    while !pending.is_empty() {
+        let ready = pending
+            .iter()
+            .position(|b| {
+                b.manifest
+                    .requires
+                    .iter()
+                    .all(|r| !pending.iter().any(|p| p.id() == r))
+            })
+            .unwrap_or(0); // a cycle: keep the given order rather than loop
+        ordered.push(pending.remove(ready));
+    }
+    ordered
+}
+
+fn incompatible(id: &str, reason: String) -> Error {
+    Error::IncompatibleAddon {
+        id: id.to_string(),
+        reason,
+    }
+}
+
+fn names(blueprints: &[&Blueprint]) -> String {
+    if blueprints.is_empty() {
+        return "none".into();
+    }
+    blueprints
+        .iter()
+        .map(|b| b.id())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
