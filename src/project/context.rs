@@ -35,8 +35,6 @@ pub struct PythonInfo {
     pub min: String,
     /// Every supported version from `min` up, for test matrices.
     pub versions: Vec<String>,
-    /// ruff's spelling of `min`: `py311`.
-    pub ruff_target: String,
 }
 
 /// Answers the engine asks itself; everything else belongs to the blueprints.
@@ -61,11 +59,7 @@ impl Context {
                 name: plan.answer("author"),
                 email: plan.answer("email"),
             },
-            python: PythonInfo {
-                ruff_target: format!("py{}", min.replace('.', "")),
-                versions,
-                min,
-            },
+            python: PythonInfo { versions, min },
             license: plan.answer("license"),
             year: time::OffsetDateTime::now_utc().year(),
             answers: plan

