@@ -121,3 +121,95 @@ fn names(blueprints: &[&Blueprint]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::blueprint::{Catalog, Manifest};
+
+    fn blueprint(id: &str, kind: &str, rules: &str) -> Blueprint {
+        let text = format!(
+            "schema = 1\nid = \"{id}\"\nkind = \"{kind}\"\nversion = \"1\"\ntitle = \"T\"\n\
+             summary = \"S\"\ndifficulty = \"beginner\"\nhours = 1\nskills = []\n{rules}\n"
+        );
+        Blueprint {
+            manifest: Manifest::parse(id, &text).unwrap(),
+            origin: id.into(),
+            template: vec![],
+            solution: vec![],
+        }
+    }
+
+    fn library() -> Library {
+        Library {
+            catalog: Catalog {
+                schema: 1,
+                categories: vec![],
+                skills: vec![],
+            },
+            blueprints: vec![
+                blueprint("api", "base", ""),
+                blueprint("lib", "base", ""),
+                blueprint("docker", "addon", "applies-to = [\"api\"]"),
+                blueprint("ci", "addon", "applies-to = [\"*\"]\nconflicts = [\"lib\"]"),
+                blueprint(
+                    "deploy",
+                    "addon",
+                    "applies-to = [\"api\"]\nrequires = [\"docker\"]",
+                ),
+                blueprint(
+                    "lint",
+                    "addon",
+                    "applies-to = [\"*\"]\nconflicts = [\"ci\"]",
+                ),
+            ],
+        }
+    }
+
+    fn resolve(base: &str, ids: &[&str]) -> Result<Vec<String>> {
+        let lib = library();
+        let base = lib.get(base).unwrap();
+        let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+        resolve_addons(&lib, base, &ids).map(|v| v.iter().map(|b| b.id().to_string()).collect())
+    }
+
+    fn reason(base: &str, ids: &[&str]) -> String {
+        resolve(base, ids).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn accepts_applicable_addons_once_with_requirements_first() {
+        assert_eq!(
+            resolve("api", &["deploy", "docker", "docker"]).unwrap(),
+            ["docker", "deploy"]
+        );
+        assert_eq!(resolve("lib", &["lint"]).unwrap(), ["lint"]);
+    }
+
+    #[test]
+    fn refuses_with_the_reason() {
+        assert!(reason("lib", &["docker"]).contains("docker applies to api, not to lib"));
+        assert!(reason("api", &["deploy"]).contains("add --with docker"));
+        assert!(reason("lib", &["ci"]).contains("ci and lib cannot be combined"));
+        assert!(reason("api", &["ci", "lint"]).contains("cannot be combined"));
+        assert!(reason("api", &["lib"]).contains("use --blueprint lib"));
+        let unknown = reason("api", &["dockr"]);
+        assert!(
+            unknown.contains("\"dockr\"") && unknown.contains("docker, ci, deploy, lint"),
+            "{unknown}"
+        );
+    }
+
+    #[test]
+    fn compatible_addons_respect_applies_to_and_conflicts() {
+        let lib = library();
+        let ids = |base: &str| {
+            compatible_addons(&lib, lib.get(base).unwrap())
+                .iter()
+                .map(|b| b.id().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids("api"), ["docker", "ci", "deploy", "lint"]);
+        assert_eq!(ids("lib"), ["lint"]);
+    }
+}

@@ -195,3 +195,97 @@ fn colour_follows_no_color_and_the_flag() {
     assert!(!run("auto", true).contains('\x1b'), "NO_COLOR wins");
     assert!(!run("never", false).contains('\x1b'));
 }
+
+#[test]
+fn skills_lists_the_catalog_with_the_blueprints_that_exercise_each() {
+    let out = sf(["skills"]).run().success();
+    assert!(
+        out.stdout.contains("Core Python") && out.stdout.contains("fastapi-service"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("not practised by code"),
+        "soft skills are marked"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&sf(["skills", "--json"]).run().success().stdout).unwrap();
+    let skills = json.as_array().unwrap();
+    let fastapi = skills.iter().find(|s| s["id"] == "fastapi").unwrap();
+    assert!(
+        fastapi["blueprints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b == "fastapi-service")
+    );
+    assert!(
+        fastapi["aliases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a == "fast api")
+    );
+    assert!(skills.iter().any(|s| s["practicable"] == false));
+}
+
+#[test]
+fn unknown_or_misplaced_addons_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    sf([
+        "new",
+        "demo",
+        "-b",
+        "fastapi-service",
+        "--with",
+        "kubernetes-magic",
+        "-y",
+    ])
+    .cwd(dir.path())
+    .run()
+    .code(2)
+    .stderr_has("unknown add-on \"kubernetes-magic\"");
+    sf([
+        "new",
+        "demo",
+        "-b",
+        "fastapi-service",
+        "--with",
+        "fastapi-service",
+        "-y",
+    ])
+    .cwd(dir.path())
+    .run()
+    .code(2)
+    .stderr_has("not an add-on");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+}
+
+#[test]
+fn dry_run_lists_every_file_with_its_origin_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sf(["new", "demo", "-b", "fastapi-service", "-y", "--dry-run"])
+        .cwd(dir.path())
+        .run()
+        .success();
+    assert!(out.stdout.starts_with("demo/\n"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .lines()
+            .any(|l| l.contains("pyproject.toml") && l.ends_with("skillforge"))
+    );
+    assert!(
+        out.stdout
+            .lines()
+            .any(|l| l.contains("src/demo/app.py") && l.ends_with("fastapi-service"))
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+}
