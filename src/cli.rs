@@ -39,6 +39,8 @@ pub enum Command {
     New(NewArgs),
     /// List the available blueprints.
     List(ListArgs),
+    /// Find the project that best exercises the skills you want to practise.
+    Plan(PlanArgs),
     /// List the skill catalog, with the blueprints that exercise each skill.
     Skills(SkillsArgs),
     /// Show a blueprint: its questions, tasks and files.
@@ -55,6 +57,11 @@ pub struct NewArgs {
     /// Blueprint to generate from (see `skillforge list`).
     #[arg(short, long, value_name = "ID")]
     pub blueprint: Option<String>,
+
+    /// Skills to practise, comma-separated (ids, names or aliases): the best plan is generated
+    /// unless --blueprint is given, and tasks exercising none of them become stretch goals.
+    #[arg(short, long, value_name = "LIST")]
+    pub skills: Vec<String>,
 
     /// Compose an add-on onto the blueprint (repeatable), e.g. --with docker --with github-ci.
     #[arg(short = 'w', long = "with", value_name = "ADDON")]
@@ -90,6 +97,21 @@ pub struct ListArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Skills to practise, comma-separated: ids, names or aliases ("Fast API, ci/cd, sklearn").
+    #[arg(short, long, value_name = "LIST", required = true)]
+    pub skills: Vec<String>,
+
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+
+    /// How many next-best plans to show.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub alternatives: usize,
 }
 
 #[derive(Debug, Args)]

@@ -38,6 +38,9 @@ pub enum Error {
     #[error("unknown add-on {id:?}; add-ons for this blueprint: {available}")]
     UnknownAddon { id: String, available: String },
 
+    #[error("unknown skill:\n  {details}")]
+    UnknownSkills { details: String },
+
     #[error("cannot add {id:?}: {reason}")]
     IncompatibleAddon { id: String, reason: String },
 
@@ -111,6 +114,7 @@ impl Error {
             | Error::UnknownBlueprint { .. }
             | Error::NotABase { .. }
             | Error::UnknownAddon { .. }
+            | Error::UnknownSkills { .. }
             | Error::IncompatibleAddon { .. }
             | Error::UnknownQuestion { .. }
             | Error::MalformedSet { .. }

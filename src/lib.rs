@@ -15,6 +15,7 @@ pub mod git;
 pub mod interrupt;
 pub mod naming;
 pub mod plan;
+pub mod planner;
 pub mod project;
 pub mod prompt;
 pub mod render;
@@ -77,6 +78,7 @@ fn dispatch(command: Command) -> Result<()> {
             commands::list::run(&blueprint::Library::embedded()?, args.json);
             Ok(())
         }
+        Command::Plan(args) => commands::plan::run(&blueprint::Library::embedded()?, &args),
         Command::Skills(args) => {
             commands::skills::run(&blueprint::Library::embedded()?, args.json);
             Ok(())

@@ -17,6 +17,9 @@ pub struct Plan<'a> {
     pub answers: Answers,
     /// Overlay the reference solutions.
     pub solved: bool,
+    /// The skills the learner asked to practise (catalog ids); empty when none were given.
+    /// Tasks exercising none of them are stretch goals.
+    pub focus: Vec<String>,
 }
 
 impl<'a> Plan<'a> {

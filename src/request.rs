@@ -11,6 +11,8 @@ use crate::error::{Error, Result};
 pub struct NewRequest {
     pub name: Option<String>,
     pub blueprint: Option<String>,
+    /// `--skills` lists, as typed.
+    pub skills: Vec<String>,
     /// `--with` add-on ids, as given.
     pub addons: Vec<String>,
     /// `--dry-run`: compose and list, write nothing.
@@ -39,6 +41,7 @@ impl NewRequest {
         Ok(NewRequest {
             name: args.name,
             blueprint: args.blueprint,
+            skills: args.skills,
             addons: args.with,
             dry_run: args.dry_run,
             answers,

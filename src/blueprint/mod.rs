@@ -5,6 +5,7 @@
 
 pub mod compat;
 pub mod manifest;
+pub mod matching;
 pub mod skills;
 mod source;
 

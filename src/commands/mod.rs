@@ -3,5 +3,6 @@
 pub mod completions;
 pub mod list;
 pub mod new;
+pub mod plan;
 pub mod show;
 pub mod skills;

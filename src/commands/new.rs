@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::answers::{self, Mode};
+use crate::blueprint::matching::SkillIndex;
 use crate::blueprint::{Blueprint, Kind, Library, compat};
 use crate::error::{Error, Result};
 use crate::generate::{self, GitOutcome, GitRequest};
@@ -12,7 +13,7 @@ use crate::plan::Plan;
 use crate::project::{self, Project};
 use crate::prompt::Prompter;
 use crate::request::NewRequest;
-use crate::{git, ui};
+use crate::{git, planner, ui};
 
 /// What `new` produced.
 #[derive(Debug)]
@@ -32,8 +33,11 @@ pub fn run(
     if req.yes {
         prompter = None;
     }
-    let blueprint = choose_blueprint(&req, library, reborrow(&mut prompter))?;
-    let addons = compat::resolve_addons(library, blueprint, &req.addons)?;
+    let focus = match req.skills.is_empty() {
+        true => Vec::new(),
+        false => SkillIndex::new(&library.catalog).resolve(&req.skills)?,
+    };
+    let (blueprint, addons) = choose_parts(&req, &focus, library, reborrow(&mut prompter))?;
     let names = choose_name(&req, reborrow(&mut prompter))?;
     // `new demo` prints `demo`, not `./demo`.
     let destination = if req.output_dir == std::path::Path::new(".") {
@@ -66,6 +70,7 @@ pub fn run(
         names,
         answers,
         solved: req.solved,
+        focus,
     };
     let project = project::compose(&plan, &library.catalog)?;
     if req.dry_run {
@@ -121,6 +126,72 @@ fn reborrow<'s>(prompter: &'s mut Option<&mut dyn Prompter>) -> Option<&'s mut d
         Some(p) => Some(&mut **p),
         None => None,
     }
+}
+
+/// The base and add-ons: from the flags, or the best plan for `--skills` (chosen among the
+/// ranked plans at a prompt when there is a terminal).
+fn choose_parts<'a>(
+    req: &NewRequest,
+    focus: &[String],
+    library: &'a Library,
+    prompter: Option<&mut dyn Prompter>,
+) -> Result<(&'a Blueprint, Vec<&'a Blueprint>)> {
+    if focus.is_empty() || req.blueprint.is_some() {
+        let blueprint = choose_blueprint(req, library, prompter)?;
+        return Ok((
+            blueprint,
+            compat::resolve_addons(library, blueprint, &req.addons)?,
+        ));
+    }
+    let ranked = planner::rank(library, focus);
+    let shown = &ranked[..ranked.len().min(5)];
+    let index = match prompter {
+        Some(p) if shown.len() > 1 => {
+            let items: Vec<String> = shown
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}: covers {}/{}, {} tasks ({} stretch), ~{} h",
+                        c.label(),
+                        c.covered.len(),
+                        focus.len(),
+                        c.tasks,
+                        c.stretch_tasks,
+                        c.hours
+                    )
+                })
+                .collect();
+            p.select("Plan", &items, 0)?
+        }
+        _ => 0,
+    };
+    let chosen = shown.get(index).ok_or_else(|| Error::Blueprint {
+        path: "blueprints".into(),
+        message: "this build has no base blueprint to plan with".into(),
+    })?;
+    let base = library
+        .get(&chosen.blueprint)
+        .expect("ranked plans name loaded blueprints");
+    let mut ids = chosen.addons.clone();
+    ids.extend(req.addons.iter().cloned());
+    let addons = compat::resolve_addons(library, base, &ids)?;
+    let uncovered: Vec<&str> = chosen
+        .uncovered
+        .iter()
+        .map(|s| library.catalog.name_of(s))
+        .collect();
+    ui::note(&format!(
+        "plan: {} covers {} of {} requested skills{}",
+        chosen.label(),
+        chosen.covered.len(),
+        focus.len(),
+        if uncovered.is_empty() {
+            String::new()
+        } else {
+            format!("; not covered: {}", uncovered.join(", "))
+        }
+    ));
+    Ok((base, addons))
 }
 
 fn choose_blueprint<'a>(

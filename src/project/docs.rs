@@ -42,6 +42,7 @@ struct TaskDoc {
     files: String,
     hint_count: usize,
     hints: Vec<Hint>,
+    stretch: bool,
 }
 
 #[derive(Serialize)]
@@ -157,6 +158,7 @@ fn doc<'a>(
                     .map(|f| format!("`{f}`"))
                     .collect::<Vec<_>>()
                     .join(", "),
+                stretch: t.stretch,
                 hint_count: t.hints.len(),
                 hints: t
                     .hints

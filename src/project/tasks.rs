@@ -1,5 +1,6 @@
-//! The project's tasks: every blueprint's tasks, numbered in order, with their text, test
-//! paths and file paths rendered.
+//! The project's tasks: every part's tasks with their text, test paths and file paths
+//! rendered, ordered so that prerequisites come first, numbered, and marked as stretch goals
+//! when the learner asked for skills and a task exercises none of them.
 
 use serde::Serialize;
 
@@ -25,6 +26,8 @@ pub struct PlannedTask {
     /// pytest paths or node ids, relative to the project root.
     pub tests: Vec<String>,
     pub files: Vec<String>,
+    /// Exercises none of the skills the learner asked for: optional.
+    pub stretch: bool,
 }
 
 pub fn plan_tasks(
@@ -73,8 +76,70 @@ pub fn plan_tasks(
                 hints,
                 tests,
                 files,
+                stretch: !plan.focus.is_empty()
+                    && !task.skills.iter().any(|s| plan.focus.contains(s)),
             });
         }
     }
-    Ok(out)
+    let mut ordered = order_by_prerequisites(out);
+    for (i, task) in ordered.iter_mut().enumerate() {
+        task.number = i + 1;
+    }
+    Ok(ordered)
+}
+
+/// A stable topological order: each task keeps its place unless a task it requires has not
+/// come yet. A requirement cycle (rejected by manifest validation) cannot stall the loop.
+fn order_by_prerequisites(mut pending: Vec<PlannedTask>) -> Vec<PlannedTask> {
+    let mut ordered: Vec<PlannedTask> = Vec::with_capacity(pending.len());
+    while !pending.is_empty() {
+        let ready = pending
+            .iter()
+            .position(|t| {
+                t.requires
+                    .iter()
+                    .all(|r| !pending.iter().any(|p| &p.id == r))
+            })
+            .unwrap_or(0);
+        ordered.push(pending.remove(ready));
+    }
+    ordered
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn task(id: &str, requires: &[&str]) -> PlannedTask {
+        PlannedTask {
+            number: 0,
+            id: id.into(),
+            blueprint: "b".into(),
+            title: id.into(),
+            summary: String::new(),
+            description: String::new(),
+            skills: vec![],
+            skill_names: vec![],
+            requires: requires.iter().map(|s| s.to_string()).collect(),
+            hints: vec![],
+            tests: vec![],
+            files: vec![],
+            stretch: false,
+        }
+    }
+
+    #[test]
+    fn prerequisites_come_first_and_order_is_otherwise_kept() {
+        let tasks = vec![
+            task("a", &[]),
+            task("c", &["b"]),
+            task("b", &["a"]),
+            task("d", &[]),
+        ];
+        let ids: Vec<String> = order_by_prerequisites(tasks)
+            .into_iter()
+            .map(|t| t.id)
+            .collect();
+        assert_eq!(ids, ["a", "b", "c", "d"]);
+    }
 }

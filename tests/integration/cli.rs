@@ -289,3 +289,75 @@ fn dry_run_lists_every_file_with_its_origin_and_writes_nothing() {
         "nothing written"
     );
 }
+
+#[test]
+fn plan_explains_the_best_project_as_json() {
+    let out = sf([
+        "plan",
+        "--skills",
+        "Fast API, pydantic, k8s, communication",
+        "--json",
+    ])
+    .run()
+    .success();
+    let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    for key in [
+        "blueprint",
+        "addons",
+        "covered",
+        "uncovered",
+        "tasks",
+        "hours",
+        "alternatives",
+    ] {
+        assert!(plan.get(key).is_some(), "missing {key}: {plan}");
+    }
+    assert_eq!(plan["blueprint"], "fastapi-service");
+    assert_eq!(plan["covered"], serde_json::json!(["fastapi", "pydantic"]));
+    assert_eq!(
+        plan["uncovered"],
+        serde_json::json!(["kubernetes", "communication"])
+    );
+    assert!(
+        plan["uncovered_reasons"]["communication"]
+            .as_str()
+            .unwrap()
+            .contains("professional")
+    );
+    assert!(plan["tasks"].as_u64().unwrap() >= 6);
+}
+
+#[test]
+fn plan_refuses_unknown_skills_with_suggestions() {
+    sf(["plan", "--skills", "fastapi,dokcer"])
+        .run()
+        .code(2)
+        .stderr_has("\"dokcer\"")
+        .stderr_has("did you mean docker");
+}
+
+#[test]
+fn new_with_skills_generates_the_best_plan_and_marks_stretch_goals() {
+    let dir = tempfile::tempdir().unwrap();
+    sf(["new", "demo", "--skills", "pydantic", "--yes", "--no-git"])
+        .cwd(dir.path())
+        .run()
+        .success()
+        .stderr_has("plan: fastapi-service covers 1 of 1");
+    let tasks = std::fs::read_to_string(dir.path().join("demo/TASKS.md")).unwrap();
+    let entries: Vec<&str> = tasks
+        .lines()
+        .filter(|l| l.starts_with("- [ ] **"))
+        .collect();
+    assert!(entries.len() >= 6);
+    let validate = entries
+        .iter()
+        .find(|l| l.contains("`validate-input`"))
+        .unwrap();
+    assert!(!validate.contains("stretch"), "{validate}");
+    let list = entries
+        .iter()
+        .find(|l| l.contains("`list-bookmarks`"))
+        .unwrap();
+    assert!(list.contains("stretch goal"), "{list}");
+}

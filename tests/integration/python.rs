@@ -192,6 +192,7 @@ fn expectations(
         names,
         answers,
         solved: false,
+        focus: vec![],
     };
     let project = project::compose(&plan, &library.catalog).unwrap();
     let harness = plan

@@ -1,0 +1,92 @@
+//! `skillforge plan --skills LIST [--json]`: the best project for the requested skills, what
+//! each part covers, what nothing covers, the effort, and the next-best alternatives.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::blueprint::Library;
+use crate::blueprint::matching::SkillIndex;
+use crate::cli::PlanArgs;
+use crate::error::{Error, Result};
+use crate::planner::{self, Proposal};
+
+#[derive(Serialize)]
+struct Report<'a> {
+    requested: &'a [String],
+    #[serde(flatten)]
+    best: &'a Proposal,
+    /// Why each uncovered skill is not covered.
+    uncovered_reasons: BTreeMap<&'a str, String>,
+    alternatives: &'a [Proposal],
+}
+
+pub fn run(library: &Library, args: &PlanArgs) -> Result<()> {
+    let requested = SkillIndex::new(&library.catalog).resolve(&args.skills)?;
+    let ranked = planner::rank(library, &requested);
+    let (best, rest) = ranked.split_first().ok_or_else(|| Error::Blueprint {
+        path: "blueprints".into(),
+        message: "this build has no base blueprint to plan with".into(),
+    })?;
+    let alternatives = &rest[..rest.len().min(args.alternatives)];
+    let reasons = best
+        .uncovered
+        .iter()
+        .map(|s| (s.as_str(), planner::why_uncovered(library, s)))
+        .collect();
+    if args.json {
+        let report = Report {
+            requested: &requested,
+            best,
+            uncovered_reasons: reasons,
+            alternatives,
+        };
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("plain data serialises")
+        );
+        return Ok(());
+    }
+    let name = |id: &str| library.catalog.name_of(id).to_string();
+    println!("Best plan: {}", best.label());
+    println!(
+        "  covers {} of {} requested skills; {} tasks ({} stretch), about {} hours",
+        best.covered.len(),
+        requested.len(),
+        best.tasks,
+        best.stretch_tasks,
+        best.hours
+    );
+    for part in &best.parts {
+        let covers: Vec<String> = part.covers.iter().map(|s| name(s)).collect();
+        let covers = if covers.is_empty() {
+            "no requested skill".to_string()
+        } else {
+            covers.join(", ")
+        };
+        println!("  {:20} {covers}", part.id);
+    }
+    for (skill, reason) in &reasons {
+        println!("  not covered: {} ({reason})", name(skill));
+    }
+    if !alternatives.is_empty() {
+        println!("\nAlternatives:");
+        for (i, p) in alternatives.iter().enumerate() {
+            println!(
+                "  {}. {}: covers {}/{}, {} tasks ({} stretch), ~{} h",
+                i + 2,
+                p.label(),
+                p.covered.len(),
+                requested.len(),
+                p.tasks,
+                p.stretch_tasks,
+                p.hours
+            );
+        }
+    }
+    println!(
+        "\nGenerate it: skillforge new NAME --skills {:?} --yes",
+        requested.join(",")
+    );
+    Ok(())
+}
