@@ -23,6 +23,14 @@ pub trait Prompter {
         validate: Validator<'_>,
     ) -> Result<String>;
     fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool>;
+    /// Picks any number of `items`, `chosen` selected to start with; typing filters the list.
+    /// Returns the chosen indices in item order.
+    fn multi_select(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        chosen: &[usize],
+    ) -> Result<Vec<usize>>;
 }
 
 /// Whether prompts can be shown: both stdin and stderr must be terminals.
@@ -94,6 +102,40 @@ impl Prompter for Terminal {
             .map_err(prompt_error)?
             .ok_or(Error::Cancelled)
     }
+
+    /// dialoguer's multi-select cannot search, and its fuzzy select picks one item: so a
+    /// fuzzy select whose items toggle, with "Done" on top, stands in for both.
+    fn multi_select(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        chosen: &[usize],
+    ) -> Result<Vec<usize>> {
+        let mut selected: Vec<bool> = (0..items.len()).map(|i| chosen.contains(&i)).collect();
+        loop {
+            let count = selected.iter().filter(|s| **s).count();
+            let mut labels = vec![format!("Done ({count} chosen)")];
+            labels.extend(
+                items
+                    .iter()
+                    .zip(&selected)
+                    .map(|(item, on)| format!("[{}] {item}", if *on { "x" } else { " " })),
+            );
+            let picked = dialoguer::FuzzySelect::with_theme(&self.theme)
+                .with_prompt(format!(
+                    "{prompt} (type to search, Enter toggles, Done to finish)"
+                ))
+                .items(&labels)
+                .default(0)
+                .interact_on_opt(&self.term)
+                .map_err(prompt_error)?
+                .ok_or(Error::Cancelled)?;
+            match picked {
+                0 => return Ok((0..items.len()).filter(|i| selected[*i]).collect()),
+                i => selected[i - 1] = !selected[i - 1],
+            }
+        }
+    }
 }
 
 /// A prompter that replays answers, for tests. Running out of answers is a test bug.
@@ -157,5 +199,29 @@ impl Prompter for Scripted {
             "" => default,
             a => a.starts_with(['y', 'Y']),
         })
+    }
+
+    /// The scripted answer lists the final selection, comma-separated, each matching the end
+    /// of an item's text; "" keeps `chosen`.
+    fn multi_select(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        chosen: &[usize],
+    ) -> Result<Vec<usize>> {
+        let answer = self.next(prompt)?;
+        if answer.is_empty() {
+            return Ok(chosen.to_vec());
+        }
+        let mut picked: Vec<usize> = Vec::new();
+        for want in answer.split(',').map(str::trim) {
+            let i = items
+                .iter()
+                .position(|item| item.ends_with(want))
+                .ok_or_else(|| Error::Prompt(format!("{want:?} is not one of the items")))?;
+            picked.push(i);
+        }
+        picked.sort_unstable();
+        Ok(picked)
     }
 }

@@ -33,10 +33,15 @@ pub fn run(
     if req.yes {
         prompter = None;
     }
-    let focus = match req.skills.is_empty() {
+    let mut focus = match req.skills.is_empty() {
         true => Vec::new(),
         false => SkillIndex::new(&library.catalog).resolve(&req.skills)?,
     };
+    if req.blueprint.is_none()
+        && let Some(p) = reborrow(&mut prompter)
+    {
+        focus = choose_skills(library, &focus, p)?;
+    }
     let (blueprint, addons) = choose_parts(&req, &focus, library, reborrow(&mut prompter))?;
     let names = choose_name(&req, reborrow(&mut prompter))?;
     // `new demo` prints `demo`, not `./demo`.
@@ -126,6 +131,34 @@ fn reborrow<'s>(prompter: &'s mut Option<&mut dyn Prompter>) -> Option<&'s mut d
         Some(p) => Some(&mut **p),
         None => None,
     }
+}
+
+/// The skills to practise, from a searchable list grouped by category, with `preselected`
+/// (from `--skills`) already chosen. Choosing none falls back to picking a blueprint.
+fn choose_skills(
+    library: &Library,
+    preselected: &[String],
+    prompter: &mut dyn Prompter,
+) -> Result<Vec<String>> {
+    let catalog = &library.catalog;
+    let mut ids: Vec<&str> = Vec::new();
+    let mut items: Vec<String> = Vec::new();
+    for category in &catalog.categories {
+        for skill in catalog
+            .skills
+            .iter()
+            .filter(|s| s.category == category.id && s.practicable)
+        {
+            ids.push(&skill.id);
+            items.push(format!("{}: {}", category.name, skill.name));
+        }
+    }
+    let chosen: Vec<usize> = preselected
+        .iter()
+        .filter_map(|s| ids.iter().position(|id| id == s))
+        .collect();
+    let picked = prompter.multi_select("Skills to practise", &items, &chosen)?;
+    Ok(picked.into_iter().map(|i| ids[i].to_string()).collect())
 }
 
 /// The base and add-ons: from the flags, or the best plan for `--skills` (chosen among the

@@ -19,8 +19,10 @@ fn request(dir: &std::path::Path) -> NewRequest {
 fn asks_for_blueprint_name_and_every_question_then_confirms() {
     let dir = tempfile::tempdir().unwrap();
     let library = Library::embedded().unwrap();
-    // blueprint, name (an invalid one first), author, email, python, licence, page size, confirm
+    // no skills, blueprint, name (an invalid one first), author, email, python, licence,
+    // page size, confirm
     let mut p = Scripted::new([
+        "",
         "fastapi-service",
         "class",
         "my-notes",
@@ -37,9 +39,10 @@ fn asks_for_blueprint_name_and_every_question_then_confirms() {
         panic!("expected a project");
     };
     assert_eq!(path, dir.path().join("my-notes"));
-    assert_eq!(p.asked[0], "Blueprint");
-    assert_eq!(p.asked[1], "Project name");
-    assert_eq!(p.asked[2], "Project name", "an invalid name is asked again");
+    assert_eq!(p.asked[0], "Skills to practise");
+    assert_eq!(p.asked[1], "Blueprint");
+    assert_eq!(p.asked[2], "Project name");
+    assert_eq!(p.asked[3], "Project name", "an invalid name is asked again");
     assert_eq!(p.asked.last().unwrap(), "Generate this project?");
     let pyproject = std::fs::read_to_string(path.join("pyproject.toml")).unwrap();
     assert!(
@@ -79,8 +82,31 @@ fn flags_answer_questions_so_they_are_not_asked() {
 fn declining_the_summary_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let library = Library::embedded().unwrap();
-    let mut p = Scripted::new(["fastapi-service", "demo", "", "", "", "", "", "n"]);
+    let mut p = Scripted::new(["", "fastapi-service", "demo", "", "", "", "", "", "n"]);
     let err = new::run(request(dir.path()), &library, Some(&mut p)).unwrap_err();
     assert!(matches!(err, Error::Cancelled));
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn chosen_skills_lead_to_the_best_plan_and_mark_stretch_goals() {
+    let dir = tempfile::tempdir().unwrap();
+    let library = Library::embedded().unwrap();
+    let mut req = request(dir.path());
+    req.skills = vec!["pydantic".into()];
+    req.name = Some("skills-demo".into());
+    // The --skills choice is preselected: "" keeps it. Then the plan (if several), the
+    // engine's questions, the page size and the confirmation take their defaults.
+    let mut p = Scripted::new(["", "", "", "", "", "", "", "y"]);
+    let new::Outcome::Created(path) = new::run(req, &library, Some(&mut p)).unwrap() else {
+        panic!("expected a project");
+    };
+    assert_eq!(p.asked[0], "Skills to practise");
+    assert!(
+        !p.asked.contains(&"Blueprint".to_string()),
+        "the plan picks the blueprint: {:?}",
+        p.asked
+    );
+    let tasks = std::fs::read_to_string(path.join("TASKS.md")).unwrap();
+    assert!(tasks.contains("stretch goal"));
 }

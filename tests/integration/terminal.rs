@@ -31,10 +31,19 @@ fn a_terminal_user_is_asked_everything_and_gets_a_committed_project() {
     )
     .unwrap();
     let mut p = session(dir.path(), home.path(), &["new"]);
-    p.exp_string("Blueprint").unwrap();
-    p.exp_string("fastapi-service").unwrap();
-    p.send_line("").unwrap(); // Enter picks the highlighted blueprint
-    p.exp_string("Project name").unwrap();
+    p.exp_string("Skills to practise").unwrap();
+    p.send("pydantic").unwrap(); // type to search
+    p.flush().unwrap();
+    p.exp_string("[ ] Web development: Pydantic").unwrap();
+    p.send_line("").unwrap(); // Enter toggles the match
+    p.exp_string("Done (1 chosen)").unwrap();
+    p.send_line("").unwrap(); // Enter on Done
+    // With several ranked plans a choice is offered; Enter takes the best.
+    let (_, seen) = p.exp_regex("Plan|Project name").unwrap();
+    if seen.starts_with("Plan") {
+        p.send_line("").unwrap();
+        p.exp_string("Project name").unwrap();
+    }
     p.send_line("pty-notes").unwrap();
     p.exp_string("Author name").unwrap();
     p.send_line("").unwrap(); // default from git config
@@ -57,13 +66,18 @@ fn a_terminal_user_is_asked_everything_and_gets_a_committed_project() {
     assert_eq!(head.author().name().unwrap(), "Pty User");
     let settings = std::fs::read_to_string(path.join("src/pty_notes/settings.py")).unwrap();
     assert!(settings.contains("30"), "{settings}");
+    let tasks = std::fs::read_to_string(path.join("TASKS.md")).unwrap();
+    assert!(
+        tasks.contains("stretch goal"),
+        "tasks not about Pydantic are stretch goals"
+    );
 }
 
 fn cancel_with(key: &str) {
     let dir = tempfile::tempdir().unwrap();
     let home = tempfile::tempdir().unwrap();
     let mut p = session(dir.path(), home.path(), &["new", "demo"]);
-    p.exp_string("fastapi-service").unwrap();
+    p.exp_string("Skills to practise").unwrap();
     p.send(key).unwrap();
     p.flush().unwrap();
     p.exp_string("cancelled; nothing was written").unwrap();
