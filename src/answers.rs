@@ -61,6 +61,23 @@ pub fn engine_questions(identity: Option<(String, String)>) -> Vec<Question> {
     ]
 }
 
+/// Every question a project of `parts` asks: the engine's, then each part's, once per id
+/// (parts may share a question).
+pub fn questions_for<'a>(
+    identity: Option<(String, String)>,
+    parts: impl IntoIterator<Item = &'a crate::blueprint::Blueprint>,
+) -> Vec<Question> {
+    let mut questions = engine_questions(identity);
+    for part in parts {
+        for q in &part.manifest.questions {
+            if !questions.iter().any(|known| known.id == q.id) {
+                questions.push(q.clone());
+            }
+        }
+    }
+    questions
+}
+
 fn question(id: &str, prompt: &str, kind: QuestionKind) -> Question {
     Question {
         id: id.into(),

@@ -45,6 +45,8 @@ pub enum Command {
     Skills(SkillsArgs),
     /// Show a blueprint: its questions, tasks and files.
     Show(ShowArgs),
+    /// Check a blueprint folder for its author: every problem, with file and line.
+    Lint(LintArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }
@@ -62,6 +64,15 @@ pub struct NewArgs {
     /// unless --blueprint is given, and tasks exercising none of them become stretch goals.
     #[arg(short, long, value_name = "LIST")]
     pub skills: Vec<String>,
+
+    /// Use blueprints from a folder or a git repository (file:// URL) as well as the embedded
+    /// ones: a base is used as the blueprint, an add-on is composed on.
+    #[arg(long, value_name = "PATH|GIT_URL")]
+    pub from: Option<String>,
+
+    /// With a git --from: the branch, tag or commit to use.
+    #[arg(long, value_name = "REV", requires = "from")]
+    pub rev: Option<String>,
 
     /// Compose an add-on onto the blueprint (repeatable), e.g. --with docker --with github-ci.
     #[arg(short = 'w', long = "with", value_name = "ADDON")]
@@ -125,6 +136,12 @@ pub struct SkillsArgs {
 pub struct ShowArgs {
     /// Blueprint id.
     pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// A blueprint folder, or a folder of blueprint folders.
+    pub path: std::path::PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -86,6 +86,12 @@ pub enum Error {
     #[error("{path}: {message}")]
     Blueprint { path: String, message: String },
 
+    #[error("--from {source_name}: {message}")]
+    Source {
+        source_name: String,
+        message: String,
+    },
+
     #[error("template {path}: {message}")]
     Template { path: String, message: String },
 
@@ -105,6 +111,9 @@ pub enum Error {
 
     #[error("{0}")]
     Prompt(String),
+
+    #[error("{count} problem(s) found in {path}")]
+    LintFailed { path: String, count: usize },
 }
 
 impl Error {
@@ -126,8 +135,10 @@ impl Error {
             }
             Error::Manifest { .. }
             | Error::Blueprint { .. }
+            | Error::Source { .. }
             | Error::Template { .. }
-            | Error::UnsafePath { .. } => ExitCode::Blueprint,
+            | Error::UnsafePath { .. }
+            | Error::LintFailed { .. } => ExitCode::Blueprint,
             Error::Io { .. } | Error::Git { .. } | Error::Prompt(_) => ExitCode::Failure,
         }
     }

@@ -39,11 +39,20 @@ pub struct Written {
 /// test suite can prove that a failure mid-generation leaves nothing behind.
 const FAULT_ENV: &str = "SKILLFORGE_FAIL_AFTER_FILES";
 
+/// Test hook: `SKILLFORGE_WRITE_DELAY_MS=N` sleeps N ms before each file, so the test suite
+/// can interrupt or kill a run in the middle of writing.
+const DELAY_ENV: &str = "SKILLFORGE_WRITE_DELAY_MS";
+
+/// Staging folders are named `.skillforge-<pid>-<random>`, so a later run can tell the
+/// leftovers of a killed run (its process is gone) from a run still in progress.
+const STAGING_PREFIX: &str = ".skillforge-";
+
 pub fn write(project: &Project, destination: &Path, git_request: &GitRequest) -> Result<Written> {
     refuse_existing(destination)?;
     let parent = parent_of(destination)?;
+    remove_leftovers(&parent);
     let staging = tempfile::Builder::new()
-        .prefix(".skillforge-")
+        .prefix(&format!("{STAGING_PREFIX}{}-", std::process::id()))
         .tempdir_in(&parent)
         .map_err(|e| unusable(destination, &parent, &e))?;
     crate::interrupt::set_staging(Some(staging.path().to_path_buf()));
@@ -60,7 +69,11 @@ fn fill_and_move(
     git_request: &GitRequest,
 ) -> Result<Written> {
     let fail_after: Option<usize> = std::env::var(FAULT_ENV).ok().and_then(|v| v.parse().ok());
+    let delay: Option<u64> = std::env::var(DELAY_ENV).ok().and_then(|v| v.parse().ok());
     for (count, file) in project.files.iter().enumerate() {
+        if let Some(ms) = delay {
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+        }
         if fail_after == Some(count) {
             return Err(Error::Io {
                 action: "forced failure before writing",
@@ -83,6 +96,32 @@ fn fill_and_move(
         files: project.files.len(),
         git,
     })
+}
+
+/// Removes staging folders left in `parent` by runs that were killed (their process no longer
+/// exists). Best effort: anything that cannot be read or removed is left alone.
+fn remove_leftovers(parent: &Path) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(STAGING_PREFIX)) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid != std::process::id() && !process_alive(pid) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Whether process `pid` exists. Where this cannot be told, assume it does (keep the folder).
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.is_dir() || proc.join(pid.to_string()).exists()
 }
 
 fn refuse_existing(destination: &Path) -> Result<()> {

@@ -59,9 +59,9 @@ where
 fn dispatch(command: Command) -> Result<()> {
     match command {
         Command::New(args) => {
-            let request = request::NewRequest::from_args(args)?;
+            let mut request = request::NewRequest::from_args(args)?;
             interrupt::install();
-            let library = blueprint::Library::embedded()?;
+            let (library, _checkout) = commands::new::library_for(&mut request)?;
             let mut terminal = prompt::Terminal::new();
             let prompter: Option<&mut dyn prompt::Prompter> = if prompt::terminal_available() {
                 Some(&mut terminal)
@@ -84,6 +84,7 @@ fn dispatch(command: Command) -> Result<()> {
             Ok(())
         }
         Command::Show(args) => commands::show::run(&blueprint::Library::embedded()?, &args.id),
+        Command::Lint(args) => commands::lint::run(&args.path),
         Command::Completions(args) => {
             commands::completions::run(&args);
             Ok(())

@@ -13,6 +13,9 @@ pub struct NewRequest {
     pub blueprint: Option<String>,
     /// `--skills` lists, as typed.
     pub skills: Vec<String>,
+    /// `--from`: a blueprint folder or git URL, and `--rev`.
+    pub from: Option<String>,
+    pub rev: Option<String>,
     /// `--with` add-on ids, as given.
     pub addons: Vec<String>,
     /// `--dry-run`: compose and list, write nothing.
@@ -42,6 +45,8 @@ impl NewRequest {
             name: args.name,
             blueprint: args.blueprint,
             skills: args.skills,
+            from: args.from,
+            rev: args.rev,
             addons: args.with,
             dry_run: args.dry_run,
             answers,

@@ -153,89 +153,101 @@ impl Manifest {
     }
 
     fn validate(&self, path: &str, text: &str) -> Result<()> {
-        let fail = |needle: &str, message: String| Error::Manifest {
-            path: path.to_string(),
-            line: text.find(needle).map_or(1, |at| line_of(text, at)),
-            message,
+        match self.problems(path, text).into_iter().next() {
+            Some(first) => Err(first),
+            None => Ok(()),
+        }
+    }
+
+    /// Every rule of the format this manifest breaks, each with its line: `lint` reports
+    /// them all, `parse` stops at the first.
+    pub fn problems(&self, path: &str, text: &str) -> Vec<Error> {
+        let mut out = Vec::new();
+        let mut fail = |needle: &str, message: String| {
+            out.push(Error::Manifest {
+                path: path.to_string(),
+                line: text.find(needle).map_or(1, |at| line_of(text, at)),
+                message,
+            })
         };
         if self.schema != SCHEMA {
-            return Err(fail(
-                "schema",
-                format!(
-                    "schema {} is not supported; this skillforge reads schema {SCHEMA}",
-                    self.schema
-                ),
-            ));
+            let msg = format!(
+                "schema {} is not supported; this skillforge reads schema {SCHEMA}",
+                self.schema
+            );
+            fail("schema", msg);
         }
         if !is_kebab(&self.id) {
-            return Err(fail("id", format!("id {:?} must be kebab-case", self.id)));
+            fail("id", format!("id {:?} must be kebab-case", self.id));
         }
         match self.kind {
-            Kind::Addon if self.applies_to.is_empty() => {
-                let msg = "an add-on must say which bases it applies to (applies-to)".to_string();
-                return Err(fail("kind", msg));
-            }
-            Kind::Base if !self.applies_to.is_empty() => {
-                let msg = "applies-to is for add-ons; a base applies to nothing".to_string();
-                return Err(fail("applies-to", msg));
-            }
+            Kind::Addon if self.applies_to.is_empty() => fail(
+                "kind",
+                "an add-on must say which bases it applies to (applies-to)".into(),
+            ),
+            Kind::Base if !self.applies_to.is_empty() => fail(
+                "applies-to",
+                "applies-to is for add-ons; a base applies to nothing".into(),
+            ),
             _ => {}
         }
         let mut seen = std::collections::BTreeSet::new();
         for q in &self.questions {
             if !is_identifier(&q.id) {
-                let msg = format!("question id {:?} must be a lower-case identifier", q.id);
-                return Err(fail(&q.id, msg));
+                fail(
+                    &q.id,
+                    format!("question id {:?} must be a lower-case identifier", q.id),
+                );
             }
             if !seen.insert(q.id.as_str()) {
-                return Err(fail(&q.id, format!("question {:?} is defined twice", q.id)));
+                fail(&q.id, format!("question {:?} is defined twice", q.id));
             }
             if q.kind == QuestionKind::Choice && q.choices.is_empty() {
-                let msg = format!("question {:?} has type choice but no choices", q.id);
-                return Err(fail(&q.id, msg));
+                fail(
+                    &q.id,
+                    format!("question {:?} has type choice but no choices", q.id),
+                );
             }
-            if let Some(p) = &q.pattern {
-                regex::Regex::new(p).map_err(|e| {
-                    fail(
-                        p,
-                        format!("question {:?} has an invalid pattern: {e}", q.id),
-                    )
-                })?;
+            if let Some(p) = &q.pattern
+                && let Err(e) = regex::Regex::new(p)
+            {
+                fail(
+                    p,
+                    format!("question {:?} has an invalid pattern: {e}", q.id),
+                );
             }
         }
         let mut task_ids = std::collections::BTreeSet::new();
         for t in &self.tasks {
             if !is_kebab(&t.id) {
-                return Err(fail(
-                    &t.id,
-                    format!("task id {:?} must be kebab-case", t.id),
-                ));
+                fail(&t.id, format!("task id {:?} must be kebab-case", t.id));
             }
             if !task_ids.insert(t.id.as_str()) {
-                return Err(fail(&t.id, format!("task {:?} is defined twice", t.id)));
+                fail(&t.id, format!("task {:?} is defined twice", t.id));
             }
             if t.tests.is_empty() {
-                return Err(fail(&t.id, format!("task {:?} lists no tests", t.id)));
+                fail(&t.id, format!("task {:?} lists no tests", t.id));
             }
             if t.hints.is_empty() || t.hints.len() > 5 {
-                let msg = format!("task {:?} needs 1 to 5 hints, has {}", t.id, t.hints.len());
-                return Err(fail(&t.id, msg));
+                fail(
+                    &t.id,
+                    format!("task {:?} needs 1 to 5 hints, has {}", t.id, t.hints.len()),
+                );
             }
         }
         for t in &self.tasks {
-            if let Some(r) = t.requires.iter().find(|r| !task_ids.contains(r.as_str())) {
-                let msg = format!("task {:?} requires unknown task {r:?}", t.id);
-                return Err(fail(r, msg));
+            for r in t.requires.iter().filter(|r| !task_ids.contains(r.as_str())) {
+                fail(r, format!("task {:?} requires unknown task {r:?}", t.id));
             }
         }
-        if let Some(key) = self.pyproject.keys().find(|k| *k != "tool") {
+        for key in self.pyproject.keys().filter(|k| *k != "tool") {
             let msg = format!(
                 "[pyproject.{key}] cannot be set; only [pyproject.tool] tables are merged \
                  (dependencies go in [python])"
             );
-            return Err(fail("[pyproject", msg));
+            fail("[pyproject", msg);
         }
-        Ok(())
+        out
     }
 }
 

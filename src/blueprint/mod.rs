@@ -4,6 +4,7 @@
 //! module loads and checks them; turning them into a project is `project`'s job.
 
 pub mod compat;
+pub mod local;
 pub mod manifest;
 pub mod matching;
 pub mod skills;

@@ -50,6 +50,18 @@ impl Library {
         Ok(library)
     }
 
+    /// Adds blueprints loaded from elsewhere; one with the id of an embedded blueprint
+    /// replaces it (so authors can iterate on a copy). Everything is checked again.
+    pub fn with(mut self, extra: Vec<Blueprint>) -> Result<Library> {
+        for blueprint in extra {
+            self.blueprints.retain(|b| b.id() != blueprint.id());
+            self.blueprints.push(blueprint);
+        }
+        self.blueprints.sort_by(|a, b| a.id().cmp(b.id()));
+        self.check_skills()?;
+        Ok(self)
+    }
+
     pub fn get(&self, id: &str) -> Option<&Blueprint> {
         self.blueprints.iter().find(|b| b.id() == id)
     }

@@ -1,6 +1,7 @@
 //! One small function per subcommand; `lib::run` dispatches to them.
 
 pub mod completions;
+pub mod lint;
 pub mod list;
 pub mod new;
 pub mod plan;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::answers::{self, Mode};
 use crate::blueprint::matching::SkillIndex;
-use crate::blueprint::{Blueprint, Kind, Library, compat};
+use crate::blueprint::{Blueprint, Kind, Library, compat, local};
 use crate::error::{Error, Result};
 use crate::generate::{self, GitOutcome, GitRequest};
 use crate::naming::ProjectNames;
@@ -54,15 +54,8 @@ pub fn run(
         return Err(Error::DestinationExists { path: destination });
     }
     let identity = git::configured_identity();
-    let mut questions = answers::engine_questions(identity.clone());
-    for part in std::iter::once(blueprint).chain(addons.iter().copied()) {
-        for q in &part.manifest.questions {
-            // Parts may share a question (same id): it is asked once.
-            if !questions.iter().any(|known| known.id == q.id) {
-                questions.push(q.clone());
-            }
-        }
-    }
+    let parts = std::iter::once(blueprint).chain(addons.iter().copied());
+    let questions = answers::questions_for(identity.clone(), parts);
     let mut mode = match (req.yes, reborrow(&mut prompter)) {
         (true, _) => Mode::Defaults,
         (false, Some(p)) => Mode::Ask(p),
@@ -131,6 +124,52 @@ fn reborrow<'s>(prompter: &'s mut Option<&mut dyn Prompter>) -> Option<&'s mut d
         Some(p) => Some(&mut **p),
         None => None,
     }
+}
+
+/// The embedded library plus the blueprints of `--from`, which also choose the base and
+/// add-ons when the flags do not. The returned folder holds a git checkout while it lives.
+pub fn library_for(req: &mut NewRequest) -> Result<(Library, Option<tempfile::TempDir>)> {
+    let library = Library::embedded()?;
+    let Some(source) = req.from.clone() else {
+        return Ok((library, None));
+    };
+    let (root, checkout) = if local::is_git_url(&source) {
+        let dir = tempfile::Builder::new()
+            .prefix("skillforge-from-")
+            .tempdir()
+            .map_err(Error::io(
+                "cannot create a folder for",
+                std::env::temp_dir(),
+            ))?;
+        local::clone(&source, req.rev.as_deref(), dir.path())?;
+        (dir.path().to_path_buf(), Some(dir))
+    } else {
+        (PathBuf::from(&source), None)
+    };
+    let loaded = local::load(&root)?;
+    let bases: Vec<String> = loaded
+        .iter()
+        .filter(|b| b.manifest.kind == Kind::Base)
+        .map(|b| b.id().to_string())
+        .collect();
+    for addon in loaded.iter().filter(|b| b.manifest.kind == Kind::Addon) {
+        if !req.addons.iter().any(|a| a == addon.id()) {
+            req.addons.push(addon.id().to_string());
+        }
+    }
+    if req.blueprint.is_none() {
+        match bases.as_slice() {
+            [one] => req.blueprint = Some(one.clone()),
+            [] => {}
+            many => {
+                return Err(Error::NeedsInput {
+                    what: format!("a choice among the bases of {source} ({})", many.join(", ")),
+                    flag: "--blueprint ID".into(),
+                });
+            }
+        }
+    }
+    Ok((library.with(loaded)?, checkout))
 }
 
 /// The skills to practise, from a searchable list grouped by category, with `preselected`

@@ -43,7 +43,9 @@ pub fn blueprint_files(
     Ok(out.into_values().collect())
 }
 
-fn render_file(
+/// Renders one file of a blueprint's `tree` (`template` or `solution`): its path, checked,
+/// and its contents.
+pub fn render_file(
     id: &str,
     tree: &str,
     file: &SourceFile,

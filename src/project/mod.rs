@@ -13,6 +13,7 @@ mod pyproject;
 mod tasks;
 
 pub use context::Context;
+pub use files::render_file;
 pub use tasks::PlannedTask;
 
 use crate::blueprint::Catalog;

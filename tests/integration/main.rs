@@ -2,6 +2,7 @@
 //! tested as Python projects.
 
 mod cli;
+mod edges;
 mod generate;
 mod git;
 mod prompts;

@@ -170,14 +170,8 @@ fn expectations(
 ) -> (Vec<PlannedTask>, Vec<String>) {
     let base = library.get(&combo.base).unwrap();
     let addons = compat::resolve_addons(library, base, &combo.addons).unwrap();
-    let mut questions = answers::engine_questions(None);
-    for part in std::iter::once(base).chain(addons.iter().copied()) {
-        for q in &part.manifest.questions {
-            if !questions.iter().any(|k| k.id == q.id) {
-                questions.push(q.clone());
-            }
-        }
-    }
+    let questions =
+        answers::questions_for(None, std::iter::once(base).chain(addons.iter().copied()));
     let answers = answers::resolve(
         &questions,
         &BTreeMap::new(),

@@ -1,0 +1,218 @@
+//! `skillforge lint PATH`: checks a blueprint for its author and reports every problem, each
+//! with its file and line: the manifest against the format, the skills against the catalog,
+//! every file (symlinks, names), every template and path rendered with sample answers as
+//! starter and as solved, and every task's tests present in the generated project.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::answers::{self, Mode};
+use crate::blueprint::{Blueprint, Kind, Library, Manifest, compat, local};
+use crate::error::{Error, Result};
+use crate::naming::ProjectNames;
+use crate::plan::Plan;
+use crate::project::{self, Context};
+use crate::render::Renderer;
+
+pub fn run(path: &Path) -> Result<()> {
+    let dirs = blueprint_dirs(path)?;
+    let library = Library::embedded()?;
+    let mut total = 0;
+    for dir in &dirs {
+        let problems = lint_one(dir, &library);
+        for p in &problems {
+            println!("{p}");
+        }
+        if problems.is_empty() {
+            println!("{}: ok", dir.display());
+        }
+        total += problems.len();
+    }
+    match total {
+        0 => Ok(()),
+        count => Err(Error::LintFailed {
+            path: path.display().to_string(),
+            count,
+        }),
+    }
+}
+
+fn blueprint_dirs(path: &Path) -> Result<Vec<std::path::PathBuf>> {
+    if path.join("blueprint.toml").exists() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut dirs: Vec<_> = std::fs::read_dir(path)
+        .map_err(Error::io("cannot read", path))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("blueprint.toml").is_file())
+        .collect();
+    dirs.sort();
+    if dirs.is_empty() {
+        return Err(Error::Source {
+            source_name: path.display().to_string(),
+            message: "no blueprint.toml in it or in its sub-folders".into(),
+        });
+    }
+    Ok(dirs)
+}
+
+/// Every problem of the blueprint in `dir`, as printable lines.
+fn lint_one(dir: &Path, library: &Library) -> Vec<String> {
+    let (origin, text) = match local::read_manifest(dir) {
+        Ok(m) => m,
+        Err(e) => return vec![e.to_string()],
+    };
+    let manifest: Manifest = match toml::from_str(&text) {
+        Ok(m) => m,
+        Err(e) => {
+            return vec![crate::blueprint::manifest::toml_error(&origin, &text, &e).to_string()];
+        }
+    };
+    let mut problems: Vec<String> = manifest
+        .problems(&origin, &text)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let line = |needle: &str| {
+        text.find(needle)
+            .map_or(1, |at| crate::blueprint::manifest::line_of(&text, at))
+    };
+    let task_skills = manifest.tasks.iter().flat_map(|t| &t.skills);
+    for skill in manifest.skills.iter().chain(task_skills) {
+        if library.catalog.get(skill).is_none() {
+            problems.push(format!(
+                "{origin}:{}: skill {skill:?} is not in the catalog",
+                line(&format!("\"{skill}\""))
+            ));
+        }
+    }
+    let rules = manifest
+        .applies_to
+        .iter()
+        .chain(&manifest.requires)
+        .chain(&manifest.conflicts);
+    for id in rules.filter(|id| *id != "*" && library.get(id).is_none() && **id != manifest.id) {
+        problems.push(format!(
+            "{origin}:{}: names blueprint {id:?}, which does not exist",
+            line(&format!("\"{id}\""))
+        ));
+    }
+    let (template, solution, file_problems) = local::read_files(dir);
+    problems.extend(file_problems.iter().map(ToString::to_string));
+    let blueprint = Blueprint {
+        manifest,
+        origin,
+        template,
+        solution,
+    };
+    problems.extend(render_problems(&blueprint, library));
+    dedup(problems)
+}
+
+/// Renders the blueprint with sample answers (composed onto a base it applies to, when it is
+/// an add-on), file by file, as starter and as solved, then checks the tasks' tests exist.
+fn render_problems(blueprint: &Blueprint, library: &Library) -> Vec<String> {
+    let base = match blueprint.manifest.kind {
+        Kind::Base => Some(blueprint),
+        Kind::Addon => library
+            .blueprints
+            .iter()
+            .find(|b| b.manifest.kind == Kind::Base && compat::applies_to(blueprint, b)),
+    };
+    let Some(base) = base else {
+        return vec![format!(
+            "{}: no embedded base to render this add-on onto",
+            blueprint.origin
+        )];
+    };
+    let addons: Vec<&Blueprint> = if blueprint.manifest.kind == Kind::Addon {
+        vec![blueprint]
+    } else {
+        vec![]
+    };
+    let questions =
+        answers::questions_for(None, std::iter::once(base).chain(addons.iter().copied()));
+    let answers = match answers::resolve(
+        &questions,
+        &BTreeMap::new(),
+        &mut Mode::Defaults,
+        blueprint.id(),
+    ) {
+        Ok(a) => a,
+        Err(e) => return vec![format!("{}: {e}", blueprint.origin)],
+    };
+    let names = ProjectNames::parse("sample-project").expect("a valid sample name");
+    let mut problems = Vec::new();
+    for solved in [false, true] {
+        let plan = Plan {
+            base,
+            addons: addons.clone(),
+            names: names.clone(),
+            answers: answers.clone(),
+            solved,
+            focus: vec![],
+        };
+        let context = Context::new(&plan);
+        let mut renderer = Renderer::new();
+        for (tree, files) in [
+            ("template", &blueprint.template),
+            ("solution", &blueprint.solution),
+        ] {
+            for file in files.iter() {
+                if let Err(e) =
+                    project::render_file(blueprint.id(), tree, file, &context, &mut renderer)
+                {
+                    problems.push(e.to_string());
+                }
+            }
+        }
+        match project::compose(&plan, &library.catalog) {
+            Ok(project) if !solved => problems.extend(missing_tests(blueprint, &project)),
+            Ok(_) => {}
+            Err(e) => problems.push(e.to_string()),
+        }
+    }
+    problems
+}
+
+/// Task tests and harness paths that the generated starter does not contain.
+fn missing_tests(blueprint: &Blueprint, project: &project::Project) -> Vec<String> {
+    let exists = |path: &str| {
+        let file = path
+            .split("::")
+            .next()
+            .unwrap_or(path)
+            .trim_end_matches('/');
+        project
+            .files
+            .iter()
+            .any(|f| f.path.as_str() == file || f.path.as_str().starts_with(&format!("{file}/")))
+    };
+    let mut out = Vec::new();
+    for task in project
+        .tasks
+        .iter()
+        .filter(|t| t.blueprint == blueprint.id())
+    {
+        for test in task.tests.iter().filter(|t| !exists(t)) {
+            out.push(format!(
+                "{}: task {:?} names test {test:?}, which the starter does not contain",
+                blueprint.origin, task.id
+            ));
+        }
+    }
+    for harness in blueprint.manifest.harness.iter().filter(|h| !exists(h)) {
+        out.push(format!(
+            "{}: harness {harness:?} is not in the starter",
+            blueprint.origin
+        ));
+    }
+    out
+}
+
+fn dedup(mut problems: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    problems.retain(|p| seen.insert(p.clone()));
+    problems
+}
