@@ -199,6 +199,14 @@ impl Manifest {
                     format!("question id {:?} must be a lower-case identifier", q.id),
                 );
             }
+            if ["author", "email", "python", "license"].contains(&q.id.as_str()) {
+                let msg = format!(
+                    "question id {:?} is asked by skillforge itself; use {{{{author.name}}}}, \
+                     {{{{author.email}}}}, {{{{python.min}}}} or {{{{license}}}} instead",
+                    q.id
+                );
+                fail(&q.id, msg);
+            }
             if !seen.insert(q.id.as_str()) {
                 fail(&q.id, format!("question {:?} is defined twice", q.id));
             }
