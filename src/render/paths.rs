@@ -49,11 +49,13 @@ pub fn safe_relative(path: &str, origin: &str) -> Result<SafePath> {
             "" => return Err(unsafe_path("it has an empty component")),
             "." | ".." => return Err(unsafe_path("'.' and '..' components are not allowed")),
             _ if part.trim().is_empty() => return Err(unsafe_path("a component is blank")),
+            // Any `.git` (in any case: macOS and Windows fold it) would write into the
+            // project's repository or make a nested one.
+            _ if part.eq_ignore_ascii_case(".git") => {
+                return Err(unsafe_path("a blueprint cannot write a .git folder"));
+            }
             _ => {}
         }
-    }
-    if path == ".git" || path.starts_with(".git/") {
-        return Err(unsafe_path("a blueprint cannot write inside .git"));
     }
     Ok(SafePath(path.to_string()))
 }
@@ -89,5 +91,9 @@ mod tests {
         assert!(reason("").contains("empty"));
         assert!(reason("a/ /b").contains("blank"));
         assert!(reason(".git/config").contains(".git"));
+        assert!(reason(".GIT/hooks/pre-commit").contains(".git"));
+        assert!(reason("sub/.git/config").contains(".git"));
+        assert!(safe_relative(".github/workflows/ci.yml", "t").is_ok());
+        assert!(safe_relative(".git#", "t").is_ok());
     }
 }
