@@ -1,0 +1,43 @@
+"""A parameter sweep: one parent run, one nested run per combination of values."""
+
+import mlflow
+from sklearn.model_selection import ParameterGrid
+
+from .config import ExperimentConfig
+from .data import Dataset
+from .model import ParamGrid, Params
+from .tracking import configure_tracking, log_training_run
+
+SWEEP_RUN_NAME = "sweep"
+"""The name of the parent run of a sweep."""
+
+GRID_ARTIFACT = "param_grid.json"
+"""The artifact of the parent run that records the grid it tried."""
+
+
+def candidate_name(params: Params) -> str:
+    """A readable run name for one combination of values.
+
+    For example ``features__degree=2, model__C=0.1``.
+    """
+    return ", ".join(f"{name}={value}" for name, value in sorted(params.items()))
+
+
+def run_sweep(config: ExperimentConfig, dataset: Dataset, grid: ParamGrid) -> str:
+    """Train and log every combination of ``grid``; return the parent run's id.
+
+    Task 6 (sweep-the-parameters): a parent run named ``SWEEP_RUN_NAME`` logs the
+    number of combinations as the ``candidates`` parameter and the grid as the
+    ``GRID_ARTIFACT`` JSON artifact; inside it, each combination is trained by
+    ``log_training_run`` in its own nested run named by ``candidate_name``.
+    """
+    configure_tracking(config)
+    values = {name: list(options) for name, options in grid.items()}
+    candidates: list[Params] = list(ParameterGrid(values))
+    with mlflow.start_run(run_name=SWEEP_RUN_NAME) as parent:
+        mlflow.log_param("candidates", len(candidates))
+        mlflow.log_dict(values, GRID_ARTIFACT)
+        for params in candidates:
+            log_training_run(config, dataset, params, run_name=candidate_name(params))
+    parent_id: str = parent.info.run_id
+    return parent_id
