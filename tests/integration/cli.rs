@@ -361,3 +361,17 @@ fn new_with_skills_generates_the_best_plan_and_marks_stretch_goals() {
         .unwrap();
     assert!(list.contains("stretch goal"), "{list}");
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_skillforge"))
+        .args(["skills"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away, as with `| head`
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
