@@ -173,7 +173,7 @@ pub fn why_uncovered(library: &Library, skill: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::blueprint::{Catalog, Manifest};
+    use crate::blueprint::testing;
     use proptest::prelude::*;
 
     fn blueprint(
@@ -190,76 +190,60 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let mut text = format!(
-            "schema = 1\nid = \"{id}\"\nkind = \"{kind}\"\nversion = \"1\"\ntitle = \"T\"\n\
-             summary = \"S\"\ndifficulty = \"beginner\"\nhours = {hours}\nskills = [{}]\n{rules}\n",
-            list(skills)
-        );
+        let mut extra = rules.to_string();
         for (i, t) in tasks.iter().enumerate() {
-            text.push_str(&format!(
-                "[[tasks]]\nid = \"{id}-t{i}\"\ntitle = \"T\"\nsummary = \"S\"\nskills = [{}]\n\
+            extra.push_str(&format!(
+                "\n[[tasks]]\nid = \"{id}-t{i}\"\ntitle = \"T\"\nsummary = \"S\"\nskills = [{}]\n\
                  hints = [\"h\"]\ntests = [\"tests/t.py\"]\n",
                 list(t)
             ));
         }
-        Blueprint {
-            manifest: Manifest::parse(id, &text).unwrap(),
-            origin: id.into(),
-            template: vec![],
-            solution: vec![],
-        }
+        testing::blueprint(id, kind, hours, &list(skills), &extra)
     }
 
     fn library() -> Library {
-        Library {
-            catalog: Catalog {
-                schema: 1,
-                categories: vec![],
-                skills: vec![],
-            },
-            blueprints: vec![
-                blueprint(
-                    "api",
-                    "base",
-                    8,
-                    &["fastapi"],
-                    &[&["fastapi"], &["pydantic"], &["fastapi"]],
-                    "",
-                ),
-                blueprint(
-                    "data",
-                    "base",
-                    6,
-                    &["pandas"],
-                    &[&["pandas"], &["numpy"]],
-                    "",
-                ),
-                blueprint(
-                    "docker",
-                    "addon",
-                    3,
-                    &["docker"],
-                    &[&["docker"], &["docker"]],
-                    "applies-to = [\"*\"]",
-                ),
-                blueprint(
-                    "ci",
-                    "addon",
-                    2,
-                    &["ci-cd"],
-                    &[&["ci-cd"]],
-                    "applies-to = [\"*\"]",
-                ),
-                blueprint(
-                    "lint",
-                    "addon",
-                    1,
-                    &["linting"],
-                    &[&["linting"]],
-                    "applies-to = [\"api\"]",
-                ),
-            ],
-        }
+        testing::library(vec![
+            blueprint(
+                "api",
+                "base",
+                8,
+                &["fastapi"],
+                &[&["fastapi"], &["pydantic"], &["fastapi"]],
+                "",
+            ),
+            blueprint(
+                "data",
+                "base",
+                6,
+                &["pandas"],
+                &[&["pandas"], &["numpy"]],
+                "",
+            ),
+            blueprint(
+                "docker",
+                "addon",
+                3,
+                &["docker"],
+                &[&["docker"], &["docker"]],
+                "applies-to = [\"*\"]",
+            ),
+            blueprint(
+                "ci",
+                "addon",
+                2,
+                &["ci-cd"],
+                &[&["ci-cd"]],
+                "applies-to = [\"*\"]",
+            ),
+            blueprint(
+                "lint",
+                "addon",
+                1,
+                &["linting"],
+                &[&["linting"]],
+                "applies-to = [\"api\"]",
+            ),
+        ])
     }
 
     fn best(requested: &[&str]) -> Proposal {

@@ -125,45 +125,29 @@ fn names(blueprints: &[&Blueprint]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::blueprint::{Catalog, Manifest};
+    use crate::blueprint::testing;
 
     fn blueprint(id: &str, kind: &str, rules: &str) -> Blueprint {
-        let text = format!(
-            "schema = 1\nid = \"{id}\"\nkind = \"{kind}\"\nversion = \"1\"\ntitle = \"T\"\n\
-             summary = \"S\"\ndifficulty = \"beginner\"\nhours = 1\nskills = []\n{rules}\n"
-        );
-        Blueprint {
-            manifest: Manifest::parse(id, &text).unwrap(),
-            origin: id.into(),
-            template: vec![],
-            solution: vec![],
-        }
+        testing::blueprint(id, kind, 1, "", rules)
     }
 
     fn library() -> Library {
-        Library {
-            catalog: Catalog {
-                schema: 1,
-                categories: vec![],
-                skills: vec![],
-            },
-            blueprints: vec![
-                blueprint("api", "base", ""),
-                blueprint("lib", "base", ""),
-                blueprint("docker", "addon", "applies-to = [\"api\"]"),
-                blueprint("ci", "addon", "applies-to = [\"*\"]\nconflicts = [\"lib\"]"),
-                blueprint(
-                    "deploy",
-                    "addon",
-                    "applies-to = [\"api\"]\nrequires = [\"docker\"]",
-                ),
-                blueprint(
-                    "lint",
-                    "addon",
-                    "applies-to = [\"*\"]\nconflicts = [\"ci\"]",
-                ),
-            ],
-        }
+        testing::library(vec![
+            blueprint("api", "base", ""),
+            blueprint("lib", "base", ""),
+            blueprint("docker", "addon", "applies-to = [\"api\"]"),
+            blueprint("ci", "addon", "applies-to = [\"*\"]\nconflicts = [\"lib\"]"),
+            blueprint(
+                "deploy",
+                "addon",
+                "applies-to = [\"api\"]\nrequires = [\"docker\"]",
+            ),
+            blueprint(
+                "lint",
+                "addon",
+                "applies-to = [\"*\"]\nconflicts = [\"ci\"]",
+            ),
+        ])
     }
 
     fn resolve(base: &str, ids: &[&str]) -> Result<Vec<String>> {

@@ -47,3 +47,35 @@ impl Blueprint {
         &self.manifest.id
     }
 }
+
+/// Synthetic blueprints and libraries for unit tests of the stages that read manifests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Blueprint, Catalog, Library, Manifest};
+
+    /// A blueprint whose manifest is the required keys plus `extra` TOML.
+    pub fn blueprint(id: &str, kind: &str, hours: u32, skills: &str, extra: &str) -> Blueprint {
+        let text = format!(
+            "schema = 1\nid = \"{id}\"\nkind = \"{kind}\"\nversion = \"1\"\ntitle = \"T\"\n\
+             summary = \"S\"\ndifficulty = \"beginner\"\nhours = {hours}\nskills = [{skills}]\n{extra}\n"
+        );
+        Blueprint {
+            manifest: Manifest::parse(id, &text).unwrap(),
+            origin: id.into(),
+            template: vec![],
+            solution: vec![],
+        }
+    }
+
+    /// A library of `blueprints` with an empty catalog.
+    pub fn library(blueprints: Vec<Blueprint>) -> Library {
+        Library {
+            catalog: Catalog {
+                schema: 1,
+                categories: vec![],
+                skills: vec![],
+            },
+            blueprints,
+        }
+    }
+}
