@@ -146,32 +146,19 @@ fn unknown_or_invalid_set_values_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let base = ["new", "demo-api", "--blueprint", "fastapi-service", "--yes"];
     let with = |extra: &[&'static str]| base.iter().chain(extra).copied().collect::<Vec<&str>>();
-    sf(with(&["--set", "pagesize=3"]))
-        .cwd(dir.path())
-        .run()
-        .code(2)
-        .stderr_has("\"pagesize\"")
-        .stderr_has("page_size");
-    sf(with(&["--set", "page_size=1000"]))
-        .cwd(dir.path())
-        .run()
-        .code(2)
-        .stderr_has("from 1 to 100");
-    sf(with(&["--set", "license=WTFPL"]))
-        .cwd(dir.path())
-        .run()
-        .code(2)
-        .stderr_has("Apache-2.0");
-    sf(with(&["--set", "email=nope"]))
-        .cwd(dir.path())
-        .run()
-        .code(2)
-        .stderr_has("--set email");
-    sf(with(&["--set", "novalue"]))
-        .cwd(dir.path())
-        .run()
-        .code(2)
-        .stderr_has("key=value");
+    let cases: [(&'static str, &[&str]); 5] = [
+        ("pagesize=3", &["\"pagesize\"", "page_size"]),
+        ("page_size=1000", &["from 1 to 100"]),
+        ("license=WTFPL", &["Apache-2.0"]),
+        ("email=nope", &["--set email"]),
+        ("novalue", &["key=value"]),
+    ];
+    for (set, needles) in cases {
+        let mut out = sf(with(&["--set", set])).cwd(dir.path()).run().code(2);
+        for needle in needles {
+            out = out.stderr_has(needle);
+        }
+    }
     assert_eq!(
         std::fs::read_dir(dir.path()).unwrap().count(),
         0,
