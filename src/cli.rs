@@ -15,7 +15,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
                   are verified by tests.",
     after_help = "Exit codes: 0 success, 1 failure while writing, 2 bad command line, \
                   3 destination exists or unusable, 4 broken blueprint, 5 answer needed but \
-                  no terminal, 130 cancelled."
+                  no terminal, 6 the project's Python cannot run its tests, 130 cancelled. \
+                  `check` exits 1 while a task does not pass."
 )]
 pub struct Cli {
     /// When to colour output (NO_COLOR is honoured with auto).
@@ -47,8 +48,84 @@ pub enum Command {
     Show(ShowArgs),
     /// Check a blueprint folder for its author: every problem, with file and line.
     Lint(LintArgs),
+    /// Run the project's tests, tick the tasks that pass, and say what to do next.
+    Check(CheckArgs),
+    /// Reveal the next hint of a task (the first unfinished task when none is named).
+    Hint(HintArgs),
+    /// Show a task's reference solution as a diff against your files.
+    Solution(SolutionArgs),
+    /// Progress per task and per skill, hints used and tasks given up.
+    Status(StatusArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ProjectArg {
+    /// The project folder (default: the one containing the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub project: ProjectArg,
+
+    /// Check one task (its id or number) instead of all.
+    #[arg(long, value_name = "ID")]
+    pub task: Option<String>,
+
+    /// Check again whenever a file of the project changes (Ctrl-C to stop).
+    #[arg(long)]
+    pub watch: bool,
+
+    /// Take the task tests as they are now as the reference (after you edited them on
+    /// purpose); edited tests are otherwise not counted.
+    #[arg(long)]
+    pub accept_test_changes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HintArgs {
+    #[command(flatten)]
+    pub project: ProjectArg,
+
+    /// The task: its id or number.
+    #[arg(value_name = "TASK")]
+    pub task: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SolutionArgs {
+    #[command(flatten)]
+    pub project: ProjectArg,
+
+    /// The task: its id or number.
+    #[arg(value_name = "TASK")]
+    pub task: String,
+
+    /// Show it although the task does not pass yet (recorded in .skillforge/progress.toml).
+    #[arg(long)]
+    pub give_up: bool,
+
+    /// Write the reference solution into your files instead of only showing it.
+    #[arg(long)]
+    pub apply: bool,
+
+    /// Where the project's blueprints are, when they are not embedded and have moved.
+    #[arg(long, value_name = "PATH|GIT_URL")]
+    pub from: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub project: ProjectArg,
+
+    /// Print the status as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -19,6 +19,8 @@ pub enum ExitCode {
     Blueprint = 4,
     /// An answer is missing and there is no terminal to ask it on.
     NeedsInput = 5,
+    /// `check`: the project's Python cannot run the tests (no interpreter, no pytest).
+    Environment = 6,
     /// The user cancelled at a prompt.
     Cancelled = 130,
 }
@@ -112,6 +114,28 @@ pub enum Error {
     #[error("{0}")]
     Prompt(String),
 
+    #[error(
+        "no skillforge project in {} or its parents (no .skillforge/origin.toml); run this \
+         inside a generated project, or pass --path DIR", path.display()
+    )]
+    NotAProject { path: PathBuf },
+
+    #[error("{path}: {message}")]
+    Project { path: String, message: String },
+
+    #[error("unknown task {id:?}{suggestion}; the tasks are: {known}")]
+    UnknownTask {
+        id: String,
+        suggestion: String,
+        known: String,
+    },
+
+    #[error("{message}")]
+    Environment { message: String },
+
+    #[error("{message}")]
+    Refused { message: String },
+
     #[error("{count} problem(s) found in {path}")]
     LintFailed { path: String, count: usize },
 }
@@ -127,7 +151,11 @@ impl Error {
             | Error::IncompatibleAddon { .. }
             | Error::UnknownQuestion { .. }
             | Error::MalformedSet { .. }
-            | Error::InvalidAnswer { .. } => ExitCode::Usage,
+            | Error::InvalidAnswer { .. }
+            | Error::NotAProject { .. }
+            | Error::UnknownTask { .. }
+            | Error::Refused { .. } => ExitCode::Usage,
+            Error::Environment { .. } => ExitCode::Environment,
             Error::NeedsInput { .. } => ExitCode::NeedsInput,
             Error::Cancelled => ExitCode::Cancelled,
             Error::DestinationExists { .. } | Error::DestinationUnusable { .. } => {
@@ -139,7 +167,9 @@ impl Error {
             | Error::Template { .. }
             | Error::UnsafePath { .. }
             | Error::LintFailed { .. } => ExitCode::Blueprint,
-            Error::Io { .. } | Error::Git { .. } | Error::Prompt(_) => ExitCode::Failure,
+            Error::Io { .. } | Error::Git { .. } | Error::Prompt(_) | Error::Project { .. } => {
+                ExitCode::Failure
+            }
         }
     }
 

@@ -10,11 +10,14 @@ pub mod blueprint;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod fsutil;
 pub mod generate;
 pub mod git;
 pub mod interrupt;
 pub mod naming;
+pub mod origin;
 pub mod plan;
+pub mod practice;
 pub mod planner;
 pub mod project;
 pub mod prompt;
@@ -48,7 +51,7 @@ where
     };
     ui::set_color(cli.color);
     match dispatch(cli.command) {
-        Ok(()) => ExitCode::Success,
+        Ok(code) => code,
         Err(e) => {
             ui::error(&e.to_string());
             e.exit_code()
@@ -56,7 +59,63 @@ where
     }
 }
 
-fn dispatch(command: Command) -> Result<()> {
+fn dispatch(command: Command) -> Result<ExitCode> {
+    if let Some(code) = practise(&command)? {
+        return Ok(code);
+    }
+    everything_else(command).map(|()| ExitCode::Success)
+}
+
+/// The commands run inside a generated project.
+fn practise(command: &Command) -> Result<Option<ExitCode>> {
+    use practice::Workspace;
+    let code = match command {
+        Command::Check(args) => {
+            let mut ws = Workspace::locate(args.project.path.as_deref())?;
+            let options = commands::check::Options {
+                task: args.task.clone(),
+                accept_test_changes: args.accept_test_changes,
+            };
+            if args.watch {
+                let root = ws.root.clone();
+                practice::watch::watch(&root, || {
+                    // Failing tasks are the point of watching; only errors end the loop.
+                    commands::check::run(&mut ws, &options).map(|_| ())
+                })?;
+                ExitCode::Success
+            } else if commands::check::run(&mut ws, &options)? {
+                ExitCode::Success
+            } else {
+                ExitCode::Failure
+            }
+        }
+        Command::Hint(args) => {
+            let ws = Workspace::locate(args.project.path.as_deref())?;
+            commands::hint::run(&ws, args.task.as_deref())?;
+            ExitCode::Success
+        }
+        Command::Solution(args) => {
+            let ws = Workspace::locate(args.project.path.as_deref())?;
+            let options = commands::solution::Options {
+                task: &args.task,
+                give_up: args.give_up,
+                apply: args.apply,
+                from: args.from.as_deref(),
+            };
+            commands::solution::run(&ws, &options)?;
+            ExitCode::Success
+        }
+        Command::Status(args) => {
+            let ws = Workspace::locate(args.project.path.as_deref())?;
+            commands::status::run(&ws, args.json)?;
+            ExitCode::Success
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(code))
+}
+
+fn everything_else(command: Command) -> Result<()> {
     match command {
         Command::New(args) => {
             let mut request = request::NewRequest::from_args(args)?;
@@ -88,6 +147,9 @@ fn dispatch(command: Command) -> Result<()> {
         Command::Completions(args) => {
             commands::completions::run(&args);
             Ok(())
+        }
+        Command::Check(_) | Command::Hint(_) | Command::Solution(_) | Command::Status(_) => {
+            unreachable!("handled by practise")
         }
     }
 }

@@ -55,3 +55,31 @@ pub fn plain(message: &str) {
 pub fn bold(text: &str) -> String {
     format!("{BOLD}{text}{BOLD:#}")
 }
+
+/// Prints the output of a command (a diff, a report) on stdout; anstream strips its colour
+/// when stdout is not a terminal, so it can be piped to `git apply` or a file.
+pub fn out(text: &str) {
+    let mut out = anstream::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+}
+
+/// Whether stderr is a terminal that shows live progress.
+pub fn live() -> bool {
+    std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("CI").is_none()
+}
+
+pub fn dim(text: &str) -> String {
+    format!("{DIM}{text}{DIM:#}")
+}
+
+pub fn green(text: &str) -> String {
+    format!("{OK}{text}{OK:#}")
+}
+
+pub fn red(text: &str) -> String {
+    format!("{ERROR}{text}{ERROR:#}")
+}
+
+pub fn yellow(text: &str) -> String {
+    format!("{WARN}{text}{WARN:#}")
+}

@@ -74,14 +74,20 @@ pub fn load(root: &Path) -> Result<Vec<Blueprint>> {
 pub fn load_one(dir: &Path) -> Result<Blueprint> {
     let (manifest_path, text) = read_manifest(dir)?;
     let manifest = Manifest::parse(&manifest_path, &text)?;
-    let (template, solution, problems) = read_files(dir);
+    let (trees, problems) = read_files(dir);
     match problems.into_iter().next() {
         Some(first) => Err(first),
         None => Ok(Blueprint {
             manifest,
             origin: manifest_path,
-            template,
-            solution,
+            template: trees.template,
+            solution: trees.solution,
+            steps: trees.steps,
+            source: Some(crate::blueprint::Source {
+                // Absolute, so a project made from it can find it again from anywhere.
+                location: dir.canonicalize().unwrap_or(dir.to_path_buf()).display().to_string(),
+                rev: None,
+            }),
         }),
     }
 }
@@ -97,16 +103,24 @@ pub fn read_manifest(dir: &Path) -> Result<(String, String)> {
     Ok((shown, text))
 }
 
-/// The `template/` and `solution/` trees of `dir`, and every file that could not be taken
-/// (unsafe symlink, non-UTF-8 name, unreadable), so `lint` can report them all.
-pub fn read_files(dir: &Path) -> (Vec<SourceFile>, Vec<SourceFile>, Vec<Error>) {
+/// The file trees of a blueprint folder.
+#[derive(Debug, Default)]
+pub struct Trees {
+    pub template: Vec<SourceFile>,
+    pub solution: Vec<SourceFile>,
+    pub steps: Vec<SourceFile>,
+}
+
+/// The `template/`, `solution/` and `steps/` trees of `dir`, and every file that could not
+/// be taken (unsafe symlink, non-UTF-8 name, unreadable), so `lint` can report them all.
+pub fn read_files(dir: &Path) -> (Trees, Vec<Error>) {
     let mut problems = Vec::new();
     let root = match dir.canonicalize() {
         Ok(root) => root,
-        Err(e) => return (vec![], vec![], vec![Error::io("cannot resolve", dir)(e)]),
+        Err(e) => return (Trees::default(), vec![Error::io("cannot resolve", dir)(e)]),
     };
     let mut trees = Vec::new();
-    for sub in ["template", "solution"] {
+    for sub in ["template", "solution", "steps"] {
         let mut files = Vec::new();
         let base = root.join(sub);
         if base.is_dir() {
@@ -115,9 +129,15 @@ pub fn read_files(dir: &Path) -> (Vec<SourceFile>, Vec<SourceFile>, Vec<Error>) 
         files.sort_by(|a, b| a.rel.cmp(&b.rel));
         trees.push(files);
     }
+    let steps = trees.pop().unwrap_or_default();
     let solution = trees.pop().unwrap_or_default();
     let template = trees.pop().unwrap_or_default();
-    (template, solution, problems)
+    let trees = Trees {
+        template,
+        solution,
+        steps,
+    };
+    (trees, problems)
 }
 
 fn walk(

@@ -7,6 +7,16 @@ use std::collections::BTreeMap;
 use super::Catalog;
 use crate::error::{Error, Result};
 
+/// The candidate spelled most like `text`, when one is close enough to suggest.
+pub fn closest<'a>(text: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(text, c), *c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
 /// Lower-case letters and digits only: "CI/CD" and "ci-cd" both become "cicd".
 pub fn key(text: &str) -> String {
     text.chars()

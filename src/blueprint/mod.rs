@@ -1,6 +1,7 @@
 //! Blueprints: their manifests and files, and the library of those embedded in the binary.
 //!
-//! A blueprint is data: a manifest, a starter `template/` and a `solution/` overlay. This
+//! A blueprint is data: a manifest, a starter `template/`, a `solution/` overlay and the
+//! per-task `steps/` that lead from one to the other. This
 //! module loads and checks them; turning them into a project is `project`'s job.
 
 pub mod compat;
@@ -9,6 +10,7 @@ pub mod manifest;
 pub mod matching;
 pub mod skills;
 mod source;
+pub mod steps;
 
 use std::borrow::Cow;
 
@@ -40,6 +42,18 @@ pub struct Blueprint {
     pub origin: String,
     pub template: Vec<SourceFile>,
     pub solution: Vec<SourceFile>,
+    /// `steps/<task-id>.patch`: each task's reference solution (see `steps`).
+    pub steps: Vec<SourceFile>,
+    /// Where it was loaded from; `None` when embedded.
+    pub source: Option<Source>,
+}
+
+/// A `--from` location: a folder, or a git URL and the revision asked for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Source {
+    pub location: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rev: Option<String>,
 }
 
 impl Blueprint {
@@ -64,6 +78,8 @@ pub(crate) mod testing {
             origin: id.into(),
             template: vec![],
             solution: vec![],
+            steps: vec![],
+            source: None,
         }
     }
 

@@ -127,6 +127,8 @@ fn load_embedded(dir: &'static Dir<'static>) -> Result<Blueprint> {
         origin,
         template: files_under(dir, "template"),
         solution: files_under(dir, "solution"),
+        steps: files_under(dir, "steps"),
+        source: None,
     })
 }
 

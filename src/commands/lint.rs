@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::answers::{self, Mode};
-use crate::blueprint::{Blueprint, Kind, Library, Manifest, compat, local};
+use crate::blueprint::{Blueprint, Kind, Library, Manifest, compat, local, steps};
 use crate::error::{Error, Result};
 use crate::naming::ProjectNames;
 use crate::plan::Plan;
@@ -98,14 +98,20 @@ fn lint_one(dir: &Path, library: &Library) -> Vec<String> {
             line(&format!("\"{id}\""))
         ));
     }
-    let (template, solution, file_problems) = local::read_files(dir);
+    let (trees, file_problems) = local::read_files(dir);
     problems.extend(file_problems.iter().map(ToString::to_string));
     let blueprint = Blueprint {
         manifest,
         origin,
-        template,
-        solution,
+        template: trees.template,
+        solution: trees.solution,
+        steps: trees.steps,
+        source: Some(crate::blueprint::Source {
+                location: dir.display().to_string(),
+                rev: None,
+            }),
     };
+    problems.extend(steps::problems(&blueprint));
     problems.extend(render_problems(&blueprint, library));
     dedup(problems)
 }

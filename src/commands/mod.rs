@@ -1,9 +1,13 @@
 //! One small function per subcommand; `lib::run` dispatches to them.
 
+pub mod check;
 pub mod completions;
+pub mod hint;
 pub mod lint;
 pub mod list;
 pub mod new;
 pub mod plan;
 pub mod show;
 pub mod skills;
+pub mod solution;
+pub mod status;

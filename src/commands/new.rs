@@ -146,7 +146,16 @@ pub fn library_for(req: &mut NewRequest) -> Result<(Library, Option<tempfile::Te
     } else {
         (PathBuf::from(&source), None)
     };
-    let loaded = local::load(&root)?;
+    let mut loaded = local::load(&root)?;
+    if checkout.is_some() {
+        // The clone is temporary: the project records where it came from instead.
+        for blueprint in &mut loaded {
+            blueprint.source = Some(crate::blueprint::Source {
+                location: source.clone(),
+                rev: req.rev.clone(),
+            });
+        }
+    }
     let bases: Vec<String> = loaded
         .iter()
         .filter(|b| b.manifest.kind == Kind::Base)
@@ -408,6 +417,6 @@ fn report(plan: &Plan<'_>, project: &Project, written: &generate::Written) {
     ui::plain(&format!("  cd {}", written.path.display()));
     ui::plain("  python3 -m venv .venv && . .venv/bin/activate");
     ui::plain("  python -m pip install --upgrade pip && python -m pip install -e . --group dev");
-    ui::plain("  pytest            # the harness passes; each task's tests fail until you do it");
-    ui::plain("  then open TASKS.md and start with task 1");
+    ui::plain("  skillforge check  # runs the tests: the harness passes, every task is still to do");
+    ui::plain("  then open TASKS.md and start with task 1 (stuck? skillforge hint)");
 }

@@ -40,15 +40,9 @@ struct TaskDoc {
     command: String,
     requires: String,
     files: String,
+    /// The hints themselves stay out of TASKS.md: `skillforge hint` reveals them one by one.
     hint_count: usize,
-    hints: Vec<Hint>,
     stretch: bool,
-}
-
-#[derive(Serialize)]
-struct Hint {
-    number: usize,
-    text: String,
 }
 
 #[derive(Serialize)]
@@ -160,15 +154,6 @@ fn doc<'a>(
                     .join(", "),
                 stretch: t.stretch,
                 hint_count: t.hints.len(),
-                hints: t
-                    .hints
-                    .iter()
-                    .enumerate()
-                    .map(|(i, h)| Hint {
-                        number: i + 1,
-                        text: h.trim().to_string(),
-                    })
-                    .collect(),
             })
             .collect(),
         sections,

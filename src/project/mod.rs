@@ -9,6 +9,7 @@
 mod context;
 mod docs;
 mod files;
+mod origin;
 mod pyproject;
 mod tasks;
 
@@ -28,6 +29,7 @@ pub const MODEL_FILES: &[&str] = &[
     "TASKS.md",
     ".gitignore",
     "LICENSE",
+    crate::origin::PATH,
 ];
 
 /// One file of the generated project.
@@ -71,6 +73,8 @@ pub fn compose(plan: &Plan<'_>, catalog: &Catalog) -> Result<Project> {
         "LICENSE",
         docs::license(&context, &mut renderer)?,
     ));
+    let origin = origin::build(plan, &context, &tasks, &files);
+    files.push(model_file(crate::origin::PATH, origin.to_toml()));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Project {
         name: plan.names.name.clone(),

@@ -1,0 +1,64 @@
+//! `skillforge hint [TASK]`: reveals a task's hints one at a time, and records how many.
+
+use crate::error::Result;
+use crate::origin::OriginTask;
+use crate::practice::Workspace;
+use crate::practice::outcome::Report;
+use crate::practice::progress::Progress;
+use crate::ui;
+
+pub fn run(ws: &Workspace, key: Option<&str>) -> Result<()> {
+    let task = match key {
+        Some(key) => ws.task(key)?,
+        None => first_unfinished(ws),
+    };
+    let mut progress = Progress::read(&ws.root)?;
+    let total = task.hints.len();
+    let before = progress.task(&task.id).hints.min(total);
+    let shown = (before + 1).min(total);
+    if shown > before {
+        progress.task_mut(&task.id).hints = shown;
+        progress.write(&ws.root)?;
+    }
+    let mut text = format!(
+        "{} task {}, {} ({})\n",
+        ui::bold("Hints for"),
+        task.number,
+        task.title,
+        task.id
+    );
+    for (i, hint) in task.hints.iter().take(shown).enumerate() {
+        let line = format!("  {}. {hint}\n", i + 1);
+        // Hints seen before are there to re-read; the new one stands out.
+        text.push_str(&if i + 1 == shown && shown > before {
+            line
+        } else {
+            ui::dim(&line)
+        });
+    }
+    ui::out(&text);
+    if shown < total {
+        ui::note(&format!(
+            "hint {shown} of {total}; `skillforge hint {}` reveals the next",
+            task.id
+        ));
+    } else {
+        ui::note(&format!(
+            "that was the last hint; if you are stuck, `skillforge solution {} --give-up` \
+             shows the reference solution",
+            task.id
+        ));
+    }
+    Ok(())
+}
+
+/// The first task the last check did not see pass (the first task before any check).
+pub fn first_unfinished(ws: &Workspace) -> &OriginTask {
+    let report = Report::read(&ws.root);
+    let statuses = report.as_ref().map(Report::statuses).unwrap_or_default();
+    ws.origin
+        .tasks
+        .iter()
+        .find(|t| !statuses.get(t.id.as_str()).is_some_and(|s| s.passed()))
+        .unwrap_or(&ws.origin.tasks[0])
+}

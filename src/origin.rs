@@ -1,0 +1,154 @@
+//! `.skillforge/origin.toml`: what a generated project was made from, committed with it.
+//!
+//! `new` writes it; `check`, `hint`, `solution` and `status` read it. It holds what they
+//! need without the blueprints at hand: the tasks with their tests, skills and hints, the
+//! answers (to render a reference solution exactly as the project was rendered), and a
+//! checksum of every task test file, so an edited test is noticed instead of counted.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::blueprint::Source;
+use crate::error::{Error, Result};
+
+/// Where the file lives in a project.
+pub const PATH: &str = ".skillforge/origin.toml";
+/// The format this build reads and writes.
+pub const FORMAT: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Origin {
+    pub format: u32,
+    /// The skillforge version that made the project.
+    pub skillforge: String,
+    /// The day it was made (`YYYY-MM-DD`); its year is the licence's.
+    pub created: String,
+    pub year: i32,
+    pub name: String,
+    /// Generated with the reference solutions in place (`new --solved`).
+    #[serde(default)]
+    pub solved: bool,
+    /// Skills the learner asked to practise.
+    #[serde(default)]
+    pub focus: Vec<String>,
+    /// Every answer, engine and blueprint questions alike, by question id.
+    pub answers: BTreeMap<String, serde_json::Value>,
+    /// The base first, then the add-ons in the order they were composed.
+    pub blueprints: Vec<OriginBlueprint>,
+    /// In the order of TASKS.md.
+    pub tasks: Vec<OriginTask>,
+    /// `sha256:<hex>` of every file holding task tests, by path.
+    pub checksums: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OriginBlueprint {
+    pub id: String,
+    pub version: String,
+    /// Where a blueprint that is not embedded came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OriginTask {
+    pub id: String,
+    pub number: usize,
+    pub blueprint: String,
+    pub title: String,
+    pub skills: Vec<String>,
+    pub skill_names: Vec<String>,
+    #[serde(default)]
+    pub stretch: bool,
+    pub requires: Vec<String>,
+    /// pytest paths or node-id prefixes (`tests/x.py::TestY`).
+    pub tests: Vec<String>,
+    pub files: Vec<String>,
+    pub hints: Vec<String>,
+}
+
+impl OriginTask {
+    /// The files holding the task's tests (node ids without their `::` part).
+    pub fn test_files(&self) -> impl Iterator<Item = &str> {
+        self.tests
+            .iter()
+            .map(|t| t.split("::").next().unwrap_or(t))
+    }
+}
+
+impl Origin {
+    pub fn to_toml(&self) -> String {
+        let body = toml::to_string(self).expect("the origin serializes");
+        format!(
+            "# Written by skillforge when this project was made. `skillforge check` reads it to\n\
+             # map tests to tasks and to notice edited task tests: keep it, and leave it as it is.\n\n\
+             {body}"
+        )
+    }
+
+    /// Reads the origin of the project at `root`.
+    pub fn read(root: &Path) -> Result<Origin> {
+        let path = root.join(PATH);
+        let text = std::fs::read_to_string(&path).map_err(Error::io("cannot read", &path))?;
+        let origin: Origin = toml::from_str(&text).map_err(|e| Error::Project {
+            path: path.display().to_string(),
+            message: format!(
+                "{}; restore it with `git checkout -- {PATH}`",
+                e.message()
+            ),
+        })?;
+        if origin.format != FORMAT {
+            return Err(Error::Project {
+                path: path.display().to_string(),
+                message: format!(
+                    "format {} is not the one this skillforge reads ({FORMAT}); use skillforge {} \
+                     or newer",
+                    origin.format, origin.skillforge
+                ),
+            });
+        }
+        Ok(origin)
+    }
+
+    /// Writes the origin back (after `check --accept-test-changes`).
+    pub fn write(&self, root: &Path) -> Result<()> {
+        crate::fsutil::write_atomic(&root.join(PATH), self.to_toml().as_bytes())
+    }
+
+    pub fn task(&self, id: &str) -> Option<&OriginTask> {
+        self.tasks.iter().find(|t| t.id == id)
+    }
+}
+
+/// `sha256:<hex>` of `bytes`, with line endings normalised so a checkout that converts them
+/// (git's autocrlf on Windows) does not look like an edit.
+pub fn checksum(bytes: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    let mut rest = bytes;
+    while let Some(at) = rest.windows(2).position(|w| w == b"\r\n") {
+        hasher.update(&rest[..at]);
+        rest = &rest[at + 1..];
+    }
+    hasher.update(rest);
+    let digest = hasher.finalize();
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checksums_ignore_crlf_but_not_content() {
+        assert_eq!(checksum(b"a\nb\n"), checksum(b"a\r\nb\r\n"));
+        assert_ne!(checksum(b"a\nb\n"), checksum(b"a\nc\n"));
+        assert!(checksum(b"").starts_with("sha256:e3b0c442"));
+    }
+}

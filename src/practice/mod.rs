@@ -1,0 +1,74 @@
+//! The learner's loop inside a generated project: run the tests and map them to tasks
+//! (`check`), reveal hints, show reference solutions, report progress.
+//!
+//! Everything starts from a `Workspace`: the project root and its origin file. What the
+//! learner did (hints revealed, tasks given up) is kept in `.skillforge/progress.toml`, the
+//! last results in `.skillforge/results.json`.
+
+pub mod outcome;
+pub mod progress;
+pub mod reference;
+pub mod runner;
+pub mod tasks_md;
+pub mod watch;
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::origin::{self, Origin, OriginTask};
+
+/// A generated project, found from a folder inside it.
+#[derive(Debug)]
+pub struct Workspace {
+    pub root: PathBuf,
+    pub origin: Origin,
+}
+
+impl Workspace {
+    /// The project containing `start` (the current folder when `None`).
+    pub fn locate(start: Option<&Path>) -> Result<Workspace> {
+        let start = match start {
+            Some(p) => p.to_path_buf(),
+            None => std::env::current_dir().map_err(Error::io("cannot read", "."))?,
+        };
+        if !start.is_dir() {
+            return Err(Error::NotAProject { path: start });
+        }
+        let absolute = start.canonicalize().unwrap_or(start.clone());
+        let root = absolute
+            .ancestors()
+            .find(|dir| dir.join(origin::PATH).is_file())
+            .ok_or(Error::NotAProject { path: start })?
+            .to_path_buf();
+        let origin = Origin::read(&root)?;
+        Ok(Workspace { root, origin })
+    }
+
+    /// The task named `key`: its id, or its number in TASKS.md.
+    pub fn task(&self, key: &str) -> Result<&OriginTask> {
+        let tasks = &self.origin.tasks;
+        if let Some(task) = tasks.iter().find(|t| t.id == key) {
+            return Ok(task);
+        }
+        if let Some(task) = key
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| tasks.iter().find(|t| t.number == n))
+        {
+            return Ok(task);
+        }
+        let ids: Vec<&str> = tasks.iter().map(|t| t.id.as_str()).collect();
+        let suggestion = crate::blueprint::matching::closest(key, &ids)
+            .map(|s| format!(" (did you mean {s:?}?)"))
+            .unwrap_or_default();
+        Err(Error::UnknownTask {
+            id: key.to_string(),
+            suggestion,
+            known: ids.join(", "),
+        })
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+}

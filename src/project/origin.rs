@@ -1,0 +1,61 @@
+//! The project's origin file, built from the plan and the rendered project.
+
+use super::{Context, OutputFile, PlannedTask};
+use crate::origin::{FORMAT, Origin, OriginBlueprint, OriginTask, checksum};
+use crate::plan::Plan;
+
+pub fn build(
+    plan: &Plan<'_>,
+    context: &Context,
+    tasks: &[PlannedTask],
+    files: &[OutputFile],
+) -> Origin {
+    let tasks: Vec<OriginTask> = tasks
+        .iter()
+        .map(|t| OriginTask {
+            id: t.id.clone(),
+            number: t.number,
+            blueprint: t.blueprint.clone(),
+            title: t.title.clone(),
+            skills: t.skills.clone(),
+            skill_names: t.skill_names.clone(),
+            stretch: t.stretch,
+            requires: t.requires.clone(),
+            tests: t.tests.clone(),
+            files: t.files.clone(),
+            hints: t.hints.clone(),
+        })
+        .collect();
+    let checksums = tasks
+        .iter()
+        .flat_map(OriginTask::test_files)
+        .filter_map(|path| {
+            let file = files.iter().find(|f| f.path.as_str() == path)?;
+            Some((path.to_string(), checksum(&file.contents)))
+        })
+        .collect();
+    Origin {
+        format: FORMAT,
+        skillforge: env!("CARGO_PKG_VERSION").to_string(),
+        created: crate::practice::progress::today(),
+        year: context.year,
+        name: plan.names.name.clone(),
+        solved: plan.solved,
+        focus: plan.focus.clone(),
+        answers: plan
+            .answers
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        blueprints: plan
+            .parts()
+            .map(|b| OriginBlueprint {
+                id: b.id().to_string(),
+                version: b.manifest.version.clone(),
+                source: b.source.clone(),
+            })
+            .collect(),
+        tasks,
+        checksums,
+    }
+}
