@@ -205,8 +205,10 @@ impl FileSolution {
             });
         let patch = options.create_patch(from, to);
         // Coloured always: `ui::out` strips the colour when stdout is not a terminal.
+        // Empty context lines keep their leading space: `git apply` needs it.
         diffy::PatchFormatter::new()
             .with_color()
+            .suppress_blank_empty(false)
             .fmt_patch(&patch)
             .to_string()
     }

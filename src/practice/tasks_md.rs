@@ -59,7 +59,7 @@ fn set_box(line: &str, value: bool) -> String {
     match (chars.next(), chars.next()) {
         (Some(' ' | 'x' | 'X'), Some(']')) => {
             let mark = if value { 'x' } else { ' ' };
-            format!("{}{}[{mark}]{}", &line[..indent], &rest[..1], &after[2..])
+            format!("{}{}[{mark}]{}", &line[..indent], &rest[..2], &after[2..])
         }
         _ => line.to_string(),
     }
