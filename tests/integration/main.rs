@@ -5,6 +5,7 @@ mod cli;
 mod edges;
 mod generate;
 mod git;
+mod practise;
 mod prompts;
 mod python;
 mod support;

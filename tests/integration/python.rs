@@ -42,7 +42,7 @@ fn tools_dir() -> PathBuf {
 }
 
 /// The tools venv's bin folder, created once per test run when missing.
-fn tools() -> &'static Path {
+pub fn tools() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
         let venv = tools_dir().join("venv");
@@ -71,7 +71,7 @@ fn tools() -> &'static Path {
     })
 }
 
-fn uv() -> Command {
+pub fn uv() -> Command {
     let mut cmd = Command::new(tools_dir().join("venv/bin/uv"));
     cmd.env("UV_CACHE_DIR", tools_dir().join("uv-cache"))
         .env("UV_PYTHON_DOWNLOADS", "never")
@@ -81,7 +81,7 @@ fn uv() -> Command {
 }
 
 #[track_caller]
-fn run_ok(cmd: &mut Command, what: &str) -> String {
+pub fn run_ok(cmd: &mut Command, what: &str) -> String {
     let out = cmd
         .output()
         .unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));

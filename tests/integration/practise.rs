@@ -1,0 +1,294 @@
+//! The practise loop on real generated projects: `check`, `hint`, `solution`, `status`.
+//!
+//! The walk: for every base with all its add-ons, the starter is installed in its own
+//! `.venv`; then, task after task, the task's reference solution is applied with
+//! `solution --apply` and `check` must turn exactly that task green, changing TASKS.md in
+//! its box alone. The first task is then broken again and must turn red. The quick tests
+//! below need no Python packages.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+
+use serde_json::Value;
+use skillforge::blueprint::{Kind, Library, compat};
+
+use crate::python::{run_ok, tools, uv};
+use crate::support::{generate, sf};
+
+/// Task statuses by id, from `status --json`.
+fn statuses(project: &Path) -> Vec<(String, String)> {
+    let out = sf(["status", "--json"]).cwd(project).run().success();
+    let json: Value = serde_json::from_str(&out.stdout).expect("status --json is JSON");
+    json["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["id"].as_str().unwrap().to_string(),
+                t["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The lines of `after` that differ from `before` (same length: only boxes change).
+fn changed_lines(before: &str, after: &str) -> Vec<(String, String)> {
+    assert_eq!(before.lines().count(), after.lines().count(), "TASKS.md lines");
+    before
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b)
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+fn git(project: &Path, args: &[&str]) {
+    run_ok(
+        Command::new("git").args(args).current_dir(project),
+        &format!("git {}", args.join(" ")),
+    );
+}
+
+/// Walks every task of `base` + `addons`; returns the problems found.
+fn walk(base: &str, addons: &[String], work: &Path) -> Vec<String> {
+    let label = std::iter::once(base.to_string())
+        .chain(addons.iter().cloned())
+        .collect::<Vec<_>>()
+        .join("+");
+    let dir = tempfile::tempdir_in(work).unwrap();
+    let mut args = vec!["new", "walk-project", "--blueprint", base, "--yes"];
+    for addon in addons {
+        args.extend(["--with", addon]);
+    }
+    sf(&args)
+        .cwd(dir.path())
+        .git_identity("Test Learner", "learner@example.com")
+        .run()
+        .success();
+    let project = dir.path().join("walk-project");
+    let venv = project.join(".venv");
+    run_ok(
+        uv().args(["venv", "--quiet", "--python", "python3"]).arg(&venv),
+        "uv venv",
+    );
+    run_ok(
+        uv().current_dir(&project)
+            .args(["pip", "install", "--quiet", "--python"])
+            .arg(venv.join("bin/python"))
+            .args(["-e", ".", "--group", "dev"]),
+        &format!("{label}: install"),
+    );
+    let mut problems = Vec::new();
+    let check = |expect_all: bool| {
+        let out = sf(["check"])
+            .cwd(&project)
+            .timeout(std::time::Duration::from_secs(600))
+            .run();
+        let wanted = if expect_all { 0 } else { 1 };
+        (out.code == wanted, out)
+    };
+    let (ok, out) = check(false);
+    let ids: Vec<String> = statuses(&project).into_iter().map(|(id, _)| id).collect();
+    if !ok || statuses(&project).iter().any(|(_, s)| s != "fail") {
+        problems.push(format!(
+            "{label}: the starter should fail every task:\n{}{}",
+            out.stdout, out.stderr
+        ));
+        return problems;
+    }
+    for (k, id) in ids.iter().enumerate() {
+        let before = std::fs::read_to_string(project.join("TASKS.md")).unwrap();
+        let applied = sf(["solution", id, "--give-up", "--apply"])
+            .cwd(&project)
+            .run();
+        if applied.code != 0 {
+            problems.push(format!("{label}: solution {id} --apply: {}", applied.stderr));
+            break;
+        }
+        let (ok, out) = check(k + 1 == ids.len());
+        let now = statuses(&project);
+        let wrong: Vec<String> = now
+            .iter()
+            .enumerate()
+            .filter(|(i, (_, s))| (s == "pass") != (*i <= k))
+            .map(|(_, (id, s))| format!("{id}={s}"))
+            .collect();
+        if !ok || !wrong.is_empty() {
+            problems.push(format!(
+                "{label}: after applying task {} ({id}) these are wrong: {}\n{}{}",
+                k + 1,
+                wrong.join(", "),
+                out.stdout,
+                out.stderr
+            ));
+            break;
+        }
+        let after = std::fs::read_to_string(project.join("TASKS.md")).unwrap();
+        let changed = changed_lines(&before, &after);
+        let expected_box = format!("- [x] **{}. ", k + 1);
+        if changed.len() != 1 || !changed[0].1.starts_with(&expected_box) {
+            problems.push(format!(
+                "{label}: task {id}: TASKS.md should change in its box alone: {changed:?}"
+            ));
+        }
+        if k == 0 {
+            // Break it again: the files of the first task back as generated.
+            let status_before = std::fs::read_to_string(project.join("TASKS.md")).unwrap();
+            git(&project, &["stash", "push", "--quiet"]);
+            let (_, out) = check(false);
+            if statuses(&project)[0].1 != "fail" {
+                problems.push(format!(
+                    "{label}: task {id} should turn red once broken again:\n{}",
+                    out.stdout
+                ));
+            }
+            let broken = std::fs::read_to_string(project.join("TASKS.md")).unwrap();
+            if changed_lines(&status_before, &broken).len() != 1 {
+                problems.push(format!("{label}: breaking {id} should untick its box alone"));
+            }
+            git(&project, &["checkout", "--quiet", "--", "."]);
+            git(&project, &["stash", "pop", "--quiet"]);
+        }
+    }
+    problems
+}
+
+/// Every base with all the add-ons that apply to it.
+fn walks(library: &Library) -> Vec<(String, Vec<String>)> {
+    library
+        .blueprints
+        .iter()
+        .filter(|b| b.manifest.kind == Kind::Base)
+        .map(|base| {
+            let addons = compat::compatible_addons(library, base)
+                .into_iter()
+                .map(|a| a.id().to_string())
+                .collect();
+            (base.id().to_string(), addons)
+        })
+        .collect()
+}
+
+#[test]
+fn python_each_reference_step_turns_exactly_its_task_green() {
+    let library = Library::embedded().unwrap();
+    tools();
+    let work = tempfile::tempdir().unwrap();
+    let queue = Mutex::new(walks(&library));
+    let problems = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                while let Some((base, addons)) = queue.lock().unwrap().pop() {
+                    let found = walk(&base, &addons, work.path());
+                    problems.lock().unwrap().extend(found);
+                }
+            });
+        }
+    });
+    let problems = problems.into_inner().unwrap();
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+fn project() -> (tempfile::TempDir, PathBuf) {
+    generate("loop-api", &[])
+}
+
+#[test]
+fn outside_a_project_the_commands_say_where_to_run() {
+    let dir = tempfile::tempdir().unwrap();
+    for command in [&["check"][..], &["hint"], &["status"], &["solution", "1"]] {
+        sf(command)
+            .cwd(dir.path())
+            .run()
+            .code(2)
+            .stderr_has("no skillforge project in")
+            .stderr_has("--path DIR");
+    }
+}
+
+#[test]
+fn hints_are_revealed_one_at_a_time_and_recorded() {
+    let (_dir, project) = project();
+    let first = sf(["hint"]).cwd(&project).run().success();
+    assert!(first.stdout.contains("1. A route is a function"), "{}", first.stdout);
+    assert!(!first.stdout.contains("2. "), "{}", first.stdout);
+    let second = sf(["hint", "list-bookmarks"]).cwd(&project).run().success();
+    assert!(second.stdout.contains("2. Take the repository"), "{}", second.stdout);
+    sf(["hint", "1"]).cwd(&project).run().success().stderr_has("that was the last hint");
+    sf(["hint", "1"]).cwd(&project).run().success().stdout_has("3. ");
+    let progress = std::fs::read_to_string(project.join(".skillforge/progress.toml")).unwrap();
+    assert!(progress.contains("[tasks.list-bookmarks]\nhints = 3"), "{progress}");
+    let status = sf(["status", "--json", "--path"])
+        .run();
+    assert_eq!(status.code, 2, "--path needs a value");
+    let status = sf(["status", "--json", "--path", project.to_str().unwrap()]).run().success();
+    let json: Value = serde_json::from_str(&status.stdout).unwrap();
+    assert_eq!(json["tasks"][0]["hints_used"], 3);
+    assert_eq!(json["tasks"][0]["status"], "unknown");
+    assert_eq!(json["checked_at"], Value::Null);
+}
+
+#[test]
+fn unknown_tasks_get_a_suggestion() {
+    let (_dir, project) = project();
+    sf(["hint", "list-bookmark"])
+        .cwd(&project)
+        .run()
+        .code(2)
+        .stderr_has("did you mean \"list-bookmarks\"?");
+}
+
+#[test]
+fn a_solution_before_the_task_passes_needs_give_up_which_is_recorded() {
+    let (_dir, project) = project();
+    sf(["solution", "validate-input"])
+        .cwd(&project)
+        .run()
+        .code(2)
+        .stderr_has("--give-up");
+    assert!(!project.join(".skillforge/progress.toml").exists());
+    let out = sf(["solution", "validate-input", "--give-up"])
+        .cwd(&project)
+        .run()
+        .success();
+    assert!(out.stdout.contains("--- a/src/loop_api/models.py"), "{}", out.stdout);
+    assert!(out.stdout.contains("+++ b/src/loop_api/models.py"), "{}", out.stdout);
+    assert!(!out.stdout.contains("\u{1b}["), "no colour when piped");
+    let progress = std::fs::read_to_string(project.join(".skillforge/progress.toml")).unwrap();
+    assert!(progress.contains("[tasks.validate-input]\ngave_up = "), "{progress}");
+    // The diff applies to the learner's files as they are.
+    let applied = Command::new("git")
+        .args(["apply", "--check", "-"])
+        .current_dir(&project)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(out.stdout.as_bytes())?;
+            child.wait()
+        })
+        .unwrap();
+    assert!(applied.success(), "git apply --check refused:\n{}", out.stdout);
+}
+
+#[test]
+fn check_without_pytest_names_the_install_command() {
+    let (_dir, project) = project();
+    run_ok(
+        Command::new("python3")
+            .args(["-m", "venv", "--without-pip"])
+            .arg(project.join(".venv")),
+        "python3 -m venv",
+    );
+    sf(["check"])
+        .cwd(&project)
+        .run()
+        .code(6)
+        .stderr_has("pytest is not installed for .venv/bin/python")
+        .stderr_has("-m pip install -e . --group dev");
+    let tasks = std::fs::read_to_string(project.join("TASKS.md")).unwrap();
+    assert!(!tasks.contains("[x]"));
+}
