@@ -292,3 +292,55 @@ fn check_without_pytest_names_the_install_command() {
     let tasks = std::fs::read_to_string(project.join("TASKS.md")).unwrap();
     assert!(!tasks.contains("[x]"));
 }
+
+#[test]
+fn python_check_watch_runs_again_when_a_file_is_saved() {
+    use std::io::{BufRead, BufReader};
+    tools();
+    let (_dir, project) = project();
+    let venv = project.join(".venv");
+    run_ok(
+        uv().args(["venv", "--quiet", "--python", "python3"]).arg(&venv),
+        "uv venv",
+    );
+    run_ok(
+        uv().current_dir(&project)
+            .args(["pip", "install", "--quiet", "--python"])
+            .arg(venv.join("bin/python"))
+            .args(["-e", ".", "--group", "dev"]),
+        "install",
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_skillforge"))
+        .args(["check", "--watch", "--color", "never"])
+        .current_dir(&project)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stdout.lines().map_while(Result::ok) {
+            if line.contains("tasks done") && tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let wait = std::time::Duration::from_secs(120);
+    let first = rx.recv_timeout(wait).expect("a first check");
+    assert!(first.contains("0/7 tasks done"), "{first}");
+    // Saving TASKS.md (which check itself writes) must not trigger a run; a source file must.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let tasks = project.join("TASKS.md");
+    std::fs::write(&tasks, std::fs::read_to_string(&tasks).unwrap()).unwrap();
+    assert!(
+        rx.recv_timeout(std::time::Duration::from_secs(3)).is_err(),
+        "TASKS.md changes must not start a check"
+    );
+    let app = project.join("src/loop_api/app.py");
+    std::fs::write(&app, std::fs::read_to_string(&app).unwrap() + "\n").unwrap();
+    let second = rx.recv_timeout(wait);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(second.is_ok(), "saving a source file should start a new check");
+}
