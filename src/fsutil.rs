@@ -10,7 +10,8 @@ use crate::error::{Error, Result};
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(Error::io("cannot create", dir))?;
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(Error::io("cannot write in", dir))?;
+    let mut file =
+        tempfile::NamedTempFile::new_in(dir).map_err(Error::io("cannot write in", dir))?;
     file.write_all(bytes)
         .map_err(Error::io("cannot write", file.path()))?;
     // A temporary file is private (0600); the file it replaces keeps its own mode.

@@ -76,9 +76,7 @@ pub struct OriginTask {
 impl OriginTask {
     /// The files holding the task's tests (node ids without their `::` part).
     pub fn test_files(&self) -> impl Iterator<Item = &str> {
-        self.tests
-            .iter()
-            .map(|t| t.split("::").next().unwrap_or(t))
+        self.tests.iter().map(|t| t.split("::").next().unwrap_or(t))
     }
 }
 
@@ -98,10 +96,7 @@ impl Origin {
         let text = std::fs::read_to_string(&path).map_err(Error::io("cannot read", &path))?;
         let origin: Origin = toml::from_str(&text).map_err(|e| Error::Project {
             path: path.display().to_string(),
-            message: format!(
-                "{}; restore it with `git checkout -- {PATH}`",
-                e.message()
-            ),
+            message: format!("{}; restore it with `git checkout -- {PATH}`", e.message()),
         })?;
         if origin.format != FORMAT {
             return Err(Error::Project {

@@ -85,7 +85,11 @@ pub fn load_one(dir: &Path) -> Result<Blueprint> {
             steps: trees.steps,
             source: Some(crate::blueprint::Source {
                 // Absolute, so a project made from it can find it again from anywhere.
-                location: dir.canonicalize().unwrap_or(dir.to_path_buf()).display().to_string(),
+                location: dir
+                    .canonicalize()
+                    .unwrap_or(dir.to_path_buf())
+                    .display()
+                    .to_string(),
                 rev: None,
             }),
         }),

@@ -73,8 +73,8 @@ pub fn apply(state: &mut Tree, blueprint: &str, step: &SourceFile) -> Result<()>
         path: origin.clone(),
         message,
     };
-    let text = std::str::from_utf8(&step.bytes)
-        .map_err(|e| fail(format!("not valid UTF-8 ({e})")))?;
+    let text =
+        std::str::from_utf8(&step.bytes).map_err(|e| fail(format!("not valid UTF-8 ({e})")))?;
     // Plain unified diffs are accepted too; only git's headers can create an empty file.
     let format = if text.starts_with("diff --git ") || text.contains("\ndiff --git ") {
         ParseOptions::gitdiff()
@@ -236,9 +236,15 @@ mod tests {
 
     fn blueprint() -> Blueprint {
         let mut b = testing::blueprint("b", "base", 1, "", TASKS);
-        b.template = vec![file("app.py", "def one():\n    raise NotImplementedError\n\n\ndef two():\n    raise NotImplementedError\n")];
+        b.template = vec![file(
+            "app.py",
+            "def one():\n    raise NotImplementedError\n\n\ndef two():\n    raise NotImplementedError\n",
+        )];
         b.solution = vec![
-            file("app.py", "def one():\n    return 1\n\n\ndef two():\n    return 2\n"),
+            file(
+                "app.py",
+                "def one():\n    return 1\n\n\ndef two():\n    return 2\n",
+            ),
             file("notes.md.hbs", "{{project.name}}\n"),
         ];
         b.steps = vec![
@@ -294,9 +300,15 @@ mod tests {
         b.steps.remove(1);
         b.steps.push(file("three.patch", ""));
         let found = problems(&b).join("\n");
-        assert!(found.contains("three.patch: not named after a task"), "{found}");
+        assert!(
+            found.contains("three.patch: not named after a task"),
+            "{found}"
+        );
         assert!(found.contains("task \"two\" has no step"), "{found}");
-        assert!(found.contains("differ from template/ + solution/: app.py, notes.md.hbs"), "{found}");
+        assert!(
+            found.contains("differ from template/ + solution/: app.py, notes.md.hbs"),
+            "{found}"
+        );
     }
 
     #[test]

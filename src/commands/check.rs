@@ -139,7 +139,12 @@ fn tick(ws: &Workspace, judged: &[TaskResult]) -> Result<()> {
     Ok(())
 }
 
-fn print_summary(ws: &Workspace, all: &[TaskResult], judged: &[TaskResult], results: &[TestResult]) {
+fn print_summary(
+    ws: &Workspace,
+    all: &[TaskResult],
+    judged: &[TaskResult],
+    results: &[TestResult],
+) {
     let mut out = String::new();
     for t in all {
         let checked = judged.iter().any(|j| j.id == t.id);
@@ -156,8 +161,12 @@ fn print_summary(ws: &Workspace, all: &[TaskResult], judged: &[TaskResult], resu
                 ui::yellow("!"),
                 ui::dim("(its tests were edited: not counted)")
             ),
-            TaskStatus::NoTests => format!("{} {line} {}", ui::yellow("?"), ui::dim("(no tests found)")),
-            TaskStatus::Unknown => format!("{} {line} {}", ui::dim("·"), ui::dim("(not checked yet)")),
+            TaskStatus::NoTests => {
+                format!("{} {line} {}", ui::yellow("?"), ui::dim("(no tests found)"))
+            }
+            TaskStatus::Unknown => {
+                format!("{} {line} {}", ui::dim("·"), ui::dim("(not checked yet)"))
+            }
         };
         let line = if checked {
             line
@@ -169,7 +178,10 @@ fn print_summary(ws: &Workspace, all: &[TaskResult], judged: &[TaskResult], resu
     let done = all.iter().filter(|t| t.status.passed()).count();
     out.push_str(&format!("\n{}\n", progress_line(done, all.len())));
     ui::out(&out);
-    for t in judged.iter().filter(|t| t.status == TaskStatus::TestsChanged) {
+    for t in judged
+        .iter()
+        .filter(|t| t.status == TaskStatus::TestsChanged)
+    {
         ui::warn(&format!(
             "task {} ({}): {} changed since the project was made, so it is not counted; \
              restore with `git checkout -- {}`, or keep your edit with \
@@ -192,7 +204,10 @@ fn print_summary(ws: &Workspace, all: &[TaskResult], judged: &[TaskResult], resu
             first.message
         ));
     }
-    match judged.iter().find(|t| !t.status.passed() && t.status != TaskStatus::TestsChanged) {
+    match judged
+        .iter()
+        .find(|t| !t.status.passed() && t.status != TaskStatus::TestsChanged)
+    {
         Some(next) => print_next(ws, next, results),
         None if judged.iter().all(|t| t.status.passed()) => {
             if judged.len() == all.len() {

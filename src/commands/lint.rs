@@ -107,9 +107,9 @@ fn lint_one(dir: &Path, library: &Library) -> Vec<String> {
         solution: trees.solution,
         steps: trees.steps,
         source: Some(crate::blueprint::Source {
-                location: dir.display().to_string(),
-                rev: None,
-            }),
+            location: dir.display().to_string(),
+            rev: None,
+        }),
     };
     problems.extend(steps::problems(&blueprint));
     problems.extend(render_problems(&blueprint, library));

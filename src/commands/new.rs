@@ -417,6 +417,8 @@ fn report(plan: &Plan<'_>, project: &Project, written: &generate::Written) {
     ui::plain(&format!("  cd {}", written.path.display()));
     ui::plain("  python3 -m venv .venv && . .venv/bin/activate");
     ui::plain("  python -m pip install --upgrade pip && python -m pip install -e . --group dev");
-    ui::plain("  skillforge check  # runs the tests: the harness passes, every task is still to do");
+    ui::plain(
+        "  skillforge check  # runs the tests: the harness passes, every task is still to do",
+    );
     ui::plain("  then open TASKS.md and start with task 1 (stuck? skillforge hint)");
 }

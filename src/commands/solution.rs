@@ -110,10 +110,7 @@ pub fn run(ws: &Workspace, options: &Options<'_>) -> Result<()> {
 }
 
 /// The embedded blueprints, with the project's own sources (or `from`) laid over them.
-fn library_for(
-    ws: &Workspace,
-    from: Option<&str>,
-) -> Result<(Library, Vec<tempfile::TempDir>)> {
+fn library_for(ws: &Workspace, from: Option<&str>) -> Result<(Library, Vec<tempfile::TempDir>)> {
     let mut library = Library::embedded()?;
     let mut checkouts = Vec::new();
     let mut sources: Vec<(String, Option<String>)> = match from {

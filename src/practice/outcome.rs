@@ -87,7 +87,12 @@ pub fn changed_tests(root: &Path, origin: &Origin, task: &OriginTask) -> Vec<Str
 }
 
 /// Judges `task` from the results of a run.
-pub fn judge(root: &Path, origin: &Origin, task: &OriginTask, results: &[TestResult]) -> TaskResult {
+pub fn judge(
+    root: &Path,
+    origin: &Origin,
+    task: &OriginTask,
+    results: &[TestResult],
+) -> TaskResult {
     let mine: Vec<&TestResult> = results
         .iter()
         .filter(|r| {
@@ -168,8 +173,8 @@ impl Report {
             })
             .collect();
         let broken = tests.iter().any(|t| t.status == "error");
-        let all_pass = tasks.iter().all(|t| t.status.passed())
-            && tests.iter().all(|t| t.status == "pass");
+        let all_pass =
+            tasks.iter().all(|t| t.status.passed()) && tests.iter().all(|t| t.status == "pass");
         let status = if all_pass {
             "pass"
         } else if broken {
@@ -203,7 +208,10 @@ impl Report {
 
     /// Task statuses by id.
     pub fn statuses(&self) -> BTreeMap<&str, TaskStatus> {
-        self.tasks.iter().map(|t| (t.id.as_str(), t.status)).collect()
+        self.tasks
+            .iter()
+            .map(|t| (t.id.as_str(), t.status))
+            .collect()
     }
 }
 
@@ -238,15 +246,35 @@ mod tests {
     fn tests_belong_to_files_classes_and_parameters() {
         let file = "tests/tasks/test_a.py";
         assert!(belongs("tests/tasks/test_a.py::test_x", file, false));
-        assert!(belongs("tests/tasks/test_a.py::TestB::test_x[1]", file, false));
+        assert!(belongs(
+            "tests/tasks/test_a.py::TestB::test_x[1]",
+            file,
+            false
+        ));
         assert!(!belongs("tests/tasks/test_ab.py::test_x", file, false));
         let class = "tests/addons/test_docker.py::TestRuntime";
-        assert!(belongs("tests/addons/test_docker.py::TestRuntime::test_cmd", class, false));
-        assert!(!belongs("tests/addons/test_docker.py::TestRuntimeX::test", class, false));
-        assert!(!belongs("tests/addons/test_docker.py::TestCompose::test", class, false));
+        assert!(belongs(
+            "tests/addons/test_docker.py::TestRuntime::test_cmd",
+            class,
+            false
+        ));
+        assert!(!belongs(
+            "tests/addons/test_docker.py::TestRuntimeX::test",
+            class,
+            false
+        ));
+        assert!(!belongs(
+            "tests/addons/test_docker.py::TestCompose::test",
+            class,
+            false
+        ));
         // A file that failed to import takes every class in it down.
         assert!(belongs("tests/addons/test_docker.py", class, true));
         assert!(!belongs("tests/addons/test_docker.py", class, false));
-        assert!(belongs("tests/x.py::test_p[a::b]", "tests/x.py::test_p", false));
+        assert!(belongs(
+            "tests/x.py::test_p[a::b]",
+            "tests/x.py::test_p",
+            false
+        ));
     }
 }

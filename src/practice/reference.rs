@@ -89,9 +89,7 @@ pub fn solve(ws: &Workspace, library: &Library, task: &OriginTask) -> Result<Sol
         .map(|r| {
             format!(
                 "the project was made from {} {}; this reference comes from version {}",
-                r.id,
-                r.version,
-                blueprint.manifest.version
+                r.id, r.version, blueprint.manifest.version
             )
         });
     let mut renderer = Renderer::new();
@@ -148,7 +146,12 @@ pub fn solve(ws: &Workspace, library: &Library, task: &OriginTask) -> Result<Sol
         let old = lookup(&before, path);
         let new = lookup(&after, path);
         let learner = std::fs::read_to_string(ws.path(path)).ok();
-        let (merged, conflict) = merge(old.as_deref(), learner.as_deref(), new.as_deref(), whole_files);
+        let (merged, conflict) = merge(
+            old.as_deref(),
+            learner.as_deref(),
+            new.as_deref(),
+            whole_files,
+        );
         files.push(FileSolution {
             path: path.to_string(),
             learner,

@@ -89,7 +89,11 @@ pub fn ensure_pytest(root: &Path, python: &Path) -> Result<()> {
     if status.success() {
         return Ok(());
     }
-    let shown = python.strip_prefix(root).unwrap_or(python).display().to_string();
+    let shown = python
+        .strip_prefix(root)
+        .unwrap_or(python)
+        .display()
+        .to_string();
     Err(Error::Environment {
         message: format!(
             "pytest is not installed for {shown}; install the project and its test tools \
@@ -146,7 +150,14 @@ pub fn run(
         None => scratch.path().as_os_str().to_owned(),
     };
     let mut child = Command::new(python)
-        .args(["-m", "pytest", "-p", PLUGIN_MODULE, "-p", "no:cacheprovider"])
+        .args([
+            "-m",
+            "pytest",
+            "-p",
+            PLUGIN_MODULE,
+            "-p",
+            "no:cacheprovider",
+        ])
         // A module that fails to import costs its own tests, not every other task's.
         .args(["--continue-on-collection-errors", "--tb=short", "-q"])
         .args(selection)
@@ -169,15 +180,27 @@ pub fn run(
             text
         })
     };
-    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let stdout = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
     let mut lines = std::io::BufReader::new(
         std::fs::File::open(&report).map_err(Error::io("cannot read", &report))?,
     );
     let mut tests = Collector::default();
     let mut pending = String::new();
     let status = loop {
-        let exited = child.try_wait().map_err(Error::io("cannot wait for", python))?;
+        let exited = child
+            .try_wait()
+            .map_err(Error::io("cannot wait for", python))?;
         // Read whatever the plugin wrote; a line without its newline is not complete yet.
         loop {
             let mut chunk = String::new();

@@ -29,9 +29,10 @@ fn ignored(rel: &Path) -> bool {
 /// Calls `run` now and again after every burst of relevant file changes, until interrupted.
 pub fn watch(root: &Path, mut run: impl FnMut() -> Result<()>) -> Result<()> {
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let mut debouncer = new_debouncer(Duration::from_millis(300), tx).map_err(|e| Error::Environment {
-        message: format!("cannot watch the project's files: {e}"),
-    })?;
+    let mut debouncer =
+        new_debouncer(Duration::from_millis(300), tx).map_err(|e| Error::Environment {
+            message: format!("cannot watch the project's files: {e}"),
+        })?;
     debouncer
         .watcher()
         .watch(root, RecursiveMode::Recursive)

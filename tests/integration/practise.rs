@@ -35,7 +35,11 @@ fn statuses(project: &Path) -> Vec<(String, String)> {
 
 /// The lines of `after` that differ from `before` (same length: only boxes change).
 fn changed_lines(before: &str, after: &str) -> Vec<(String, String)> {
-    assert_eq!(before.lines().count(), after.lines().count(), "TASKS.md lines");
+    assert_eq!(
+        before.lines().count(),
+        after.lines().count(),
+        "TASKS.md lines"
+    );
     before
         .lines()
         .zip(after.lines())
@@ -70,7 +74,8 @@ fn walk(base: &str, addons: &[String], work: &Path) -> Vec<String> {
     let project = dir.path().join("walk-project");
     let venv = project.join(".venv");
     run_ok(
-        uv().args(["venv", "--quiet", "--python", "python3"]).arg(&venv),
+        uv().args(["venv", "--quiet", "--python", "python3"])
+            .arg(&venv),
         "uv venv",
     );
     run_ok(
@@ -104,7 +109,10 @@ fn walk(base: &str, addons: &[String], work: &Path) -> Vec<String> {
             .cwd(&project)
             .run();
         if applied.code != 0 {
-            problems.push(format!("{label}: solution {id} --apply: {}", applied.stderr));
+            problems.push(format!(
+                "{label}: solution {id} --apply: {}",
+                applied.stderr
+            ));
             break;
         }
         let (ok, out) = check(k + 1 == ids.len());
@@ -146,7 +154,9 @@ fn walk(base: &str, addons: &[String], work: &Path) -> Vec<String> {
             }
             let broken = std::fs::read_to_string(project.join("TASKS.md")).unwrap();
             if changed_lines(&status_before, &broken).len() != 1 {
-                problems.push(format!("{label}: breaking {id} should untick its box alone"));
+                problems.push(format!(
+                    "{label}: breaking {id} should untick its box alone"
+                ));
             }
             git(&project, &["checkout", "--quiet", "--", "."]);
             git(&project, &["stash", "pop", "--quiet"]);
@@ -213,18 +223,38 @@ fn outside_a_project_the_commands_say_where_to_run() {
 fn hints_are_revealed_one_at_a_time_and_recorded() {
     let (_dir, project) = project();
     let first = sf(["hint"]).cwd(&project).run().success();
-    assert!(first.stdout.contains("1. A route is a function"), "{}", first.stdout);
+    assert!(
+        first.stdout.contains("1. A route is a function"),
+        "{}",
+        first.stdout
+    );
     assert!(!first.stdout.contains("2. "), "{}", first.stdout);
     let second = sf(["hint", "list-bookmarks"]).cwd(&project).run().success();
-    assert!(second.stdout.contains("2. Take the repository"), "{}", second.stdout);
-    sf(["hint", "1"]).cwd(&project).run().success().stderr_has("that was the last hint");
-    sf(["hint", "1"]).cwd(&project).run().success().stdout_has("3. ");
+    assert!(
+        second.stdout.contains("2. Take the repository"),
+        "{}",
+        second.stdout
+    );
+    sf(["hint", "1"])
+        .cwd(&project)
+        .run()
+        .success()
+        .stderr_has("that was the last hint");
+    sf(["hint", "1"])
+        .cwd(&project)
+        .run()
+        .success()
+        .stdout_has("3. ");
     let progress = std::fs::read_to_string(project.join(".skillforge/progress.toml")).unwrap();
-    assert!(progress.contains("[tasks.list-bookmarks]\nhints = 3"), "{progress}");
-    let status = sf(["status", "--json", "--path"])
-        .run();
+    assert!(
+        progress.contains("[tasks.list-bookmarks]\nhints = 3"),
+        "{progress}"
+    );
+    let status = sf(["status", "--json", "--path"]).run();
     assert_eq!(status.code, 2, "--path needs a value");
-    let status = sf(["status", "--json", "--path", project.to_str().unwrap()]).run().success();
+    let status = sf(["status", "--json", "--path", project.to_str().unwrap()])
+        .run()
+        .success();
     let json: Value = serde_json::from_str(&status.stdout).unwrap();
     assert_eq!(json["tasks"][0]["hints_used"], 3);
     assert_eq!(json["tasks"][0]["status"], "unknown");
@@ -254,11 +284,22 @@ fn a_solution_before_the_task_passes_needs_give_up_which_is_recorded() {
         .cwd(&project)
         .run()
         .success();
-    assert!(out.stdout.contains("--- a/src/loop_api/models.py"), "{}", out.stdout);
-    assert!(out.stdout.contains("+++ b/src/loop_api/models.py"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("--- a/src/loop_api/models.py"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("+++ b/src/loop_api/models.py"),
+        "{}",
+        out.stdout
+    );
     assert!(!out.stdout.contains("\u{1b}["), "no colour when piped");
     let progress = std::fs::read_to_string(project.join(".skillforge/progress.toml")).unwrap();
-    assert!(progress.contains("[tasks.validate-input]\ngave_up = "), "{progress}");
+    assert!(
+        progress.contains("[tasks.validate-input]\ngave_up = "),
+        "{progress}"
+    );
     // The diff applies to the learner's files as they are.
     let applied = Command::new("git")
         .args(["apply", "--check", "-"])
@@ -267,11 +308,19 @@ fn a_solution_before_the_task_passes_needs_give_up_which_is_recorded() {
         .spawn()
         .and_then(|mut child| {
             use std::io::Write;
-            child.stdin.take().unwrap().write_all(out.stdout.as_bytes())?;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(out.stdout.as_bytes())?;
             child.wait()
         })
         .unwrap();
-    assert!(applied.success(), "git apply --check refused:\n{}", out.stdout);
+    assert!(
+        applied.success(),
+        "git apply --check refused:\n{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -300,7 +349,8 @@ fn python_check_watch_runs_again_when_a_file_is_saved() {
     let (_dir, project) = project();
     let venv = project.join(".venv");
     run_ok(
-        uv().args(["venv", "--quiet", "--python", "python3"]).arg(&venv),
+        uv().args(["venv", "--quiet", "--python", "python3"])
+            .arg(&venv),
         "uv venv",
     );
     run_ok(
@@ -342,5 +392,8 @@ fn python_check_watch_runs_again_when_a_file_is_saved() {
     let second = rx.recv_timeout(wait);
     let _ = child.kill();
     let _ = child.wait();
-    assert!(second.is_ok(), "saving a source file should start a new check");
+    assert!(
+        second.is_ok(),
+        "saving a source file should start a new check"
+    );
 }
