@@ -89,15 +89,24 @@ pub fn ensure_pytest(root: &Path, python: &Path) -> Result<()> {
     if status.success() {
         return Ok(());
     }
+    let in_venv = python.starts_with(root.join(".venv"));
     let shown = python
         .strip_prefix(root)
         .unwrap_or(python)
         .display()
         .to_string();
+    // Outside a venv the fix is a venv: pip refuses to install into a system Python.
+    let fix = if in_venv {
+        format!("{shown} -m pip install --upgrade pip && {shown} -m pip install -e . --group dev")
+    } else {
+        "python3 -m venv .venv && .venv/bin/python -m pip install --upgrade pip && \
+         .venv/bin/python -m pip install -e . --group dev"
+            .to_string()
+    };
     Err(Error::Environment {
         message: format!(
             "pytest is not installed for {shown}; install the project and its test tools \
-             with:\n  {shown} -m pip install --upgrade pip && {shown} -m pip install -e . --group dev"
+             with:\n  {fix}"
         ),
     })
 }

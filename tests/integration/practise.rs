@@ -55,6 +55,23 @@ fn git(project: &Path, args: &[&str]) {
     );
 }
 
+/// The project installed, with its dev group, in its own `.venv`, where `check` finds it.
+fn install(project: &Path, label: &str) {
+    let venv = project.join(".venv");
+    run_ok(
+        uv().args(["venv", "--quiet", "--python", "python3"])
+            .arg(&venv),
+        "uv venv",
+    );
+    run_ok(
+        uv().current_dir(project)
+            .args(["pip", "install", "--quiet", "--python"])
+            .arg(venv.join("bin/python"))
+            .args(["-e", ".", "--group", "dev"]),
+        &format!("{label}: install"),
+    );
+}
+
 /// Walks every task of `base` + `addons`; returns the problems found.
 fn walk(base: &str, addons: &[String], work: &Path) -> Vec<String> {
     let label = std::iter::once(base.to_string())
@@ -72,19 +89,7 @@ fn walk(base: &str, addons: &[String], work: &Path) -> Vec<String> {
         .run()
         .success();
     let project = dir.path().join("walk-project");
-    let venv = project.join(".venv");
-    run_ok(
-        uv().args(["venv", "--quiet", "--python", "python3"])
-            .arg(&venv),
-        "uv venv",
-    );
-    run_ok(
-        uv().current_dir(&project)
-            .args(["pip", "install", "--quiet", "--python"])
-            .arg(venv.join("bin/python"))
-            .args(["-e", ".", "--group", "dev"]),
-        &format!("{label}: install"),
-    );
+    install(&project, &label);
     let mut problems = Vec::new();
     let check = |expect_all: bool| {
         let out = sf(["check"])
@@ -347,19 +352,7 @@ fn python_check_watch_runs_again_when_a_file_is_saved() {
     use std::io::{BufRead, BufReader};
     tools();
     let (_dir, project) = project();
-    let venv = project.join(".venv");
-    run_ok(
-        uv().args(["venv", "--quiet", "--python", "python3"])
-            .arg(&venv),
-        "uv venv",
-    );
-    run_ok(
-        uv().current_dir(&project)
-            .args(["pip", "install", "--quiet", "--python"])
-            .arg(venv.join("bin/python"))
-            .args(["-e", ".", "--group", "dev"]),
-        "install",
-    );
+    install(&project, "watch");
     let mut child = Command::new(env!("CARGO_BIN_EXE_skillforge"))
         .args(["check", "--watch", "--color", "never"])
         .current_dir(&project)
