@@ -83,7 +83,7 @@ fn fill_and_move(
         }
         write_file(staging.path(), file)?;
     }
-    let git = commit(staging.path(), parent, git_request)?;
+    let git = commit(staging.path(), project, parent, git_request)?;
     // Checked again just before the rename: rename(2) silently replaces an empty folder.
     refuse_existing(destination)?;
     let staged = staging.keep();
@@ -185,7 +185,12 @@ fn write_file(root: &Path, file: &crate::project::OutputFile) -> Result<()> {
     Ok(())
 }
 
-fn commit(staging: &Path, parent: &Path, request: &GitRequest) -> Result<GitOutcome> {
+fn commit(
+    staging: &Path,
+    project: &Project,
+    parent: &Path,
+    request: &GitRequest,
+) -> Result<GitOutcome> {
     if !request.enabled {
         return Ok(GitOutcome::Disabled);
     }
@@ -193,6 +198,14 @@ fn commit(staging: &Path, parent: &Path, request: &GitRequest) -> Result<GitOutc
         return Ok(GitOutcome::InsideRepository(repo));
     }
     let (name, email) = &request.fallback;
-    let committed = git::init_and_commit(staging, &request.message, (name, email))?;
+    let files: Vec<git::WrittenFile<'_>> = project
+        .files
+        .iter()
+        .map(|f| git::WrittenFile {
+            path: f.path.as_str(),
+            contents: &f.contents,
+        })
+        .collect();
+    let committed = git::init_and_commit(staging, &files, &request.message, (name, email))?;
     Ok(GitOutcome::Committed(committed))
 }

@@ -33,6 +33,11 @@ impl Renderer {
     /// Renders `text` with `context`; `name` (the template's path) appears in any error.
     pub fn render(&mut self, name: &str, text: &str, context: &impl Serialize) -> Result<String> {
         let protected = protect_actions_expressions(text);
+        if let Ok(data) = serde_json::to_value(context)
+            && let Some(rendered) = super::simple::render(&protected, &data)
+        {
+            return Ok(rendered);
+        }
         let fail = |e: &dyn std::fmt::Display| Error::Template {
             path: name.to_string(),
             message: tidy(&e.to_string(), name),

@@ -2,6 +2,7 @@
 
 mod engine;
 mod paths;
+mod simple;
 
 pub use engine::Renderer;
 pub use paths::{SafePath, safe_relative};
