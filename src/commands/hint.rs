@@ -1,6 +1,6 @@
 //! `skillforge hint [TASK]`: reveals a task's hints one at a time, and records how many.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::origin::OriginTask;
 use crate::practice::Workspace;
 use crate::practice::outcome::Report;
@@ -10,7 +10,9 @@ use crate::ui;
 pub fn run(ws: &Workspace, key: Option<&str>) -> Result<()> {
     let task = match key {
         Some(key) => ws.task(key)?,
-        None => first_unfinished(ws),
+        None => first_unfinished(ws).ok_or_else(|| Error::Refused {
+            message: "this project has no tasks, so no hints".into(),
+        })?,
     };
     let mut progress = Progress::read(&ws.root)?;
     let total = task.hints.len();
@@ -52,13 +54,14 @@ pub fn run(ws: &Workspace, key: Option<&str>) -> Result<()> {
     Ok(())
 }
 
-/// The first task the last check did not see pass (the first task before any check).
-pub fn first_unfinished(ws: &Workspace) -> &OriginTask {
+/// The first task the last check did not see pass (the first task before any check, the
+/// last one when all pass); `None` when the project has no tasks.
+pub fn first_unfinished(ws: &Workspace) -> Option<&OriginTask> {
     let report = Report::read(&ws.root);
     let statuses = report.as_ref().map(Report::statuses).unwrap_or_default();
     ws.origin
         .tasks
         .iter()
         .find(|t| !statuses.get(t.id.as_str()).is_some_and(|s| s.passed()))
-        .unwrap_or(&ws.origin.tasks[0])
+        .or(ws.origin.tasks.last())
 }
