@@ -60,62 +60,7 @@ where
 }
 
 fn dispatch(command: Command) -> Result<ExitCode> {
-    if let Some(code) = practise(&command)? {
-        return Ok(code);
-    }
-    everything_else(command).map(|()| ExitCode::Success)
-}
-
-/// The commands run inside a generated project.
-fn practise(command: &Command) -> Result<Option<ExitCode>> {
     use practice::Workspace;
-    let code = match command {
-        Command::Check(args) => {
-            let mut ws = Workspace::locate(args.project.path.as_deref())?;
-            let options = commands::check::Options {
-                task: args.task.clone(),
-                accept_test_changes: args.accept_test_changes,
-            };
-            if args.watch {
-                let root = ws.root.clone();
-                practice::watch::watch(&root, || {
-                    // Failing tasks are the point of watching; only errors end the loop.
-                    commands::check::run(&mut ws, &options).map(|_| ())
-                })?;
-                ExitCode::Success
-            } else if commands::check::run(&mut ws, &options)? {
-                ExitCode::Success
-            } else {
-                ExitCode::Failure
-            }
-        }
-        Command::Hint(args) => {
-            let ws = Workspace::locate(args.project.path.as_deref())?;
-            commands::hint::run(&ws, args.task.as_deref())?;
-            ExitCode::Success
-        }
-        Command::Solution(args) => {
-            let ws = Workspace::locate(args.project.path.as_deref())?;
-            let options = commands::solution::Options {
-                task: &args.task,
-                give_up: args.give_up,
-                apply: args.apply,
-                from: args.from.as_deref(),
-            };
-            commands::solution::run(&ws, &options)?;
-            ExitCode::Success
-        }
-        Command::Status(args) => {
-            let ws = Workspace::locate(args.project.path.as_deref())?;
-            commands::status::run(&ws, args.json)?;
-            ExitCode::Success
-        }
-        _ => return Ok(None),
-    };
-    Ok(Some(code))
-}
-
-fn everything_else(command: Command) -> Result<()> {
     match command {
         Command::New(args) => {
             let mut request = request::NewRequest::from_args(args)?;
@@ -131,25 +76,54 @@ fn everything_else(command: Command) -> Result<()> {
                 commands::new::Outcome::Created(path) => println!("{}", path.display()),
                 commands::new::Outcome::DryRun(listing) => print!("{listing}"),
             }
-            Ok(())
         }
-        Command::List(args) => {
-            commands::list::run(&blueprint::Library::embedded()?, args.json);
-            Ok(())
+        Command::List(args) => commands::list::run(&blueprint::Library::embedded()?, args.json),
+        Command::Plan(args) => commands::plan::run(&blueprint::Library::embedded()?, &args)?,
+        Command::Skills(args) => commands::skills::run(&blueprint::Library::embedded()?, args.json),
+        Command::Show(args) => commands::show::run(&blueprint::Library::embedded()?, &args.id)?,
+        Command::Lint(args) => commands::lint::run(&args.path)?,
+        Command::Completions(args) => commands::completions::run(&args),
+        Command::Check(args) => return check(&args),
+        Command::Hint(args) => {
+            let ws = Workspace::locate(args.project.path.as_deref())?;
+            commands::hint::run(&ws, args.task.as_deref())?;
         }
-        Command::Plan(args) => commands::plan::run(&blueprint::Library::embedded()?, &args),
-        Command::Skills(args) => {
-            commands::skills::run(&blueprint::Library::embedded()?, args.json);
-            Ok(())
+        Command::Solution(args) => {
+            let ws = Workspace::locate(args.project.path.as_deref())?;
+            let options = commands::solution::Options {
+                task: &args.task,
+                give_up: args.give_up,
+                apply: args.apply,
+                from: args.from.as_deref(),
+            };
+            commands::solution::run(&ws, &options)?;
         }
-        Command::Show(args) => commands::show::run(&blueprint::Library::embedded()?, &args.id),
-        Command::Lint(args) => commands::lint::run(&args.path),
-        Command::Completions(args) => {
-            commands::completions::run(&args);
-            Ok(())
-        }
-        Command::Check(_) | Command::Hint(_) | Command::Solution(_) | Command::Status(_) => {
-            unreachable!("handled by practise")
+        Command::Status(args) => {
+            let ws = Workspace::locate(args.project.path.as_deref())?;
+            commands::status::run(&ws, args.json)?;
         }
     }
+    Ok(ExitCode::Success)
+}
+
+/// `check` exits 1 while a task it checked does not pass.
+fn check(args: &cli::CheckArgs) -> Result<ExitCode> {
+    let mut ws = practice::Workspace::locate(args.project.path.as_deref())?;
+    let options = commands::check::Options {
+        task: args.task.clone(),
+        accept_test_changes: args.accept_test_changes,
+    };
+    if args.watch {
+        let root = ws.root.clone();
+        practice::watch::watch(&root, || {
+            // Failing tasks are the point of watching; only errors end the loop.
+            commands::check::run(&mut ws, &options).map(|_| ())
+        })?;
+        return Ok(ExitCode::Success);
+    }
+    Ok(if commands::check::run(&mut ws, &options)? {
+        ExitCode::Success
+    } else {
+        ExitCode::Failure
+    })
 }

@@ -39,6 +39,20 @@ pub fn clone(url: &str, rev: Option<&str>, into: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The folder holding the blueprints of `source`: the folder itself, or a clone of a git
+/// URL (at `rev`) in a temporary folder, returned too so the clone lives as long as needed.
+pub fn fetch(source: &str, rev: Option<&str>) -> Result<(PathBuf, Option<tempfile::TempDir>)> {
+    if !is_git_url(source) {
+        return Ok((PathBuf::from(source), None));
+    }
+    let dir = tempfile::Builder::new()
+        .prefix("skillforge-from-")
+        .tempdir()
+        .map_err(Error::io("cannot create a folder in", std::env::temp_dir()))?;
+    clone(source, rev, dir.path())?;
+    Ok((dir.path().to_path_buf(), Some(dir)))
+}
+
 /// Loads the blueprint at `root`, or every blueprint in its sub-folders when `root` has no
 /// `blueprint.toml` itself.
 pub fn load(root: &Path) -> Result<Vec<Blueprint>> {

@@ -133,19 +133,7 @@ pub fn library_for(req: &mut NewRequest) -> Result<(Library, Option<tempfile::Te
     let Some(source) = req.from.clone() else {
         return Ok((library, None));
     };
-    let (root, checkout) = if local::is_git_url(&source) {
-        let dir = tempfile::Builder::new()
-            .prefix("skillforge-from-")
-            .tempdir()
-            .map_err(Error::io(
-                "cannot create a folder for",
-                std::env::temp_dir(),
-            ))?;
-        local::clone(&source, req.rev.as_deref(), dir.path())?;
-        (dir.path().to_path_buf(), Some(dir))
-    } else {
-        (PathBuf::from(&source), None)
-    };
+    let (root, checkout) = local::fetch(&source, req.rev.as_deref())?;
     let mut loaded = local::load(&root)?;
     if checkout.is_some() {
         // The clone is temporary: the project records where it came from instead.

@@ -125,27 +125,16 @@ fn library_for(ws: &Workspace, from: Option<&str>) -> Result<(Library, Vec<tempf
     };
     sources.dedup();
     for (location, rev) in sources {
-        let root = if local::is_git_url(&location) {
-            let dir = tempfile::Builder::new()
-                .prefix("skillforge-from-")
-                .tempdir()
-                .map_err(Error::io("cannot create a folder in", std::env::temp_dir()))?;
-            local::clone(&location, rev.as_deref(), dir.path())?;
-            let root = dir.path().to_path_buf();
-            checkouts.push(dir);
-            root
-        } else {
-            let path = std::path::PathBuf::from(&location);
-            if !path.exists() {
-                return Err(Error::Source {
-                    source_name: location,
-                    message: "the blueprint this project was made from is no longer there; \
-                              pass --from with where it is now"
-                        .into(),
-                });
-            }
-            path
-        };
+        if !local::is_git_url(&location) && !std::path::Path::new(&location).exists() {
+            return Err(Error::Source {
+                source_name: location,
+                message: "the blueprint this project was made from is no longer there; \
+                          pass --from with where it is now"
+                    .into(),
+            });
+        }
+        let (root, checkout) = local::fetch(&location, rev.as_deref())?;
+        checkouts.extend(checkout);
         library = library.with(local::load(&root)?)?;
     }
     Ok((library, checkouts))
