@@ -1,12 +1,17 @@
 //! `check --watch`: waits for the learner to save a file, then lets `check` run again.
 
 use std::path::{Component, Path};
-use std::sync::mpsc;
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
-use notify_debouncer_mini::{DebounceEventResult, new_debouncer, notify::RecursiveMode};
+use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind};
+use notify::{Event, RecursiveMode, Watcher};
 
 use crate::error::{Error, Result};
+
+/// How long the files must stay quiet before a run starts: an editor's save (write, rename,
+/// chmod) and a formatter's rewrite right after it make one run, not three.
+const SETTLE: Duration = Duration::from_millis(300);
 
 /// Folders and files whose changes never call for a new run: environments, caches, git,
 /// skillforge's own records, and TASKS.md, which `check` itself rewrites.
@@ -26,40 +31,95 @@ fn ignored(rel: &Path) -> bool {
     }) || rel == Path::new("TASKS.md")
 }
 
-/// Calls `run` now and again after every burst of relevant file changes, until interrupted.
+/// Whether an event means a file's contents or its place changed. Opening, reading and
+/// metadata changes do not count: pytest opens every source file on each run, and
+/// counting those would start a new run after every run, forever.
+fn edits(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Create(_) | EventKind::Remove(_) => true,
+        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        EventKind::Modify(_) => true,
+        // Closing a file opened for writing: what `touch` or a save in place reports.
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) | EventKind::Any | EventKind::Other => false,
+    }
+}
+
+/// The project-relative paths an event reports as edited, noise left out.
+fn edited(root: &Path, event: notify::Result<Event>) -> Vec<String> {
+    let Ok(event) = event else { return Vec::new() };
+    if !edits(&event.kind) {
+        return Vec::new();
+    }
+    event
+        .paths
+        .iter()
+        .filter_map(|path| path.strip_prefix(root).ok())
+        .filter(|rel| !ignored(rel))
+        .map(|rel| rel.display().to_string())
+        .collect()
+}
+
+/// Calls `run` now and again after every burst of edits to the project's files, until
+/// interrupted.
 pub fn watch(root: &Path, mut run: impl FnMut() -> Result<()>) -> Result<()> {
-    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let mut debouncer =
-        new_debouncer(Duration::from_millis(300), tx).map_err(|e| Error::Environment {
-            message: format!("cannot watch the project's files: {e}"),
-        })?;
-    debouncer
-        .watcher()
+    let (tx, rx) = mpsc::channel::<notify::Result<Event>>();
+    let mut watcher = notify::recommended_watcher(tx).map_err(|e| Error::Environment {
+        message: format!("cannot watch the project's files: {e}"),
+    })?;
+    watcher
         .watch(root, RecursiveMode::Recursive)
         .map_err(|e| Error::Environment {
             message: format!("cannot watch {}: {e}", root.display()),
         })?;
     run()?;
-    for events in rx {
-        let Ok(events) = events else { continue };
-        let changed: Vec<String> = events
-            .iter()
-            .filter_map(|e| e.path.strip_prefix(root).ok())
-            .filter(|rel| !ignored(rel))
-            .map(|rel| rel.display().to_string())
-            .collect();
-        if let Some(first) = changed.first() {
-            crate::ui::note(&format!("\n── {first} changed: checking again ──"));
-            run()?;
+    while let Ok(event) = rx.recv() {
+        let mut changed = edited(root, event);
+        if changed.is_empty() {
+            continue;
         }
+        loop {
+            match rx.recv_timeout(SETTLE) {
+                Ok(event) => changed.extend(edited(root, event)),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            }
+        }
+        crate::ui::note(&format!("\n── {} changed: checking again ──", changed[0]));
+        run()?;
     }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::ignored;
+    use super::{edits, ignored};
+    use notify::event::{AccessKind, AccessMode, CreateKind, EventKind, MetadataKind, ModifyKind};
     use std::path::Path;
+
+    #[test]
+    fn reading_a_file_is_not_an_edit() {
+        // pytest opens every module; counting that made `--watch` run forever.
+        assert!(!edits(&EventKind::Access(AccessKind::Open(
+            AccessMode::Any
+        ))));
+        assert!(!edits(&EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        ))));
+        assert!(!edits(&EventKind::Modify(ModifyKind::Metadata(
+            MetadataKind::AccessTime
+        ))));
+        assert!(edits(&EventKind::Modify(ModifyKind::Data(
+            notify::event::DataChange::Any
+        ))));
+        assert!(edits(&EventKind::Modify(ModifyKind::Name(
+            notify::event::RenameMode::To
+        ))));
+        assert!(edits(&EventKind::Create(CreateKind::File)));
+        assert!(edits(&EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        ))));
+    }
 
     #[test]
     fn sources_count_and_noise_does_not() {

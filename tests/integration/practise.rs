@@ -360,33 +360,41 @@ fn python_check_watch_runs_again_when_a_file_is_saved() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let stdout = BufReader::new(child.stdout.take().unwrap());
+    // Both the end of a run (stdout) and the start of a new one (stderr) count as a run.
     let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in stdout.lines().map_while(Result::ok) {
-            if line.contains("tasks done") && tx.send(line).is_err() {
-                break;
+    let stdout: Box<dyn std::io::Read + Send> = Box::new(child.stdout.take().unwrap());
+    let stderr: Box<dyn std::io::Read + Send> = Box::new(child.stderr.take().unwrap());
+    for stream in [stdout, stderr] {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                let run = line.contains("tasks done") || line.contains("checking again");
+                if run && tx.send(line).is_err() {
+                    break;
+                }
             }
-        }
-    });
+        });
+    }
     let wait = std::time::Duration::from_secs(120);
     let first = rx.recv_timeout(wait).expect("a first check");
     assert!(first.contains("0/7 tasks done"), "{first}");
-    // Saving TASKS.md (which check itself writes) must not trigger a run; a source file must.
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    // pytest opens every source file, and check rewrites TASKS.md: neither may start a run,
+    // or the watch would loop forever.
+    let quiet = std::time::Duration::from_secs(4);
+    if let Ok(line) = rx.recv_timeout(quiet) {
+        panic!("a run started with nothing saved: {line}");
+    }
     let tasks = project.join("TASKS.md");
-    std::fs::write(&tasks, std::fs::read_to_string(&tasks).unwrap()).unwrap();
-    assert!(
-        rx.recv_timeout(std::time::Duration::from_secs(3)).is_err(),
-        "TASKS.md changes must not start a check"
-    );
+    let text = std::fs::read_to_string(&tasks).unwrap();
+    std::fs::write(&tasks, text).unwrap();
+    if let Ok(line) = rx.recv_timeout(quiet) {
+        panic!("TASKS.md changes must not start a check: {line}");
+    }
     let app = project.join("src/loop_api/app.py");
     std::fs::write(&app, std::fs::read_to_string(&app).unwrap() + "\n").unwrap();
     let second = rx.recv_timeout(wait);
     let _ = child.kill();
     let _ = child.wait();
-    assert!(
-        second.is_ok(),
-        "saving a source file should start a new check"
-    );
+    let second = second.expect("saving a source file should start a new check");
+    assert!(second.contains("src/loop_api/app.py changed"), "{second}");
 }
