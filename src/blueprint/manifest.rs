@@ -147,7 +147,16 @@ impl Manifest {
     /// Parses `text`, read from `path`, and checks what serde cannot: the schema version,
     /// the id, and the internal consistency of questions and tasks.
     pub fn parse(path: &str, text: &str) -> Result<Manifest> {
-        let manifest: Manifest = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
+        Self::parse_or_take(path, text, None)
+    }
+
+    /// Like `parse`, but takes `parsed` (the same data, read from the build's JSON copy)
+    /// instead of parsing `text` when it is there; `text` still serves the checks' lines.
+    pub fn parse_or_take(path: &str, text: &str, parsed: Option<Manifest>) -> Result<Manifest> {
+        let manifest = match parsed {
+            Some(manifest) => manifest,
+            None => toml::from_str(text).map_err(|e| toml_error(path, text, &e))?,
+        };
         manifest.validate(path, text)?;
         Ok(manifest)
     }

@@ -8,6 +8,7 @@ pub mod compat;
 pub mod local;
 pub mod manifest;
 pub mod matching;
+mod prebuilt;
 pub mod skills;
 mod source;
 pub mod steps;

@@ -40,7 +40,16 @@ fn yes() -> bool {
 
 impl Catalog {
     pub fn parse(path: &str, text: &str) -> Result<Catalog> {
-        let catalog: Catalog = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
+        Self::parse_or_take(path, text, None)
+    }
+
+    /// Like `parse`, but takes `parsed` (the build's JSON copy of the same file) instead of
+    /// parsing `text` when it is there.
+    pub fn parse_or_take(path: &str, text: &str, parsed: Option<Catalog>) -> Result<Catalog> {
+        let catalog = match parsed {
+            Some(catalog) => catalog,
+            None => toml::from_str(text).map_err(|e| toml_error(path, text, &e))?,
+        };
         let fail = |id: &str, message: String| Error::Manifest {
             path: path.to_string(),
             line: text

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use include_dir::{Dir, DirEntry, include_dir};
 
-use super::{Blueprint, Catalog, Manifest, SourceFile};
+use super::{Blueprint, Catalog, Manifest, SourceFile, prebuilt};
 use crate::error::{Error, Result};
 
 static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/blueprints");
@@ -32,7 +32,8 @@ impl Library {
                 path: "skills.toml".into(),
                 message: "the skill catalog is missing from this build".into(),
             })?;
-        let catalog = Catalog::parse("skills.toml", utf8("skills.toml", catalog_file.contents())?)?;
+        let text = utf8("skills.toml", catalog_file.contents())?;
+        let catalog = Catalog::parse_or_take("skills.toml", text, prebuilt::read("skills.toml"))?;
         let mut blueprints = Vec::new();
         for dir in EMBEDDED.dirs() {
             let name = dir.path().to_string_lossy();
@@ -115,7 +116,8 @@ fn load_embedded(dir: &'static Dir<'static>) -> Result<Blueprint> {
             path: folder.clone(),
             message: "the folder has no blueprint.toml".into(),
         })?;
-    let manifest = Manifest::parse(&origin, utf8(&origin, file.contents())?)?;
+    let text = utf8(&origin, file.contents())?;
+    let manifest = Manifest::parse_or_take(&origin, text, prebuilt::read(&origin))?;
     if manifest.id != folder {
         return Err(Error::Blueprint {
             path: origin,

@@ -1,0 +1,49 @@
+//! The JSON copies `build.rs` makes of the embedded manifests and catalog.
+//!
+//! They hold the same data as the TOML files and read several times faster; the TOML text
+//! is still what errors point into, and what is parsed when a copy is missing.
+
+use serde::de::DeserializeOwned;
+
+/// `(path below blueprints/, JSON)` for every embedded TOML file the build could convert.
+static PREBUILT: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/prebuilt.rs"));
+
+/// The data of the embedded file at `path`, read from its JSON copy; `None` when there is no
+/// copy or it does not fit `T`, and the caller parses the TOML instead.
+pub fn read<T: DeserializeOwned>(path: &str) -> Option<T> {
+    let (_, json) = PREBUILT.iter().find(|(p, _)| *p == path)?;
+    serde_json::from_str(json).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PREBUILT;
+    use crate::blueprint::{Catalog, Manifest};
+
+    #[test]
+    fn every_copy_reads_exactly_as_its_toml() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("blueprints");
+        let manifests = std::fs::read_dir(&root)
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().path().join("blueprint.toml").is_file())
+            .count();
+        assert_eq!(
+            PREBUILT.len(),
+            manifests + 1,
+            "one copy per manifest, plus the catalog"
+        );
+        for (path, json) in PREBUILT {
+            let text = std::fs::read_to_string(root.join(path)).unwrap();
+            let (from_json, from_toml) = if *path == "skills.toml" {
+                let json: Catalog = serde_json::from_str(json).unwrap();
+                let toml: Catalog = toml::from_str(&text).unwrap();
+                (format!("{json:?}"), format!("{toml:?}"))
+            } else {
+                let json: Manifest = serde_json::from_str(json).unwrap();
+                let toml: Manifest = toml::from_str(&text).unwrap();
+                (format!("{json:?}"), format!("{toml:?}"))
+            };
+            assert_eq!(from_json, from_toml, "{path}");
+        }
+    }
+}
