@@ -165,7 +165,7 @@ impl Report {
                     status: status.into(),
                     message: (!r.message.is_empty()).then(|| r.message.clone()),
                     output: (!r.output.is_empty()).then(|| r.output.clone()),
-                    test_code: String::new(),
+                    test_code: r.code.clone(),
                     task_id: task.map(|t| t.number),
                     task: task.map(|t| t.id.clone()),
                     skills: task.map(|t| t.skills.clone()).unwrap_or_default(),

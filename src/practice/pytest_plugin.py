@@ -1,8 +1,10 @@
 """skillforge's pytest plugin: writes one JSON line per test phase to $SKILLFORGE_REPORT,
 so `skillforge check` can follow the run and map every test to its task."""
 
+import inspect
 import json
 import os
+import textwrap
 
 _REPORT = open(os.environ["SKILLFORGE_REPORT"], "a", encoding="utf-8", buffering=1)
 
@@ -21,8 +23,18 @@ def _message(report) -> str:
     return text.splitlines()[-1] if text else ""
 
 
+def _source(item) -> str:
+    """The test function's source, for results.json's test_code; empty when unknown."""
+    try:
+        return textwrap.dedent(inspect.getsource(item.obj))
+    except (AttributeError, OSError, TypeError):
+        return ""
+
+
 def pytest_collection_finish(session) -> None:
     _emit({"event": "collected", "count": len(session.items)})
+    for item in session.items:
+        _emit({"event": "source", "nodeid": item.nodeid, "code": _source(item)})
 
 
 def pytest_collectreport(report) -> None:

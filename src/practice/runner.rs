@@ -35,6 +35,8 @@ pub struct TestResult {
     pub output: String,
     /// A file that failed to import: every test in it is lost.
     pub collect_error: bool,
+    /// The test function's source (empty when pytest could not tell).
+    pub code: String,
 }
 
 /// What the runner reports while the tests run.
@@ -121,6 +123,10 @@ enum Line {
         nodeid: String,
         message: String,
         output: String,
+    },
+    Source {
+        nodeid: String,
+        code: String,
     },
     Phase {
         nodeid: String,
@@ -258,6 +264,8 @@ struct Collector {
     results: BTreeMap<String, TestResult>,
     order: Vec<String>,
     finished: usize,
+    /// Each collected test's source, sent before any test runs.
+    sources: BTreeMap<String, String>,
 }
 
 impl Collector {
@@ -281,8 +289,12 @@ impl Collector {
                         message,
                         output,
                         collect_error: true,
+                        code: String::new(),
                     },
                 );
+            }
+            Line::Source { nodeid, code } => {
+                self.sources.insert(nodeid, code);
             }
             Line::Phase {
                 nodeid,
@@ -300,6 +312,7 @@ impl Collector {
                         message: String::new(),
                         output: String::new(),
                         collect_error: false,
+                        code: self.sources.remove(&nodeid).unwrap_or_default(),
                     }
                 });
                 let this = match (outcome.as_str(), when.as_str()) {

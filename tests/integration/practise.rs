@@ -33,6 +33,39 @@ fn statuses(project: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
+/// What is wrong with the starter's `.skillforge/results.json`: it must have the Exercism v3
+/// shape, every task's tests failing under their task, and each test's source.
+fn results_problems(project: &Path, label: &str, ids: &[String]) -> Vec<String> {
+    let text = std::fs::read_to_string(project.join(".skillforge/results.json")).unwrap();
+    let json: Value = serde_json::from_str(&text).expect("results.json is JSON");
+    let mut problems = Vec::new();
+    if json["version"] != 3 || json["status"] != "fail" {
+        problems.push(format!("{label}: results.json version/status: {text}"));
+    }
+    let tests = json["tests"].as_array().unwrap();
+    for id in ids {
+        let mine: Vec<&Value> = tests.iter().filter(|t| t["task"] == **id).collect();
+        if mine.is_empty() || mine.iter().all(|t| t["status"] == "pass") {
+            problems.push(format!(
+                "{label}: results.json: no failing test for task {id}"
+            ));
+        }
+    }
+    for test in tests {
+        let code = test["test_code"].as_str().unwrap_or_default();
+        let name = test["name"].as_str().unwrap_or_default();
+        if !code.contains("def test") {
+            problems.push(format!("{label}: results.json: no test_code for {name}"));
+        }
+        if test["status"] != "pass" && test["message"].as_str().unwrap_or_default().is_empty() {
+            problems.push(format!(
+                "{label}: results.json: no message for failing {name}"
+            ));
+        }
+    }
+    problems
+}
+
 /// The lines of `after` that differ from `before` (same length: only boxes change).
 fn changed_lines(before: &str, after: &str) -> Vec<(String, String)> {
     assert_eq!(
@@ -108,6 +141,7 @@ fn walk(base: &str, addons: &[String], work: &Path) -> Vec<String> {
         ));
         return problems;
     }
+    problems.extend(results_problems(&project, &label, &ids));
     for (k, id) in ids.iter().enumerate() {
         let before = std::fs::read_to_string(project.join("TASKS.md")).unwrap();
         let applied = sf(["solution", id, "--give-up", "--apply"])
