@@ -91,6 +91,9 @@ class Runner:
         if proc.returncode != 0:
             raise SystemExit(f"{argv} failed:\n{proc.stderr}")
         shutil.rmtree(dest)
+        # Flush this run's writes and deletes before the next command starts, so no command
+        # is timed while the disk is still busy with the one before it (untimed).
+        os.sync()
         return elapsed, proc.stderr
 
     def time(self, argv: list[str]) -> float:

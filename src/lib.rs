@@ -23,6 +23,7 @@ pub mod project;
 pub mod prompt;
 pub mod render;
 pub mod request;
+pub mod test_parts;
 pub mod ui;
 
 use std::ffi::OsString;

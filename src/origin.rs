@@ -41,7 +41,8 @@ pub struct Origin {
     pub blueprints: Vec<OriginBlueprint>,
     /// In the order of TASKS.md.
     pub tasks: Vec<OriginTask>,
-    /// `sha256:<hex>` of every file holding task tests, by path.
+    /// `sha256:<hex>` of what each task test entry covers (`test_parts`), by entry:
+    /// a file path, or a class or function in a file (`tests/x.py::TestY`).
     pub checksums: BTreeMap<String, String>,
 }
 
@@ -76,7 +77,7 @@ pub struct OriginTask {
 impl OriginTask {
     /// The files holding the task's tests (node ids without their `::` part).
     pub fn test_files(&self) -> impl Iterator<Item = &str> {
-        self.tests.iter().map(|t| t.split("::").next().unwrap_or(t))
+        self.tests.iter().map(|t| crate::test_parts::file_of(t))
     }
 }
 
@@ -119,6 +120,22 @@ impl Origin {
     pub fn task(&self, id: &str) -> Option<&OriginTask> {
         self.tasks.iter().find(|t| t.id == id)
     }
+
+    /// The checksum of what the task test `entry` covers in `bytes`, its file's contents.
+    pub fn entry_checksum(&self, entry: &str, bytes: &[u8]) -> String {
+        entry_checksum(&self.tasks, entry, bytes)
+    }
+}
+
+/// The checksum of what the test `entry` of one of `tasks` covers in `bytes`, its file's
+/// contents: the other tasks' classes in the same file are left out (see `test_parts`).
+pub fn entry_checksum(tasks: &[OriginTask], entry: &str, bytes: &[u8]) -> String {
+    let entries: Vec<&str> = tasks
+        .iter()
+        .flat_map(|t| t.tests.iter().map(String::as_str))
+        .collect();
+    let text = String::from_utf8_lossy(bytes);
+    checksum(crate::test_parts::covered(&text, entry, &entries).as_bytes())
 }
 
 /// `sha256:<hex>` of `bytes`, with line endings normalised so a checkout that converts them

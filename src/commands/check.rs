@@ -10,6 +10,7 @@ use crate::origin::OriginTask;
 use crate::practice::outcome::{self, Report, TaskResult, TaskStatus};
 use crate::practice::runner::{self, Event, Outcome, TestResult};
 use crate::practice::{Workspace, tasks_md};
+use crate::test_parts::file_of;
 use crate::ui;
 
 pub struct Options {
@@ -182,6 +183,8 @@ fn print_summary(
         .iter()
         .filter(|t| t.status == TaskStatus::TestsChanged)
     {
+        let mut files: Vec<&str> = t.changed_tests.iter().map(|e| file_of(e)).collect();
+        files.dedup();
         ui::warn(&format!(
             "task {} ({}): {} changed since the project was made, so it is not counted; \
              restore with `git checkout -- {}`, or keep your edit with \
@@ -189,7 +192,7 @@ fn print_summary(
             t.number,
             t.id,
             t.changed_tests.join(", "),
-            t.changed_tests.join(" ")
+            files.join(" ")
         ));
     }
     let harness: Vec<&TestResult> = results

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::runner::{Outcome, TestResult};
 use crate::error::{Error, Result};
 use crate::origin::{Origin, OriginTask, checksum};
+use crate::test_parts::file_of;
 
 pub const RESULTS_PATH: &str = ".skillforge/results.json";
 
@@ -41,7 +42,7 @@ pub struct TaskResult {
     pub status: TaskStatus,
     pub passed: usize,
     pub total: usize,
-    /// Task test files edited since the project was made.
+    /// Task test entries (files, or classes in a file) edited since the project was made.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changed_tests: Vec<String>,
 }
@@ -67,20 +68,29 @@ pub fn task_of<'a>(origin: &'a Origin, result: &TestResult) -> Option<&'a Origin
     })
 }
 
-/// Test files of `task` whose content no longer matches the checksum taken at generation.
+/// The test entries of `task` (files, or classes in a file) whose part no longer matches the
+/// checksum taken at generation.
 pub fn changed_tests(root: &Path, origin: &Origin, task: &OriginTask) -> Vec<String> {
     let mut changed: Vec<String> = task
-        .test_files()
-        .filter(|path| {
-            let Some(expected) = origin.checksums.get(*path) else {
-                return false;
+        .tests
+        .iter()
+        .filter(|entry| {
+            let path = file_of(entry);
+            // An entry without its own checksum is held to its whole file's, if recorded.
+            let (expected, whole) = match origin.checksums.get(entry.as_str()) {
+                Some(expected) => (expected, false),
+                None => match origin.checksums.get(path) {
+                    Some(expected) => (expected, true),
+                    None => return false,
+                },
             };
             match std::fs::read(root.join(path)) {
-                Ok(bytes) => &checksum(&bytes) != expected,
+                Ok(bytes) if whole => &checksum(&bytes) != expected,
+                Ok(bytes) => &origin.entry_checksum(entry, &bytes) != expected,
                 Err(_) => true,
             }
         })
-        .map(str::to_string)
+        .cloned()
         .collect();
     changed.dedup();
     changed
@@ -228,12 +238,13 @@ fn now_rfc3339() -> String {
     )
 }
 
-/// Records the current checksums of `task`'s test files as the expected ones.
+/// Records the current checksums of `task`'s test entries as the expected ones.
 pub fn accept_test_changes(root: &Path, origin: &mut Origin, task: &OriginTask) -> Result<()> {
-    for path in task.test_files() {
-        let file = root.join(path);
+    for entry in &task.tests {
+        let file = root.join(file_of(entry));
         let bytes = std::fs::read(&file).map_err(Error::io("cannot read", &file))?;
-        origin.checksums.insert(path.to_string(), checksum(&bytes));
+        let sum = origin.entry_checksum(entry, &bytes);
+        origin.checksums.insert(entry.clone(), sum);
     }
     Ok(())
 }

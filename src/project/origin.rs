@@ -1,8 +1,9 @@
 //! The project's origin file, built from the plan and the rendered project.
 
 use super::{Context, OutputFile, PlannedTask};
-use crate::origin::{FORMAT, Origin, OriginBlueprint, OriginTask, checksum};
+use crate::origin::{FORMAT, Origin, OriginBlueprint, OriginTask, entry_checksum};
 use crate::plan::Plan;
+use crate::test_parts::file_of;
 
 pub fn build(
     plan: &Plan<'_>,
@@ -28,10 +29,10 @@ pub fn build(
         .collect();
     let checksums = tasks
         .iter()
-        .flat_map(OriginTask::test_files)
-        .filter_map(|path| {
-            let file = files.iter().find(|f| f.path.as_str() == path)?;
-            Some((path.to_string(), checksum(&file.contents)))
+        .flat_map(|t| &t.tests)
+        .filter_map(|entry| {
+            let file = files.iter().find(|f| f.path.as_str() == file_of(entry))?;
+            Some((entry.clone(), entry_checksum(&tasks, entry, &file.contents)))
         })
         .collect();
     Origin {

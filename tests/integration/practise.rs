@@ -432,3 +432,49 @@ fn python_check_watch_runs_again_when_a_file_is_saved() {
     let second = second.expect("saving a source file should start a new check");
     assert!(second.contains("src/loop_api/app.py changed"), "{second}");
 }
+
+#[test]
+fn python_an_edited_test_class_holds_back_only_its_own_task() {
+    tools();
+    let (_dir, project) = generate("edited-tests", &["--with", "docker"]);
+    install(&project, "edited tests");
+    let file = project.join("tests/addons/test_docker.py");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let edited = text.replacen(
+        "class TestCompose:\n",
+        "class TestCompose:\n    EDITED_BY_THE_LEARNER = True\n",
+        1,
+    );
+    assert_ne!(text, edited, "the docker tests have a TestCompose class");
+    std::fs::write(&file, edited).unwrap();
+
+    let out = sf(["check"]).cwd(&project).run().code(1);
+    out.stderr_has("tests/addons/test_docker.py::TestCompose changed")
+        .stderr_has("git checkout -- tests/addons/test_docker.py")
+        .stderr_has("--accept-test-changes");
+    let status = |id: &str| {
+        statuses(&project)
+            .into_iter()
+            .find(|(task, _)| task == id)
+            .unwrap()
+            .1
+    };
+    // Every other task, the other docker classes in the same file included, still counts.
+    for (id, state) in statuses(&project) {
+        let expected = if id == "docker-compose" {
+            "tests-changed"
+        } else {
+            "fail"
+        };
+        assert_eq!(state, expected, "{id}");
+    }
+
+    sf(["check", "--accept-test-changes"])
+        .cwd(&project)
+        .run()
+        .code(1)
+        .stderr_has(
+            "accepted the edited tests as the reference: tests/addons/test_docker.py::TestCompose",
+        );
+    assert_eq!(status("docker-compose"), "fail");
+}
