@@ -43,10 +43,22 @@ fn main() {
 }
 
 /// The file's data as JSON, keys in their TOML order; `None` when the TOML does not parse
-/// or holds a date, which JSON has no type for.
+/// or holds what JSON has no type for: a date, or a float that is `nan` or infinite.
 fn to_json(path: &Path) -> Option<String> {
     let text = std::fs::read_to_string(path).ok()?;
-    let value: toml::Table = toml::from_str(&text).ok()?;
-    let json = serde_json::to_string(&value).ok()?;
-    (!json.contains("$__toml_private_datetime")).then_some(json)
+    let table: toml::Table = toml::from_str(&text).ok()?;
+    if !table.values().all(plain) {
+        return None;
+    }
+    serde_json::to_string(&table).ok()
+}
+
+fn plain(value: &toml::Value) -> bool {
+    match value {
+        toml::Value::Float(f) => f.is_finite(),
+        toml::Value::Datetime(_) => false,
+        toml::Value::Array(items) => items.iter().all(plain),
+        toml::Value::Table(table) => table.values().all(plain),
+        _ => true,
+    }
 }

@@ -6,9 +6,9 @@
 //! without the classes and functions the *other* tasks name: its own block, and every line
 //! they all share (imports, helpers, fixtures), whose edit does concern every task.
 //!
-//! Blocks are found by indentation, as Python reads them, not by parsing: a top-level
-//! `class`/`def` line (with the decorators right above it) runs to the next line that starts
-//! in column 0 and is not a comment or a closing bracket.
+//! Blocks are found by indentation, as Python reads them, without a full parser: a
+//! top-level `class`/`def` statement (with the decorators right above it) runs to the next
+//! statement in column 0. Lines inside strings and brackets, and comments, never start one.
 
 /// The test file of an entry: `tests/x.py` for `tests/x.py::TestY::test_z`.
 pub fn file_of(entry: &str) -> &str {
@@ -49,27 +49,103 @@ pub fn covered(text: &str, entry: &str, entries: &[&str]) -> String {
 
 /// The lines of the top-level `class name` or `def name`, decorators included.
 fn block_of(lines: &[&str], name: &str) -> Option<std::ops::Range<usize>> {
-    let starts = |line: &str| {
+    let inside = continued(lines);
+    // A statement starts in column 0 outside any string, bracket or backslash continuation.
+    let statement = |i: usize| {
+        let line = lines[i];
+        !inside[i] && !line.trim_end().is_empty() && !line.starts_with([' ', '\t', '#'])
+    };
+    let names = |line: &str| {
         ["class ", "def ", "async def "].iter().any(|kw| {
             line.strip_prefix(kw)
                 .and_then(|rest| rest.strip_prefix(name))
-                .is_some_and(|rest| rest.starts_with(['(', ':']))
+                .is_some_and(|rest| rest.trim_start().starts_with(['(', ':', '[']))
         })
     };
-    let head = lines.iter().position(|l| starts(l))?;
+    let head = (0..lines.len()).find(|&i| statement(i) && names(lines[i]))?;
+    // The decorators right above, each possibly spread over several lines.
     let mut first = head;
-    while first > 0 && lines[first - 1].starts_with('@') {
-        first -= 1;
+    while let Some(above) = (0..first).rev().find(|&i| statement(i)) {
+        let only_its_lines = (above + 1..first).all(|i| inside[i] || lines[i].trim().is_empty());
+        if lines[above].starts_with('@') && only_its_lines {
+            first = above;
+        } else {
+            break;
+        }
     }
-    // A wrapped signature closes in column 0 (`) -> None:`); a comment there is not code.
-    let ends_block = |line: &&str| {
-        !line.trim_end().is_empty() && !line.starts_with([' ', '\t', '#', ')', ']', '}'])
-    };
-    let end = lines[head + 1..]
-        .iter()
-        .position(ends_block)
-        .map_or(lines.len(), |at| head + 1 + at);
+    let end = (head + 1..lines.len())
+        .find(|&i| statement(i))
+        .unwrap_or(lines.len());
     Some(first..end)
+}
+
+/// For each line, whether it starts inside a string, a bracket or after a backslash: a
+/// continuation of the line above rather than a statement of its own.
+fn continued(lines: &[&str]) -> Vec<bool> {
+    let mut out = Vec::with_capacity(lines.len());
+    let mut triple: Option<&str> = None;
+    let mut depth = 0usize;
+    let mut backslash = false;
+    for line in lines {
+        out.push(triple.is_some() || depth > 0 || backslash);
+        backslash = false;
+        let mut rest = *line;
+        while !rest.is_empty() {
+            if let Some(quote) = triple {
+                match rest.find(quote) {
+                    Some(at) if !escaped(&rest[..at]) => {
+                        rest = &rest[at + 3..];
+                        triple = None;
+                    }
+                    Some(at) => rest = &rest[at + 1..],
+                    None => break,
+                }
+                continue;
+            }
+            let c = rest.chars().next().unwrap_or(' ');
+            match c {
+                '#' => break,
+                '"' | '\'' if rest.starts_with("\"\"\"") || rest.starts_with("\'\'\'") => {
+                    triple = Some(&rest[..3]);
+                    rest = &rest[3..];
+                }
+                '"' | '\'' => {
+                    // A one-line string: skip to its closing quote, minding escapes.
+                    let body = &rest[1..];
+                    let mut end = body.len();
+                    let mut chars = body.char_indices();
+                    while let Some((at, ch)) = chars.next() {
+                        if ch == '\\' {
+                            chars.next();
+                        } else if ch == c {
+                            end = at + 1;
+                            break;
+                        }
+                    }
+                    rest = &body[end.min(body.len())..];
+                }
+                '(' | '[' | '{' => {
+                    depth += 1;
+                    rest = &rest[1..];
+                }
+                ')' | ']' | '}' => {
+                    depth = depth.saturating_sub(1);
+                    rest = &rest[1..];
+                }
+                '\\' if rest.trim_end() == "\\" => {
+                    backslash = true;
+                    break;
+                }
+                _ => rest = &rest[c.len_utf8()..],
+            }
+        }
+    }
+    out
+}
+
+/// Whether the quote right after `before` is escaped by an odd run of backslashes.
+fn escaped(before: &str) -> bool {
+    before.chars().rev().take_while(|c| *c == '\\').count() % 2 == 1
 }
 
 #[cfg(test)]
@@ -138,6 +214,47 @@ def test_plain(
         let shared = FILE.replace("HELPER = 1", "HELPER = 0");
         for entry in ENTRIES {
             assert_ne!(part(entry, FILE), part(entry, &shared), "{entry}");
+        }
+    }
+
+    #[test]
+    fn strings_brackets_and_decorators_over_several_lines_stay_in_their_block() {
+        let file = "\
+import pytest
+
+
+@pytest.mark.parametrize(
+    \"value\",
+    [1, 2],
+)
+class TestOne:
+    EXPECTED = \"\"\"
+FROM python:3.13
+RUN pip install . \\
+\"\"\"
+    QUOTE = '\"\"\"'
+
+    def test_a(self, value) -> None:
+        assert value
+
+
+class TestTwo[T] :
+    def test_b(self) -> None:
+        x = 1 + \\
+2
+        assert x
+";
+        let entries = ["t.py::TestOne", "t.py::TestTwo"];
+        let one = covered(file, "t.py::TestOne", &entries);
+        assert!(
+            one.contains("FROM python") && one.contains("[1, 2]"),
+            "{one}"
+        );
+        assert!(!one.contains("TestTwo") && !one.contains("test_b"), "{one}");
+        let two = covered(file, "t.py::TestTwo", &entries);
+        assert!(two.starts_with("import pytest") && two.contains("\n2\n        assert x"));
+        for gone in ["parametrize", "[1, 2]", "FROM python", "QUOTE", "test_a"] {
+            assert!(!two.contains(gone), "{gone} in {two}");
         }
     }
 

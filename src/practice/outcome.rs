@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::runner::{Outcome, TestResult};
 use crate::error::{Error, Result};
-use crate::origin::{Origin, OriginTask, checksum};
+use crate::origin::{Origin, OriginTask};
 use crate::test_parts::file_of;
 
 pub const RESULTS_PATH: &str = ".skillforge/results.json";
@@ -75,17 +75,10 @@ pub fn changed_tests(root: &Path, origin: &Origin, task: &OriginTask) -> Vec<Str
         .tests
         .iter()
         .filter(|entry| {
-            let path = file_of(entry);
-            // An entry without its own checksum is held to its whole file's, if recorded.
-            let (expected, whole) = match origin.checksums.get(entry.as_str()) {
-                Some(expected) => (expected, false),
-                None => match origin.checksums.get(path) {
-                    Some(expected) => (expected, true),
-                    None => return false,
-                },
+            let Some(expected) = origin.checksums.get(entry.as_str()) else {
+                return false;
             };
-            match std::fs::read(root.join(path)) {
-                Ok(bytes) if whole => &checksum(&bytes) != expected,
+            match std::fs::read(root.join(file_of(entry))) {
                 Ok(bytes) => &origin.entry_checksum(entry, &bytes) != expected,
                 Err(_) => true,
             }

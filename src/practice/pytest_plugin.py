@@ -27,7 +27,7 @@ def _source(item) -> str:
     """The test function's source, for results.json's test_code; empty when unknown."""
     try:
         return textwrap.dedent(inspect.getsource(item.obj))
-    except (AttributeError, OSError, TypeError):
+    except Exception:  # noqa: BLE001 - a report detail must never break the run
         return ""
 
 

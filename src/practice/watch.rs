@@ -2,7 +2,7 @@
 
 use std::path::{Component, Path};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind};
 use notify::{Event, RecursiveMode, Watcher};
@@ -12,6 +12,8 @@ use crate::error::{Error, Result};
 /// How long the files must stay quiet before a run starts: an editor's save (write, rename,
 /// chmod) and a formatter's rewrite right after it make one run, not three.
 const SETTLE: Duration = Duration::from_millis(300);
+/// The longest a run waits for the files to settle, so a stream of saves still gets checked.
+const SETTLE_AT_MOST: Duration = Duration::from_secs(2);
 
 /// Folders and files whose changes never call for a new run: environments, caches, git,
 /// skillforge's own records, and TASKS.md, which `check` itself rewrites.
@@ -26,6 +28,12 @@ fn ignored(rel: &Path) -> bool {
                 )
                 || name.ends_with(".egg-info")
                 || name.ends_with(".pyc")
+                // Editors' scratch files: vim's write probe and backups, Emacs' autosaves,
+                // JetBrains' safe-write copies.
+                || name == "4913"
+                || name.ends_with('~')
+                || name.starts_with('#')
+                || name.contains("___jb_")
         }
         _ => false,
     }) || rel == Path::new("TASKS.md")
@@ -48,6 +56,10 @@ fn edits(kind: &EventKind) -> bool {
 /// The project-relative paths an event reports as edited, noise left out.
 fn edited(root: &Path, event: notify::Result<Event>) -> Vec<String> {
     let Ok(event) = event else { return Vec::new() };
+    if event.need_rescan() {
+        // The watcher lost events (its queue overflowed): anything may have changed.
+        return vec!["the project".to_string()];
+    }
     if !edits(&event.kind) {
         return Vec::new();
     }
@@ -78,9 +90,23 @@ pub fn watch(root: &Path, mut run: impl FnMut() -> Result<()>) -> Result<()> {
         if changed.is_empty() {
             continue;
         }
+        // Only edits push the run back; ignored events (a reader, git) do not.
+        let latest = Instant::now() + SETTLE_AT_MOST;
+        let mut quiet_until = Instant::now() + SETTLE;
         loop {
-            match rx.recv_timeout(SETTLE) {
-                Ok(event) => changed.extend(edited(root, event)),
+            let now = Instant::now();
+            let until = quiet_until.min(latest);
+            if now >= until {
+                break;
+            }
+            match rx.recv_timeout(until - now) {
+                Ok(event) => {
+                    let more = edited(root, event);
+                    if !more.is_empty() {
+                        changed.extend(more);
+                        quiet_until = Instant::now() + SETTLE;
+                    }
+                }
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return Ok(()),
             }
@@ -134,6 +160,10 @@ mod tests {
             "TASKS.md",
             "src/pkg.egg-info/PKG-INFO",
             ".pytest_cache/v",
+            "src/pkg/4913",
+            "src/pkg/app.py~",
+            "src/pkg/#app.py#",
+            "src/pkg/app.py___jb_tmp___",
         ] {
             assert!(ignored(Path::new(noise)), "{noise}");
         }
