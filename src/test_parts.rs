@@ -34,9 +34,10 @@ pub fn covered(text: &str, entry: &str, entries: &[&str]) -> String {
         .filter(|name| *name != own)
         .collect();
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let inside = continued(&lines);
     let mut keep = vec![true; lines.len()];
     for name in others {
-        if let Some(block) = block_of(&lines, name) {
+        if let Some(block) = block_of(&lines, &inside, name) {
             keep[block].iter_mut().for_each(|k| *k = false);
         }
     }
@@ -47,9 +48,9 @@ pub fn covered(text: &str, entry: &str, entries: &[&str]) -> String {
         .collect()
 }
 
-/// The lines of the top-level `class name` or `def name`, decorators included.
-fn block_of(lines: &[&str], name: &str) -> Option<std::ops::Range<usize>> {
-    let inside = continued(lines);
+/// The lines of the top-level `class name` or `def name`, decorators included; `inside`
+/// tells the continuation lines (see `continued`).
+fn block_of(lines: &[&str], inside: &[bool], name: &str) -> Option<std::ops::Range<usize>> {
     // A statement starts in column 0 outside any string, bracket or backslash continuation.
     let statement = |i: usize| {
         let line = lines[i];
