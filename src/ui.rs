@@ -68,6 +68,15 @@ pub fn live() -> bool {
     std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("CI").is_none()
 }
 
+/// The width of a column holding `cells`: `{:width$}` pads by characters, so count those.
+pub fn column_width<'a>(cells: impl IntoIterator<Item = &'a str>) -> usize {
+    cells
+        .into_iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(0)
+}
+
 pub fn dim(text: &str) -> String {
     format!("{DIM}{text}{DIM:#}")
 }

@@ -101,12 +101,7 @@ pub fn run(
 
 /// The tree that would be written, one file a line, with the blueprint it comes from.
 fn dry_run_listing(project: &Project, destination: &std::path::Path) -> String {
-    let width = project
-        .files
-        .iter()
-        .map(|f| f.path.as_str().len())
-        .max()
-        .unwrap_or(0);
+    let width = crate::ui::column_width(project.files.iter().map(|f| f.path.as_str()));
     let mut out = format!("{}/\n", destination.display());
     for file in &project.files {
         out.push_str(&format!(

@@ -116,12 +116,7 @@ pub fn run(ws: &Workspace, json: bool) -> Result<()> {
         None => out.push_str(&ui::dim("not checked yet: run `skillforge check`\n")),
     }
     out.push('\n');
-    let width = status
-        .tasks
-        .iter()
-        .map(|t| t.title.chars().count())
-        .max()
-        .unwrap_or(0);
+    let width = ui::column_width(status.tasks.iter().map(|t| t.title.as_str()));
     for t in &status.tasks {
         let mark = match t.status {
             TaskStatus::Pass => ui::green("✔"),
@@ -144,12 +139,7 @@ pub fn run(ws: &Workspace, json: bool) -> Result<()> {
         ));
     }
     out.push_str(&format!("\n{}\n", ui::bold("Skills")));
-    let width = status
-        .skills
-        .iter()
-        .map(|s| s.name.chars().count())
-        .max()
-        .unwrap_or(0);
+    let width = ui::column_width(status.skills.iter().map(|s| s.name.as_str()));
     for s in &status.skills {
         out.push_str(&format!(
             "  {:<width$}  {}/{} tasks\n",
