@@ -80,10 +80,14 @@ pub struct CheckArgs {
     #[arg(long)]
     pub watch: bool,
 
-    /// Take the task tests as they are now as the reference (after you edited them on
-    /// purpose); edited tests are otherwise not counted.
+    /// Grade with the task tests you edited, as they are now (check otherwise grades with
+    /// the blueprint's own tests and reports your edits as ignored).
     #[arg(long)]
     pub accept_test_changes: bool,
+
+    /// Where the blueprint of a project made with `new --from` is now, when it has moved.
+    #[arg(long, value_name = "PATH|GIT_URL")]
+    pub from: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -1,30 +1,111 @@
-//! Ctrl-C during `new`: restore the terminal, remove the half-written staging folder, say so,
-//! and exit 130. Prompts run before anything touches the disk, and the destination only
-//! appears by an atomic rename, so after this handler nothing of the run is left.
+//! Ctrl-C, SIGTERM and SIGHUP: whatever a command was doing, nothing of it is left behind.
+//!
+//! Commands register what an interrupt must undo while it exists: a half-written folder
+//! (`new`'s staging folder, `check`'s scratch folder) to remove, a process group (`check`'s
+//! pytest and everything it started) to kill. The handler undoes all of it, restores the
+//! terminal, says so, and exits 130. `new` prompts before anything touches the disk, and its
+//! destination only appears by an atomic rename, so after the handler nothing of a run is left.
 
 use std::path::PathBuf;
 use std::sync::Mutex;
 
 use crate::error::ExitCode;
 
-static STAGING: Mutex<Option<PathBuf>> = Mutex::new(None);
+struct Cleanup {
+    message: &'static str,
+    paths: Vec<PathBuf>,
+    groups: Vec<u32>,
+}
 
-/// Installs the handler; harmless to call when one is already installed.
-pub fn install() {
+static CLEANUP: Mutex<Cleanup> = Mutex::new(Cleanup {
+    message: "cancelled",
+    paths: Vec::new(),
+    groups: Vec::new(),
+});
+
+/// Installs the handler, which prints `message` when it runs; harmless to call again (the
+/// first handler stays, the message is replaced).
+pub fn install(message: &'static str) {
+    if let Ok(mut cleanup) = CLEANUP.lock() {
+        cleanup.message = message;
+    }
     let _ = ctrlc::set_handler(|| {
-        if let Some(path) = STAGING.lock().ok().and_then(|mut s| s.take()) {
-            let _ = std::fs::remove_dir_all(path);
-        }
+        let message = match CLEANUP.lock() {
+            Ok(mut cleanup) => {
+                for group in cleanup.groups.drain(..) {
+                    kill_group(group);
+                }
+                for path in cleanup.paths.drain(..) {
+                    let _ = std::fs::remove_dir_all(path);
+                }
+                cleanup.message
+            }
+            Err(_) => "cancelled",
+        };
         // dialoguer hides the cursor while a prompt is open.
         let _ = dialoguer::console::Term::stderr().show_cursor();
-        eprintln!("\ncancelled; nothing was written");
+        eprintln!("\n{message}");
         std::process::exit(ExitCode::Cancelled as i32);
     });
 }
 
 /// Records the folder being written, so an interrupt can remove it; `None` once it is moved.
 pub fn set_staging(path: Option<PathBuf>) {
-    if let Ok(mut staging) = STAGING.lock() {
-        *staging = path;
+    if let Ok(mut cleanup) = CLEANUP.lock() {
+        cleanup.paths.clear();
+        cleanup.paths.extend(path);
+    }
+}
+
+/// While the returned guard lives, an interrupt removes `path` (a folder).
+pub fn remove_on_interrupt(path: PathBuf) -> Guard {
+    if let Ok(mut cleanup) = CLEANUP.lock() {
+        cleanup.paths.push(path.clone());
+    }
+    Guard(Registered::Path(path))
+}
+
+/// While the returned guard lives, an interrupt kills the process group `group` (the id of
+/// the process that leads it).
+pub fn kill_on_interrupt(group: u32) -> Guard {
+    if let Ok(mut cleanup) = CLEANUP.lock() {
+        cleanup.groups.push(group);
+    }
+    Guard(Registered::Group(group))
+}
+
+enum Registered {
+    Path(PathBuf),
+    Group(u32),
+}
+
+/// Unregisters its folder or process group when dropped.
+pub struct Guard(Registered);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        if let Ok(mut cleanup) = CLEANUP.lock() {
+            match &self.0 {
+                Registered::Path(path) => cleanup.paths.retain(|p| p != path),
+                Registered::Group(group) => cleanup.groups.retain(|g| g != group),
+            }
+        }
+    }
+}
+
+/// Kills every process of the group led by `group`: a test's subprocesses go too.
+pub fn kill_group(group: u32) {
+    #[cfg(unix)]
+    {
+        // SAFETY: killpg only sends a signal; a group that is gone yields ESRCH, ignored.
+        unsafe {
+            libc::killpg(group as libc::pid_t, libc::SIGKILL);
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = std::process::Command::new("taskkill")
+            .args(["/T", "/F", "/PID", &group.to_string()])
+            .output();
     }
 }

@@ -65,7 +65,7 @@ fn dispatch(command: Command) -> Result<ExitCode> {
     match command {
         Command::New(args) => {
             let mut request = request::NewRequest::from_args(args)?;
-            interrupt::install();
+            interrupt::install("cancelled; nothing was written");
             let (library, _checkout) = commands::new::library_for(&mut request)?;
             let mut terminal = prompt::Terminal::new();
             let prompter: Option<&mut dyn prompt::Prompter> = if prompt::terminal_available() {
@@ -107,18 +107,21 @@ fn dispatch(command: Command) -> Result<ExitCode> {
     Ok(ExitCode::Success)
 }
 
-/// `check` exits 1 while a task it checked does not pass.
+/// `check` exits 1 while a task it checked does not pass. With `--watch` it runs until
+/// interrupted: a run that fails, even one that cannot start, is shown and watching goes on.
 fn check(args: &cli::CheckArgs) -> Result<ExitCode> {
     let mut ws = practice::Workspace::locate(args.project.path.as_deref())?;
     let options = commands::check::Options {
         task: args.task.clone(),
         accept_test_changes: args.accept_test_changes,
+        from: args.from.clone(),
     };
     if args.watch {
         let root = ws.root.clone();
         practice::watch::watch(&root, || {
-            // Failing tasks are the point of watching; only errors end the loop.
-            commands::check::run(&mut ws, &options).map(|_| ())
+            if let Err(e) = commands::check::run(&mut ws, &options) {
+                ui::error(&e.to_string());
+            }
         })?;
         return Ok(ExitCode::Success);
     }

@@ -44,6 +44,11 @@ pub struct Origin {
     /// `sha256:<hex>` of what each task test entry covers (`test_parts`), by entry:
     /// a file path, or a class or function in a file (`tests/x.py::TestY`).
     pub checksums: BTreeMap<String, String>,
+    /// Task test entries whose edits the learner accepted (`check --accept-test-changes`):
+    /// the checksum of the accepted version, by entry. `check` grades with such an edit
+    /// while the entry matches it; the shipped version always counts as well.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub accepted: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

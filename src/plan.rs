@@ -4,8 +4,10 @@
 //! composing and writing never need to ask anything.
 
 use crate::answers::Answers;
-use crate::blueprint::Blueprint;
+use crate::blueprint::{Blueprint, Library};
+use crate::error::{Error, Result};
 use crate::naming::ProjectNames;
+use crate::origin::Origin;
 
 #[derive(Debug, Clone)]
 pub struct Plan<'a> {
@@ -23,6 +25,49 @@ pub struct Plan<'a> {
 }
 
 impl<'a> Plan<'a> {
+    /// The plan a project was made from, as its origin file records it, with `library`'s
+    /// blueprints. Fails when the library lacks one of them, naming where it came from.
+    pub fn from_origin(origin: &Origin, library: &'a Library) -> Result<Plan<'a>> {
+        let parts = origin
+            .blueprints
+            .iter()
+            .map(|b| {
+                library.get(&b.id).ok_or_else(|| Error::Project {
+                    path: crate::origin::PATH.into(),
+                    message: format!(
+                        "the project was made from blueprint {:?}, which this skillforge does \
+                         not have{}",
+                        b.id,
+                        b.source.as_ref().map_or(String::new(), |s| format!(
+                            "; it came from {}: pass --from with that folder",
+                            s.location
+                        ))
+                    ),
+                })
+            })
+            .collect::<Result<Vec<&Blueprint>>>()?;
+        let Some((base, addons)) = parts.split_first() else {
+            return Err(Error::Project {
+                path: crate::origin::PATH.into(),
+                message: "it names no blueprint; restore it with `git checkout -- \
+                          .skillforge/origin.toml`"
+                    .into(),
+            });
+        };
+        Ok(Plan {
+            base,
+            addons: addons.to_vec(),
+            names: ProjectNames::parse(&origin.name)?,
+            answers: origin
+                .answers
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            solved: false,
+            focus: origin.focus.clone(),
+        })
+    }
+
     /// The base, then the add-ons: the order in which parts are contributed.
     pub fn parts(&self) -> impl Iterator<Item = &'a Blueprint> + '_ {
         std::iter::once(self.base).chain(self.addons.iter().copied())

@@ -11,6 +11,10 @@ use crate::error::{Error, Result};
 /// The manifest format version this build reads.
 pub const SCHEMA: u32 = 1;
 
+/// Seconds a test may run when its blueprint sets no `test-timeout`: far above what any
+/// test of ours needs, short enough that an endless loop is reported soon.
+pub const DEFAULT_TEST_TIMEOUT: u32 = 20;
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Manifest {
@@ -27,6 +31,10 @@ pub struct Manifest {
     pub skills: Vec<String>,
     #[serde(default)]
     pub harness: Vec<String>,
+    /// Seconds one of its tests may run (set-up, call and tear-down) before `check` stops
+    /// it and fails it as timed out; `DEFAULT_TEST_TIMEOUT` when not given.
+    #[serde(default)]
+    pub test_timeout: Option<u32>,
     #[serde(default)]
     pub applies_to: Vec<String>,
     #[serde(default)]

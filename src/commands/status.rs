@@ -121,7 +121,7 @@ pub fn run(ws: &Workspace, json: bool) -> Result<()> {
         let mark = match t.status {
             TaskStatus::Pass => ui::green("✔"),
             TaskStatus::Fail => ui::red("✘"),
-            TaskStatus::TestsChanged | TaskStatus::NoTests => ui::yellow("!"),
+            TaskStatus::NoTests => ui::yellow("!"),
             TaskStatus::Unknown => ui::dim("·"),
         };
         let mut notes = vec![format!("hints {}/{}", t.hints_used, t.hints_total)];

@@ -5,15 +5,18 @@
 //! learner did (hints revealed, tasks given up) is kept in `.skillforge/progress.toml`, the
 //! last results in `.skillforge/results.json`.
 
+pub mod grading;
 pub mod outcome;
 pub mod progress;
 pub mod reference;
 pub mod runner;
+pub mod sandbox;
 pub mod tasks_md;
 pub mod watch;
 
 use std::path::{Path, PathBuf};
 
+use crate::blueprint::{Library, local};
 use crate::error::{Error, Result};
 use crate::origin::{self, Origin, OriginTask};
 
@@ -70,5 +73,38 @@ impl Workspace {
 
     pub fn path(&self, rel: &str) -> PathBuf {
         self.root.join(rel)
+    }
+
+    /// The embedded blueprints, with the project's own `--from` sources (or `from`, where
+    /// they are now) laid over them; the checkouts of git sources live as long as the
+    /// returned folders.
+    pub fn library(&self, from: Option<&str>) -> Result<(Library, Vec<tempfile::TempDir>)> {
+        let mut library = Library::embedded()?;
+        let mut checkouts = Vec::new();
+        let mut sources: Vec<(String, Option<String>)> = match from {
+            Some(from) => vec![(from.to_string(), None)],
+            None => self
+                .origin
+                .blueprints
+                .iter()
+                .filter_map(|b| b.source.clone())
+                .map(|s| (s.location, s.rev))
+                .collect(),
+        };
+        sources.dedup();
+        for (location, rev) in sources {
+            if !local::is_git_url(&location) && !Path::new(&location).exists() {
+                return Err(Error::Source {
+                    source_name: location,
+                    message: "the blueprint this project was made from is no longer there; \
+                              pass --from with where it is now"
+                        .into(),
+                });
+            }
+            let (root, checkout) = local::fetch(&location, rev.as_deref())?;
+            checkouts.extend(checkout);
+            library = library.with(local::load(&root)?)?;
+        }
+        Ok((library, checkouts))
     }
 }

@@ -19,11 +19,11 @@ pub const RESULTS_PATH: &str = ".skillforge/results.json";
 pub enum TaskStatus {
     Pass,
     Fail,
-    /// Its tests were edited since the project was made: not counted.
-    TestsChanged,
-    /// No test of the task was found (deleted, or renamed).
+    /// No test of the task was found (its entry names nothing the blueprint ships).
     NoTests,
-    /// Not checked yet.
+    /// Not checked yet, or the last check could not run the tests. Reports of older
+    /// builds said `tests-changed` for a task whose tests were edited: not graded then.
+    #[serde(alias = "tests-changed")]
     Unknown,
 }
 
@@ -42,19 +42,54 @@ pub struct TaskResult {
     pub status: TaskStatus,
     pub passed: usize,
     pub total: usize,
-    /// Task test entries (files, or classes in a file) edited since the project was made.
+    /// An optional task: it exercises none of the skills the learner asked for.
+    #[serde(default)]
+    pub stretch: bool,
+    /// Task test entries the learner edited: graded with the blueprint's version instead.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changed_tests: Vec<String>,
+    /// Task test files graded with the learner's accepted edits.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accepted_tests: Vec<String>,
+    /// How many of its tests ran past their time limit.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub timed_out: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+impl TaskResult {
+    /// A task no run has judged.
+    pub fn unknown(task: &OriginTask) -> TaskResult {
+        TaskResult {
+            id: task.id.clone(),
+            number: task.number,
+            title: task.title.clone(),
+            status: TaskStatus::Unknown,
+            passed: 0,
+            total: 0,
+            stretch: task.stretch,
+            changed_tests: vec![],
+            accepted_tests: vec![],
+            timed_out: 0,
+        }
+    }
 }
 
 /// Whether `nodeid` (a test, or a file that failed to collect) belongs to the task entry
-/// `selector` (a path, or a node-id prefix such as `tests/x.py::TestY`).
+/// `selector`: a folder (`tests/tasks`), a file, or a node-id prefix (`tests/x.py::TestY`).
 pub fn belongs(nodeid: &str, selector: &str, collect_error: bool) -> bool {
+    let selector = selector.trim_end_matches('/');
     let within = |outer: &str, inner: &str| {
         inner == outer
-            || inner
-                .strip_prefix(outer)
-                .is_some_and(|rest| rest.starts_with("::") || rest.starts_with('['))
+            || inner.strip_prefix(outer).is_some_and(|rest| {
+                rest.starts_with("::")
+                    || rest.starts_with('[')
+                    // A folder holds the files below it.
+                    || (rest.starts_with('/') && !outer.contains("::"))
+            })
     };
     within(selector, nodeid) || (collect_error && within(nodeid, selector))
 }
@@ -68,18 +103,26 @@ pub fn task_of<'a>(origin: &'a Origin, result: &TestResult) -> Option<&'a Origin
     })
 }
 
-/// The test entries of `task` (files, or classes in a file) whose part no longer matches the
-/// checksum taken at generation.
-pub fn changed_tests(root: &Path, origin: &Origin, task: &OriginTask) -> Vec<String> {
+/// The test entries of `task` (files, or classes in a file) whose part differs in the
+/// learner's files from `graded`, the blueprint's test files.
+pub fn changed_tests(
+    root: &Path,
+    origin: &Origin,
+    task: &OriginTask,
+    graded: &BTreeMap<String, Vec<u8>>,
+) -> Vec<String> {
     let mut changed: Vec<String> = task
         .tests
         .iter()
         .filter(|entry| {
-            let Some(expected) = origin.checksums.get(entry.as_str()) else {
+            let file = file_of(entry);
+            let Some(shipped) = graded.get(file) else {
                 return false;
             };
-            match std::fs::read(root.join(file_of(entry))) {
-                Ok(bytes) => &origin.entry_checksum(entry, &bytes) != expected,
+            match std::fs::read(root.join(file)) {
+                Ok(bytes) => {
+                    origin.entry_checksum(entry, &bytes) != origin.entry_checksum(entry, shipped)
+                }
                 Err(_) => true,
             }
         })
@@ -89,13 +132,9 @@ pub fn changed_tests(root: &Path, origin: &Origin, task: &OriginTask) -> Vec<Str
     changed
 }
 
-/// Judges `task` from the results of a run.
-pub fn judge(
-    root: &Path,
-    origin: &Origin,
-    task: &OriginTask,
-    results: &[TestResult],
-) -> TaskResult {
+/// Judges `task` from the graded run's results. Fails closed: the task passes only when it
+/// has tests and every one of them was read as passed.
+pub fn judge(task: &OriginTask, results: &[TestResult]) -> TaskResult {
     let mine: Vec<&TestResult> = results
         .iter()
         .filter(|r| {
@@ -105,10 +144,7 @@ pub fn judge(
         })
         .collect();
     let passed = mine.iter().filter(|r| r.outcome == Outcome::Passed).count();
-    let changed_tests = changed_tests(root, origin, task);
-    let status = if !changed_tests.is_empty() {
-        TaskStatus::TestsChanged
-    } else if mine.is_empty() {
+    let status = if mine.is_empty() {
         TaskStatus::NoTests
     } else if passed == mine.len() {
         TaskStatus::Pass
@@ -116,19 +152,32 @@ pub fn judge(
         TaskStatus::Fail
     };
     TaskResult {
-        id: task.id.clone(),
-        number: task.number,
-        title: task.title.clone(),
         status,
         passed,
         total: mine.len(),
-        changed_tests,
+        timed_out: mine.iter().filter(|r| r.timed_out).count(),
+        ..TaskResult::unknown(task)
     }
 }
 
+/// Who a test in the report belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// A test of a task: graded.
+    Task,
+    /// A test of the project's set-up that belongs to no task.
+    Harness,
+    /// A test the learner wrote: run, never graded.
+    Learner,
+}
+
 /// `results.json`: Exercism's v3 shape (`version`, `status`, `message`, `tests` with
-/// `name`, `status`, `message`, `output`, `test_code`, `task_id`), plus `task` and `skills`
-/// on each test and a `tasks` summary.
+/// `name`, `status`, `message`, `output`, `test_code`, `task_id`), plus `task`, `skills` and
+/// `role` on each test and a `tasks` summary.
+///
+/// As in v3, the top-level `status` is `error` only when the tests could not run, with
+/// `message` saying why; `fail` when any test ran and did not pass; `pass` otherwise.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     pub version: u32,
@@ -150,48 +199,67 @@ pub struct ReportTest {
     pub task_id: Option<usize>,
     pub task: Option<String>,
     pub skills: Vec<String>,
+    #[serde(default = "harness")]
+    pub role: Role,
+}
+
+fn harness() -> Role {
+    Role::Harness
 }
 
 impl Report {
-    pub fn new(origin: &Origin, results: &[TestResult], tasks: Vec<TaskResult>) -> Report {
-        let tests: Vec<ReportTest> = results
-            .iter()
-            .map(|r| {
-                let task = task_of(origin, r);
-                let status = match r.outcome {
+    /// The report of a run whose graded tests gave `results` (and the learner's own tests
+    /// `own`); `error` says why the tests could not run, when they could not.
+    pub fn new(
+        origin: &Origin,
+        results: &[TestResult],
+        own: &[TestResult],
+        tasks: Vec<TaskResult>,
+        error: Option<String>,
+    ) -> Report {
+        let graded = results.iter().map(|r| (r, task_of(origin, r)));
+        let theirs = own.iter().map(|r| (r, None));
+        let tests: Vec<ReportTest> = graded
+            .map(|(r, task)| {
+                (
+                    r,
+                    task,
+                    if task.is_some() {
+                        Role::Task
+                    } else {
+                        Role::Harness
+                    },
+                )
+            })
+            .chain(theirs.map(|(r, task)| (r, task, Role::Learner)))
+            .map(|(r, task, role)| ReportTest {
+                name: r.nodeid.clone(),
+                status: match r.outcome {
                     Outcome::Passed => "pass",
                     Outcome::Failed | Outcome::Skipped => "fail",
                     Outcome::Error => "error",
-                };
-                ReportTest {
-                    name: r.nodeid.clone(),
-                    status: status.into(),
-                    message: (!r.message.is_empty()).then(|| r.message.clone()),
-                    output: (!r.output.is_empty()).then(|| r.output.clone()),
-                    test_code: r.code.clone(),
-                    task_id: task.map(|t| t.number),
-                    task: task.map(|t| t.id.clone()),
-                    skills: task.map(|t| t.skills.clone()).unwrap_or_default(),
                 }
+                .into(),
+                message: (!r.message.is_empty()).then(|| r.message.clone()),
+                output: (!r.output.is_empty()).then(|| r.output.clone()),
+                test_code: r.code.clone(),
+                task_id: task.map(|t| t.number),
+                task: task.map(|t| t.id.clone()),
+                skills: task.map(|t| t.skills.clone()).unwrap_or_default(),
+                role,
             })
             .collect();
-        let broken = tests.iter().any(|t| t.status == "error");
-        let all_pass =
-            tasks.iter().all(|t| t.status.passed()) && tests.iter().all(|t| t.status == "pass");
-        let status = if all_pass {
-            "pass"
-        } else if broken {
-            "error"
-        } else {
-            "fail"
+        let all_pass = tasks.iter().all(|t| t.status.passed() || t.stretch)
+            && tests.iter().all(|t| t.status == "pass");
+        let status = match (&error, all_pass) {
+            (Some(_), _) => "error",
+            (None, true) => "pass",
+            (None, false) => "fail",
         };
-        let message = broken.then(|| {
-            "some tests could not run (a module failed to import, or a fixture broke)".to_string()
-        });
         Report {
             version: 3,
             status: status.into(),
-            message,
+            message: error,
             tests,
             tasks,
             checked_at: now_rfc3339(),
@@ -231,15 +299,27 @@ fn now_rfc3339() -> String {
     )
 }
 
-/// Records the current checksums of `task`'s test entries as the expected ones.
-pub fn accept_test_changes(root: &Path, origin: &mut Origin, task: &OriginTask) -> Result<()> {
+/// Records the learner's current version of `task`'s edited test entries as accepted:
+/// graded with from now on while they stay as they are. Returns the entries accepted.
+pub fn accept_test_changes(
+    root: &Path,
+    origin: &mut Origin,
+    task: &OriginTask,
+    graded: &BTreeMap<String, Vec<u8>>,
+) -> Result<Vec<String>> {
+    let changed = changed_tests(root, origin, task, graded);
     for entry in &task.tests {
+        if !changed.contains(entry) {
+            // Back as shipped: an earlier accept no longer applies.
+            origin.accepted.remove(entry);
+            continue;
+        }
         let file = root.join(file_of(entry));
         let bytes = std::fs::read(&file).map_err(Error::io("cannot read", &file))?;
         let sum = origin.entry_checksum(entry, &bytes);
-        origin.checksums.insert(entry.clone(), sum);
+        origin.accepted.insert(entry.clone(), sum);
     }
-    Ok(())
+    Ok(changed)
 }
 
 #[cfg(test)]
@@ -280,5 +360,26 @@ mod tests {
             "tests/x.py::test_p",
             false
         ));
+    }
+
+    #[test]
+    fn a_folder_entry_holds_the_tests_below_it() {
+        for folder in ["tests/tasks", "tests/tasks/"] {
+            assert!(belongs("tests/tasks/test_a.py::test_x", folder, false));
+            assert!(belongs(
+                "tests/tasks/deep/test_b.py::TestC::test_d",
+                folder,
+                false
+            ));
+            assert!(belongs("tests/tasks/test_a.py", folder, true));
+            assert!(!belongs(
+                "tests/tasks_other/test_a.py::test_x",
+                folder,
+                false
+            ));
+            assert!(!belongs("tests/test_harness.py::test_x", folder, false));
+        }
+        // A collect error of the parent folder takes the entry down too.
+        assert!(belongs("tests", "tests/tasks", true));
     }
 }

@@ -1,16 +1,52 @@
-"""skillforge's pytest plugin: writes one JSON line per test phase to $SKILLFORGE_REPORT,
-so `skillforge check` can follow the run and map every test to its task."""
+"""skillforge's pytest plugin: writes one JSON line per event to $SKILLFORGE_REPORT, so
+`skillforge check` can follow the run, map every test to its task and stop a test that runs
+too long.
+
+Every string is made safe for JSON first: a message may hold text decoded with
+`surrogateescape`, whose lone surrogates no JSON reader accepts, and a line check cannot read
+must never hide a failure.
+"""
 
 import inspect
 import json
 import os
+import signal
+import sys
 import textwrap
+import threading
+
+import pytest
 
 _REPORT = open(os.environ["SKILLFORGE_REPORT"], "a", encoding="utf-8", buffering=1)
+# Seconds one test may run (set-up, call and tear-down together); 0: no limit.
+_TIMEOUT = float(os.environ.get("SKILLFORGE_TIMEOUT") or 0)
+# Where the learner's code may live: tracebacks are searched for a frame in these.
+_ROOTS = [
+    os.path.realpath(p) for p in os.environ.get("SKILLFORGE_ROOTS", "").split(os.pathsep) if p
+]
+_DESELECT = os.environ.get("SKILLFORGE_DESELECT")
+# The alarm interrupts the main thread between bytecodes; without SIGALRM (Windows) the
+# runner's own deadline stops the whole run instead.
+_CAN_ALARM = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+def _safe(value):
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {key: _safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_safe(item) for item in value]
+    return value
 
 
 def _emit(event: dict) -> None:
-    _REPORT.write(json.dumps(event) + "\n")
+    _REPORT.write(json.dumps(_safe(event), ensure_ascii=True) + "\n")
+
+
+class TimedOut(BaseException):
+    """Raised in a test that ran past its time limit. A BaseException, so that a learner's
+    `except Exception:` cannot swallow it and loop on."""
 
 
 def _message(report) -> str:
@@ -23,6 +59,41 @@ def _message(report) -> str:
     return text.splitlines()[-1] if text else ""
 
 
+def _relative(path: str):
+    """`path` relative to the project when it lies in one of its roots, else None."""
+    real = os.path.realpath(path)
+    for root in _ROOTS:
+        if real.startswith(root + os.sep):
+            rel = os.path.relpath(real, root).replace(os.sep, "/")
+            if not rel.startswith((".venv/", "venv/")) and "site-packages" not in rel:
+                return rel
+    return None
+
+
+def _where(error: BaseException) -> str:
+    """FILE:LINE of the project's own code where `error` arose, or "" when it arose elsewhere."""
+    if isinstance(error, SyntaxError) and error.filename:
+        rel = _relative(error.filename)
+        if rel:
+            return f"{rel}:{error.lineno or 0}"
+    found = ""
+    tb = error.__traceback__
+    while tb is not None:
+        rel = _relative(tb.tb_frame.f_code.co_filename)
+        if rel and not rel.startswith("tests/"):
+            found = f"{rel}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    cause = error.__cause__ or error.__context__
+    if not found and cause is not None and cause is not error:
+        return _where(cause)
+    return found
+
+
+def _describe(error: BaseException) -> str:
+    text = f"{type(error).__name__}: {error}"
+    return text.splitlines()[0] if text.strip() else type(error).__name__
+
+
 def _source(item) -> str:
     """The test function's source, for results.json's test_code; empty when unknown."""
     try:
@@ -31,10 +102,84 @@ def _source(item) -> str:
         return ""
 
 
+class _Alarm:
+    """A time limit on the main thread: raises TimedOut where the code is when it runs out."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.fired = False
+
+    def _ring(self, signum, frame):
+        self.fired = True
+        raise TimedOut(f"{self.what} timed out after {_TIMEOUT:g} s")
+
+    def __enter__(self):
+        if _CAN_ALARM and _TIMEOUT > 0:
+            self.previous = signal.signal(signal.SIGALRM, self._ring)
+            signal.setitimer(signal.ITIMER_REAL, _TIMEOUT)
+        return self
+
+    def __exit__(self, *exc):
+        if _CAN_ALARM and _TIMEOUT > 0:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+        return False
+
+
+_CURRENT = None  # the alarm of the running test
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_load_initial_conftests(early_config, parser, args):
+    # A conftest that imports the learner's code fails here, before any test is collected.
+    with _Alarm("importing the tests' set-up"):
+        outcome = yield
+    error = outcome.excinfo[1] if outcome.excinfo else None
+    if error is not None:
+        cause = getattr(error, "cause", error)
+        _emit({
+            "event": "setup-error",
+            "path": str(getattr(error, "path", "")),
+            "message": _describe(cause),
+            "where": _where(cause),
+            "timeout": isinstance(cause, TimedOut),
+        })
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_collection(session):
+    with _Alarm("collecting the tests"):
+        yield
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    if not _DESELECT:
+        return
+    with open(_DESELECT, encoding="utf-8") as file:
+        skip = {line.rstrip("\n") for line in file if line.strip()}
+    kept = [item for item in items if item.nodeid not in skip]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i.nodeid in skip])
+        items[:] = kept
+
+
 def pytest_collection_finish(session) -> None:
     _emit({"event": "collected", "count": len(session.items)})
     for item in session.items:
         _emit({"event": "source", "nodeid": item.nodeid, "code": _source(item)})
+
+
+def pytest_exception_interact(node, call, report) -> None:
+    # A test module that cannot be imported: say where in the learner's code it broke.
+    if report.when == "collect" and call.excinfo is not None:
+        error = call.excinfo.value
+        _emit({
+            "event": "collect-where",
+            "nodeid": report.nodeid,
+            "message": _describe(error),
+            "where": _where(error),
+        })
 
 
 def pytest_collectreport(report) -> None:
@@ -47,6 +192,18 @@ def pytest_collectreport(report) -> None:
         })
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    global _CURRENT
+    _emit({"event": "start", "nodeid": item.nodeid})
+    with _Alarm("the test") as alarm:
+        _CURRENT = alarm
+        try:
+            yield
+        finally:
+            _CURRENT = None
+
+
 def pytest_runtest_logreport(report) -> None:
     outcome = report.outcome
     if hasattr(report, "wasxfail"):
@@ -55,6 +212,12 @@ def pytest_runtest_logreport(report) -> None:
     if outcome != "passed":
         event["message"] = _message(report)
         event["output"] = report.longreprtext
+        if _CURRENT is not None and _CURRENT.fired:
+            event["timeout"] = True
     if report.capstdout:
         event["stdout"] = report.capstdout
     _emit(event)
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    _emit({"event": "finished", "exitstatus": int(exitstatus)})

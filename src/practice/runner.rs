@@ -1,25 +1,41 @@
-//! Running the project's tests with the project's own Python, and collecting one result
-//! per test through a small pytest plugin (written to a temporary folder for the run).
+//! Running pytest with the project's own Python, and collecting one result per test through
+//! a small plugin that writes an event per line (see `pytest_plugin.py`).
+//!
+//! The runner fails closed: a test counts as passed only when its set-up, call and
+//! tear-down were each read as passed. A line it cannot read, a run that ends early, a test
+//! stopped for running too long: each leaves the tests concerned failed, never passed.
+//!
+//! Every test has a time limit. The plugin raises inside a test that runs past it (where
+//! SIGALRM exists); past the limit and a grace period the runner kills pytest's whole
+//! process group, records the test as timed out, and runs the tests left over again. An
+//! interrupt (Ctrl-C, SIGTERM, SIGHUP) kills the group and removes the scratch folder too.
 
 use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::interrupt;
 
 const PLUGIN: &str = include_str!("pytest_plugin.py");
-const PLUGIN_MODULE: &str = "skillforge_pytest_report";
+const LAUNCHER: &str = include_str!("pytest_launch.py");
+
+/// How long past a test's limit the runner waits for the plugin's own alarm before it kills
+/// the run: the alarm reports where the test was, a kill cannot.
+const GRACE: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     Passed,
     Failed,
-    /// Broke outside the test body: a fixture, the module's import, its collection.
+    /// Broke outside the test body: a fixture, the module's import, its collection; or its
+    /// result could not be read.
     Error,
     Skipped,
 }
@@ -37,12 +53,60 @@ pub struct TestResult {
     pub collect_error: bool,
     /// The test function's source (empty when pytest could not tell).
     pub code: String,
+    /// Stopped after running longer than the time limit.
+    pub timed_out: bool,
+    /// For a file that failed to import because of the learner's code: where (`FILE:LINE`).
+    pub code_error: Option<CodeError>,
+}
+
+/// The learner's code failed to import: where, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeError {
+    /// `src/pkg/app.py:12`, relative to the project.
+    pub location: String,
+    /// `SyntaxError: invalid syntax`.
+    pub message: String,
+}
+
+/// What one pytest run found.
+#[derive(Debug, Default)]
+pub struct RunResults {
+    pub tests: Vec<TestResult>,
+    /// The tests' set-up (a `conftest.py`) could not be imported, so no test ran.
+    pub setup_error: Option<SetupError>,
+}
+
+/// Why no test could run.
+#[derive(Debug, Clone)]
+pub struct SetupError {
+    /// The file pytest was importing.
+    pub path: String,
+    pub message: String,
+    /// Set when the learner's code is to blame.
+    pub code_error: Option<CodeError>,
 }
 
 /// What the runner reports while the tests run.
 pub enum Event {
     Collected(usize),
     Finished(usize),
+}
+
+/// One pytest run: where, with what, and how strictly.
+pub struct Invocation<'a> {
+    pub python: &'a Path,
+    /// The folder pytest runs in.
+    pub cwd: &'a Path,
+    /// pytest's arguments: options, then the paths to test.
+    pub args: Vec<OsString>,
+    /// `Some` for a graded run: no `PYTEST_*` or `PYTHON*` variable of the environment
+    /// applies, and of the pytest plugins installed only those that these requirements
+    /// (PEP 508, the blueprint's declared dependencies) bring in are loaded.
+    pub requirements: Option<Vec<String>>,
+    /// Where the learner's code lives, to find the line an import error comes from.
+    pub roots: Vec<PathBuf>,
+    /// How long one test may run.
+    pub timeout: Duration,
 }
 
 /// The interpreter to run the tests with: the project's `.venv`, else `python3` on PATH.
@@ -124,9 +188,26 @@ enum Line {
         message: String,
         output: String,
     },
+    CollectWhere {
+        nodeid: String,
+        message: String,
+        #[serde(rename = "where")]
+        location: String,
+    },
+    SetupError {
+        path: String,
+        message: String,
+        #[serde(rename = "where")]
+        location: String,
+        #[serde(default)]
+        timeout: bool,
+    },
     Source {
         nodeid: String,
         code: String,
+    },
+    Start {
+        nodeid: String,
     },
     Phase {
         nodeid: String,
@@ -138,63 +219,163 @@ enum Line {
         output: String,
         #[serde(default)]
         stdout: String,
+        #[serde(default)]
+        timeout: bool,
+    },
+    Finished {
+        #[allow(dead_code)]
+        exitstatus: i64,
     },
 }
 
-/// Runs pytest on `selection` (everything when empty) and returns one result per test.
-pub fn run(
-    root: &Path,
-    python: &Path,
-    selection: &[String],
-    mut on_event: impl FnMut(Event),
-) -> Result<Vec<TestResult>> {
-    let scratch = tempfile::Builder::new()
-        .prefix("skillforge-check-")
-        .tempdir()
-        .map_err(Error::io("cannot create a folder in", std::env::temp_dir()))?;
-    let plugin = scratch.path().join(format!("{PLUGIN_MODULE}.py"));
-    std::fs::write(&plugin, PLUGIN).map_err(Error::io("cannot write", &plugin))?;
-    let report = scratch.path().join("report.jsonl");
-    std::fs::write(&report, "").map_err(Error::io("cannot write", &report))?;
-    let python_path = match std::env::var_os("PYTHONPATH") {
-        Some(existing) => {
-            let mut paths = vec![scratch.path().to_path_buf()];
-            paths.extend(std::env::split_paths(&existing));
-            std::env::join_paths(paths).unwrap_or_else(|_| scratch.path().into())
+/// The scratch folder of one check: the plugin, the launcher, the report, pytest's own
+/// temporary files. Removed when dropped, and by an interrupt.
+pub struct Scratch {
+    dir: tempfile::TempDir,
+    _guard: interrupt::Guard,
+}
+
+impl Scratch {
+    pub fn new() -> Result<Scratch> {
+        let dir = tempfile::Builder::new()
+            .prefix("skillforge-check-")
+            .tempdir()
+            .map_err(Error::io("cannot create a folder in", std::env::temp_dir()))?;
+        let guard = interrupt::remove_on_interrupt(dir.path().to_path_buf());
+        let runner = dir.path().join("runner");
+        std::fs::create_dir(&runner).map_err(Error::io("cannot create", &runner))?;
+        for (name, text) in [
+            ("skillforge_pytest_report.py", PLUGIN),
+            ("skillforge_pytest_launch.py", LAUNCHER),
+        ] {
+            let path = runner.join(name);
+            std::fs::write(&path, text).map_err(Error::io("cannot write", &path))?;
         }
-        None => scratch.path().as_os_str().to_owned(),
-    };
-    let mut child = Command::new(python)
-        .args([
-            "-m",
-            "pytest",
-            "-p",
-            PLUGIN_MODULE,
-            "-p",
-            "no:cacheprovider",
-        ])
+        Ok(Scratch { dir, _guard: guard })
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn runner(&self) -> PathBuf {
+        self.dir.path().join("runner")
+    }
+}
+
+/// Runs pytest as `invocation` says and returns one result per test.
+pub fn run(
+    scratch: &Scratch,
+    invocation: &Invocation<'_>,
+    mut on_event: impl FnMut(Event),
+) -> Result<RunResults> {
+    let mut tests = Collector::default();
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let report = scratch.runner().join(format!("report-{attempt}.jsonl"));
+        let deselect = scratch.runner().join(format!("deselect-{attempt}.txt"));
+        std::fs::write(&report, "").map_err(Error::io("cannot write", &report))?;
+        let done: Vec<&str> = tests.results.keys().map(String::as_str).collect();
+        std::fs::write(&deselect, done.join("\n")).map_err(Error::io("cannot write", &deselect))?;
+        let stopped = attempt_run(
+            scratch,
+            invocation,
+            &report,
+            &deselect,
+            &mut tests,
+            &mut on_event,
+        )?;
+        match stopped {
+            Attempt::Exited(status) => return tests.finish(status, invocation),
+            // A test ran past its limit and the run was killed: run what is left, unless
+            // nothing is (or nothing more ran this time, which would loop for ever).
+            Attempt::Killed { progress } => {
+                if !progress || tests.left_over().is_empty() {
+                    return tests.finish(None, invocation);
+                }
+            }
+        }
+    }
+}
+
+enum Attempt {
+    /// pytest ended by itself, with this exit status.
+    Exited(Option<i32>),
+    /// The runner killed it; `progress`: some test got a result in this attempt.
+    Killed { progress: bool },
+}
+
+fn spawn(
+    scratch: &Scratch,
+    invocation: &Invocation<'_>,
+    report: &Path,
+    deselect: &Path,
+) -> Result<Child> {
+    let mut command = Command::new(invocation.python);
+    if invocation.requirements.is_some() {
+        // -E: no PYTHONPATH, PYTHONSTARTUP or other PYTHON* variable reaches the run.
+        command.arg("-E");
+    }
+    command
+        .arg("-B")
+        .arg(scratch.runner().join("skillforge_pytest_launch.py"))
+        .args(["-p", "no:cacheprovider"])
         // A module that fails to import costs its own tests, not every other task's.
         .args(["--continue-on-collection-errors", "--tb=short", "-q"])
-        .args(selection)
-        .current_dir(root)
-        .env("PYTHONPATH", python_path)
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .env("SKILLFORGE_REPORT", &report)
+        .arg(format!(
+            "--basetemp={}",
+            scratch.path().join("tmp").display()
+        ))
+        .args(&invocation.args)
+        .current_dir(invocation.cwd)
+        .env("SKILLFORGE_REPORT", report)
+        .env("SKILLFORGE_DESELECT", deselect)
+        .env(
+            "SKILLFORGE_TIMEOUT",
+            invocation.timeout.as_secs_f64().to_string(),
+        )
+        .env(
+            "SKILLFORGE_ROOTS",
+            std::env::join_paths(&invocation.roots).unwrap_or_default(),
+        )
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(Error::io("cannot run", python))?;
-    // Drain both pipes on their own threads so a chatty test run cannot block on a full pipe.
-    let drain = |pipe: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_string(&mut text);
+        .stderr(Stdio::piped());
+    if let Some(requirements) = &invocation.requirements {
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("PYTEST_") {
+                command.env_remove(key);
             }
-            text
-        })
-    };
+        }
+        command.env("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1").env(
+            "SKILLFORGE_REQUIREMENTS",
+            serde_json::to_string(requirements).expect("strings serialize"),
+        );
+    } else {
+        command.env("PYTHONDONTWRITEBYTECODE", "1");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // Its own process group: one signal stops pytest and whatever a test started.
+        command.process_group(0);
+    }
+    command
+        .spawn()
+        .map_err(Error::io("cannot run", invocation.python))
+}
+
+fn attempt_run(
+    scratch: &Scratch,
+    invocation: &Invocation<'_>,
+    report: &Path,
+    deselect: &Path,
+    tests: &mut Collector,
+    on_event: &mut impl FnMut(Event),
+) -> Result<Attempt> {
+    let mut child = spawn(scratch, invocation, report, deselect)?;
+    let _guard = interrupt::kill_on_interrupt(child.id());
     let stdout = drain(
         child
             .stdout
@@ -208,14 +389,17 @@ pub fn run(
             .map(|p| Box::new(p) as Box<dyn Read + Send>),
     );
     let mut lines = std::io::BufReader::new(
-        std::fs::File::open(&report).map_err(Error::io("cannot read", &report))?,
+        std::fs::File::open(report).map_err(Error::io("cannot read", report))?,
     );
-    let mut tests = Collector::default();
     let mut pending = String::new();
-    let status = loop {
+    let before = tests.results.len();
+    // Collection and import have a limit too: an endless loop at a module's top level.
+    let deadline = invocation.timeout + GRACE;
+    let mut since = Instant::now();
+    let stopped = loop {
         let exited = child
             .try_wait()
-            .map_err(Error::io("cannot wait for", python))?;
+            .map_err(Error::io("cannot wait for", invocation.python))?;
         // Read whatever the plugin wrote; a line without its newline is not complete yet.
         loop {
             let mut chunk = String::new();
@@ -224,32 +408,47 @@ pub fn run(
             }
             pending.push_str(&chunk);
             if pending.ends_with('\n') {
-                if let Ok(line) = serde_json::from_str::<Line>(&pending) {
-                    tests.take(line, &mut on_event);
+                match serde_json::from_str::<Line>(&pending) {
+                    Ok(line) => {
+                        if matches!(line, Line::Start { .. } | Line::Collected { .. }) {
+                            since = Instant::now();
+                        }
+                        tests.take(line, on_event);
+                    }
+                    Err(_) => tests.unreadable += 1,
                 }
                 pending.clear();
             }
         }
         if let Some(status) = exited {
-            break status;
+            break Attempt::Exited(status.code());
+        }
+        if since.elapsed() > deadline {
+            interrupt::kill_group(child.id());
+            let _ = child.kill();
+            let _ = child.wait();
+            tests.stopped(invocation.timeout);
+            break Attempt::Killed {
+                progress: tests.results.len() > before,
+            };
         }
         std::thread::sleep(Duration::from_millis(25));
     };
     let out = stdout.join().unwrap_or_default();
     let err = stderr.join().unwrap_or_default();
-    // 0: all passed, 1: some failed, 5: nothing collected; anything else means pytest
-    // itself could not run (bad options in pyproject.toml, a broken conftest.py, ...).
-    match status.code() {
-        Some(0 | 1 | 5) => Ok(tests.finish()),
-        Some(2) if !tests.results.is_empty() || tests.collected.is_some() => Ok(tests.finish()),
-        code => Err(Error::Environment {
-            message: format!(
-                "pytest could not run the tests (exit status {}):\n{}",
-                code.map_or("none".into(), |c| c.to_string()),
-                tail(&format!("{out}{err}"), 30)
-            ),
-        }),
-    }
+    tests.console = format!("{out}{err}");
+    Ok(stopped)
+}
+
+/// Reads a pipe to the end on its own thread, so a chatty run cannot block on a full pipe.
+fn drain(pipe: Option<Box<dyn Read + Send>>) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut bytes);
+        }
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
 }
 
 fn tail(text: &str, lines: usize) -> String {
@@ -257,45 +456,91 @@ fn tail(text: &str, lines: usize) -> String {
     all[all.len().saturating_sub(lines)..].join("\n")
 }
 
-/// Folds the phases of each test (setup, call, teardown) into one result.
+/// The phases read of one test.
+#[derive(Debug, Default)]
+struct Phases {
+    result: Option<TestResult>,
+    setup: bool,
+    call: bool,
+    teardown: bool,
+}
+
+/// Folds the events of a run (or of several, after a kill) into one result per test.
 #[derive(Default)]
 struct Collector {
-    collected: Option<usize>,
+    /// Every test collected, in order, with its source.
+    collected: Vec<(String, String)>,
+    phases: BTreeMap<String, Phases>,
+    /// Tests with a final result, and files that could not be collected.
     results: BTreeMap<String, TestResult>,
     order: Vec<String>,
     finished: usize,
-    /// Each collected test's source, sent before any test runs.
-    sources: BTreeMap<String, String>,
+    /// The test running now (started, not torn down).
+    current: Option<String>,
+    wheres: BTreeMap<String, CodeError>,
+    setup_error: Option<SetupError>,
+    /// Lines that were not valid events: their tests stay unread, so failed.
+    unreadable: usize,
+    /// What pytest printed, for when it could not run at all.
+    console: String,
 }
 
 impl Collector {
     fn take(&mut self, line: Line, on_event: &mut impl FnMut(Event)) {
         match line {
-            Line::Collected { count } => {
-                self.collected = Some(count);
-                on_event(Event::Collected(count));
+            Line::Collected { count } => on_event(Event::Collected(count + self.results.len())),
+            Line::Source { nodeid, code } => {
+                if !self.collected.iter().any(|(id, _)| *id == nodeid) {
+                    self.collected.push((nodeid, code));
+                }
+            }
+            Line::CollectWhere {
+                nodeid,
+                message,
+                location,
+            } => {
+                if !location.is_empty() {
+                    self.wheres.insert(nodeid, CodeError { location, message });
+                }
             }
             Line::CollectError {
                 nodeid,
                 message,
                 output,
             } => {
-                self.order.push(nodeid.clone());
-                self.results.insert(
-                    nodeid.clone(),
-                    TestResult {
-                        nodeid,
-                        outcome: Outcome::Error,
-                        message,
-                        output,
-                        collect_error: true,
-                        code: String::new(),
-                    },
-                );
+                let code_error = self.wheres.remove(&nodeid);
+                self.record(TestResult {
+                    nodeid,
+                    outcome: Outcome::Error,
+                    message,
+                    output,
+                    collect_error: true,
+                    code: String::new(),
+                    timed_out: false,
+                    code_error,
+                });
             }
-            Line::Source { nodeid, code } => {
-                self.sources.insert(nodeid, code);
+            Line::SetupError {
+                path,
+                message,
+                location,
+                timeout,
+            } => {
+                let message = if timeout {
+                    format!("{message} (an endless loop?)")
+                } else {
+                    message
+                };
+                self.setup_error = Some(SetupError {
+                    path,
+                    code_error: (!location.is_empty()).then(|| CodeError {
+                        location,
+                        message: message.clone(),
+                    }),
+                    message,
+                });
             }
+            Line::Start { nodeid } => self.current = Some(nodeid),
             Line::Phase {
                 nodeid,
                 when,
@@ -303,45 +548,195 @@ impl Collector {
                 message,
                 output,
                 stdout,
-            } => {
-                let entry = self.results.entry(nodeid.clone()).or_insert_with(|| {
-                    self.order.push(nodeid.clone());
-                    TestResult {
-                        nodeid: nodeid.clone(),
-                        outcome: Outcome::Passed,
-                        message: String::new(),
-                        output: String::new(),
-                        collect_error: false,
-                        code: self.sources.remove(&nodeid).unwrap_or_default(),
-                    }
-                });
-                let this = match (outcome.as_str(), when.as_str()) {
-                    ("failed", "call") => Outcome::Failed,
-                    ("failed", _) => Outcome::Error,
-                    ("skipped", _) => Outcome::Skipped,
-                    _ => Outcome::Passed,
-                };
-                // The first phase that did not pass decides; later phases only add output.
-                if entry.outcome == Outcome::Passed && this != Outcome::Passed {
-                    entry.outcome = this;
-                    entry.message = message;
-                    entry.output = output;
-                }
-                if !stdout.is_empty() {
-                    entry.output.push_str(&stdout);
-                }
-                if when == "teardown" {
-                    self.finished += 1;
-                    on_event(Event::Finished(self.finished));
-                }
-            }
+                timeout,
+            } => self.phase(
+                nodeid, &when, &outcome, message, output, stdout, timeout, on_event,
+            ),
+            Line::Finished { .. } => {}
         }
     }
 
-    fn finish(mut self) -> Vec<TestResult> {
-        self.order
+    #[allow(clippy::too_many_arguments)]
+    fn phase(
+        &mut self,
+        nodeid: String,
+        when: &str,
+        outcome: &str,
+        message: String,
+        output: String,
+        stdout: String,
+        timeout: bool,
+        on_event: &mut impl FnMut(Event),
+    ) {
+        let code = self
+            .collected
+            .iter()
+            .find(|(id, _)| *id == nodeid)
+            .map(|(_, code)| code.clone())
+            .unwrap_or_default();
+        let entry = self.phases.entry(nodeid.clone()).or_default();
+        let result = entry.result.get_or_insert_with(|| TestResult {
+            nodeid: nodeid.clone(),
+            outcome: Outcome::Passed,
+            message: String::new(),
+            output: String::new(),
+            collect_error: false,
+            code,
+            timed_out: false,
+            code_error: None,
+        });
+        let this = match (outcome, when) {
+            ("passed", _) => Outcome::Passed,
+            ("failed", "call") => Outcome::Failed,
+            ("failed", _) => Outcome::Error,
+            ("skipped", _) => Outcome::Skipped,
+            // An outcome this build does not know is not a pass.
+            _ => Outcome::Error,
+        };
+        // The first phase that did not pass decides; later phases only add output.
+        if result.outcome == Outcome::Passed && this != Outcome::Passed {
+            result.outcome = this;
+            result.message = message;
+            result.output = output;
+            result.timed_out = timeout;
+        }
+        if !stdout.is_empty() {
+            result.output.push_str(&stdout);
+        }
+        match when {
+            "setup" => entry.setup = true,
+            "call" => entry.call = true,
+            "teardown" => entry.teardown = true,
+            _ => {}
+        }
+        if when == "teardown" {
+            let phases = self.phases.remove(&nodeid).unwrap_or_default();
+            let mut result = phases.result.expect("a phase was read");
+            // A skip at set-up has no call; anything else needs all three read.
+            let complete = phases.setup
+                && phases.teardown
+                && (phases.call || result.outcome != Outcome::Passed);
+            if !complete {
+                unread(&mut result, "not every phase of it was reported");
+            }
+            self.record(result);
+            self.current = None;
+            self.finished += 1;
+            on_event(Event::Finished(self.results.len()));
+        }
+    }
+
+    fn record(&mut self, result: TestResult) {
+        if !self.results.contains_key(&result.nodeid) {
+            self.order.push(result.nodeid.clone());
+        }
+        self.results.insert(result.nodeid.clone(), result);
+    }
+
+    /// The runner killed the run: the running test timed out.
+    fn stopped(&mut self, limit: Duration) {
+        let nodeid = match self.current.take() {
+            Some(id) => id,
+            None => return,
+        };
+        let code = self
+            .collected
+            .iter()
+            .find(|(id, _)| *id == nodeid)
+            .map(|(_, c)| c.clone())
+            .unwrap_or_default();
+        self.phases.remove(&nodeid);
+        self.record(TestResult {
+            nodeid,
+            outcome: Outcome::Failed,
+            message: format!("timed out after {} s", limit.as_secs()),
+            output: String::new(),
+            collect_error: false,
+            code,
+            timed_out: true,
+            code_error: None,
+        });
+    }
+
+    /// Collected tests that have no result yet.
+    fn left_over(&self) -> Vec<&str> {
+        self.collected
+            .iter()
+            .map(|(id, _)| id.as_str())
+            .filter(|id| !self.results.contains_key(*id))
+            .collect()
+    }
+
+    fn finish(mut self, status: Option<i32>, invocation: &Invocation<'_>) -> Result<RunResults> {
+        if self.setup_error.is_some() {
+            return Ok(RunResults {
+                tests: Vec::new(),
+                setup_error: self.setup_error,
+            });
+        }
+        // 0: all passed, 1: some failed, 5: nothing collected; anything else means pytest
+        // itself could not run (bad options, a plugin missing, ...).
+        let ran = !self.collected.is_empty() || !self.results.is_empty();
+        match status {
+            Some(0 | 1 | 5) | None => {}
+            Some(_) if ran => {}
+            Some(code) => {
+                return Err(Error::Environment {
+                    message: format!(
+                        "pytest could not run the tests with {} (exit status {code}):\n{}",
+                        invocation.python.display(),
+                        tail(&self.console, 30)
+                    ),
+                });
+            }
+        }
+        // Fail closed: a collected test without a complete, readable result did not pass.
+        let why = if self.unreadable > 0 {
+            "its result could not be read"
+        } else {
+            "the test run ended before it finished"
+        };
+        let left: Vec<String> = self.left_over().into_iter().map(str::to_string).collect();
+        for nodeid in left {
+            let code = self
+                .collected
+                .iter()
+                .find(|(id, _)| *id == nodeid)
+                .map(|(_, c)| c.clone())
+                .unwrap_or_default();
+            let mut result = self
+                .phases
+                .remove(&nodeid)
+                .and_then(|p| p.result)
+                .unwrap_or(TestResult {
+                    nodeid: nodeid.clone(),
+                    outcome: Outcome::Error,
+                    message: String::new(),
+                    output: String::new(),
+                    collect_error: false,
+                    code,
+                    timed_out: false,
+                    code_error: None,
+                });
+            unread(&mut result, why);
+            self.record(result);
+        }
+        let tests = self
+            .order
             .iter()
             .filter_map(|id| self.results.remove(id))
-            .collect()
+            .collect();
+        Ok(RunResults {
+            tests,
+            setup_error: None,
+        })
+    }
+}
+
+/// Marks a result that was not read whole as an error, keeping a failure already read.
+fn unread(result: &mut TestResult, why: &str) {
+    if result.outcome == Outcome::Passed {
+        result.outcome = Outcome::Error;
+        result.message = format!("not counted: {why}");
     }
 }

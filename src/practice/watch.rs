@@ -73,8 +73,9 @@ fn edited(root: &Path, event: notify::Result<Event>) -> Vec<String> {
 }
 
 /// Calls `run` now and again after every burst of edits to the project's files, until
-/// interrupted.
-pub fn watch(root: &Path, mut run: impl FnMut() -> Result<()>) -> Result<()> {
+/// interrupted. In a terminal each run starts on a clear screen; after each, it says that it
+/// is watching and how to stop.
+pub fn watch(root: &Path, mut run: impl FnMut()) -> Result<()> {
     let (tx, rx) = mpsc::channel::<notify::Result<Event>>();
     let mut watcher = notify::recommended_watcher(tx).map_err(|e| Error::Environment {
         message: format!("cannot watch the project's files: {e}"),
@@ -84,7 +85,18 @@ pub fn watch(root: &Path, mut run: impl FnMut() -> Result<()>) -> Result<()> {
         .map_err(|e| Error::Environment {
             message: format!("cannot watch {}: {e}", root.display()),
         })?;
-    run()?;
+    let mut run = |changed: Option<&str>| {
+        if crate::ui::live() {
+            // Clear the screen and its scrollback, cursor home: each run reads alone.
+            eprint!("\x1b[H\x1b[2J\x1b[3J");
+        }
+        if let Some(path) = changed {
+            crate::ui::note(&format!("── {path} changed: checking again ──"));
+        }
+        run();
+        crate::ui::note("\nwatching for changes: save a file to check again, Ctrl-C to stop");
+    };
+    run(None);
     while let Ok(event) = rx.recv() {
         let mut changed = edited(root, event);
         if changed.is_empty() {
@@ -111,8 +123,7 @@ pub fn watch(root: &Path, mut run: impl FnMut() -> Result<()>) -> Result<()> {
                 Err(RecvTimeoutError::Disconnected) => return Ok(()),
             }
         }
-        crate::ui::note(&format!("\n── {} changed: checking again ──", changed[0]));
-        run()?;
+        run(Some(&changed[0]));
     }
     Ok(())
 }

@@ -52,7 +52,14 @@ pub struct Project {
 
 /// Composes the plan's blueprints into one project, rendering every template in memory.
 pub fn compose(plan: &Plan<'_>, catalog: &Catalog) -> Result<Project> {
-    let context = Context::new(plan);
+    compose_in(plan, catalog, time::OffsetDateTime::now_utc().year())
+}
+
+/// `compose` as it was in `year` (the licence's year): how `check` renders a project again
+/// from its origin file, exactly as it was made.
+pub fn compose_in(plan: &Plan<'_>, catalog: &Catalog, year: i32) -> Result<Project> {
+    let mut context = Context::new(plan);
+    context.year = year;
     let mut renderer = Renderer::new();
     let tasks = tasks::plan_tasks(plan, catalog, &context, &mut renderer)?;
     let mut files = files::blueprint_files(plan, &context, &mut renderer)?;

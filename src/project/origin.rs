@@ -58,5 +58,6 @@ pub fn build(
             .collect(),
         tasks,
         checksums,
+        accepted: Default::default(),
     }
 }

@@ -1,0 +1,393 @@
+//! What `check` grades with: the blueprint's own tests and test set-up, never the working
+//! copy's.
+//!
+//! Like Exercism's test runner, which runs its own copy of an exercise's tests, `check`
+//! renders the project again from `.skillforge/origin.toml` (the same blueprints, names,
+//! answers and year) and takes from it every file under the test folders the blueprints ship,
+//! every `conftest.py`, and the pytest configuration. The learner's edits to those files, a
+//! `conftest.py` of their own, pytest options in their `pyproject.toml` or a `pytest.ini`:
+//! none of it changes a grade. Edits are still found and reported, and a task test edit the
+//! learner accepted (`check --accept-test-changes`) is graded as accepted.
+//!
+//! The tests run in a sandbox: a copy of the project (see `sandbox`) with the graded test
+//! files in place, so tests that find files from their own path see the learner's files.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Component, Path};
+use std::time::Duration;
+
+use crate::blueprint::Library;
+use crate::blueprint::manifest::DEFAULT_TEST_TIMEOUT;
+use crate::error::Result;
+use crate::origin::checksum;
+use crate::plan::Plan;
+use crate::test_parts::file_of;
+
+use super::Workspace;
+
+/// The graded test set-up of a project.
+#[derive(Debug, Clone)]
+pub struct Grading {
+    /// Every file under the test folders, and every `conftest.py`, by project-relative
+    /// `/`-separated path: the blueprint's, or for an accepted edit the learner's.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// The top-level test folders (`tests`).
+    pub roots: Vec<String>,
+    /// A `pyproject.toml` holding only the blueprint's `[tool.pytest]` table.
+    pub config: String,
+    /// PEP 508 requirements the blueprints declare: dependencies and every group's.
+    pub requirements: Vec<String>,
+    /// How long one test may run: the longest limit of the project's blueprints.
+    pub timeout: Duration,
+    /// What the learner changed that the grade ignores, for the report.
+    pub ignored: Vec<Ignored>,
+    /// Task test files graded with the learner's accepted edits.
+    pub accepted: Vec<String>,
+    /// The blueprints rendered are not the versions the project was made from.
+    pub version_notes: Vec<String>,
+}
+
+/// A change of the learner's to the test set-up that `check` does not grade with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ignored {
+    /// A shipped test file whose contents differ.
+    Edited(String),
+    /// A shipped test file that is missing.
+    Deleted(String),
+    /// A `conftest.py` or pytest configuration file the blueprint does not ship.
+    Added(String),
+    /// pytest settings in `pyproject.toml` that differ from the blueprint's.
+    Config(String),
+}
+
+impl Ignored {
+    pub fn path(&self) -> &str {
+        match self {
+            Ignored::Edited(p) | Ignored::Deleted(p) | Ignored::Added(p) | Ignored::Config(p) => p,
+        }
+    }
+}
+
+impl std::fmt::Display for Ignored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Ignored::Edited(p) => write!(f, "{p} (edited)"),
+            Ignored::Deleted(p) => write!(f, "{p} (deleted)"),
+            Ignored::Added(p) => write!(f, "{p} (added)"),
+            Ignored::Config(p) => write!(f, "{p} (pytest settings)"),
+        }
+    }
+}
+
+/// pytest configuration files that `check` never reads (`-c` points at its own).
+const CONFIG_FILES: &[&str] = &["pytest.ini", "pytest.toml", ".pytest.toml"];
+
+/// Folders never searched for the learner's files: environments, caches, version control.
+pub fn skipped_dir(name: &str) -> bool {
+    name.starts_with('.')
+        || matches!(
+            name,
+            "__pycache__" | "venv" | "env" | "node_modules" | "build" | "dist" | "mlruns"
+        )
+        || name.ends_with(".egg-info")
+}
+
+impl Grading {
+    /// Renders the project of `ws` again with `library` and compares it with the learner's
+    /// files. Fails when a blueprint of the project is not in `library`.
+    pub fn for_project(ws: &Workspace, library: &Library) -> Result<Grading> {
+        let origin = &ws.origin;
+        let plan = Plan::from_origin(origin, library)?;
+        let project = crate::project::compose_in(&plan, &library.catalog, origin.year)?;
+        let rendered: BTreeMap<String, Vec<u8>> = project
+            .files
+            .into_iter()
+            .map(|f| (f.path.as_str().to_string(), f.contents))
+            .collect();
+        let pyproject = rendered
+            .get("pyproject.toml")
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_default();
+        let pytest_table = pytest_table(&pyproject);
+        let roots = test_roots(&plan, &pytest_table);
+        let mut files: BTreeMap<String, Vec<u8>> = rendered
+            .iter()
+            .filter(|(path, _)| is_graded(path, &roots))
+            .map(|(path, bytes)| (path.clone(), bytes.clone()))
+            .collect();
+        let accepted = apply_accepted(ws, &mut files);
+        let ignored = ignored_changes(ws, &files, &pyproject, &accepted);
+        let timeout = plan
+            .parts()
+            .map(|b| b.manifest.test_timeout.unwrap_or(DEFAULT_TEST_TIMEOUT))
+            .max()
+            .unwrap_or(DEFAULT_TEST_TIMEOUT);
+        let version_notes = plan
+            .parts()
+            .filter_map(|b| {
+                let made = origin.blueprints.iter().find(|o| o.id == b.id())?;
+                (made.version != b.manifest.version).then(|| {
+                    format!(
+                        "graded with the tests of {} {}; the project was made from version {}",
+                        b.id(),
+                        b.manifest.version,
+                        made.version
+                    )
+                })
+            })
+            .collect();
+        Ok(Grading {
+            files,
+            roots,
+            config: config_file(&pytest_table),
+            requirements: requirements(&pyproject),
+            timeout: Duration::from_secs(u64::from(timeout)),
+            ignored,
+            accepted,
+            version_notes,
+        })
+    }
+
+    /// The learner's own test files: pytest-style test modules under the test folders that
+    /// the blueprints do not ship. They run, in the working copy and with the learner's own
+    /// set-up, but are never graded.
+    pub fn own_tests(&self, root: &Path) -> Vec<String> {
+        let mut found = Vec::new();
+        for folder in &self.roots {
+            walk(root, &root.join(folder), &mut |rel| {
+                let name = rel.rsplit('/').next().unwrap_or(rel);
+                let test_module = name.ends_with(".py")
+                    && (name.starts_with("test_") || name.ends_with("_test.py"));
+                if test_module && !self.files.contains_key(rel) {
+                    found.push(rel.to_string());
+                }
+            });
+        }
+        found.sort();
+        found
+    }
+}
+
+/// Whether a rendered file belongs to the graded set-up: under a test folder, or a conftest.
+fn is_graded(path: &str, roots: &[String]) -> bool {
+    path.rsplit('/').next() == Some("conftest.py")
+        || roots.iter().any(|root| {
+            path.strip_prefix(root.as_str())
+                .is_some_and(|r| r.starts_with('/'))
+        })
+}
+
+/// The `[tool.pytest]` table of a `pyproject.toml`, if any.
+fn pytest_table(pyproject: &str) -> Option<toml_edit::Item> {
+    let doc: toml_edit::DocumentMut = pyproject.parse().ok()?;
+    doc.get("tool")?.get("pytest").cloned()
+}
+
+/// The top-level folders of the tests: pytest's `testpaths`, and the folders of every task
+/// and harness test the blueprints name.
+fn test_roots(plan: &Plan<'_>, pytest: &Option<toml_edit::Item>) -> Vec<String> {
+    let mut roots = BTreeSet::new();
+    let testpaths = pytest
+        .as_ref()
+        .and_then(|t| {
+            t.get("testpaths")
+                .or_else(|| t.get("ini_options")?.get("testpaths"))
+        })
+        .and_then(|v| v.as_array().cloned());
+    for path in testpaths
+        .iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(String::from))
+    {
+        roots.extend(top(&path));
+    }
+    for part in plan.parts() {
+        let entries = part.manifest.tasks.iter().flat_map(|t| &t.tests);
+        for entry in entries.chain(&part.manifest.harness) {
+            roots.extend(top(file_of(entry)));
+        }
+    }
+    roots.into_iter().collect()
+}
+
+/// The first component of a relative path, when it is a folder name.
+fn top(path: &str) -> Option<String> {
+    let mut parts = Path::new(path).components();
+    match (parts.next(), parts.next()) {
+        (Some(Component::Normal(first)), Some(_)) => Some(first.to_string_lossy().into_owned()),
+        _ => None,
+    }
+}
+
+/// A `pyproject.toml` with only `[tool.pytest]`: what `-c` gives pytest.
+fn config_file(pytest: &Option<toml_edit::Item>) -> String {
+    let mut doc = toml_edit::DocumentMut::new();
+    let mut tool = toml_edit::Table::new();
+    tool.set_implicit(true);
+    tool.insert(
+        "pytest",
+        pytest
+            .clone()
+            .unwrap_or_else(|| toml_edit::Item::Table(toml_edit::Table::new())),
+    );
+    doc.insert("tool", toml_edit::Item::Table(tool));
+    format!(
+        "# skillforge check: the blueprint's pytest settings; the project's own are not read.\n{doc}"
+    )
+}
+
+/// Every requirement string of `[project] dependencies`, its optional dependencies and its
+/// `[dependency-groups]`.
+fn requirements(pyproject: &str) -> Vec<String> {
+    let Ok(doc) = pyproject.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    let mut strings = |value: Option<&toml::Value>| {
+        for item in value.and_then(|v| v.as_array()).into_iter().flatten() {
+            if let Some(text) = item.as_str() {
+                found.push(text.to_string());
+            }
+        }
+    };
+    let project = doc.get("project");
+    strings(project.and_then(|p| p.get("dependencies")));
+    for table in [
+        project.and_then(|p| p.get("optional-dependencies")),
+        doc.get("dependency-groups"),
+    ] {
+        for (_, group) in table.and_then(|t| t.as_table()).into_iter().flatten() {
+            strings(Some(group));
+        }
+    }
+    found
+}
+
+/// Puts the learner's version of each task test file whose edits were all accepted in place
+/// of the blueprint's; returns those files.
+fn apply_accepted(ws: &Workspace, files: &mut BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let origin = &ws.origin;
+    let mut by_file: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for entry in origin.tasks.iter().flat_map(|t| &t.tests) {
+        by_file.entry(file_of(entry)).or_default().push(entry);
+    }
+    let mut accepted = Vec::new();
+    for (file, entries) in by_file {
+        if !entries.iter().any(|e| origin.accepted.contains_key(*e)) {
+            continue;
+        }
+        let (Some(original), Ok(current)) = (files.get(file), std::fs::read(ws.path(file))) else {
+            continue;
+        };
+        // Each entry of the file is as shipped, or exactly as accepted.
+        let fine = entries.iter().all(|entry| {
+            let now = origin.entry_checksum(entry, &current);
+            now == origin.entry_checksum(entry, original)
+                || origin.accepted.get(*entry) == Some(&now)
+        });
+        if fine && checksum(&current) != checksum(original) {
+            files.insert(file.to_string(), current);
+            accepted.push(file.to_string());
+        }
+    }
+    accepted
+}
+
+/// What the learner changed in the graded set-up, none of which the grade uses.
+fn ignored_changes(
+    ws: &Workspace,
+    files: &BTreeMap<String, Vec<u8>>,
+    pyproject: &str,
+    accepted: &[String],
+) -> Vec<Ignored> {
+    let mut ignored = Vec::new();
+    for (path, graded) in files {
+        if accepted.contains(path) {
+            continue;
+        }
+        match std::fs::read(ws.path(path)) {
+            Ok(bytes) if checksum(&bytes) != checksum(graded) => {
+                ignored.push(Ignored::Edited(path.clone()));
+            }
+            Ok(_) => {}
+            Err(_) => ignored.push(Ignored::Deleted(path.clone())),
+        }
+    }
+    let mut added = Vec::new();
+    walk(&ws.root, &ws.root, &mut |rel| {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        let set_up = name == "conftest.py" || (!rel.contains('/') && CONFIG_FILES.contains(&rel));
+        if set_up && !files.contains_key(rel) {
+            added.push(Ignored::Added(rel.to_string()));
+        }
+    });
+    added.sort_by(|a, b| a.path().cmp(b.path()));
+    ignored.extend(added);
+    let learner = std::fs::read_to_string(ws.path("pyproject.toml")).unwrap_or_default();
+    let table = |text: &str| pytest_table(text).map(|t| t.to_string().trim().to_string());
+    if table(&learner) != table(pyproject) {
+        ignored.push(Ignored::Config("pyproject.toml [tool.pytest]".into()));
+    }
+    ignored
+}
+
+/// Calls `visit` with the `/`-separated path, relative to `root`, of every file below `dir`,
+/// skipping environments, caches and hidden folders.
+fn walk(root: &Path, dir: &Path, visit: &mut dyn FnMut(&str)) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            if !skipped_dir(&name) {
+                walk(root, &path, visit);
+            }
+        } else if let Ok(rel) = path.strip_prefix(root) {
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            visit(&rel);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn graded_files_are_the_test_folders_and_every_conftest() {
+        let roots = vec!["tests".to_string()];
+        assert!(is_graded("tests/tasks/test_a.py", &roots));
+        assert!(is_graded("tests/conftest.py", &roots));
+        assert!(is_graded("conftest.py", &roots));
+        assert!(is_graded("src/pkg/conftest.py", &roots));
+        assert!(!is_graded("testsuite/test_a.py", &roots));
+        assert!(!is_graded("src/pkg/app.py", &roots));
+    }
+
+    #[test]
+    fn the_config_file_holds_only_the_pytest_table() {
+        let pyproject = "[project]\nname = \"x\"\ndependencies = [\"fastapi>=1\"]\n\n\
+                         [dependency-groups]\ntest = [\"pytest>=9\"]\ndev = [{include-group = \"test\"}]\n\n\
+                         [tool.pytest]\ntestpaths = [\"tests\"]\naddopts = [\"-ra\"]\n\n[tool.ruff]\nline-length = 88\n";
+        let config = config_file(&pytest_table(pyproject));
+        assert!(config.contains("[tool.pytest]") && config.contains("testpaths = [\"tests\"]"));
+        assert!(
+            !config.contains("ruff") && !config.contains("fastapi"),
+            "{config}"
+        );
+        assert_eq!(requirements(pyproject), ["fastapi>=1", "pytest>=9"]);
+        let empty = config_file(&None);
+        assert!(empty.contains("[tool.pytest]"), "{empty}");
+    }
+
+    #[test]
+    fn roots_are_top_level_folders() {
+        assert_eq!(top("tests/tasks/test_a.py").as_deref(), Some("tests"));
+        assert_eq!(top("test_a.py"), None);
+    }
+}

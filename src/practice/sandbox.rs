@@ -1,0 +1,95 @@
+//! The sandbox a graded run happens in: a copy of the learner's project with the graded test
+//! set-up in place of theirs (see `grading`).
+//!
+//! Tests find the project from their own path (`Path(__file__).parents[2]`), so the graded
+//! copies must sit where the learner's would, beside a copy of the learner's files: their
+//! code, data, `pyproject.toml`, Dockerfile, workflows. The learner's code is imported from
+//! its installed location (the editable install points at the project itself), which holds
+//! the same files. Environments and version control are linked rather than copied (where the
+//! platform has symbolic links); caches, builds and the learner's own set-up files are left
+//! out. Whatever a test writes lands in the sandbox, which is removed with the scratch folder.
+
+use std::path::Path;
+
+use super::grading::{Grading, skipped_dir};
+use crate::error::{Error, Result};
+
+/// Top-level folders linked into the sandbox, not copied: large, and read at most.
+const LINKED: &[&str] = &[".git", ".venv", "venv", "node_modules"];
+
+/// Fills `into` (an empty folder) with the project at `root` and the graded files.
+pub fn build(root: &Path, grading: &Grading, into: &Path) -> Result<()> {
+    let entries = std::fs::read_dir(root).map_err(Error::io("cannot read", root))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let from = entry.path();
+        let to = into.join(&name);
+        if LINKED.contains(&name.as_str()) {
+            link(&from, &to);
+            continue;
+        }
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if grading.roots.contains(&name) || (kind.is_dir() && skipped_dir(&name)) {
+            continue;
+        }
+        if kind.is_dir() {
+            copy_tree(&from, &to)?;
+        } else if kind.is_file() || kind.is_symlink() {
+            copy_file(&from, &to, &name)?;
+        }
+    }
+    for (rel, bytes) in &grading.files {
+        let path = into.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(Error::io("cannot create", dir))?;
+        }
+        std::fs::write(&path, bytes).map_err(Error::io("cannot write", &path))?;
+    }
+    Ok(())
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to).map_err(Error::io("cannot create", to))?;
+    let entries = std::fs::read_dir(from).map_err(Error::io("cannot read", from))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            if name != "__pycache__" && !name.ends_with(".egg-info") {
+                copy_tree(&entry.path(), &to.join(&name))?;
+            }
+        } else {
+            copy_file(&entry.path(), &to.join(&name), &name)?;
+        }
+    }
+    Ok(())
+}
+
+/// Copies one file, leaving out the learner's own test set-up (a `conftest.py` or pytest
+/// configuration file the grading does not ship is not part of the graded run).
+fn copy_file(from: &Path, to: &Path, name: &str) -> Result<()> {
+    if name == "conftest.py" || name.ends_with(".pyc") {
+        return Ok(());
+    }
+    match std::fs::copy(from, to) {
+        Ok(_) => Ok(()),
+        // A dangling link or a socket: nothing a test could read anyway.
+        Err(_) if !from.is_file() => Ok(()),
+        Err(e) => Err(Error::io("cannot copy", from)(e)),
+    }
+}
+
+fn link(from: &Path, to: &Path) {
+    #[cfg(unix)]
+    {
+        let _ = std::os::unix::fs::symlink(from, to);
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (from, to);
+    }
+}
