@@ -530,13 +530,20 @@ impl Summary<'_> {
             task.id,
             task.skill_names.join(", ")
         );
-        let failing = self.checked.graded.tests.iter().find(|r| {
+        let mine = |r: &&TestResult| {
             r.outcome != Outcome::Passed
                 && task
                     .tests
                     .iter()
                     .any(|s| outcome::belongs(&r.nodeid, s, r.collect_error))
-        });
+        };
+        // A test that timed out says the most: the others may only have waited for it.
+        let tests = &self.checked.graded.tests;
+        let failing = tests
+            .iter()
+            .filter(mine)
+            .find(|r| r.timed_out)
+            .or_else(|| tests.iter().find(mine));
         match failing {
             Some(r) => {
                 text.push_str(&format!("  Failing: {}\n", r.nodeid));

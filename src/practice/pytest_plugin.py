@@ -24,6 +24,8 @@ _TIMEOUT = float(os.environ.get("SKILLFORGE_TIMEOUT") or 0)
 _ROOTS = [
     os.path.realpath(p) for p in os.environ.get("SKILLFORGE_ROOTS", "").split(os.pathsep) if p
 ]
+# Importing the tests' modules may take a while (a data science stack); a loop never ends.
+_COLLECT_TIMEOUT = max(3 * _TIMEOUT, 30.0) if _TIMEOUT > 0 else 0
 _DESELECT = os.environ.get("SKILLFORGE_DESELECT")
 # The alarm interrupts the main thread between bytecodes; without SIGALRM (Windows) the
 # runner's own deadline stops the whole run instead.
@@ -102,37 +104,54 @@ def _source(item) -> str:
         return ""
 
 
+def _frame_where(frame) -> str:
+    """FILE:LINE of the innermost frame of the project's own code in a stack, or ""."""
+    while frame is not None:
+        rel = _relative(frame.f_code.co_filename)
+        if rel and not rel.startswith("tests/"):
+            return f"{rel}:{frame.f_lineno}"
+        frame = frame.f_back
+    return ""
+
+
 class _Alarm:
     """A time limit on the main thread: raises TimedOut where the code is when it runs out."""
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, what: str, seconds: float) -> None:
         self.what = what
+        self.seconds = seconds
         self.fired = False
 
     def _ring(self, signum, frame):
         self.fired = True
-        raise TimedOut(f"{self.what} timed out after {_TIMEOUT:g} s")
+        where = _frame_where(frame)
+        at = f", at {where}" if where else ""
+        self.message = f"{self.what} timed out after {self.seconds:g} s{at} (an endless loop?)"
+        raise TimedOut(self.message)
 
     def __enter__(self):
-        if _CAN_ALARM and _TIMEOUT > 0:
+        if _CAN_ALARM and self.seconds > 0:
             self.previous = signal.signal(signal.SIGALRM, self._ring)
-            signal.setitimer(signal.ITIMER_REAL, _TIMEOUT)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
         return self
 
     def __exit__(self, *exc):
-        if _CAN_ALARM and _TIMEOUT > 0:
+        if _CAN_ALARM and self.seconds > 0:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self.previous)
         return False
 
 
 _CURRENT = None  # the alarm of the running test
+# Files in which a test timed out: their other tests are not run, as they would most likely
+# wait out the limit too.
+_TIMED_OUT_FILES = {}
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_load_initial_conftests(early_config, parser, args):
     # A conftest that imports the learner's code fails here, before any test is collected.
-    with _Alarm("importing the tests' set-up"):
+    with _Alarm("importing the tests' set-up", _COLLECT_TIMEOUT):
         outcome = yield
     error = outcome.excinfo[1] if outcome.excinfo else None
     if error is not None:
@@ -148,7 +167,7 @@ def pytest_load_initial_conftests(early_config, parser, args):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_collection(session):
-    with _Alarm("collecting the tests"):
+    with _Alarm("importing the tests", _COLLECT_TIMEOUT):
         yield
 
 
@@ -196,12 +215,21 @@ def pytest_collectreport(report) -> None:
 def pytest_runtest_protocol(item, nextitem):
     global _CURRENT
     _emit({"event": "start", "nodeid": item.nodeid})
-    with _Alarm("the test") as alarm:
+    with _Alarm("the test", _TIMEOUT) as alarm:
         _CURRENT = alarm
         try:
             yield
         finally:
             _CURRENT = None
+    if alarm.fired:
+        _TIMED_OUT_FILES.setdefault(str(item.path), item.nodeid)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    earlier = _TIMED_OUT_FILES.get(str(item.path))
+    if earlier is not None:
+        pytest.skip(f"not run: {earlier} timed out, and the tests beside it would wait too")
 
 
 def pytest_runtest_logreport(report) -> None:
@@ -214,6 +242,7 @@ def pytest_runtest_logreport(report) -> None:
         event["output"] = report.longreprtext
         if _CURRENT is not None and _CURRENT.fired:
             event["timeout"] = True
+            event["message"] = _CURRENT.message
     if report.capstdout:
         event["stdout"] = report.capstdout
     _emit(event)

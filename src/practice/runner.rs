@@ -393,8 +393,6 @@ fn attempt_run(
     );
     let mut pending = String::new();
     let before = tests.results.len();
-    // Collection and import have a limit too: an endless loop at a module's top level.
-    let deadline = invocation.timeout + GRACE;
     let mut since = Instant::now();
     let stopped = loop {
         let exited = child
@@ -410,9 +408,7 @@ fn attempt_run(
             if pending.ends_with('\n') {
                 match serde_json::from_str::<Line>(&pending) {
                     Ok(line) => {
-                        if matches!(line, Line::Start { .. } | Line::Collected { .. }) {
-                            since = Instant::now();
-                        }
+                        since = Instant::now();
                         tests.take(line, on_event);
                     }
                     Err(_) => tests.unreadable += 1,
@@ -423,11 +419,16 @@ fn attempt_run(
         if let Some(status) = exited {
             break Attempt::Exited(status.code());
         }
-        if since.elapsed() > deadline {
+        // Importing and collecting have a limit too: an endless loop at a module's top level.
+        let limit = match tests.current {
+            Some(_) => invocation.timeout,
+            None => collect_limit(invocation.timeout),
+        };
+        if since.elapsed() > limit + GRACE {
             interrupt::kill_group(child.id());
             let _ = child.kill();
             let _ = child.wait();
-            tests.stopped(invocation.timeout);
+            tests.stopped(invocation.timeout, collect_limit(invocation.timeout));
             break Attempt::Killed {
                 progress: tests.results.len() > before,
             };
@@ -438,6 +439,12 @@ fn attempt_run(
     let err = stderr.join().unwrap_or_default();
     tests.console = format!("{out}{err}");
     Ok(stopped)
+}
+
+/// How long importing the tests may take: modules of a data science stack load slowly, and
+/// the plugin allows the same (`_COLLECT_TIMEOUT`).
+fn collect_limit(timeout: Duration) -> Duration {
+    (3 * timeout).max(Duration::from_secs(30))
 }
 
 /// Reads a pipe to the end on its own thread, so a chatty run cannot block on a full pipe.
@@ -633,29 +640,65 @@ impl Collector {
         self.results.insert(result.nodeid.clone(), result);
     }
 
-    /// The runner killed the run: the running test timed out.
-    fn stopped(&mut self, limit: Duration) {
-        let nodeid = match self.current.take() {
-            Some(id) => id,
-            None => return,
+    /// The runner killed the run: the running test timed out, and the tests left in its
+    /// file are not run (they would most likely wait as long). With no test running, the
+    /// tests never finished importing.
+    fn stopped(&mut self, limit: Duration, collect_limit: Duration) {
+        let Some(nodeid) = self.current.take() else {
+            self.setup_error = Some(SetupError {
+                path: "the tests".into(),
+                message: format!(
+                    "importing the tests did not finish within {} s (an endless loop at the \
+                     top level of a module?)",
+                    collect_limit.as_secs()
+                ),
+                code_error: None,
+            });
+            return;
         };
-        let code = self
-            .collected
-            .iter()
-            .find(|(id, _)| *id == nodeid)
-            .map(|(_, c)| c.clone())
-            .unwrap_or_default();
         self.phases.remove(&nodeid);
+        let code = self.code_of(&nodeid);
         self.record(TestResult {
-            nodeid,
+            nodeid: nodeid.clone(),
             outcome: Outcome::Failed,
-            message: format!("timed out after {} s", limit.as_secs()),
+            message: format!(
+                "timed out after {} s, and did not stop when asked (an endless loop?)",
+                limit.as_secs()
+            ),
             output: String::new(),
             collect_error: false,
             code,
             timed_out: true,
             code_error: None,
         });
+        let file = nodeid.split("::").next().unwrap_or(&nodeid).to_string();
+        let beside: Vec<String> = self
+            .left_over()
+            .into_iter()
+            .filter(|id| id.split("::").next() == Some(file.as_str()))
+            .map(str::to_string)
+            .collect();
+        for id in beside {
+            let code = self.code_of(&id);
+            self.record(TestResult {
+                nodeid: id,
+                outcome: Outcome::Skipped,
+                message: format!("not run: {nodeid} timed out, and the tests beside it would wait too"),
+                output: String::new(),
+                collect_error: false,
+                code,
+                timed_out: false,
+                code_error: None,
+            });
+        }
+    }
+
+    fn code_of(&self, nodeid: &str) -> String {
+        self.collected
+            .iter()
+            .find(|(id, _)| id == nodeid)
+            .map(|(_, code)| code.clone())
+            .unwrap_or_default()
     }
 
     /// Collected tests that have no result yet.
