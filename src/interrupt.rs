@@ -8,6 +8,7 @@
 
 use std::path::PathBuf;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::ExitCode;
 
@@ -16,6 +17,9 @@ struct Cleanup {
     paths: Vec<PathBuf>,
     groups: Vec<u32>,
 }
+
+/// Set as soon as the handler starts: work it interrupts must not carry on meanwhile.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 static CLEANUP: Mutex<Cleanup> = Mutex::new(Cleanup {
     message: "cancelled",
@@ -30,6 +34,7 @@ pub fn install(message: &'static str) {
         cleanup.message = message;
     }
     let _ = ctrlc::set_handler(|| {
+        INTERRUPTED.store(true, Ordering::SeqCst);
         let message = match CLEANUP.lock() {
             Ok(mut cleanup) => {
                 for group in cleanup.groups.drain(..) {
@@ -47,6 +52,15 @@ pub fn install(message: &'static str) {
         eprintln!("\n{message}");
         std::process::exit(ExitCode::Cancelled as i32);
     });
+}
+
+/// Blocks for ever once an interrupt is being handled: a caller that saw its child process
+/// die calls this first, so that it does not go on to report a run the handler is about to
+/// end (the handler exits the process).
+pub fn wait_if_interrupted() {
+    while INTERRUPTED.load(Ordering::SeqCst) {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }
 
 /// Records the folder being written, so an interrupt can remove it; `None` once it is moved.

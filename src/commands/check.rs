@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::error::{Error, Result};
 use crate::origin::OriginTask;
-use crate::practice::grading::{Grading, Ignored};
+use crate::practice::grading::{self, Grading, Ignored};
 use crate::practice::outcome::{self, Report, TaskResult, TaskStatus};
 use crate::practice::progress::Progress;
 use crate::practice::runner::{
@@ -110,9 +110,7 @@ fn run_tests(
     let project = scratch.path().join("project");
     std::fs::create_dir(&project).map_err(Error::io("cannot create", &project))?;
     sandbox::build(&ws.root, grading, &project)?;
-    let config_dir = scratch.path().join("config");
-    std::fs::create_dir(&config_dir).map_err(Error::io("cannot create", &config_dir))?;
-    let config = config_dir.join("pyproject.toml");
+    let config = project.join(grading::CONFIG_FILE);
     std::fs::write(&config, &grading.config).map_err(Error::io("cannot write", &config))?;
     let selection: Vec<String> = match &options.task {
         Some(key) => ws.task(key)?.tests.clone(),

@@ -33,7 +33,8 @@ pub struct Grading {
     pub files: BTreeMap<String, Vec<u8>>,
     /// The top-level test folders (`tests`).
     pub roots: Vec<String>,
-    /// A `pyproject.toml` holding only the blueprint's `[tool.pytest]` table.
+    /// The blueprint's pytest settings as a `.pytest.toml` (a `[pytest]` table), written
+    /// at the sandbox's root: paths in it are relative to the file.
     pub config: String,
     /// PEP 508 requirements the blueprints declare: dependencies and every group's.
     pub requirements: Vec<String>,
@@ -219,18 +220,26 @@ fn top(path: &str) -> Option<String> {
     }
 }
 
-/// A `pyproject.toml` with only `[tool.pytest]`: what `-c` gives pytest.
+/// The name of the file that `config_file` fills, at the sandbox's root.
+pub const CONFIG_FILE: &str = ".pytest.toml";
+
+/// A `.pytest.toml` with the blueprint's `[tool.pytest]` settings (or its legacy
+/// `ini_options`) as its `[pytest]` table: what `-c` gives pytest.
 fn config_file(pytest: &Option<toml_edit::Item>) -> String {
+    let settings = pytest
+        .as_ref()
+        .and_then(|t| t.get("ini_options").or(Some(t)))
+        .and_then(|t| t.as_table_like())
+        .map(|t| {
+            let mut table = toml_edit::Table::new();
+            for (key, value) in t.iter().filter(|(k, _)| *k != "ini_options") {
+                table.insert(key, value.clone());
+            }
+            table
+        })
+        .unwrap_or_default();
     let mut doc = toml_edit::DocumentMut::new();
-    let mut tool = toml_edit::Table::new();
-    tool.set_implicit(true);
-    tool.insert(
-        "pytest",
-        pytest
-            .clone()
-            .unwrap_or_else(|| toml_edit::Item::Table(toml_edit::Table::new())),
-    );
-    doc.insert("tool", toml_edit::Item::Table(tool));
+    doc.insert("pytest", toml_edit::Item::Table(settings));
     format!(
         "# skillforge check: the blueprint's pytest settings; the project's own are not read.\n{doc}"
     )
@@ -375,14 +384,17 @@ mod tests {
                          [dependency-groups]\ntest = [\"pytest>=9\"]\ndev = [{include-group = \"test\"}]\n\n\
                          [tool.pytest]\ntestpaths = [\"tests\"]\naddopts = [\"-ra\"]\n\n[tool.ruff]\nline-length = 88\n";
         let config = config_file(&pytest_table(pyproject));
-        assert!(config.contains("[tool.pytest]") && config.contains("testpaths = [\"tests\"]"));
+        assert!(config.contains("[pytest]") && config.contains("testpaths = [\"tests\"]"));
         assert!(
             !config.contains("ruff") && !config.contains("fastapi"),
             "{config}"
         );
         assert_eq!(requirements(pyproject), ["fastapi>=1", "pytest>=9"]);
         let empty = config_file(&None);
-        assert!(empty.contains("[tool.pytest]"), "{empty}");
+        assert!(empty.contains("[pytest]"), "{empty}");
+        let legacy = "[tool.pytest.ini_options]\naddopts = \"-ra\"\n";
+        let config = config_file(&pytest_table(legacy));
+        assert!(config.contains("[pytest]\naddopts = \"-ra\""), "{config}");
     }
 
     #[test]

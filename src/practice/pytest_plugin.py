@@ -56,7 +56,7 @@ def _message(report) -> str:
     if crash is not None:
         return str(crash.message)
     if isinstance(report.longrepr, tuple):  # a skip: (path, line, reason)
-        return str(report.longrepr[-1])
+        return str(report.longrepr[-1]).removeprefix("Skipped: ")
     text = report.longreprtext.strip()
     return text.splitlines()[-1] if text else ""
 
@@ -193,6 +193,9 @@ def pytest_exception_interact(node, call, report) -> None:
     # A test module that cannot be imported: say where in the learner's code it broke.
     if report.when == "collect" and call.excinfo is not None:
         error = call.excinfo.value
+        # pytest wraps the import's own error in a CollectError.
+        while type(error).__name__ == "CollectError" and error.__cause__ is not None:
+            error = error.__cause__
         _emit({
             "event": "collect-where",
             "nodeid": report.nodeid,
@@ -239,7 +242,8 @@ def pytest_runtest_logreport(report) -> None:
     event = {"event": "phase", "nodeid": report.nodeid, "when": report.when, "outcome": outcome}
     if outcome != "passed":
         event["message"] = _message(report)
-        event["output"] = report.longreprtext
+        # A skip's long report is only its (path, line, reason): nothing to show.
+        event["output"] = "" if outcome == "skipped" else report.longreprtext
         if _CURRENT is not None and _CURRENT.fired:
             event["timeout"] = True
             event["message"] = _CURRENT.message

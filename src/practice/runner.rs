@@ -287,6 +287,14 @@ pub fn run(
             &mut on_event,
         )?;
         match stopped {
+            // The process ended inside a test (`os._exit`, a crash): that test failed; run
+            // what is left, as after a kill.
+            Attempt::Exited(status) if tests.current.is_some() => {
+                tests.crashed(status);
+                if tests.left_over().is_empty() {
+                    return tests.finish(status, invocation);
+                }
+            }
             Attempt::Exited(status) => return tests.finish(status, invocation),
             // A test ran past its limit and the run was killed: run what is left, unless
             // nothing is (or nothing more ran this time, which would loop for ever).
@@ -417,6 +425,8 @@ fn attempt_run(
             }
         }
         if let Some(status) = exited {
+            // Killed by the interrupt handler: it exits the process; report nothing.
+            interrupt::wait_if_interrupted();
             break Attempt::Exited(status.code());
         }
         // Importing and collecting have a limit too: an endless loop at a module's top level.
@@ -656,19 +666,44 @@ impl Collector {
             });
             return;
         };
+        self.abandon(
+            nodeid,
+            format!(
+                "timed out after {} s, and did not stop when asked (an endless loop?)",
+                limit.as_secs()
+            ),
+            true,
+        );
+    }
+
+    /// The process ended inside the running test.
+    fn crashed(&mut self, status: Option<i32>) {
+        if let Some(nodeid) = self.current.take() {
+            let status = status.map_or("none".to_string(), |c| c.to_string());
+            self.abandon(
+                nodeid,
+                format!(
+                    "the test run ended during this test (exit status {status}): the code \
+                     under test exited or crashed the interpreter"
+                ),
+                false,
+            );
+        }
+    }
+
+    /// Fails `nodeid`, which never finished, and skips the tests left in its file: they
+    /// would most likely end the same way.
+    fn abandon(&mut self, nodeid: String, message: String, timed_out: bool) {
         self.phases.remove(&nodeid);
         let code = self.code_of(&nodeid);
         self.record(TestResult {
             nodeid: nodeid.clone(),
             outcome: Outcome::Failed,
-            message: format!(
-                "timed out after {} s, and did not stop when asked (an endless loop?)",
-                limit.as_secs()
-            ),
+            message,
             output: String::new(),
             collect_error: false,
             code,
-            timed_out: true,
+            timed_out,
             code_error: None,
         });
         let file = nodeid.split("::").next().unwrap_or(&nodeid).to_string();
@@ -683,7 +718,9 @@ impl Collector {
             self.record(TestResult {
                 nodeid: id,
                 outcome: Outcome::Skipped,
-                message: format!("not run: {nodeid} timed out, and the tests beside it would wait too"),
+                message: format!(
+                    "not run: {nodeid} did not finish, and the tests beside it would not either"
+                ),
                 output: String::new(),
                 collect_error: false,
                 code,
@@ -753,7 +790,7 @@ impl Collector {
                 .and_then(|p| p.result)
                 .unwrap_or(TestResult {
                     nodeid: nodeid.clone(),
-                    outcome: Outcome::Error,
+                    outcome: Outcome::Passed,
                     message: String::new(),
                     output: String::new(),
                     collect_error: false,

@@ -5,6 +5,7 @@ mod cli;
 mod edges;
 mod generate;
 mod git;
+mod grading;
 mod practise;
 mod prompts;
 mod python;

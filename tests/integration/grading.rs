@@ -1,0 +1,727 @@
+//! Grading that cannot be fooled, and a runner that never hangs, never false-passes and never
+//! leaves a mess: `check` on a small blueprint's project, in a venv that has pytest alone.
+//!
+//! Each test is an input a tempted learner (or bad luck) could produce; each failed on the
+//! runner that graded the working copy's tests in place.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::python::{run_ok, tools, uv};
+use crate::support::{Output, sf};
+
+/// A base blueprint with a conftest fixture, one harness test, and three tasks: one test
+/// file, one that needs the first, and one whose tests are a folder.
+fn write_blueprint(dir: &Path) {
+    let files: &[(&str, &str)] = &[
+        (
+            "blueprint.toml",
+            r#"schema = 1
+id = "mini"
+kind = "base"
+version = "1.0.0"
+title = "Mini calculator"
+summary = "A calculator in three functions"
+difficulty = "beginner"
+hours = 1
+skills = ["pytest", "logging"]
+harness = ["tests/test_harness.py"]
+test-timeout = 3
+
+[python.groups]
+test = ["pytest>=9"]
+
+[pyproject.tool.pytest]
+pythonpath = ["src"]
+
+[[tasks]]
+id = "add"
+title = "Add"
+summary = "Add two numbers"
+skills = ["pytest"]
+hints = ["Use +", "return a + b"]
+tests = ["tests/tasks/test_add.py"]
+files = ["src/{{project.package}}/calc.py"]
+
+[[tasks]]
+id = "greet"
+title = "Greet"
+summary = "Greet someone"
+skills = ["logging"]
+requires = ["add"]
+hints = ["An f-string"]
+tests = ["tests/tasks/test_greet.py"]
+
+[[tasks]]
+id = "shout"
+title = "Shout"
+summary = "Upper-case a word"
+skills = ["logging"]
+hints = ["str.upper"]
+tests = ["tests/shout"]
+"#,
+        ),
+        ("template/src/{{project.package}}/__init__.py", ""),
+        (
+            "template/src/{{project.package}}/calc.py",
+            "def add(a: int, b: int) -> int:\n    raise NotImplementedError\n\n\n\
+             def greet(name: str) -> str:\n    raise NotImplementedError\n\n\n\
+             def shout(word: str) -> str:\n    raise NotImplementedError\n",
+        ),
+        (
+            "template/tests/conftest.py.hbs",
+            "import pytest\n\nimport {{project.package}}\n\n\n@pytest.fixture\n\
+             def numbers() -> tuple[int, int]:\n    return (2, 3)\n",
+        ),
+        (
+            "template/tests/test_harness.py.hbs",
+            "import {{project.package}}\n\n\ndef test_imports() -> None:\n    \
+             assert {{project.package}}\n",
+        ),
+        (
+            "template/tests/tasks/test_add.py.hbs",
+            "from {{project.package}}.calc import add\n\n\n\
+             def test_add(numbers: tuple[int, int]) -> None:\n    assert add(*numbers) == 5\n\n\n\
+             def test_add_negative() -> None:\n    assert add(-1, -1) == -2\n",
+        ),
+        (
+            "template/tests/tasks/test_greet.py.hbs",
+            "from {{project.package}}.calc import greet\n\n\n\
+             def test_greet() -> None:\n    assert greet(\"café\") == \"hello café\"\n",
+        ),
+        (
+            "template/tests/shout/test_one.py.hbs",
+            "from {{project.package}}.calc import shout\n\n\n\
+             def test_shout() -> None:\n    assert shout(\"hi\") == \"HI\"\n",
+        ),
+        (
+            "template/tests/shout/test_two.py.hbs",
+            "from {{project.package}}.calc import shout\n\n\n\
+             def test_shout_empty() -> None:\n    assert shout(\"\") == \"\"\n",
+        ),
+        ("solution/src/{{project.package}}/calc.py", SOLVED),
+    ];
+    for (path, text) in files {
+        let path = dir.join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+}
+
+const SOLVED: &str = "def add(a: int, b: int) -> int:\n    return a + b\n\n\n\
+                      def greet(name: str) -> str:\n    return f\"hello {name}\"\n\n\n\
+                      def shout(word: str) -> str:\n    return word.upper()\n";
+
+/// A venv with pytest alone, shared by the tests that do not change it.
+fn shared_venv() -> &'static Path {
+    static VENV: OnceLock<PathBuf> = OnceLock::new();
+    VENV.get_or_init(|| {
+        let venv = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("grading-venv");
+        if !venv.join("bin/pytest").exists() {
+            make_venv(&venv, &["pytest"]);
+        }
+        venv
+    })
+}
+
+fn make_venv(venv: &Path, packages: &[&str]) {
+    tools();
+    run_ok(
+        uv().args(["venv", "--quiet", "--python", "python3"])
+            .arg(venv),
+        "uv venv",
+    );
+    if !packages.is_empty() {
+        run_ok(
+            uv().args(["pip", "install", "--quiet", "--python"])
+                .arg(venv.join("bin/python"))
+                .args(packages),
+            "install pytest",
+        );
+    }
+}
+
+/// A mini project made with `new --from`, its `.venv` linked to `venv`.
+struct Mini {
+    _dirs: (tempfile::TempDir, tempfile::TempDir),
+    root: PathBuf,
+}
+
+impl Mini {
+    fn new(extra: &[&str]) -> Mini {
+        Mini::with_venv(shared_venv(), extra)
+    }
+
+    fn with_venv(venv: &Path, extra: &[&str]) -> Mini {
+        let bp_dir = tempfile::tempdir().unwrap();
+        let bp = bp_dir.path().join("mini");
+        write_blueprint(&bp);
+        let out = tempfile::tempdir().unwrap();
+        let mut args = vec!["new", "demo", "--from", bp.to_str().unwrap(), "--yes"];
+        args.extend_from_slice(extra);
+        sf(args)
+            .cwd(out.path())
+            .git_identity("Test Learner", "learner@example.com")
+            .run()
+            .success();
+        let root = out.path().join("demo");
+        std::os::unix::fs::symlink(venv, root.join(".venv")).unwrap();
+        Mini {
+            _dirs: (bp_dir, out),
+            root,
+        }
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let path = self.root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    fn append(&self, rel: &str, text: &str) {
+        let before = fs::read_to_string(self.root.join(rel)).unwrap_or_default();
+        self.write(rel, &format!("{before}{text}"));
+    }
+
+    fn solve(&self) {
+        self.write("src/demo/calc.py", SOLVED);
+    }
+
+    fn check(&self, args: &[&str]) -> Output {
+        let mut all = vec!["check"];
+        all.extend_from_slice(args);
+        sf(all)
+            .cwd(&self.root)
+            .timeout(Duration::from_secs(120))
+            .run()
+    }
+
+    fn results(&self) -> Value {
+        let text = fs::read_to_string(self.root.join(".skillforge/results.json")).unwrap();
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// Task statuses from results.json, in order.
+    fn statuses(&self) -> Vec<String> {
+        self.results()["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["status"].as_str().unwrap().to_string())
+            .collect()
+    }
+}
+
+/// A pytest plugin that reports every test as passed.
+const FORCE_PASS: &str = "import pytest\n\n\n@pytest.hookimpl(hookwrapper=True)\n\
+                          def pytest_runtest_makereport(item, call):\n    outcome = yield\n    \
+                          outcome.get_result().outcome = \"passed\"\n";
+
+#[test]
+fn python_a_conftest_that_passes_every_test_changes_no_grade() {
+    let mini = Mini::new(&[]);
+    mini.write("tests/tasks/conftest.py", FORCE_PASS);
+    mini.append("tests/conftest.py", &format!("\n\n{FORCE_PASS}"));
+    mini.write("conftest.py", FORCE_PASS);
+    mini.write("src/demo/conftest.py", FORCE_PASS);
+    let out = mini.check(&[]).code(1);
+    assert_eq!(mini.statuses(), ["fail", "fail", "fail"], "{}", out.stdout);
+    for needle in [
+        "tests/tasks/conftest.py (added)",
+        "tests/conftest.py (edited)",
+        "conftest.py (added)",
+    ] {
+        assert!(out.stderr.contains(needle), "{needle}:\n{}", out.stderr);
+    }
+    // The working copy's own pytest run is fooled; check is not.
+    let fooled = Command::new(mini.root.join(".venv/bin/python"))
+        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
+        .current_dir(&mini.root)
+        .output()
+        .unwrap();
+    assert!(fooled.status.success(), "the cheat itself works");
+}
+
+#[test]
+fn python_pytest_settings_plugins_and_variables_of_the_learner_change_no_grade() {
+    let mini = Mini::new(&[]);
+    mini.write("cheat.py", FORCE_PASS);
+    mini.write(
+        "pytest.ini",
+        "[pytest]\naddopts = -p cheat\npythonpath = . src\n",
+    );
+    let pyproject = fs::read_to_string(mini.root.join("pyproject.toml")).unwrap();
+    mini.write(
+        "pyproject.toml",
+        &pyproject.replace(
+            "[tool.pytest]\n",
+            "[tool.pytest]\naddopts = [\"-p\", \"cheat\", \"-k\", \"harness\"]\n",
+        ),
+    );
+    let out = sf(["check"])
+        .cwd(&mini.root)
+        .env("PYTEST_ADDOPTS", "-p cheat")
+        .env("PYTEST_PLUGINS", "cheat")
+        .env("PYTHONPATH", mini.root.to_str().unwrap())
+        .timeout(Duration::from_secs(120))
+        .run()
+        .code(1);
+    assert_eq!(mini.statuses(), ["fail", "fail", "fail"], "{}", out.stdout);
+    assert!(out.stderr.contains("pytest.ini (added)"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("pyproject.toml [tool.pytest]"),
+        "{}",
+        out.stderr
+    );
+    // Graded tests still run with the blueprint's own settings (pythonpath = src).
+    mini.solve();
+    mini.check(&[]).success();
+}
+
+#[test]
+fn python_a_plugin_installed_into_the_venv_changes_no_grade() {
+    let dir = tempfile::tempdir().unwrap();
+    let venv = dir.path().join("venv");
+    make_venv(&venv, &["pytest"]);
+    // A distribution installed by hand: a module and its pytest11 entry point.
+    let site = fs::read_dir(venv.join("lib"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path()
+        .join("site-packages");
+    fs::write(site.join("sneaky_pass.py"), FORCE_PASS).unwrap();
+    let info = site.join("sneaky_pass-1.0.dist-info");
+    fs::create_dir(&info).unwrap();
+    fs::write(
+        info.join("METADATA"),
+        "Metadata-Version: 2.1\nName: sneaky-pass\nVersion: 1.0\n",
+    )
+    .unwrap();
+    fs::write(
+        info.join("entry_points.txt"),
+        "[pytest11]\nsneaky = sneaky_pass\n",
+    )
+    .unwrap();
+    let mini = Mini::with_venv(&venv, &[]);
+    let out = mini.check(&[]).code(1);
+    assert_eq!(mini.statuses(), ["fail", "fail", "fail"], "{}", out.stdout);
+}
+
+#[test]
+fn python_an_endless_loop_times_out_and_the_other_tasks_are_graded() {
+    let mini = Mini::new(&[]);
+    mini.solve();
+    mini.write(
+        "src/demo/calc.py",
+        &SOLVED.replace("    return a + b\n", "    while True:\n        pass\n"),
+    );
+    let start = Instant::now();
+    let out = mini.check(&[]).code(1);
+    assert!(
+        start.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(mini.statuses(), ["fail", "pass", "pass"], "{}", out.stdout);
+    assert!(out.stdout.contains("1 timed out"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("timed out after 3 s, at src/demo/calc.py:2"),
+        "{}",
+        out.stdout
+    );
+    let tests = mini.results()["tests"].as_array().unwrap().clone();
+    let skipped = tests
+        .iter()
+        .find(|t| t["name"] == "tests/tasks/test_add.py::test_add_negative")
+        .unwrap();
+    assert!(
+        skipped["message"].as_str().unwrap().starts_with("not run:"),
+        "{skipped}"
+    );
+}
+
+#[test]
+fn python_a_loop_that_blocks_the_alarm_is_killed_and_the_rest_still_runs() {
+    let mini = Mini::new(&[]);
+    mini.solve();
+    mini.write(
+        "src/demo/calc.py",
+        &SOLVED.replace(
+            "    return a + b\n",
+            "    import signal\n    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})\n    \
+             while True:\n        pass\n",
+        ),
+    );
+    let out = mini.check(&[]).code(1);
+    assert_eq!(mini.statuses(), ["fail", "pass", "pass"], "{}", out.stdout);
+    assert!(
+        out.stdout.contains("did not stop when asked"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// The pids of processes whose command line mentions `needle`.
+fn processes_mentioning(needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir("/proc").unwrap().flatten() {
+        let cmdline = fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        if String::from_utf8_lossy(&cmdline).contains(needle) {
+            found.push(entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    found
+}
+
+#[test]
+fn python_a_signal_ends_the_whole_run_and_removes_the_scratch_folder() {
+    let mini = Mini::new(&[]);
+    mini.write(
+        "src/demo/calc.py",
+        &SOLVED.replace("    return a + b\n", "    while True:\n        pass\n"),
+    );
+    for signal in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_skillforge"))
+            .arg("check")
+            .current_dir(&mini.root)
+            .env("TMPDIR", tmp.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let tmp_name = tmp.path().to_string_lossy().into_owned();
+        let start = Instant::now();
+        while processes_mentioning(&format!("{tmp_name}/skillforge-check-")).is_empty() {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "pytest never started"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // Let it get into the endless loop.
+        std::thread::sleep(Duration::from_millis(700));
+        unsafe {
+            libc::kill(child.id() as libc::pid_t, signal);
+        }
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(130),
+            "signal {signal}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(
+            processes_mentioning(&tmp_name).is_empty(),
+            "signal {signal}: processes left"
+        );
+        let left: Vec<_> = fs::read_dir(tmp.path()).unwrap().flatten().collect();
+        assert!(left.is_empty(), "signal {signal}: left {left:?}");
+    }
+}
+
+#[test]
+fn python_a_failure_message_with_lone_surrogates_is_still_a_failure() {
+    let mini = Mini::new(&[]);
+    mini.solve();
+    mini.write(
+        "src/demo/calc.py",
+        &SOLVED.replace(
+            "    return f\"hello {name}\"\n",
+            "    return \"hello \" + b\"caf\\xe9\".decode(\"utf-8\", \"surrogateescape\")\n",
+        ),
+    );
+    let out = mini.check(&[]).code(1);
+    assert_eq!(mini.statuses(), ["pass", "fail", "pass"], "{}", out.stdout);
+}
+
+#[test]
+fn python_code_that_ends_the_process_passes_nothing() {
+    let mini = Mini::new(&[]);
+    mini.solve();
+    mini.write(
+        "src/demo/calc.py",
+        &SOLVED.replace(
+            "    return word.upper()\n",
+            "    import os\n    os._exit(0)\n",
+        ),
+    );
+    let out = mini.check(&[]).code(1);
+    assert_eq!(mini.statuses(), ["pass", "pass", "fail"], "{}", out.stdout);
+}
+
+#[test]
+fn python_code_that_does_not_import_is_named_with_file_and_line() {
+    let mini = Mini::new(&[]);
+    mini.solve();
+    mini.check(&[]).success();
+    assert_eq!(mini.results()["status"], "pass");
+    // Imported by the task tests: each of their files fails to import.
+    mini.append("src/demo/calc.py", "\ndef broken(:\n    pass\n");
+    let out = mini.check(&[]).code(1);
+    let first_line = "your code does not import: src/demo/calc.py:12, SyntaxError: invalid syntax";
+    assert!(out.stdout.starts_with(first_line), "{}", out.stdout);
+    assert_eq!(mini.statuses(), ["fail", "fail", "fail"]);
+    // The harness test ran and passed, so the tests could run: fail, not error.
+    assert_eq!(mini.results()["status"], "fail");
+    // Imported by the tests' conftest: no test can run at all.
+    mini.write("src/demo/__init__.py", "from demo.calc import add as add\n");
+    let out = mini.check(&[]).code(1);
+    assert!(out.stdout.starts_with(first_line), "{}", out.stdout);
+    assert_eq!(mini.statuses(), ["fail", "fail", "fail"]);
+    let results = mini.results();
+    assert_eq!(results["status"], "error", "{results}");
+    assert!(
+        results["message"].as_str().unwrap().starts_with(first_line),
+        "{results}"
+    );
+}
+
+#[test]
+fn python_results_json_says_error_only_when_the_tests_could_not_run() {
+    let mini = Mini::new(&[]);
+    mini.solve();
+    mini.check(&[]).success();
+    // A fixture that breaks while the other tests run: fail, not error.
+    let conftest = fs::read_to_string(mini.root.join("tests/conftest.py")).unwrap();
+    mini.check(&["--accept-test-changes"]).success();
+    mini.write(
+        "tests/tasks/test_add.py",
+        "import pytest\n\n\n@pytest.fixture\ndef boom() -> None:\n    raise RuntimeError\n\n\n\
+         def test_add(boom: None) -> None:\n    pass\n",
+    );
+    mini.check(&["--accept-test-changes"]).code(1);
+    let results = mini.results();
+    assert_eq!(results["status"], "fail", "{results}");
+    assert!(results["message"].is_null(), "{results}");
+    assert_eq!(
+        fs::read_to_string(mini.root.join("tests/conftest.py")).unwrap(),
+        conftest
+    );
+    // No pytest: exit 6, and no earlier pass left standing.
+    let dir = tempfile::tempdir().unwrap();
+    make_venv(&dir.path().join("venv"), &[]);
+    fs::remove_file(mini.root.join(".venv")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("venv"), mini.root.join(".venv")).unwrap();
+    mini.check(&[]).code(6);
+    let results = mini.results();
+    assert_eq!(results["status"], "error", "{results}");
+    assert!(
+        results["message"]
+            .as_str()
+            .unwrap()
+            .contains("pytest is not installed"),
+        "{results}"
+    );
+    assert_eq!(mini.statuses(), ["unknown", "unknown", "unknown"]);
+}
+
+#[test]
+fn python_a_folder_entry_grades_every_test_inside() {
+    let mini = Mini::new(&[]);
+    mini.write(
+        "src/demo/calc.py",
+        &format!(
+            "{}\n\ndef shout(word: str) -> str:\n    return word.upper()\n",
+            SOLVED.split("\n\n\ndef shout").next().unwrap()
+        ),
+    );
+    mini.check(&[]).success();
+    let tests = mini.results()["tests"].as_array().unwrap().clone();
+    let shout: Vec<&Value> = tests.iter().filter(|t| t["task"] == "shout").collect();
+    assert_eq!(shout.len(), 2, "{tests:?}");
+    mini.write(
+        "src/demo/calc.py",
+        &SOLVED.replace("return word.upper()", "return word.upper() or 'x'"),
+    );
+    mini.check(&[]).code(1);
+    assert_eq!(mini.statuses(), ["pass", "pass", "fail"]);
+}
+
+#[test]
+fn python_the_learners_own_tests_run_and_are_reported_as_theirs() {
+    let mini = Mini::new(&[]);
+    mini.solve();
+    mini.write(
+        "tests/test_mine.py",
+        "def test_mine_passes() -> None:\n    assert True\n\n\n\
+         def test_mine_fails() -> None:\n    assert 1 == 2\n",
+    );
+    let out = mini.check(&[]).success();
+    assert!(
+        out.stderr.contains(
+            "your own tests (not graded): 1 of 2 pass; tests/test_mine.py::test_mine_fails"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("harness"), "{}", out.stderr);
+    let tests = mini.results()["tests"].as_array().unwrap().clone();
+    let mine: Vec<&Value> = tests.iter().filter(|t| t["role"] == "learner").collect();
+    assert_eq!(mine.len(), 2, "{tests:?}");
+    assert_eq!(mini.results()["status"], "fail");
+}
+
+#[test]
+fn python_an_accepted_edit_is_graded_and_restoring_the_original_undoes_it() {
+    let mini = Mini::new(&[]);
+    let original = fs::read_to_string(mini.root.join("tests/tasks/test_add.py")).unwrap();
+    // Edited, not accepted: graded with the original, the edit reported.
+    mini.write(
+        "tests/tasks/test_add.py",
+        "def test_add() -> None:\n    assert True\n",
+    );
+    let out = mini.check(&[]).code(1);
+    assert!(
+        out.stderr.contains("tests/tasks/test_add.py (edited)"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(mini.statuses()[0], "fail");
+    // Accepted: graded with the edit, and the way back named.
+    let out = mini.check(&["--accept-test-changes"]).code(1);
+    assert_eq!(mini.statuses()[0], "pass", "{}", out.stdout);
+    assert!(
+        out.stdout.contains("graded with your accepted tests"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains("to undo, put the original back"),
+        "{}",
+        out.stderr
+    );
+    // The original back: not an edit, graded as shipped.
+    mini.write("tests/tasks/test_add.py", &original);
+    let out = mini.check(&[]).code(1);
+    assert!(!out.stderr.contains("(edited)"), "{}", out.stderr);
+    assert!(!out.stdout.contains("accepted"), "{}", out.stdout);
+    assert_eq!(mini.statuses()[0], "fail");
+}
+
+#[test]
+fn python_check_says_whether_the_set_up_is_sound_and_names_regressions() {
+    let mini = Mini::new(&[]);
+    mini.solve();
+    let out = mini.check(&[]).success();
+    assert!(
+        out.stdout.starts_with("set-up OK: 1 harness test passes"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("every task passes: well done!"),
+        "the verdict is on stdout: {}",
+        out.stdout
+    );
+    mini.write("src/demo/calc.py", &SOLVED.replace("a + b", "a - b"));
+    let out = mini.check(&[]).code(1);
+    assert!(
+        out.stdout
+            .contains("regression: it passed at the last check"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn python_the_hint_check_shows_is_revealed_and_given_up_tasks_are_marked() {
+    let mini = Mini::new(&[]);
+    let out = mini.check(&[]).code(1);
+    assert!(out.stdout.contains("Hint 1 of 2: Use +"), "{}", out.stdout);
+    // The hint check showed counts: `hint` goes on to the second.
+    let out = sf(["hint", "add"]).cwd(&mini.root).run().success();
+    assert!(out.stdout.contains("return a + b"), "{}", out.stdout);
+    let out = mini.check(&[]).code(1);
+    assert!(
+        out.stdout.contains("Hint 2 of 2: return a + b"),
+        "{}",
+        out.stdout
+    );
+    sf(["solution", "add", "--give-up", "--apply"])
+        .cwd(&mini.root)
+        .run()
+        .success();
+    let out = mini.check(&[]).success();
+    assert!(
+        out.stdout.contains("Add (gave up: saw the solution)"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn python_only_stretch_goals_left_is_a_pass() {
+    // Asked for pytest only: greet and shout exercise logging, so they are stretch goals.
+    let mini = Mini::new(&["--skills", "pytest"]);
+    mini.write(
+        "src/demo/calc.py",
+        &SOLVED.replace("return f\"hello {name}\"", "raise NotImplementedError"),
+    );
+    let out = mini.check(&[]).success();
+    assert!(out.stdout.contains("stretch goal"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("every task you chose passes"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(mini.statuses(), ["pass", "fail", "pass"]);
+}
+
+#[test]
+fn python_check_watch_survives_code_that_does_not_import() {
+    let mini = Mini::new(&[]);
+    mini.append("src/demo/calc.py", "\ndef broken(:\n");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_skillforge"))
+        .args(["check", "--watch"])
+        .current_dir(&mini.root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    let wait_for = |needle: &str| {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if let Ok(line) = rx.recv_timeout(Duration::from_millis(200))
+                && line.contains(needle)
+            {
+                return true;
+            }
+        }
+        false
+    };
+    assert!(wait_for("watching for changes"), "no watching banner");
+    mini.solve();
+    assert!(wait_for("src/demo/calc.py changed"), "no second run");
+    assert!(wait_for("watching for changes"), "stopped watching");
+    assert!(child.try_wait().unwrap().is_none(), "the watch ended");
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("your code does not import: src/demo/calc.py"),
+        "{stdout}"
+    );
+}
