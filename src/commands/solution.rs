@@ -8,12 +8,13 @@
 //! merge conflicts is left out of the diff the same way.
 
 use std::collections::BTreeSet;
+use std::time::SystemTime;
 
 use crate::blueprint::{Library, local};
 use crate::error::{Error, Result};
 use crate::origin::OriginTask;
 use crate::practice::Workspace;
-use crate::practice::outcome::Report;
+use crate::practice::outcome::{RESULTS_PATH, Report};
 use crate::practice::progress::{Progress, today};
 use crate::practice::reference::{self, FileSolution, Solution};
 use crate::ui;
@@ -31,7 +32,8 @@ enum Standing<'a> {
     Passes,
     /// Tasks it builds on (transitively) do not pass yet, in task order.
     Waits(Vec<&'a OriginTask>),
-    /// The task is open and what it builds on passes (or nothing was checked yet).
+    /// The task is open, and what it builds on passes or changed since the last check (or
+    /// nothing was checked yet).
     Open,
 }
 
@@ -99,15 +101,28 @@ fn standing<'a>(ws: &'a Workspace, task: &OriginTask) -> Standing<'a> {
     if passes(&task.id) {
         return Standing::Passes;
     }
+    let checked = std::fs::metadata(ws.path(RESULTS_PATH)).and_then(|m| m.modified());
     let waiting: Vec<&OriginTask> = prerequisites(ws, task)
         .into_iter()
         .filter(|t| !passes(&t.id))
+        // Its files changed since: the failure may be fixed, and the merge that follows
+        // takes nothing away either way.
+        .filter(|t| !checked.as_ref().is_ok_and(|at| edited_since(ws, t, *at)))
         .collect();
     if waiting.is_empty() {
         Standing::Open
     } else {
         Standing::Waits(waiting)
     }
+}
+
+/// Whether a file of `task` was written after `time`.
+fn edited_since(ws: &Workspace, task: &OriginTask, time: SystemTime) -> bool {
+    task.files.iter().any(|file| {
+        std::fs::metadata(ws.path(file))
+            .and_then(|m| m.modified())
+            .is_ok_and(|modified| modified > time)
+    })
 }
 
 /// The tasks `task` requires, directly or through others, in task order.
