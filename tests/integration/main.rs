@@ -8,5 +8,6 @@ mod git;
 mod practise;
 mod prompts;
 mod python;
+mod solution;
 mod support;
 mod terminal;
