@@ -51,23 +51,10 @@ pub fn run(ws: &Workspace, options: &Options<'_>) -> Result<()> {
     if let Some(note) = &solution.version_note {
         ui::warn(note);
     }
-    match &standing {
-        Standing::Passes => {
-            ui::note(&format!(
-                "task {} ({}) passes: this is the reference's own change, to compare with \
-                 yours; it is not a patch for your files",
-                task.number, task.id
-            ));
-            show_reference(&solution, task);
-            return Ok(());
-        }
-        Standing::Waits(waiting) => {
-            ui::warn(&waits_message(task, waiting));
-            ui::note("this is the reference's own change, for reading; it is not a patch");
-            show_reference(&solution, task);
-            return Ok(());
-        }
-        Standing::Open => {}
+    if !matches!(standing, Standing::Open) {
+        explain_reading_only(task, &standing);
+        show_reference(&solution, task);
+        return Ok(());
     }
     if solution.whole_files {
         ui::note(
@@ -196,6 +183,22 @@ fn record_give_up(ws: &Workspace, task: &OriginTask, give_up: bool) -> Result<()
     }
     progress.task_mut(&task.id).gave_up = Some(today());
     progress.write(&ws.root)
+}
+
+/// Why the reference's own change is shown instead of a diff against the learner's files.
+fn explain_reading_only(task: &OriginTask, standing: &Standing<'_>) {
+    match standing {
+        Standing::Passes => ui::note(&format!(
+            "task {} ({}) passes: this is the reference's own change, to compare with yours; \
+             it is not a patch for your files",
+            task.number, task.id
+        )),
+        Standing::Waits(waiting) => {
+            ui::warn(&waits_message(task, waiting));
+            ui::note("this is the reference's own change, for reading; it is not a patch");
+        }
+        Standing::Open => {}
+    }
 }
 
 /// The reference's own change of every file the task touches, for reading.
