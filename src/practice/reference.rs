@@ -5,6 +5,12 @@
 //! (same names, answers and year), then the change is merged into the learner's files
 //! (a three-way merge with the earlier state as the common ancestor), so the diff shown is
 //! what the learner would change, on top of their own code.
+//!
+//! A merge that conflicts yields no merged file at all: the reference's own version would
+//! replace the learner's, and with it the work of other tasks. Such a file can only be
+//! shown as the reference's change, for the learner to merge by hand.
+
+use std::collections::BTreeMap;
 
 use crate::blueprint::{Blueprint, Library, steps};
 use crate::error::{Error, Result};
@@ -16,17 +22,31 @@ use crate::render::Renderer;
 use super::Workspace;
 use crate::origin::OriginTask;
 
+/// Rendered files by path.
+type Files = BTreeMap<String, String>;
+
 /// One file the reference solution of a task touches.
 #[derive(Debug, Clone)]
 pub struct FileSolution {
     pub path: String,
+    /// The file in the reference before the task (`None`: it does not exist yet).
+    pub before: Option<String>,
+    /// The file in the reference after the task (`None`: the task deletes it).
+    pub after: Option<String>,
     /// The file as the learner has it (`None`: it does not exist).
     pub learner: Option<String>,
-    /// The learner's file with the task's change merged in (`None`: the change deletes it).
-    pub merged: Option<String>,
-    /// The change touches lines the learner also changed: `merged` is the reference's own
-    /// version of the file, not a merge.
-    pub conflict: bool,
+    pub merged: Merged,
+}
+
+/// The task's change merged into the learner's file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Merged {
+    /// The learner's file with the change merged in (`None`: the change deletes it), in the
+    /// learner's line endings.
+    Clean(Option<String>),
+    /// The change touches lines the learner also changed (or the learner changed a file the
+    /// change deletes): there is no merged file.
+    Conflict,
 }
 
 #[derive(Debug, Clone)]
@@ -63,11 +83,53 @@ fn parts<'a>(ws: &Workspace, library: &'a Library) -> Result<Vec<&'a Blueprint>>
 /// The reference solution of `task` against the learner's files.
 pub fn solve(ws: &Workspace, library: &Library, task: &OriginTask) -> Result<Solution> {
     let parts = parts(ws, library)?;
-    let names = ProjectNames::parse(&ws.origin.name)?;
+    let blueprint = *parts
+        .iter()
+        .find(|b| b.id() == task.blueprint)
+        .expect("every task comes from a part");
+    let context = context(ws, &parts)?;
+    let (before, after, whole_files) = states(blueprint, &context, task)?;
+    let mut paths: Vec<&String> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|p| before.get(*p) != after.get(*p))
+        .collect();
+    paths.sort();
+    paths.dedup();
+    let files = paths
+        .into_iter()
+        .map(|path| {
+            let before = before.get(path).cloned();
+            let after = after.get(path).cloned();
+            let learner = std::fs::read_to_string(ws.path(path)).ok();
+            let merged = merge(
+                before.as_deref(),
+                learner.as_deref(),
+                after.as_deref(),
+                whole_files,
+            );
+            FileSolution {
+                path: path.clone(),
+                before,
+                after,
+                learner,
+                merged,
+            }
+        })
+        .collect();
+    Ok(Solution {
+        files,
+        whole_files,
+        version_note: version_note(ws, blueprint, task),
+    })
+}
+
+/// The rendering context the project was made with.
+fn context(ws: &Workspace, parts: &[&Blueprint]) -> Result<Context> {
     let plan = Plan {
         base: parts[0],
         addons: parts[1..].to_vec(),
-        names,
+        names: ProjectNames::parse(&ws.origin.name)?,
         answers: ws
             .origin
             .answers
@@ -79,24 +141,34 @@ pub fn solve(ws: &Workspace, library: &Library, task: &OriginTask) -> Result<Sol
     };
     let mut context = Context::new(&plan);
     context.year = ws.origin.year;
-    let blueprint = parts
-        .iter()
-        .find(|b| b.id() == task.blueprint)
-        .expect("every task comes from a part");
+    Ok(context)
+}
+
+/// Says so when `blueprint` is not the version the project was made from.
+fn version_note(ws: &Workspace, blueprint: &Blueprint, task: &OriginTask) -> Option<String> {
     let recorded = ws.origin.blueprints.iter().find(|b| b.id == task.blueprint);
-    let version_note = recorded
+    recorded
         .filter(|r| r.version != blueprint.manifest.version)
         .map(|r| {
             format!(
                 "the project was made from {} {}; this reference comes from version {}",
                 r.id, r.version, blueprint.manifest.version
             )
-        });
+        })
+}
+
+/// The rendered files before and after `task`, and whether they are whole files (the
+/// template and the finished solution, limited to the task's files) for want of steps.
+fn states(
+    blueprint: &Blueprint,
+    context: &Context,
+    task: &OriginTask,
+) -> Result<(Files, Files, bool)> {
     let mut renderer = Renderer::new();
-    let render = |tree: &steps::Tree, renderer: &mut Renderer| -> Result<Vec<(String, String)>> {
+    let mut render = |tree: &steps::Tree| -> Result<Files> {
         tree.values()
             .map(|file| {
-                let out = render_file(blueprint.id(), "steps", file, &context, renderer)?;
+                let out = render_file(blueprint.id(), "steps", file, context, &mut renderer)?;
                 Ok((
                     out.path.as_str().to_string(),
                     String::from_utf8_lossy(&out.contents).into_owned(),
@@ -104,120 +176,208 @@ pub fn solve(ws: &Workspace, library: &Library, task: &OriginTask) -> Result<Sol
             })
             .collect()
     };
-    let (before, after, whole_files) = match steps::around(blueprint, &task.id)? {
-        Some((before, after)) => (
-            render(&before, &mut renderer)?,
-            render(&after, &mut renderer)?,
-            false,
-        ),
-        None => {
-            let template = steps::tree(&blueprint.template);
-            let mut finished = template.clone();
-            steps::overlay(&mut finished, &blueprint.solution);
-            let keep = |files: Vec<(String, String)>| -> Vec<(String, String)> {
-                files
-                    .into_iter()
-                    .filter(|(path, _)| task.files.contains(path))
-                    .collect()
-            };
-            (
-                keep(render(&template, &mut renderer)?),
-                keep(render(&finished, &mut renderer)?),
-                true,
-            )
-        }
-    };
-    let lookup = |files: &[(String, String)], path: &str| {
-        files
-            .iter()
-            .find(|(p, _)| p == path)
-            .map(|(_, text)| text.clone())
-    };
-    let mut paths: Vec<&str> = before
-        .iter()
-        .chain(&after)
-        .map(|(p, _)| p.as_str())
-        .filter(|p| lookup(&before, p) != lookup(&after, p))
-        .collect();
-    paths.sort();
-    paths.dedup();
-    let mut files = Vec::new();
-    for path in paths {
-        let old = lookup(&before, path);
-        let new = lookup(&after, path);
-        let learner = std::fs::read_to_string(ws.path(path)).ok();
-        let (merged, conflict) = merge(
-            old.as_deref(),
-            learner.as_deref(),
-            new.as_deref(),
-            whole_files,
-        );
-        files.push(FileSolution {
-            path: path.to_string(),
-            learner,
-            merged,
-            conflict,
-        });
+    if let Some((before, after)) = steps::around(blueprint, &task.id)? {
+        return Ok((render(&before)?, render(&after)?, false));
     }
-    Ok(Solution {
-        files,
-        whole_files,
-        version_note,
-    })
+    let template = steps::tree(&blueprint.template);
+    let mut finished = template.clone();
+    steps::overlay(&mut finished, &blueprint.solution);
+    let keep = |mut files: Files| {
+        files.retain(|path, _| task.files.contains(path));
+        files
+    };
+    Ok((keep(render(&template)?), keep(render(&finished)?), true))
 }
 
-/// The learner's file with the change from `old` to `new` merged in, and whether it
-/// conflicted (then the result is `new` itself).
-fn merge(
-    old: Option<&str>,
-    learner: Option<&str>,
-    new: Option<&str>,
-    whole_files: bool,
-) -> (Option<String>, bool) {
-    match (old, learner, new) {
-        (_, _, None) => (None, false),
-        (_, None, Some(new)) => (Some(new.to_string()), false),
-        (Some(old), Some(learner), Some(new)) if !whole_files => {
-            match diffy::merge(old, learner, new) {
-                Ok(merged) => (Some(merged), false),
-                Err(_) => (Some(new.to_string()), true),
+/// The change from `old` to `new` merged into the learner's file. The merge runs on
+/// LF-normalised text: a Windows checkout differs from the reference in every line
+/// otherwise, and would conflict everywhere.
+fn merge(old: Option<&str>, learner: Option<&str>, new: Option<&str>, whole_files: bool) -> Merged {
+    let Some(learner) = learner else {
+        return Merged::Clean(new.map(str::to_string));
+    };
+    let crlf = is_crlf(learner);
+    let lf = if crlf {
+        learner.replace("\r\n", "\n")
+    } else {
+        learner.to_string()
+    };
+    let endings = |text: String| {
+        if crlf {
+            text.replace('\n', "\r\n")
+        } else {
+            text
+        }
+    };
+    match new {
+        // A deletion would take the learner's own changes to the file with it.
+        None if old.is_some_and(|old| old != lf) => Merged::Conflict,
+        None => Merged::Clean(None),
+        // Whole files cannot be merged meaningfully: the reference file is shown as it is.
+        Some(new) if whole_files => Merged::Clean(Some(endings(new.to_string()))),
+        // A file the task creates but the learner already has merges from an empty one.
+        Some(new) => {
+            let old = old.unwrap_or("");
+            match diffy::merge(old, &lf, new) {
+                Ok(merged) => Merged::Clean(Some(endings(merged))),
+                Err(_) if holds(&lf, old, new) => Merged::Clean(Some(learner.to_string())),
+                Err(_) => Merged::Conflict,
             }
         }
-        // Whole files cannot be merged meaningfully: the reference file is shown as it is.
-        (_, Some(_), Some(new)) => (Some(new.to_string()), false),
     }
+}
+
+/// Whether `learner` already holds the change from `old` to `new`: the change taken out
+/// again applies. A later task's work right next to the change makes the merge conflict,
+/// although the change itself is there.
+fn holds(learner: &str, old: &str, new: &str) -> bool {
+    let patch = diffy::create_patch(old, new);
+    diffy::apply(learner, &patch.reverse()).is_ok()
+}
+
+/// Whether every line of `text` ends in CRLF (and there is at least one).
+fn is_crlf(text: &str) -> bool {
+    let crlf = text.matches("\r\n").count();
+    crlf > 0 && crlf == text.matches('\n').count()
+}
+
+/// A unified diff between two versions of a file, coloured (`ui::out` strips the colour
+/// when stdout is not a terminal).
+fn unified(from: Option<&str>, to: Option<&str>, labels: (String, String)) -> String {
+    let mut options = diffy::DiffOptions::new();
+    options
+        .set_original_filename(labels.0)
+        .set_modified_filename(labels.1);
+    let patch = options.create_patch(from.unwrap_or(""), to.unwrap_or(""));
+    // Empty context lines keep their leading space: `git apply` needs it.
+    diffy::PatchFormatter::new()
+        .with_color()
+        .suppress_blank_empty(false)
+        .fmt_patch(&patch)
+        .to_string()
 }
 
 impl FileSolution {
-    /// The change as a unified diff from the learner's file, labelled `a/` and `b/` so that
-    /// `git apply` takes it.
-    pub fn diff(&self) -> String {
-        let from = self.learner.as_deref().unwrap_or("");
-        let to = self.merged.as_deref().unwrap_or("");
-        let mut options = diffy::DiffOptions::new();
-        options
-            .set_original_filename(if self.learner.is_some() {
-                format!("a/{}", self.path)
-            } else {
-                "/dev/null".into()
-            })
-            .set_modified_filename(if self.merged.is_some() {
-                format!("b/{}", self.path)
-            } else {
-                "/dev/null".into()
-            });
-        let patch = options.create_patch(from, to);
-        // Coloured always: `ui::out` strips the colour when stdout is not a terminal.
-        // Empty context lines keep their leading space: `git apply` needs it.
-        diffy::PatchFormatter::new()
-            .with_color()
-            .suppress_blank_empty(false)
-            .fmt_patch(&patch)
-            .to_string()
+    /// The change to the learner's file as a unified diff labelled `a/` and `b/`, so that
+    /// `git apply` takes it; `None` when the merge conflicted, so that no diff ever replaces
+    /// the learner's version.
+    pub fn patch(&self) -> Option<String> {
+        let Merged::Clean(merged) = &self.merged else {
+            return None;
+        };
+        let label = |text: &Option<String>, side: &str| match text {
+            Some(_) => format!("{side}/{}", self.path),
+            None => "/dev/null".to_string(),
+        };
+        Some(unified(
+            self.learner.as_deref(),
+            merged.as_deref(),
+            (label(&self.learner, "a"), label(merged, "b")),
+        ))
     }
 
-    /// Whether applying would change the learner's file.
+    /// The reference's own change of the file (before the task to after it), for reading:
+    /// a heading naming it the reference's, then the hunks indented, so that `git apply`
+    /// finds no patch in it even when it follows one.
+    pub fn reference(&self, task: &OriginTask) -> String {
+        let what = match (&self.before, &self.after) {
+            (None, _) => " (a new file)",
+            (_, None) => " (deleted)",
+            _ => "",
+        };
+        let diff = unified(
+            self.before.as_deref(),
+            self.after.as_deref(),
+            (String::new(), String::new()),
+        );
+        // The first two lines are the `---`/`+++` header: the heading says it instead.
+        let body: String = diff
+            .split_inclusive('\n')
+            .skip(2)
+            .map(|line| format!("    {line}"))
+            .collect();
+        format!(
+            "reference change of {}{what}, task {} ({}), for comparison:\n{body}",
+            self.path, task.number, task.id
+        )
+    }
+
+    /// Whether the merge conflicted.
+    pub fn conflict(&self) -> bool {
+        self.merged == Merged::Conflict
+    }
+
+    /// Whether applying would change the learner's file (a conflict is a change that
+    /// cannot be applied).
     pub fn changes(&self) -> bool {
-        self.learner != self.merged
+        match &self.merged {
+            Merged::Clean(merged) => &self.learner != merged,
+            Merged::Conflict => true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OLD: &str = "a\nb\nc\n";
+    const NEW: &str = "a\nB\nc\n";
+
+    #[test]
+    fn a_clean_merge_keeps_the_learners_other_changes() {
+        let merged = merge(Some(OLD), Some("a\nb\nc\nmine\n"), Some(NEW), false);
+        assert_eq!(merged, Merged::Clean(Some("a\nB\nc\nmine\n".into())));
+    }
+
+    #[test]
+    fn an_overlapping_change_is_a_conflict_not_the_reference_file() {
+        let merged = merge(Some(OLD), Some("a\nmine\nc\n"), Some(NEW), false);
+        assert_eq!(merged, Merged::Conflict);
+    }
+
+    #[test]
+    fn crlf_files_merge_as_lf_and_keep_their_endings() {
+        let merged = merge(Some(OLD), Some("a\r\nb\r\nc\r\n"), Some(NEW), false);
+        assert_eq!(merged, Merged::Clean(Some("a\r\nB\r\nc\r\n".into())));
+    }
+
+    #[test]
+    fn a_change_already_there_beside_later_work_is_no_conflict() {
+        // Both sides add at the end of the file: the merge alone would conflict.
+        let learner = "a\nb\nc\nadded\nlater\n";
+        let merged = merge(Some(OLD), Some(learner), Some("a\nb\nc\nadded\n"), false);
+        assert_eq!(merged, Merged::Clean(Some(learner.into())));
+    }
+
+    #[test]
+    fn mixed_endings_are_left_as_they_are() {
+        assert!(!is_crlf("a\r\nb\n"));
+        assert!(!is_crlf("a"));
+        assert!(is_crlf("a\r\nb\r\n"));
+    }
+
+    #[test]
+    fn deleting_a_file_the_learner_changed_is_a_conflict() {
+        assert_eq!(
+            merge(Some(OLD), Some("mine\n"), None, false),
+            Merged::Conflict
+        );
+        assert_eq!(
+            merge(Some(OLD), Some(OLD), None, false),
+            Merged::Clean(None)
+        );
+    }
+
+    #[test]
+    fn creating_a_file_the_learner_already_wrote_does_not_replace_it() {
+        assert_eq!(
+            merge(None, Some("mine\n"), Some(NEW), false),
+            Merged::Conflict
+        );
+        assert_eq!(
+            merge(None, Some(NEW), Some(NEW), false),
+            Merged::Clean(Some(NEW.into()))
+        );
     }
 }

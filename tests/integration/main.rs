@@ -9,5 +9,6 @@ mod grading;
 mod practise;
 mod prompts;
 mod python;
+mod solution;
 mod support;
 mod terminal;
