@@ -6,6 +6,7 @@ mod edges;
 mod generate;
 mod git;
 mod practise;
+mod practise_edges;
 mod prompts;
 mod python;
 mod support;
