@@ -1,9 +1,11 @@
-//! Edges of the practise loop that need no Python: stretch goals a chosen task depends on.
+//! Edges of the practise loop that need no Python: stretch goals a chosen task depends on,
+//! `hint` once every task passes, given-up tasks in `status`. The last check is written by
+//! hand as `.skillforge/results.json`, the learner's record as `.skillforge/progress.toml`.
 
 use std::fs;
 use std::path::Path;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::support::{generate, sf};
 
@@ -24,6 +26,41 @@ fn origin_tasks(project: &Path) -> Vec<(String, i64, String, bool)> {
             )
         })
         .collect()
+}
+
+/// Writes a last check in which the tasks numbered in `passing` pass and the others fail.
+fn write_results(project: &Path, passing: &[i64]) {
+    let tasks: Vec<Value> = origin_tasks(project)
+        .into_iter()
+        .map(|(id, number, title, _)| {
+            let pass = passing.contains(&number);
+            json!({
+                "id": id,
+                "number": number,
+                "title": title,
+                "status": if pass { "pass" } else { "fail" },
+                "passed": usize::from(pass),
+                "total": 1,
+            })
+        })
+        .collect();
+    let report = json!({
+        "version": 3,
+        "status": "fail",
+        "message": null,
+        "tests": [],
+        "tasks": tasks,
+        "checked_at": "2026-11-30T10:00:00Z",
+    });
+    fs::write(
+        project.join(".skillforge/results.json"),
+        serde_json::to_string_pretty(&report).unwrap(),
+    )
+    .unwrap();
+}
+
+fn progress(project: &Path) -> Option<String> {
+    fs::read_to_string(project.join(".skillforge/progress.toml")).ok()
 }
 
 #[test]
@@ -59,4 +96,98 @@ fn tasks_a_chosen_task_builds_on_are_not_stretch_goals() {
         plan["stretch_tasks"], 3,
         "the planner counts the same marks"
     );
+}
+
+#[test]
+fn hint_without_a_task_spends_nothing_when_every_task_passes() {
+    let (_dir, project) = generate("all-pass", &[]);
+    let all: Vec<i64> = origin_tasks(&project).iter().map(|t| t.1).collect();
+    write_results(&project, &all);
+    let before = progress(&project);
+    let out = sf(["hint"]).cwd(&project).run().success();
+    assert!(
+        out.stdout.contains("Every task passed the last check"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("Hints for"), "{}", out.stdout);
+    assert_eq!(progress(&project), before, "no hint was spent");
+    // Naming a task still reveals its hints, passed or not.
+    sf(["hint", "7"])
+        .cwd(&project)
+        .run()
+        .success()
+        .stdout_has("Hints for task 7");
+    assert!(progress(&project).is_some_and(|p| p.contains("[tasks.api-key-guard]\nhints = 1")));
+}
+
+#[test]
+fn hint_without_a_task_helps_with_the_first_that_does_not_pass() {
+    let (_dir, project) = generate("some-pass", &[]);
+    write_results(&project, &[1, 2, 4, 5, 6, 7]);
+    sf(["hint"])
+        .cwd(&project)
+        .run()
+        .success()
+        .stdout_has("Hints for task 3");
+}
+
+#[test]
+fn status_counts_given_up_tasks_apart() {
+    let (_dir, project) = generate("gave-up", &[]);
+    // 1 passes on its own; 2 passes after the learner saw the reference; 3 was given up and
+    // still fails.
+    write_results(&project, &[1, 2]);
+    fs::write(
+        project.join(".skillforge/progress.toml"),
+        "[tasks.create-and-fetch]\ngave_up = \"2026-11-29\"\n\n\
+         [tasks.validate-input]\nhints = 3\ngave_up = \"2026-11-30\"\n",
+    )
+    .unwrap();
+    let out = sf(["status", "--json"]).cwd(&project).run().success();
+    let json: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["tasks_done"], 2);
+    assert_eq!(json["tasks_done_after_giving_up"], 1);
+    let skill = |id: &str| {
+        json["skills"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap_or_else(|| panic!("no skill {id}: {json}"))
+            .clone()
+    };
+    // fastapi: tasks 1, 2, 5, 6; 1 passes, 2 was given up.
+    let fastapi = skill("fastapi");
+    assert_eq!(
+        (
+            &fastapi["tasks_done"],
+            &fastapi["tasks_given_up"],
+            &fastapi["tasks_total"]
+        ),
+        (&json!(1), &json!(1), &json!(4)),
+        "{fastapi}"
+    );
+    // http-basics: tasks 2, 5, 7; only 2 passes, and it was given up.
+    let http = skill("http-basics");
+    assert_eq!(
+        (&http["tasks_done"], &http["tasks_given_up"]),
+        (&json!(0), &json!(1))
+    );
+    // pydantic: tasks 3 and 4; 3 was given up and fails.
+    let pydantic = skill("pydantic");
+    assert_eq!(
+        (&pydantic["tasks_done"], &pydantic["tasks_given_up"]),
+        (&json!(0), &json!(1))
+    );
+    let text = sf(["status"]).cwd(&project).run().success().stdout;
+    assert!(
+        text.contains("2 of 7 tasks pass (1 after seeing the solution)"),
+        "{text}"
+    );
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("HTTP "))
+        .unwrap_or_else(|| panic!("no HTTP skill line:\n{text}"));
+    assert!(line.contains("0/3 tasks, 1 given up"), "{line}");
 }
