@@ -1,6 +1,7 @@
-//! Edges of the practise loop that need no Python: stretch goals a chosen task depends on,
-//! `hint` once every task passes, given-up tasks in `status`. The last check is written by
-//! hand as `.skillforge/results.json`, the learner's record as `.skillforge/progress.toml`.
+//! Edges of the practise loop and of blueprint linting that need no Python: stretch goals a
+//! chosen task depends on, `hint` once every task passes, given-up tasks in `status`, and
+//! folder entries in a task's `tests`. The last check is written by hand as
+//! `.skillforge/results.json`, the learner's record as `.skillforge/progress.toml`.
 
 use std::fs;
 use std::path::Path;
@@ -190,4 +191,158 @@ fn status_counts_given_up_tasks_apart() {
         .find(|l| l.trim_start().starts_with("HTTP "))
         .unwrap_or_else(|| panic!("no HTTP skill line:\n{text}"));
     assert!(line.contains("0/3 tasks, 1 given up"), "{line}");
+}
+
+/// A small base blueprint whose first task names a folder of tests and whose second names
+/// `bad_entries` (one a line) and a class that exists.
+fn write_folder_blueprint(dir: &Path, bad_entries: &[&str]) -> String {
+    let mut entries: Vec<String> = bad_entries
+        .iter()
+        .map(|e| format!("    {e:?},\n"))
+        .collect();
+    entries.push("    \"tests/tasks/test_sub.py::TestSub\",\n".into());
+    let manifest = format!(
+        r#"schema = 1
+id = "folders"
+kind = "base"
+version = "1.0.0"
+title = "Folder tests"
+summary = "Tasks whose tests live in a folder"
+difficulty = "beginner"
+hours = 1
+skills = ["pytest"]
+
+[[tasks]]
+id = "add"
+title = "Add"
+summary = "Add two numbers"
+skills = ["pytest"]
+hints = ["Use +"]
+tests = ["tests/tasks"]
+
+[[tasks]]
+id = "sub"
+title = "Subtract"
+summary = "Subtract two numbers"
+skills = ["pytest"]
+hints = ["Use -"]
+tests = [
+{}]
+"#,
+        entries.concat()
+    );
+    let files: &[(&str, &str)] = &[
+        ("blueprint.toml", &manifest),
+        ("template/src/{{project.package}}/__init__.py", ""),
+        (
+            "template/tests/tasks/test_add.py.hbs",
+            "from {{project.package}} import calc\n\n\ndef test_add() -> None:\n    \
+             assert calc.add(2, 3) == 5\n",
+        ),
+        (
+            "template/tests/tasks/test_sub.py.hbs",
+            "from {{project.package}} import calc\n\n\nclass TestSub:\n    \
+             def test_sub(self) -> None:\n        assert calc.sub(3, 2) == 1\n",
+        ),
+        ("template/tests/data/numbers.csv", "a,b\n2,3\n"),
+        (
+            "template/src/{{project.package}}/calc.py",
+            "def add(a: int, b: int) -> int:\n    raise NotImplementedError\n\n\n\
+             def sub(a: int, b: int) -> int:\n    raise NotImplementedError\n",
+        ),
+    ];
+    for (path, text) in files {
+        let path = dir.join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    manifest
+}
+
+#[test]
+fn lint_refuses_test_entries_check_cannot_map_and_accepts_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let bp = dir.path().join("folders");
+    let bad = [
+        ("tests/tasks/test_sub.py::TestMissing", "does not define"),
+        (
+            "tests/tasks/test_sub.py::TestSub::test_sub",
+            "top-level class or function",
+        ),
+        ("/abs/tests/test_sub.py", "absolute"),
+        ("tests/../tests/tasks", "`..`"),
+        ("tests/tasks/test_*.py", "wildcards"),
+        ("tests/tasks/", "write \"tests/tasks\""),
+        ("tests/data", "no Python file"),
+        ("tests/data/numbers.csv", "not a Python file"),
+        ("tests/gone", "the starter does not contain"),
+    ];
+    let entries: Vec<&str> = bad.iter().map(|(e, _)| *e).collect();
+    let manifest = write_folder_blueprint(&bp, &entries);
+    let out = sf(["lint", bp.to_str().unwrap()]).run().code(4);
+    let problems: Vec<&str> = out.stdout.lines().collect();
+    for (entry, reason) in bad {
+        let line = manifest
+            .lines()
+            .position(|l| l.contains(&format!("{entry:?}")))
+            .unwrap()
+            + 1;
+        let found = problems.iter().find(|p| p.contains(&format!("{entry:?}")));
+        let found = found.unwrap_or_else(|| panic!("{entry} accepted:\n{}", out.stdout));
+        assert!(
+            found.contains(&format!("blueprint.toml:{line}: task \"sub\""))
+                && found.contains(reason),
+            "{entry}: {found}"
+        );
+    }
+    assert_eq!(
+        problems.len(),
+        bad.len(),
+        "only the bad entries:\n{}",
+        out.stdout
+    );
+
+    let good = dir.path().join("good");
+    write_folder_blueprint(&good, &[]);
+    sf(["lint", good.to_str().unwrap()])
+        .run()
+        .success()
+        .stdout_has(": ok");
+}
+
+#[test]
+fn a_folder_entry_gets_a_checksum_of_every_file_under_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let bp = dir.path().join("folders");
+    write_folder_blueprint(&bp, &[]);
+    let out = tempfile::tempdir().unwrap();
+    sf([
+        "new",
+        "demo",
+        "--from",
+        bp.to_str().unwrap(),
+        "--yes",
+        "--no-git",
+    ])
+    .cwd(out.path())
+    .run()
+    .success();
+    let project = out.path().join("demo");
+    let text = fs::read_to_string(project.join(".skillforge/origin.toml")).unwrap();
+    let origin: toml::Table = toml::from_str(&text).unwrap();
+    let checksums = origin["checksums"].as_table().unwrap();
+    let files: Vec<(String, Vec<u8>)> = ["test_add.py", "test_sub.py"]
+        .iter()
+        .map(|name| {
+            let rel = format!("tests/tasks/{name}");
+            let bytes = fs::read(project.join(&rel)).unwrap();
+            (rel, bytes)
+        })
+        .collect();
+    let expected = skillforge::origin::folder_checksum(
+        "tests/tasks",
+        files.iter().map(|(p, b)| (p.as_str(), b.as_slice())),
+    );
+    assert_eq!(checksums["tests/tasks"].as_str(), Some(expected.as_str()));
+    assert!(checksums.contains_key("tests/tasks/test_sub.py::TestSub"));
 }
