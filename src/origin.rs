@@ -3,7 +3,8 @@
 //! `new` writes it; `check`, `hint`, `solution` and `status` read it. It holds what they
 //! need without the blueprints at hand: the tasks with their tests, skills and hints, the
 //! answers (to render a reference solution exactly as the project was rendered), and a
-//! checksum of every task test file, so an edited test is noticed instead of counted.
+//! checksum of every task test entry (file, class or folder), so an edited test is noticed
+//! instead of counted.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -41,8 +42,9 @@ pub struct Origin {
     pub blueprints: Vec<OriginBlueprint>,
     /// In the order of TASKS.md.
     pub tasks: Vec<OriginTask>,
-    /// `sha256:<hex>` of what each task test entry covers (`test_parts`), by entry:
-    /// a file path, or a class or function in a file (`tests/x.py::TestY`).
+    /// `sha256:<hex>` of what each task test entry covers, by entry: a file path or a class
+    /// or function in a file (`tests/x.py::TestY`, see `test_parts`), or a folder (every
+    /// file under it, see `folder_checksum`).
     pub checksums: BTreeMap<String, String>,
     /// Task test entries whose edits the learner accepted (`check --accept-test-changes`):
     /// the checksum of the accepted version, by entry. `check` grades with such an edit
@@ -73,7 +75,7 @@ pub struct OriginTask {
     #[serde(default)]
     pub stretch: bool,
     pub requires: Vec<String>,
-    /// pytest paths or node-id prefixes (`tests/x.py::TestY`).
+    /// pytest paths (files or folders) or node-id prefixes (`tests/x.py::TestY`).
     pub tests: Vec<String>,
     pub files: Vec<String>,
     pub hints: Vec<String>,
@@ -143,6 +145,34 @@ pub fn entry_checksum(tasks: &[OriginTask], entry: &str, bytes: &[u8]) -> String
     checksum(crate::test_parts::covered(&text, entry, &entries).as_bytes())
 }
 
+/// The checksum of the folder entry `folder`: of every file under it among `files`
+/// (project-relative, `/`-separated paths with their contents), path and contents, in the
+/// order of their paths. Python's byte-code caches (`__pycache__`) are left out: pytest
+/// writes them on every run, and they are not the tests. Each file's line endings are
+/// normalised as by `checksum`.
+pub fn folder_checksum<'a>(
+    folder: &str,
+    files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+) -> String {
+    let prefix = format!("{}/", folder.trim_end_matches('/'));
+    let mut under: Vec<(&str, &[u8])> = files
+        .into_iter()
+        .filter(|(path, _)| path.starts_with(&prefix))
+        .filter(|(path, _)| !path.split('/').any(|part| part == "__pycache__"))
+        .collect();
+    under.sort_by_key(|(path, _)| *path);
+    // One line per file, `path NUL checksum`: a path cannot hold NUL or a newline here, so
+    // no two folders read the same.
+    let mut listing = Vec::new();
+    for (path, bytes) in under {
+        listing.extend_from_slice(path.as_bytes());
+        listing.push(0);
+        listing.extend_from_slice(checksum(bytes).as_bytes());
+        listing.push(b'\n');
+    }
+    checksum(&listing)
+}
+
 /// `sha256:<hex>` of `bytes`, with line endings normalised so a checkout that converts them
 /// (git's autocrlf on Windows) does not look like an edit.
 pub fn checksum(bytes: &[u8]) -> String {
@@ -167,5 +197,39 @@ mod tests {
         assert_eq!(checksum(b"a\nb\n"), checksum(b"a\r\nb\r\n"));
         assert_ne!(checksum(b"a\nb\n"), checksum(b"a\nc\n"));
         assert!(checksum(b"").starts_with("sha256:e3b0c442"));
+    }
+
+    #[test]
+    fn a_folder_checksum_covers_every_file_under_it_by_path_and_content() {
+        let files: [(&str, &[u8]); 4] = [
+            ("tests/tasks/test_b.py", b"b\n"),
+            ("tests/tasks/test_a.py", b"a\n"),
+            ("tests/tasks/data/x.json", b"{}"),
+            ("tests/test_harness.py", b"h\n"),
+        ];
+        let sum = |files: &[(&str, &[u8])]| folder_checksum("tests/tasks", files.iter().copied());
+        let base = sum(&files);
+        assert_eq!(
+            base,
+            folder_checksum("tests/tasks/", files.iter().rev().copied())
+        );
+        let mut outside = files;
+        outside[3].1 = b"changed\n";
+        assert_eq!(sum(&outside), base, "files outside the folder do not count");
+        let mut cache = files.to_vec();
+        cache.push(("tests/tasks/__pycache__/test_a.cpython-313.pyc", b"\0"));
+        assert_eq!(sum(&cache), base, "byte-code caches do not count");
+        let mut crlf = files;
+        crlf[0].1 = b"b\r\n";
+        assert_eq!(sum(&crlf), base);
+        let mut edited = files;
+        edited[2].1 = b"{\"k\": 1}";
+        assert_ne!(sum(&edited), base, "every file counts, not only tests");
+        let mut renamed = files;
+        renamed[1].0 = "tests/tasks/test_c.py";
+        assert_ne!(sum(&renamed), base, "paths count");
+        let mut added = files.to_vec();
+        added.push(("tests/tasks/test_new.py", b""));
+        assert_ne!(sum(&added), base, "a new file counts");
     }
 }

@@ -5,13 +5,15 @@
 //! lexicographic order a user can follow:
 //!
 //! 1. more requested skills covered;
-//! 2. fewer stretch tasks (tasks that exercise none of the requested skills);
+//! 2. fewer stretch tasks (tasks that exercise none of the requested skills and that no
+//!    task exercising one requires);
 //! 3. fewer estimated hours;
 //! 4. fewer parts; then ids, so the ranking is deterministic.
 
 use serde::Serialize;
 
-use crate::blueprint::{Blueprint, Kind, Library, compat};
+use crate::blueprint::{Blueprint, Kind, Library, Task, compat};
+use crate::project::stretch_goals;
 
 /// Above this many compatible add-ons, subsets are not enumerated (2^12 = 4096 is the cap).
 const MAX_ADDONS: usize = 12;
@@ -28,7 +30,8 @@ pub struct Proposal {
     /// Which requested skills each part covers.
     pub parts: Vec<PartCoverage>,
     pub tasks: usize,
-    /// Tasks that exercise none of the requested skills (optional stretch goals).
+    /// Optional stretch goals: tasks that exercise none of the requested skills and that no
+    /// task exercising one requires. The same count as the project's stretch marks.
     pub stretch_tasks: usize,
     pub hours: u32,
 }
@@ -130,10 +133,11 @@ fn score(base: &Blueprint, addons: &[&Blueprint], requested: &[String]) -> Propo
         .iter()
         .cloned()
         .partition(|r| coverage.iter().any(|c| c.covers.contains(r)));
-    let all_tasks = parts.iter().flat_map(|p| &p.manifest.tasks);
+    let all_tasks: Vec<&Task> = parts.iter().flat_map(|p| &p.manifest.tasks).collect();
+    let stretch = stretch_goals(&all_tasks, requested);
     let stretch_tasks = all_tasks
-        .clone()
-        .filter(|t| !t.skills.iter().any(|s| requested.contains(s)))
+        .iter()
+        .filter(|t| stretch.contains(t.id.as_str()))
         .count();
     Proposal {
         blueprint: base.id().to_string(),
@@ -141,7 +145,7 @@ fn score(base: &Blueprint, addons: &[&Blueprint], requested: &[String]) -> Propo
         covered,
         uncovered,
         parts: coverage,
-        tasks: all_tasks.count(),
+        tasks: all_tasks.len(),
         stretch_tasks,
         hours: parts.iter().map(|p| p.manifest.hours).sum(),
     }
@@ -262,6 +266,37 @@ mod tests {
         assert!(p.uncovered.is_empty());
         assert_eq!(p.stretch_tasks, 1, "the pydantic task is a stretch goal");
         assert_eq!((p.tasks, p.hours), (5, 11));
+    }
+
+    #[test]
+    fn tasks_a_chosen_task_requires_are_not_counted_as_stretch() {
+        let task = |id: &str, skill: &str, requires: &str| {
+            format!(
+                "\n[[tasks]]\nid = \"{id}\"\ntitle = \"T\"\nsummary = \"S\"\n\
+                 skills = [\"{skill}\"]\nrequires = [{requires}]\nhints = [\"h\"]\n\
+                 tests = [\"tests/t.py\"]\n"
+            )
+        };
+        let extra = [
+            task("first", "fastapi", ""),
+            task("second", "http-basics", "\"first\""),
+            task("third", "pydantic", "\"second\""),
+            task("fourth", "fastapi", "\"first\""),
+        ]
+        .concat();
+        let library = testing::library(vec![testing::blueprint(
+            "api",
+            "base",
+            4,
+            "\"fastapi\"",
+            &extra,
+        )]);
+        let p = rank(&library, &["pydantic".to_string()]).remove(0);
+        assert_eq!(
+            (p.tasks, p.stretch_tasks),
+            (4, 1),
+            "first and second lead to third; only fourth is optional"
+        );
     }
 
     #[test]

@@ -48,6 +48,13 @@ pub fn covered(text: &str, entry: &str, entries: &[&str]) -> String {
         .collect()
 }
 
+/// Whether `text`, a Python file, defines the top-level class or function `name`, found as
+/// `covered` finds it (so `lint` accepts exactly the entries whose block can be checksummed).
+pub fn defines(text: &str, name: &str) -> bool {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    block_of(&lines, &continued(&lines), name).is_some()
+}
+
 /// The lines of the top-level `class name` or `def name`, decorators included; `inside`
 /// tells the continuation lines (see `continued`).
 fn block_of(lines: &[&str], inside: &[bool], name: &str) -> Option<std::ops::Range<usize>> {
@@ -256,6 +263,16 @@ class TestTwo[T] :
         assert!(two.starts_with("import pytest") && two.contains("\n2\n        assert x"));
         for gone in ["parametrize", "[1, 2]", "FROM python", "QUOTE", "test_a"] {
             assert!(!two.contains(gone), "{gone} in {two}");
+        }
+    }
+
+    #[test]
+    fn only_top_level_classes_and_functions_are_defined() {
+        for name in ["TestBuild", "TestCompose", "test_plain"] {
+            assert!(super::defines(FILE, name), "{name}");
+        }
+        for name in ["test_a", "TestBuil", "HELPER", "pytest"] {
+            assert!(!super::defines(FILE, name), "{name}");
         }
     }
 

@@ -12,6 +12,7 @@ mod prebuilt;
 pub mod skills;
 mod source;
 pub mod steps;
+pub mod test_entries;
 
 use std::borrow::Cow;
 

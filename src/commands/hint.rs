@@ -1,4 +1,6 @@
 //! `skillforge hint [TASK]`: reveals a task's hints one at a time, and records how many.
+//! Without a task it helps with the first one the last check did not see pass, and spends
+//! nothing when every task passed.
 
 use crate::error::{Error, Result};
 use crate::origin::OriginTask;
@@ -10,9 +12,21 @@ use crate::ui;
 pub fn run(ws: &Workspace, key: Option<&str>) -> Result<()> {
     let task = match key {
         Some(key) => ws.task(key)?,
-        None => first_unfinished(ws).ok_or_else(|| Error::Refused {
-            message: "this project has no tasks, so no hints".into(),
-        })?,
+        None if ws.origin.tasks.is_empty() => {
+            return Err(Error::Refused {
+                message: "this project has no tasks, so no hints".into(),
+            });
+        }
+        None => match first_unfinished(ws) {
+            Some(task) => task,
+            None => {
+                // Nothing left to help with: a hint spent now would count against the
+                // learner for a task they already solved.
+                ui::out("Every task passed the last check: no hint revealed, none spent.\n");
+                ui::note("`skillforge hint TASK` still reveals the hints of a task you name");
+                return Ok(());
+            }
+        },
     };
     let mut progress = Progress::read(&ws.root)?;
     let total = task.hints.len();
@@ -54,8 +68,8 @@ pub fn run(ws: &Workspace, key: Option<&str>) -> Result<()> {
     Ok(())
 }
 
-/// The first task the last check did not see pass (the first task before any check, the
-/// last one when all pass); `None` when the project has no tasks.
+/// The first task the last check did not see pass (the first task before any check);
+/// `None` when every task passed it, or the project has no tasks.
 pub fn first_unfinished(ws: &Workspace) -> Option<&OriginTask> {
     let report = Report::read(&ws.root);
     let statuses = report.as_ref().map(Report::statuses).unwrap_or_default();
@@ -63,5 +77,4 @@ pub fn first_unfinished(ws: &Workspace) -> Option<&OriginTask> {
         .tasks
         .iter()
         .find(|t| !statuses.get(t.id.as_str()).is_some_and(|s| s.passed()))
-        .or(ws.origin.tasks.last())
 }

@@ -1,12 +1,14 @@
 //! `skillforge lint PATH`: checks a blueprint for its author and reports every problem, each
 //! with its file and line: the manifest against the format, the skills against the catalog,
 //! every file (symlinks, names), every template and path rendered with sample answers as
-//! starter and as solved, and every task's tests present in the generated project.
+//! starter and as solved, and every task's test entries something `check` can map (see
+//! `blueprint::test_entries`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::answers::{self, Mode};
+use crate::blueprint::test_entries::{self, StarterFile};
 use crate::blueprint::{Blueprint, Kind, Library, Manifest, compat, local, steps};
 use crate::error::{Error, Result};
 use crate::naming::ProjectNames;
@@ -112,13 +114,14 @@ fn lint_one(dir: &Path, library: &Library) -> Vec<String> {
         }),
     };
     problems.extend(steps::problems(&blueprint));
-    problems.extend(render_problems(&blueprint, library));
+    problems.extend(render_problems(&blueprint, &text, library));
     dedup(problems)
 }
 
 /// Renders the blueprint with sample answers (composed onto a base it applies to, when it is
-/// an add-on), file by file, as starter and as solved, then checks the tasks' tests exist.
-fn render_problems(blueprint: &Blueprint, library: &Library) -> Vec<String> {
+/// an add-on), file by file, as starter and as solved, then checks the tasks' test entries
+/// against the starter; `text` is the manifest's, for the lines.
+fn render_problems(blueprint: &Blueprint, text: &str, library: &Library) -> Vec<String> {
     let base = match blueprint.manifest.kind {
         Kind::Base => Some(blueprint),
         Kind::Addon => library
@@ -174,7 +177,7 @@ fn render_problems(blueprint: &Blueprint, library: &Library) -> Vec<String> {
             }
         }
         match project::compose(&plan, &library.catalog) {
-            Ok(project) if !solved => problems.extend(missing_tests(blueprint, &project)),
+            Ok(project) if !solved => problems.extend(test_problems(blueprint, text, &project)),
             Ok(_) => {}
             Err(e) => problems.push(e.to_string()),
         }
@@ -182,8 +185,18 @@ fn render_problems(blueprint: &Blueprint, library: &Library) -> Vec<String> {
     problems
 }
 
-/// Task tests and harness paths that the generated starter does not contain.
-fn missing_tests(blueprint: &Blueprint, project: &project::Project) -> Vec<String> {
+/// Task test entries `check` could not map in the starter this blueprint's template ships,
+/// and harness paths the generated starter does not contain.
+fn test_problems(blueprint: &Blueprint, text: &str, project: &project::Project) -> Vec<String> {
+    let own: Vec<StarterFile<'_>> = project
+        .files
+        .iter()
+        .filter(|f| f.origin == blueprint.id())
+        .map(|f| StarterFile {
+            path: f.path.as_str(),
+            contents: &f.contents,
+        })
+        .collect();
     let exists = |path: &str| {
         let file = path
             .split("::")
@@ -196,16 +209,20 @@ fn missing_tests(blueprint: &Blueprint, project: &project::Project) -> Vec<Strin
             .any(|f| f.path.as_str() == file || f.path.as_str().starts_with(&format!("{file}/")))
     };
     let mut out = Vec::new();
-    for task in project
-        .tasks
-        .iter()
-        .filter(|t| t.blueprint == blueprint.id())
-    {
-        for test in task.tests.iter().filter(|t| !exists(t)) {
-            out.push(format!(
-                "{}: task {:?} names test {test:?}, which the starter does not contain",
-                blueprint.origin, task.id
-            ));
+    for (index, task) in blueprint.manifest.tasks.iter().enumerate() {
+        let Some(planned) = project.tasks.iter().find(|t| t.id == task.id) else {
+            continue;
+        };
+        // Rendered entries come in the manifest's order; the raw one is what the author wrote.
+        for (raw, entry) in task.tests.iter().zip(&planned.tests) {
+            if let Some(why) = test_entries::problem(entry, &own) {
+                out.push(format!(
+                    "{}:{}: task {:?} names test {entry:?}, which {why}",
+                    blueprint.origin,
+                    task_line(text, index, raw),
+                    task.id
+                ));
+            }
         }
     }
     for harness in blueprint.manifest.harness.iter().filter(|h| !exists(h)) {
@@ -215,6 +232,28 @@ fn missing_tests(blueprint: &Blueprint, project: &project::Project) -> Vec<Strin
         ));
     }
     out
+}
+
+/// The line of the string `needle` in the `index`-th `[[tasks]]` table of the manifest
+/// `text`: its header's line when the needle is written another way (escapes, literal
+/// strings), 1 when the tables are not written as `[[tasks]]`.
+fn task_line(text: &str, index: usize, needle: &str) -> usize {
+    // Headers start a line; the same text inside a description does not count.
+    let headers: Vec<usize> = text
+        .match_indices("[[tasks]]")
+        .map(|(at, _)| at)
+        .filter(|&at| at == 0 || text[..at].ends_with('\n'))
+        .collect();
+    let Some(&start) = headers.get(index) else {
+        return 1;
+    };
+    let end = headers.get(index + 1).copied().unwrap_or(text.len());
+    let at = [format!("\"{needle}\""), format!("'{needle}'")]
+        .iter()
+        .filter_map(|quoted| text[start..end].find(quoted.as_str()))
+        .min()
+        .map_or(start, |at| start + at);
+    crate::blueprint::manifest::line_of(text, at)
 }
 
 fn dedup(mut problems: Vec<String>) -> Vec<String> {

@@ -1,9 +1,14 @@
 //! `skillforge status [--json]`: progress per task and per skill, from the last check and
 //! the recorded hints and give-ups. It runs no test: `check` does.
+//!
+//! A task the learner gave up on (they saw the reference with `solution --give-up`) still
+//! counts among the tasks that pass, but not as practice of its skills: those lines show it
+//! as given up instead.
 
 use serde::Serialize;
 
 use crate::error::Result;
+use crate::origin::OriginTask;
 use crate::practice::Workspace;
 use crate::practice::outcome::{Report, TaskStatus};
 use crate::practice::progress::Progress;
@@ -14,7 +19,10 @@ pub struct Status {
     pub project: String,
     /// When `check` last ran (`None`: never).
     pub checked_at: Option<String>,
+    /// Tasks that passed the last check, given up or not.
     pub tasks_done: usize,
+    /// Of `tasks_done`, those the learner gave up on first.
+    pub tasks_done_after_giving_up: usize,
     pub tasks_total: usize,
     pub tasks: Vec<TaskLine>,
     pub skills: Vec<SkillLine>,
@@ -37,7 +45,10 @@ pub struct TaskLine {
 pub struct SkillLine {
     pub id: String,
     pub name: String,
+    /// Tasks exercising the skill that pass and were not given up.
     pub tasks_done: usize,
+    /// Tasks exercising the skill that the learner gave up on, passing or not.
+    pub tasks_given_up: usize,
     pub tasks_total: usize,
 }
 
@@ -67,8 +78,27 @@ pub fn collect(ws: &Workspace) -> Result<Status> {
             }
         })
         .collect();
+    let done = |given_up: bool| {
+        tasks
+            .iter()
+            .filter(|t| t.status.passed() && (!given_up || t.gave_up.is_some()))
+            .count()
+    };
+    Ok(Status {
+        project: ws.origin.name.clone(),
+        checked_at: report.map(|r| r.checked_at),
+        tasks_done: done(false),
+        tasks_done_after_giving_up: done(true),
+        tasks_total: tasks.len(),
+        skills: skill_lines(&ws.origin.tasks, &tasks),
+        tasks,
+    })
+}
+
+/// One line per skill, in the order the tasks first exercise them.
+fn skill_lines(origin_tasks: &[OriginTask], lines: &[TaskLine]) -> Vec<SkillLine> {
     let mut skills: Vec<SkillLine> = Vec::new();
-    for (task, line) in ws.origin.tasks.iter().zip(&tasks) {
+    for (task, line) in origin_tasks.iter().zip(lines) {
         for (id, name) in task.skills.iter().zip(&task.skill_names) {
             let index = match skills.iter().position(|s| &s.id == id) {
                 Some(i) => i,
@@ -77,25 +107,23 @@ pub fn collect(ws: &Workspace) -> Result<Status> {
                         id: id.clone(),
                         name: name.clone(),
                         tasks_done: 0,
+                        tasks_given_up: 0,
                         tasks_total: 0,
                     });
                     skills.len() - 1
                 }
             };
-            skills[index].tasks_total += 1;
-            if line.status.passed() {
-                skills[index].tasks_done += 1;
+            let skill = &mut skills[index];
+            skill.tasks_total += 1;
+            // Copying the reference is not practising the skill.
+            if line.gave_up.is_some() {
+                skill.tasks_given_up += 1;
+            } else if line.status.passed() {
+                skill.tasks_done += 1;
             }
         }
     }
-    Ok(Status {
-        project: ws.origin.name.clone(),
-        checked_at: report.map(|r| r.checked_at),
-        tasks_done: tasks.iter().filter(|t| t.status.passed()).count(),
-        tasks_total: tasks.len(),
-        tasks,
-        skills,
-    })
+    skills
 }
 
 pub fn run(ws: &Workspace, json: bool) -> Result<()> {
@@ -105,8 +133,12 @@ pub fn run(ws: &Workspace, json: bool) -> Result<()> {
         println!("{text}");
         return Ok(());
     }
+    let after = match status.tasks_done_after_giving_up {
+        0 => String::new(),
+        n => format!(" ({n} after seeing the solution)"),
+    };
     let mut out = format!(
-        "{}: {} of {} tasks done\n",
+        "{}: {} of {} tasks pass{after}\n",
         ui::bold(&status.project),
         status.tasks_done,
         status.tasks_total
@@ -141,8 +173,12 @@ pub fn run(ws: &Workspace, json: bool) -> Result<()> {
     out.push_str(&format!("\n{}\n", ui::bold("Skills")));
     let width = ui::column_width(status.skills.iter().map(|s| s.name.as_str()));
     for s in &status.skills {
+        let given_up = match s.tasks_given_up {
+            0 => String::new(),
+            n => format!(", {n} given up"),
+        };
         out.push_str(&format!(
-            "  {:<width$}  {}/{} tasks\n",
+            "  {:<width$}  {}/{} tasks{given_up}\n",
             s.name, s.tasks_done, s.tasks_total
         ));
     }

@@ -15,7 +15,7 @@ mod tasks;
 
 pub use context::Context;
 pub use files::render_file;
-pub use tasks::PlannedTask;
+pub use tasks::{PlannedTask, stretch_goals};
 
 use crate::blueprint::Catalog;
 use crate::error::Result;

@@ -1,7 +1,7 @@
 //! The project's origin file, built from the plan and the rendered project.
 
 use super::{Context, OutputFile, PlannedTask};
-use crate::origin::{FORMAT, Origin, OriginBlueprint, OriginTask, entry_checksum};
+use crate::origin::{FORMAT, Origin, OriginBlueprint, OriginTask, entry_checksum, folder_checksum};
 use crate::plan::Plan;
 use crate::test_parts::file_of;
 
@@ -30,10 +30,7 @@ pub fn build(
     let checksums = tasks
         .iter()
         .flat_map(|t| &t.tests)
-        .filter_map(|entry| {
-            let file = files.iter().find(|f| f.path.as_str() == file_of(entry))?;
-            Some((entry.clone(), entry_checksum(&tasks, entry, &file.contents)))
-        })
+        .filter_map(|entry| Some((entry.clone(), entry_sum(&tasks, entry, files)?)))
         .collect();
     Origin {
         format: FORMAT,
@@ -60,4 +57,21 @@ pub fn build(
         checksums,
         accepted: Default::default(),
     }
+}
+
+/// The checksum of what the test `entry` covers among the project's `files`: a file (or a
+/// class in it), or a folder; `None` when it names neither (`lint` refuses such entries).
+fn entry_sum(tasks: &[OriginTask], entry: &str, files: &[OutputFile]) -> Option<String> {
+    let path = file_of(entry);
+    if let Some(file) = files.iter().find(|f| f.path.as_str() == path) {
+        return Some(entry_checksum(tasks, entry, &file.contents));
+    }
+    let prefix = format!("{path}/");
+    let mut under = files
+        .iter()
+        .filter(|f| f.path.as_str().starts_with(&prefix))
+        .map(|f| (f.path.as_str(), f.contents.as_slice()))
+        .peekable();
+    under.peek()?;
+    Some(folder_checksum(path, under))
 }

@@ -1,11 +1,14 @@
 //! The project's tasks: every part's tasks with their text, test paths and file paths
 //! rendered, ordered so that prerequisites come first, numbered, and marked as stretch goals
-//! when the learner asked for skills and a task exercises none of them.
+//! when the learner asked for skills and a task exercises none of them and no chosen task
+//! needs it.
+
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 
 use super::Context;
-use crate::blueprint::Catalog;
+use crate::blueprint::{Catalog, Task};
 use crate::error::{Error, Result};
 use crate::plan::Plan;
 use crate::render::Renderer;
@@ -26,8 +29,43 @@ pub struct PlannedTask {
     /// pytest paths or node ids, relative to the project root.
     pub tests: Vec<String>,
     pub files: Vec<String>,
-    /// Exercises none of the skills the learner asked for: optional.
+    /// Optional: exercises none of the skills the learner asked for, and no task that does
+    /// requires it (see `stretch_goals`).
     pub stretch: bool,
+}
+
+/// The ids of the stretch goals among `tasks` (every task of a plan) for the skills in
+/// `focus`: the tasks that exercise none of them and that no chosen task requires, directly
+/// or through other tasks. A required task cannot be optional: the chosen one is built on
+/// it. With no focus there are no stretch goals.
+pub fn stretch_goals<'a>(tasks: &[&'a Task], focus: &[String]) -> BTreeSet<&'a str> {
+    if focus.is_empty() {
+        return BTreeSet::new();
+    }
+    let mut needed: Vec<&str> = tasks
+        .iter()
+        .filter(|t| t.skills.iter().any(|s| focus.contains(s)))
+        .map(|t| t.id.as_str())
+        .collect();
+    let mut seen: BTreeSet<&str> = needed.iter().copied().collect();
+    while let Some(id) = needed.pop() {
+        let requires = tasks
+            .iter()
+            .filter(|t| t.id == id)
+            .flat_map(|t| &t.requires);
+        for required in requires {
+            if let Some(task) = tasks.iter().find(|t| &t.id == required)
+                && seen.insert(task.id.as_str())
+            {
+                needed.push(task.id.as_str());
+            }
+        }
+    }
+    tasks
+        .iter()
+        .map(|t| t.id.as_str())
+        .filter(|id| !seen.contains(id))
+        .collect()
 }
 
 pub fn plan_tasks(
@@ -36,6 +74,8 @@ pub fn plan_tasks(
     context: &Context,
     r: &mut Renderer,
 ) -> Result<Vec<PlannedTask>> {
+    let all: Vec<&Task> = plan.parts().flat_map(|b| &b.manifest.tasks).collect();
+    let stretch = stretch_goals(&all, &plan.focus);
     let mut out: Vec<PlannedTask> = Vec::new();
     for blueprint in plan.parts() {
         for task in &blueprint.manifest.tasks {
@@ -76,8 +116,7 @@ pub fn plan_tasks(
                 hints,
                 tests,
                 files,
-                stretch: !plan.focus.is_empty()
-                    && !task.skills.iter().any(|s| plan.focus.contains(s)),
+                stretch: stretch.contains(task.id.as_str()),
             });
         }
     }
@@ -126,6 +165,71 @@ mod tests {
             files: vec![],
             stretch: false,
         }
+    }
+
+    fn manifest_task(id: &str, skills: &[&str], requires: &[&str]) -> Task {
+        let list = |items: &[&str]| items.iter().map(|s| s.to_string()).collect();
+        Task {
+            id: id.into(),
+            title: id.into(),
+            summary: String::new(),
+            description: String::new(),
+            skills: list(skills),
+            requires: list(requires),
+            hints: vec!["h".into()],
+            tests: vec!["tests/t.py".into()],
+            files: vec![],
+        }
+    }
+
+    fn stretch_of(tasks: &[Task], focus: &[&str]) -> Vec<String> {
+        let tasks: Vec<&Task> = tasks.iter().collect();
+        let focus: Vec<String> = focus.iter().map(|s| s.to_string()).collect();
+        stretch_goals(&tasks, &focus)
+            .into_iter()
+            .map(String::from)
+            .collect()
+    }
+
+    #[test]
+    fn tasks_a_chosen_task_requires_are_never_stretch_goals() {
+        // The fastapi-service shape: the first pydantic task sits on two fastapi tasks.
+        let tasks = [
+            manifest_task("list", &["fastapi"], &[]),
+            manifest_task("create", &["fastapi"], &["list"]),
+            manifest_task("validate", &["pydantic"], &["create"]),
+            manifest_task("update", &["pydantic"], &["validate"]),
+            manifest_task("paginate", &["fastapi"], &["list"]),
+            manifest_task("guard", &["security"], &["update"]),
+        ];
+        assert_eq!(stretch_of(&tasks, &["pydantic"]), ["guard", "paginate"]);
+        assert_eq!(stretch_of(&tasks, &["security"]), ["paginate"]);
+        assert_eq!(
+            stretch_of(&tasks, &["fastapi"]),
+            ["guard", "update", "validate"]
+        );
+    }
+
+    #[test]
+    fn without_a_focus_or_with_every_task_chosen_nothing_is_a_stretch_goal() {
+        let tasks = [
+            manifest_task("a", &["x"], &[]),
+            manifest_task("b", &["y"], &["a"]),
+        ];
+        assert!(stretch_of(&tasks, &[]).is_empty());
+        assert!(stretch_of(&tasks, &["y"]).is_empty());
+        assert_eq!(stretch_of(&tasks, &["x"]), ["b"]);
+        assert_eq!(stretch_of(&tasks, &["z"]), ["a", "b"]);
+    }
+
+    #[test]
+    fn a_requirement_cycle_or_an_unknown_requirement_does_not_stall() {
+        let tasks = [
+            manifest_task("a", &["x"], &["b", "elsewhere"]),
+            manifest_task("b", &["y"], &["a"]),
+            manifest_task("c", &["y"], &[]),
+        ];
+        assert_eq!(stretch_of(&tasks, &["x"]), ["c"]);
     }
 
     #[test]

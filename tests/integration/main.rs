@@ -7,6 +7,7 @@ mod generate;
 mod git;
 mod grading;
 mod practise;
+mod practise_edges;
 mod prompts;
 mod python;
 mod solution;
