@@ -203,23 +203,29 @@ fn judge(ws: &Workspace, task: &OriginTask, checked: &Checked) -> TaskResult {
     if checked.graded.setup_error.is_some() {
         result.status = TaskStatus::Fail;
     }
-    result.changed_tests =
-        outcome::changed_tests(&ws.root, &ws.origin, task, &checked.grading.files)
-            .into_iter()
-            .filter(|e| {
-                !checked
-                    .grading
-                    .accepted
-                    .iter()
-                    .any(|f| f == crate::test_parts::file_of(e))
-            })
-            .collect();
-    result.accepted_tests = task
-        .test_files()
-        .filter(|f| checked.grading.accepted.iter().any(|a| a == f))
-        .map(str::to_string)
+    result.changed_tests = checked
+        .grading
+        .changed_tests(&ws.origin, task)
+        .into_iter()
+        .filter(|e| {
+            !checked
+                .grading
+                .accepted
+                .iter()
+                .any(|f| f == crate::test_parts::file_of(e))
+        })
         .collect();
-    result.accepted_tests.dedup();
+    // Entries accepted whose file is graded as the learner has it.
+    result.accepted_tests = task
+        .tests
+        .iter()
+        .filter(|e| ws.origin.accepted.contains_key(*e))
+        .filter(|e| {
+            let file = crate::test_parts::file_of(e);
+            checked.grading.accepted.iter().any(|a| a == file)
+        })
+        .cloned()
+        .collect();
     result
 }
 
@@ -247,12 +253,7 @@ fn run_error(checked: &Checked) -> Option<String> {
 fn accept(ws: &mut Workspace, scope: &[OriginTask], grading: &Grading) -> Result<()> {
     let mut accepted = Vec::new();
     for task in scope {
-        accepted.extend(outcome::accept_test_changes(
-            &ws.root,
-            &mut ws.origin,
-            task,
-            &grading.files,
-        )?);
+        accepted.extend(grading.accept(&mut ws.origin, task));
     }
     ws.origin.write(&ws.root)?;
     accepted.sort();

@@ -10,7 +10,6 @@
 use std::collections::BTreeSet;
 use std::time::SystemTime;
 
-use crate::blueprint::{Library, local};
 use crate::error::{Error, Result};
 use crate::origin::OriginTask;
 use crate::practice::Workspace;
@@ -46,7 +45,7 @@ pub fn run(ws: &Workspace, options: &Options<'_>) -> Result<()> {
     if !matches!(standing, Standing::Passes) {
         record_give_up(ws, task, options.give_up)?;
     }
-    let (library, _checkouts) = library_for(ws, options.from)?;
+    let (library, _checkouts) = ws.library(options.from)?;
     let solution = reference::solve(ws, &library, task)?;
     if let Some(note) = &solution.version_note {
         ui::warn(note);
@@ -277,34 +276,4 @@ fn apply(ws: &Workspace, task: &OriginTask, changing: &[&FileSolution]) -> Resul
             .join(", ")
     ));
     Ok(())
-}
-/// The embedded blueprints, with the project's own sources (or `from`) laid over them.
-fn library_for(ws: &Workspace, from: Option<&str>) -> Result<(Library, Vec<tempfile::TempDir>)> {
-    let mut library = Library::embedded()?;
-    let mut checkouts = Vec::new();
-    let mut sources: Vec<(String, Option<String>)> = match from {
-        Some(from) => vec![(from.to_string(), None)],
-        None => ws
-            .origin
-            .blueprints
-            .iter()
-            .filter_map(|b| b.source.clone())
-            .map(|s| (s.location, s.rev))
-            .collect(),
-    };
-    sources.dedup();
-    for (location, rev) in sources {
-        if !local::is_git_url(&location) && !std::path::Path::new(&location).exists() {
-            return Err(Error::Source {
-                source_name: location,
-                message: "the blueprint this project was made from is no longer there; \
-                          pass --from with where it is now"
-                    .into(),
-            });
-        }
-        let (root, checkout) = local::fetch(&location, rev.as_deref())?;
-        checkouts.extend(checkout);
-        library = library.with(local::load(&root)?)?;
-    }
-    Ok((library, checkouts))
 }

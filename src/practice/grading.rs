@@ -19,7 +19,7 @@ use std::time::Duration;
 use crate::blueprint::Library;
 use crate::blueprint::manifest::DEFAULT_TEST_TIMEOUT;
 use crate::error::Result;
-use crate::origin::checksum;
+use crate::origin::{Origin, OriginTask, checksum, folder_checksum};
 use crate::plan::Plan;
 use crate::test_parts::file_of;
 
@@ -44,6 +44,8 @@ pub struct Grading {
     pub ignored: Vec<Ignored>,
     /// Task test files graded with the learner's accepted edits.
     pub accepted: Vec<String>,
+    /// The learner's files under the test folders, as they are now.
+    pub learner: BTreeMap<String, Vec<u8>>,
     /// The blueprints rendered are not the versions the project was made from.
     pub version_notes: Vec<String>,
 }
@@ -116,7 +118,8 @@ impl Grading {
             .filter(|(path, _)| is_graded(path, &roots))
             .map(|(path, bytes)| (path.clone(), bytes.clone()))
             .collect();
-        let accepted = apply_accepted(ws, &mut files);
+        let learner = learner_files(&ws.root, &roots);
+        let accepted = apply_accepted(origin, &learner, &mut files);
         let ignored = ignored_changes(ws, &files, &pyproject, &accepted);
         let timeout = plan
             .parts()
@@ -145,8 +148,40 @@ impl Grading {
             timeout: Duration::from_secs(u64::from(timeout)),
             ignored,
             accepted,
+            learner,
             version_notes,
         })
+    }
+
+    /// The test entries of `task` that the learner's files hold otherwise than the
+    /// blueprint's (for a class entry, its own block and the lines all classes share).
+    pub fn changed_tests(&self, origin: &Origin, task: &OriginTask) -> Vec<String> {
+        task.tests
+            .iter()
+            .filter(|entry| {
+                let shipped = entry_sum(origin, entry, &self.files);
+                shipped.is_some() && entry_sum(origin, entry, &self.learner) != shipped
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Records the learner's version of `task`'s edited test entries as accepted in
+    /// `origin` (and forgets accepts of entries back as shipped); returns the entries
+    /// accepted.
+    pub fn accept(&self, origin: &mut Origin, task: &OriginTask) -> Vec<String> {
+        let changed = self.changed_tests(origin, task);
+        for entry in &task.tests {
+            match entry_sum(origin, entry, &self.learner) {
+                Some(sum) if changed.contains(entry) => {
+                    origin.accepted.insert(entry.clone(), sum);
+                }
+                _ => {
+                    origin.accepted.remove(entry);
+                }
+            }
+        }
+        changed
     }
 
     /// The learner's own test files: pytest-style test modules under the test folders that
@@ -272,33 +307,99 @@ fn requirements(pyproject: &str) -> Vec<String> {
     found
 }
 
-/// Puts the learner's version of each task test file whose edits were all accepted in place
-/// of the blueprint's; returns those files.
-fn apply_accepted(ws: &Workspace, files: &mut BTreeMap<String, Vec<u8>>) -> Vec<String> {
-    let origin = &ws.origin;
-    let mut by_file: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for entry in origin.tasks.iter().flat_map(|t| &t.tests) {
-        by_file.entry(file_of(entry)).or_default().push(entry);
+/// The checksum of what the task test `entry` covers among `files` (project-relative paths
+/// and contents): its file (or its own block in it), or every file under its folder; `None`
+/// when `files` hold none of it.
+pub fn entry_sum(
+    origin: &Origin,
+    entry: &str,
+    files: &BTreeMap<String, Vec<u8>>,
+) -> Option<String> {
+    if let Some(bytes) = files.get(file_of(entry)) {
+        return Some(origin.entry_checksum(entry, bytes));
     }
-    let mut accepted = Vec::new();
-    for (file, entries) in by_file {
-        if !entries.iter().any(|e| origin.accepted.contains_key(*e)) {
-            continue;
-        }
-        let (Some(original), Ok(current)) = (files.get(file), std::fs::read(ws.path(file))) else {
-            continue;
-        };
-        // Each entry of the file is as shipped, or exactly as accepted.
-        let fine = entries.iter().all(|entry| {
-            let now = origin.entry_checksum(entry, &current);
-            now == origin.entry_checksum(entry, original)
-                || origin.accepted.get(*entry) == Some(&now)
+    let prefix = format!("{}/", entry.trim_end_matches('/'));
+    files
+        .keys()
+        .any(|path| path.starts_with(&prefix))
+        .then(|| folder_checksum(entry, files.iter().map(|(p, b)| (p.as_str(), b.as_slice()))))
+}
+
+/// The learner's files under the test folders.
+fn learner_files(root: &Path, roots: &[String]) -> BTreeMap<String, Vec<u8>> {
+    let mut found = BTreeMap::new();
+    for folder in roots {
+        walk(root, &root.join(folder), &mut |rel| {
+            if let Ok(bytes) = std::fs::read(root.join(rel)) {
+                found.insert(rel.to_string(), bytes);
+            }
         });
-        if fine && checksum(&current) != checksum(original) {
-            files.insert(file.to_string(), current);
-            accepted.push(file.to_string());
+    }
+    found
+}
+
+/// Puts the learner's version of the task tests whose edits were all accepted in place of
+/// the blueprint's; returns the files now graded as the learner has them. A file graded so
+/// must hold every entry in it as shipped or exactly as accepted.
+fn apply_accepted(
+    origin: &Origin,
+    learner: &BTreeMap<String, Vec<u8>>,
+    files: &mut BTreeMap<String, Vec<u8>>,
+) -> Vec<String> {
+    let shipped = files.clone();
+    let fine = |entry: &str| {
+        let now = entry_sum(origin, entry, learner);
+        now == entry_sum(origin, entry, &shipped)
+            || (now.is_some() && origin.accepted.get(entry) == now.as_ref())
+    };
+    let entries: Vec<&str> = origin
+        .tasks
+        .iter()
+        .flat_map(|t| t.tests.iter().map(String::as_str))
+        .collect();
+    let mut accepted = Vec::new();
+    for entry in entries.iter().filter(|e| origin.accepted.contains_key(**e)) {
+        let file = file_of(entry);
+        let graded: Vec<String> = if shipped.contains_key(file) {
+            // A shared file: every entry of it must be fine.
+            let all_fine = entries
+                .iter()
+                .filter(|e| file_of(e) == file)
+                .all(|e| fine(e));
+            if all_fine {
+                vec![file.to_string()]
+            } else {
+                vec![]
+            }
+        } else if fine(entry) {
+            let prefix = format!("{}/", entry.trim_end_matches('/'));
+            let under = |map: &BTreeMap<String, Vec<u8>>| -> Vec<String> {
+                map.keys()
+                    .filter(|p| p.starts_with(&prefix))
+                    .cloned()
+                    .collect()
+            };
+            for gone in under(&shipped) {
+                files.remove(&gone);
+            }
+            under(learner)
+        } else {
+            vec![]
+        };
+        for path in graded {
+            if let Some(bytes) = learner.get(&path) {
+                if shipped
+                    .get(&path)
+                    .is_none_or(|s| checksum(s) != checksum(bytes))
+                {
+                    files.insert(path.clone(), bytes.clone());
+                    accepted.push(path);
+                }
+            }
         }
     }
+    accepted.sort();
+    accepted.dedup();
     accepted
 }
 

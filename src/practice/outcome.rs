@@ -8,9 +8,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::runner::{Outcome, TestResult};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::origin::{Origin, OriginTask};
-use crate::test_parts::file_of;
 
 pub const RESULTS_PATH: &str = ".skillforge/results.json";
 
@@ -101,35 +100,6 @@ pub fn task_of<'a>(origin: &'a Origin, result: &TestResult) -> Option<&'a Origin
             .iter()
             .any(|s| belongs(&result.nodeid, s, result.collect_error))
     })
-}
-
-/// The test entries of `task` (files, or classes in a file) whose part differs in the
-/// learner's files from `graded`, the blueprint's test files.
-pub fn changed_tests(
-    root: &Path,
-    origin: &Origin,
-    task: &OriginTask,
-    graded: &BTreeMap<String, Vec<u8>>,
-) -> Vec<String> {
-    let mut changed: Vec<String> = task
-        .tests
-        .iter()
-        .filter(|entry| {
-            let file = file_of(entry);
-            let Some(shipped) = graded.get(file) else {
-                return false;
-            };
-            match std::fs::read(root.join(file)) {
-                Ok(bytes) => {
-                    origin.entry_checksum(entry, &bytes) != origin.entry_checksum(entry, shipped)
-                }
-                Err(_) => true,
-            }
-        })
-        .cloned()
-        .collect();
-    changed.dedup();
-    changed
 }
 
 /// Judges `task` from the graded run's results. Fails closed: the task passes only when it
@@ -297,29 +267,6 @@ fn now_rfc3339() -> String {
         t.minute(),
         t.second()
     )
-}
-
-/// Records the learner's current version of `task`'s edited test entries as accepted:
-/// graded with from now on while they stay as they are. Returns the entries accepted.
-pub fn accept_test_changes(
-    root: &Path,
-    origin: &mut Origin,
-    task: &OriginTask,
-    graded: &BTreeMap<String, Vec<u8>>,
-) -> Result<Vec<String>> {
-    let changed = changed_tests(root, origin, task, graded);
-    for entry in &task.tests {
-        if !changed.contains(entry) {
-            // Back as shipped: an earlier accept no longer applies.
-            origin.accepted.remove(entry);
-            continue;
-        }
-        let file = root.join(file_of(entry));
-        let bytes = std::fs::read(&file).map_err(Error::io("cannot read", &file))?;
-        let sum = origin.entry_checksum(entry, &bytes);
-        origin.accepted.insert(entry.clone(), sum);
-    }
-    Ok(changed)
 }
 
 #[cfg(test)]

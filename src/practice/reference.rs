@@ -13,8 +13,7 @@
 use std::collections::BTreeMap;
 
 use crate::blueprint::{Blueprint, Library, steps};
-use crate::error::{Error, Result};
-use crate::naming::ProjectNames;
+use crate::error::Result;
 use crate::plan::Plan;
 use crate::project::{Context, render_file};
 use crate::render::Renderer;
@@ -58,36 +57,15 @@ pub struct Solution {
     pub version_note: Option<String>,
 }
 
-/// The blueprints of the workspace's project, from `library`.
-fn parts<'a>(ws: &Workspace, library: &'a Library) -> Result<Vec<&'a Blueprint>> {
-    ws.origin
-        .blueprints
-        .iter()
-        .map(|b| {
-            library.get(&b.id).ok_or_else(|| Error::Project {
-                path: crate::origin::PATH.into(),
-                message: format!(
-                    "the project was made from blueprint {:?}, which this skillforge does not \
-                     have{}",
-                    b.id,
-                    b.source.as_ref().map_or(String::new(), |s| format!(
-                        "; it came from {}: pass --from with that folder",
-                        s.location
-                    ))
-                ),
-            })
-        })
-        .collect()
-}
-
 /// The reference solution of `task` against the learner's files.
 pub fn solve(ws: &Workspace, library: &Library, task: &OriginTask) -> Result<Solution> {
-    let parts = parts(ws, library)?;
-    let blueprint = *parts
-        .iter()
+    let plan = Plan::from_origin(&ws.origin, library)?;
+    let blueprint = plan
+        .parts()
         .find(|b| b.id() == task.blueprint)
         .expect("every task comes from a part");
-    let context = context(ws, &parts)?;
+    let mut context = Context::new(&plan);
+    context.year = ws.origin.year;
     let (before, after, whole_files) = states(blueprint, &context, task)?;
     let mut paths: Vec<&String> = before
         .keys()
@@ -122,26 +100,6 @@ pub fn solve(ws: &Workspace, library: &Library, task: &OriginTask) -> Result<Sol
         whole_files,
         version_note: version_note(ws, blueprint, task),
     })
-}
-
-/// The rendering context the project was made with.
-fn context(ws: &Workspace, parts: &[&Blueprint]) -> Result<Context> {
-    let plan = Plan {
-        base: parts[0],
-        addons: parts[1..].to_vec(),
-        names: ProjectNames::parse(&ws.origin.name)?,
-        answers: ws
-            .origin
-            .answers
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-        solved: false,
-        focus: ws.origin.focus.clone(),
-    };
-    let mut context = Context::new(&plan);
-    context.year = ws.origin.year;
-    Ok(context)
 }
 
 /// Says so when `blueprint` is not the version the project was made from.

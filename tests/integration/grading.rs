@@ -390,7 +390,7 @@ fn python_a_signal_ends_the_whole_run_and_removes_the_scratch_folder() {
     );
     for signal in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
         let tmp = tempfile::tempdir().unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_skillforge"))
+        let child = Command::new(env!("CARGO_BIN_EXE_skillforge"))
             .arg("check")
             .current_dir(&mini.root)
             .env("TMPDIR", tmp.path())
