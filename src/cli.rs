@@ -142,7 +142,8 @@ pub struct NewArgs {
     pub blueprint: Option<String>,
 
     /// Skills to practise, comma-separated (ids, names or aliases): the best plan is generated
-    /// unless --blueprint is given, and tasks exercising none of them become stretch goals.
+    /// unless --blueprint is given, and tasks exercising none of them (and needed by no task
+    /// that does) become stretch goals.
     #[arg(short, long, value_name = "LIST")]
     pub skills: Vec<String>,
 
