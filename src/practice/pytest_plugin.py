@@ -17,7 +17,7 @@ import threading
 
 import pytest
 
-_REPORT = open(os.environ["SKILLFORGE_REPORT"], "a", encoding="utf-8", buffering=1)
+_REPORT = open(os.environ.pop("SKILLFORGE_REPORT"), "a", encoding="utf-8", buffering=1)
 # Seconds one test may run (set-up, call and tear-down together); 0: no limit.
 _TIMEOUT = float(os.environ.get("SKILLFORGE_TIMEOUT") or 0)
 # Where the learner's code may live: tracebacks are searched for a frame in these.
@@ -205,12 +205,14 @@ def pytest_exception_interact(node, call, report) -> None:
 
 
 def pytest_collectreport(report) -> None:
-    if report.failed:
+    # A module skipped as a whole (by the code it imports, say) has tests that never ran:
+    # reported like one that failed to import, so its tasks cannot pass without them.
+    if report.failed or (report.skipped and report.nodeid.endswith(".py")):
         _emit({
             "event": "collect-error",
             "nodeid": report.nodeid,
             "message": _message(report),
-            "output": report.longreprtext,
+            "output": "" if report.skipped else report.longreprtext,
         })
 
 

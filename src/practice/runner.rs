@@ -427,6 +427,8 @@ fn attempt_run(
         if let Some(status) = exited {
             // Killed by the interrupt handler: it exits the process; report nothing.
             interrupt::wait_if_interrupted();
+            // Whatever a test started in the background goes with the run.
+            interrupt::kill_group(child.id());
             break Attempt::Exited(status.code());
         }
         // Importing and collecting have a limit too: an endless loop at a module's top level.
@@ -457,14 +459,27 @@ fn collect_limit(timeout: Duration) -> Duration {
     (3 * timeout).max(Duration::from_secs(30))
 }
 
-/// Reads a pipe to the end on its own thread, so a chatty run cannot block on a full pipe.
+/// How much of pytest's own output is kept: its end, which says why it could not run.
+const CONSOLE_KEPT: usize = 64 * 1024;
+
+/// Reads a pipe to the end on its own thread, so a chatty run cannot block on a full pipe;
+/// keeps the last `CONSOLE_KEPT` bytes, so an endless print cannot fill the memory.
 fn drain(pipe: Option<Box<dyn Read + Send>>) -> std::thread::JoinHandle<String> {
     std::thread::spawn(move || {
-        let mut bytes = Vec::new();
+        let mut kept: Vec<u8> = Vec::new();
+        let mut buffer = [0u8; 8192];
         if let Some(mut pipe) = pipe {
-            let _ = pipe.read_to_end(&mut bytes);
+            while let Ok(n) = pipe.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                kept.extend_from_slice(&buffer[..n]);
+                if kept.len() > 2 * CONSOLE_KEPT {
+                    kept.drain(..kept.len() - CONSOLE_KEPT);
+                }
+            }
         }
-        String::from_utf8_lossy(&bytes).into_owned()
+        String::from_utf8_lossy(&kept).into_owned()
     })
 }
 

@@ -725,3 +725,19 @@ fn python_check_watch_survives_code_that_does_not_import() {
         "{stdout}"
     );
 }
+
+#[test]
+fn python_a_test_module_skipped_by_the_code_it_imports_is_not_a_pass() {
+    let mini = Mini::new(&[]);
+    // shout is wrong for "", and hides the file that tests it by skipping it at import.
+    mini.write(
+        "src/demo/calc.py",
+        &format!(
+            "import inspect\n\nimport pytest\n\nif any(\"test_two\" in f.filename for f in \
+             inspect.stack()):\n    pytest.skip(\"later\", allow_module_level=True)\n\n\n{}",
+            SOLVED.replace("return word.upper()", "return word.upper() or 'x'")
+        ),
+    );
+    let out = mini.check(&[]).code(1);
+    assert_eq!(mini.statuses(), ["pass", "pass", "fail"], "{}", out.stdout);
+}

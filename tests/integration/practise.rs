@@ -105,6 +105,40 @@ fn install(project: &Path, label: &str) {
     );
 }
 
+/// A hook that reports every test as passed, in a new `conftest.py` beside the task tests
+/// and added to the shipped one, must not turn a task green.
+fn cheats_change_nothing(
+    project: &Path,
+    label: &str,
+    check: impl Fn(bool) -> (bool, crate::support::Output),
+) -> Vec<String> {
+    const FORCE_PASS: &str = "\n\nimport pytest as _pytest\n\n\n\
+        @_pytest.hookimpl(hookwrapper=True)\ndef pytest_runtest_makereport(item, call):\n    \
+        outcome = yield\n    outcome.get_result().outcome = \"passed\"\n";
+    let shared = project.join("tests/conftest.py");
+    let before = std::fs::read_to_string(&shared).ok();
+    std::fs::write(
+        &shared,
+        format!("{}{FORCE_PASS}", before.clone().unwrap_or_default()),
+    )
+    .unwrap();
+    std::fs::write(project.join("tests/tasks/conftest.py"), FORCE_PASS).unwrap();
+    let (ok, out) = check(false);
+    let mut problems = Vec::new();
+    if !ok || statuses(project).iter().any(|(_, s)| s != "fail") {
+        problems.push(format!(
+            "{label}: a conftest.py that passes every test turned a task green:\n{}{}",
+            out.stdout, out.stderr
+        ));
+    }
+    std::fs::remove_file(project.join("tests/tasks/conftest.py")).unwrap();
+    match before {
+        Some(text) => std::fs::write(&shared, text).unwrap(),
+        None => std::fs::remove_file(&shared).unwrap(),
+    }
+    problems
+}
+
 /// Walks every task of `base` + `addons`; returns the problems found.
 fn walk(base: &str, addons: &[String], work: &Path) -> Vec<String> {
     let label = std::iter::once(base.to_string())
@@ -142,6 +176,7 @@ fn walk(base: &str, addons: &[String], work: &Path) -> Vec<String> {
         return problems;
     }
     problems.extend(results_problems(&project, &label, &ids));
+    problems.extend(cheats_change_nothing(&project, &label, check));
     for (k, id) in ids.iter().enumerate() {
         let before = std::fs::read_to_string(project.join("TASKS.md")).unwrap();
         let applied = sf(["solution", id, "--give-up", "--apply"])
