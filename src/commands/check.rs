@@ -28,12 +28,12 @@ pub struct Options {
 }
 
 /// What one check found, for the summary.
-struct Checked {
+struct Checked<'a> {
     graded: RunResults,
     own: Vec<TestResult>,
     /// Why the learner's own tests could not run.
     own_error: Option<String>,
-    grading: Grading,
+    grading: &'a Grading,
     /// The learner's code does not import: where, and why.
     code_errors: Vec<CodeError>,
 }
@@ -100,12 +100,12 @@ fn could_not_run(ws: &Workspace, message: &str) -> Result<()> {
 }
 
 /// Runs the graded tests in the sandbox, then the learner's own tests in the project.
-fn run_tests(
+fn run_tests<'a>(
     ws: &Workspace,
     python: &std::path::Path,
-    grading: &Grading,
+    grading: &'a Grading,
     options: &Options,
-) -> Result<Checked> {
+) -> Result<Checked<'a>> {
     let scratch = runner::Scratch::new()?;
     let project = scratch.path().join("project");
     std::fs::create_dir(&project).map_err(Error::io("cannot create", &project))?;
@@ -179,7 +179,7 @@ fn run_tests(
         graded,
         own,
         own_error,
-        grading: grading.clone(),
+        grading,
         code_errors,
     })
 }
@@ -327,7 +327,7 @@ struct Summary<'a> {
     all: &'a [TaskResult],
     judged: &'a [TaskResult],
     previous: Option<&'a Report>,
-    checked: &'a Checked,
+    checked: &'a Checked<'a>,
     /// One task was asked for with `--task`.
     asked: bool,
 }
@@ -403,7 +403,10 @@ impl Summary<'_> {
                 if t.timed_out > 0 {
                     notes.push(format!("{} timed out", t.timed_out));
                 }
-                notes.push(format!("{} of {} tests pass", t.passed, t.total));
+                notes.push(match t.total {
+                    0 => "its tests could not run".to_string(),
+                    n => format!("{} of {n} tests pass", t.passed),
+                });
                 let passed_before = self
                     .previous
                     .and_then(|p| p.tasks.iter().find(|p| p.id == t.id))

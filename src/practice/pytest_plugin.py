@@ -252,7 +252,3 @@ def pytest_runtest_logreport(report) -> None:
     if report.capstdout:
         event["stdout"] = report.capstdout
     _emit(event)
-
-
-def pytest_sessionfinish(session, exitstatus) -> None:
-    _emit({"event": "finished", "exitstatus": int(exitstatus)})

@@ -222,10 +222,6 @@ enum Line {
         #[serde(default)]
         timeout: bool,
     },
-    Finished {
-        #[allow(dead_code)]
-        exitstatus: i64,
-    },
 }
 
 /// The scratch folder of one check: the plugin, the launcher, the report, pytest's own
@@ -506,7 +502,6 @@ struct Collector {
     /// Tests with a final result, and files that could not be collected.
     results: BTreeMap<String, TestResult>,
     order: Vec<String>,
-    finished: usize,
     /// The test running now (started, not torn down).
     current: Option<String>,
     wheres: BTreeMap<String, CodeError>,
@@ -584,7 +579,6 @@ impl Collector {
             } => self.phase(
                 nodeid, &when, &outcome, message, output, stdout, timeout, on_event,
             ),
-            Line::Finished { .. } => {}
         }
     }
 
@@ -653,7 +647,6 @@ impl Collector {
             }
             self.record(result);
             self.current = None;
-            self.finished += 1;
             on_event(Event::Finished(self.results.len()));
         }
     }

@@ -11,11 +11,29 @@
 
 use std::path::Path;
 
-use super::grading::{Grading, skipped_dir};
+use super::grading::Grading;
 use crate::error::{Error, Result};
 
 /// Top-level folders linked into the sandbox, not copied: large, and read at most.
 const LINKED: &[&str] = &[".git", ".venv", "venv", "node_modules"];
+
+/// Folders left out of the sandbox wherever they are: caches no test reads.
+fn cache(name: &str) -> bool {
+    matches!(
+        name,
+        "__pycache__" | ".pytest_cache" | ".mypy_cache" | ".ruff_cache" | ".hypothesis"
+    ) || name.ends_with(".egg-info")
+}
+
+/// Top-level folders left out too: builds, environments of other tools and skillforge's
+/// own records. Every other folder is copied, hidden ones (`.github`) included.
+fn left_out(name: &str) -> bool {
+    cache(name)
+        || matches!(
+            name,
+            ".skillforge" | ".tox" | ".nox" | "build" | "dist" | "htmlcov"
+        )
+}
 
 /// Fills `into` (an empty folder) with the project at `root` and the graded files.
 pub fn build(root: &Path, grading: &Grading, into: &Path) -> Result<()> {
@@ -31,7 +49,7 @@ pub fn build(root: &Path, grading: &Grading, into: &Path) -> Result<()> {
         let Ok(kind) = entry.file_type() else {
             continue;
         };
-        if grading.roots.contains(&name) || (kind.is_dir() && skipped_dir(&name)) {
+        if grading.roots.contains(&name) || (kind.is_dir() && left_out(&name)) {
             continue;
         }
         if kind.is_dir() {
@@ -59,7 +77,7 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
             continue;
         };
         if kind.is_dir() {
-            if name != "__pycache__" && !name.ends_with(".egg-info") {
+            if !cache(&name) {
                 copy_tree(&entry.path(), &to.join(&name))?;
             }
         } else {
