@@ -10,3 +10,4 @@ mod prompts;
 mod python;
 mod support;
 mod terminal;
+mod warnings;
