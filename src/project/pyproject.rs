@@ -139,10 +139,38 @@ fn tools(plan: &Plan<'_>, context: &Context, renderer: &mut Renderer) -> Result<
             message,
         })?;
     }
-    toml::to_string(&merged).map_err(|e| Error::Blueprint {
+    let text = toml::to_string(&merged).map_err(|e| Error::Blueprint {
         path: TOOL_BASE.into(),
         message: e.to_string(),
-    })
+    })?;
+    let mut doc: DocumentMut =
+        text.parse()
+            .map_err(|e: toml_edit::TomlError| Error::Blueprint {
+                path: TOOL_BASE.into(),
+                message: e.to_string(),
+            })?;
+    wrap_long_arrays(doc.as_table_mut());
+    Ok(doc.to_string())
+}
+
+/// Longest `key = [...]` line kept on one line: pytest's warning filters do not fit.
+const MAX_ARRAY_LINE: usize = 99;
+
+/// Puts the items of every array that makes its line too long one per line.
+fn wrap_long_arrays(table: &mut Table) {
+    for (key, item) in table.iter_mut() {
+        match item {
+            Item::Table(inner) => wrap_long_arrays(inner),
+            Item::ArrayOfTables(tables) => tables.iter_mut().for_each(wrap_long_arrays),
+            Item::Value(toml_edit::Value::Array(items)) => {
+                let line = key.get().len() + " = ".len() + items.to_string().trim().len();
+                if line > MAX_ARRAY_LINE {
+                    one_per_line(items);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Merges `from` into `into`: tables recursively, arrays appended without duplicates,
@@ -198,12 +226,17 @@ fn array<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Array {
 /// One item per line, as people write dependency lists.
 fn multiline(items: Vec<String>) -> Array {
     let mut a = array(items);
+    one_per_line(&mut a);
+    a
+}
+
+fn one_per_line(a: &mut Array) {
     for item in a.iter_mut() {
         item.decor_mut().set_prefix("\n    ");
+        item.decor_mut().set_suffix("");
     }
     a.set_trailing("\n");
     a.set_trailing_comma(true);
-    a
 }
 
 #[cfg(test)]
@@ -228,6 +261,19 @@ mod tests {
             2
         );
         assert_eq!(base["tool"]["x"]["y"].as_integer(), Some(1));
+    }
+
+    #[test]
+    fn long_arrays_get_one_item_a_line_and_short_ones_stay_inline() {
+        let long = format!(
+            "[tool.pytest]\nfilterwarnings = [\"{}\", \"b\"]\nx = [\"y\"]\n",
+            "a".repeat(90)
+        );
+        let mut doc: DocumentMut = long.parse().unwrap();
+        wrap_long_arrays(doc.as_table_mut());
+        let text = doc.to_string();
+        assert!(text.contains("filterwarnings = [\n    \"aaa"), "{text}");
+        assert!(text.contains("\n    \"b\",\n]\nx = [\"y\"]\n"), "{text}");
     }
 
     #[test]

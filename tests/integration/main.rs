@@ -13,3 +13,4 @@ mod python;
 mod solution;
 mod support;
 mod terminal;
+mod warnings;
