@@ -15,7 +15,8 @@ use crate::error::ExitCode;
 struct Cleanup {
     message: &'static str,
     paths: Vec<PathBuf>,
-    groups: Vec<u32>,
+    /// Process groups to kill, each with the value of `MARKER` its processes carry.
+    groups: Vec<(u32, PathBuf)>,
 }
 
 /// Set as soon as the handler starts: work it interrupts must not carry on meanwhile.
@@ -37,8 +38,9 @@ pub fn install(message: &'static str) {
         INTERRUPTED.store(true, Ordering::SeqCst);
         let message = match CLEANUP.lock() {
             Ok(mut cleanup) => {
-                for group in cleanup.groups.drain(..) {
+                for (group, marker) in cleanup.groups.drain(..) {
                     kill_group(group);
+                    kill_marked(&marker);
                 }
                 for path in cleanup.paths.drain(..) {
                     let _ = std::fs::remove_dir_all(path);
@@ -80,10 +82,11 @@ pub fn remove_on_interrupt(path: PathBuf) -> Guard {
 }
 
 /// While the returned guard lives, an interrupt kills the process group `group` (the id of
-/// the process that leads it).
-pub fn kill_on_interrupt(group: u32) -> Guard {
+/// the process that leads it) and every process whose environment has `MARKER` set to
+/// `marker`.
+pub fn kill_on_interrupt(group: u32, marker: PathBuf) -> Guard {
     if let Ok(mut cleanup) = CLEANUP.lock() {
-        cleanup.groups.push(group);
+        cleanup.groups.push((group, marker));
     }
     Guard(Registered::Group(group))
 }
@@ -101,7 +104,7 @@ impl Drop for Guard {
         if let Ok(mut cleanup) = CLEANUP.lock() {
             match &self.0 {
                 Registered::Path(path) => cleanup.paths.retain(|p| p != path),
-                Registered::Group(group) => cleanup.groups.retain(|g| g != group),
+                Registered::Group(group) => cleanup.groups.retain(|(g, _)| g != group),
             }
         }
     }
@@ -121,5 +124,53 @@ pub fn kill_group(group: u32) {
         let _ = std::process::Command::new("taskkill")
             .args(["/T", "/F", "/PID", &group.to_string()])
             .output();
+    }
+}
+
+/// The environment variable a run's processes carry, so that those which left its process
+/// group (a daemon calls `setsid`) are still found and ended.
+pub const MARKER: &str = "SKILLFORGE_RUN";
+
+/// Kills every process (of this user) whose environment has `MARKER` set to `marker`.
+/// Linux only: elsewhere the process group is all that is ended.
+pub fn kill_marked(marker: &std::path::Path) {
+    #[cfg(target_os = "linux")]
+    {
+        let mut wanted = format!("{MARKER}=").into_bytes();
+        wanted.extend_from_slice(marker.as_os_str().as_encoded_bytes());
+        let me = std::process::id().to_string();
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(pid) = name
+                .to_str()
+                .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))
+            else {
+                continue;
+            };
+            if pid == me {
+                continue;
+            }
+            let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
+                continue;
+            };
+            if environ
+                .split(|b| *b == 0)
+                .any(|var| var == wanted.as_slice())
+            {
+                if let Ok(pid) = pid.parse::<libc::pid_t>() {
+                    // SAFETY: sends a signal to one process; a process gone meanwhile is ESRCH.
+                    unsafe {
+                        libc::kill(pid, libc::SIGKILL);
+                    }
+                }
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = marker;
     }
 }

@@ -6,6 +6,8 @@
 //! are reported as theirs, never graded.
 
 use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -53,12 +55,25 @@ pub fn run(ws: &mut Workspace, options: &Options) -> Result<bool> {
             return Err(error);
         }
     };
+    let (library, _checkouts) = ws.library(options.from.as_deref())?;
+    let mut grading = Grading::for_project(ws, &library)?;
+    // Which tests are a task's is the blueprint's to say, not an editable file's.
+    if serde_json::to_value(&ws.origin.tasks).ok() != serde_json::to_value(&grading.tasks).ok() {
+        ui::warn(&format!(
+            "the tasks in {} differ from the blueprint's: graded as the blueprint defines them",
+            crate::origin::PATH
+        ));
+        ws.origin.tasks = grading.tasks.clone();
+    }
+    // Were every task a stretch goal (none exercises a skill the learner asked for), none is:
+    // there would be nothing to do.
+    if ws.origin.tasks.iter().all(|t| t.stretch) {
+        ws.origin.tasks.iter_mut().for_each(|t| t.stretch = false);
+    }
     let scope: Vec<OriginTask> = match &options.task {
         Some(key) => vec![ws.task(key)?.clone()],
         None => ws.origin.tasks.clone(),
     };
-    let (library, _checkouts) = ws.library(options.from.as_deref())?;
-    let mut grading = Grading::for_project(ws, &library)?;
     if options.accept_test_changes {
         accept(ws, &scope, &grading)?;
         grading = Grading::for_project(ws, &library)?;
@@ -99,10 +114,11 @@ fn could_not_run(ws: &Workspace, message: &str) -> Result<()> {
     Report::new(&ws.origin, &[], &[], tasks, Some(message.to_string())).write(&ws.root)
 }
 
-/// Runs the graded tests in the sandbox, then the learner's own tests in the project.
+/// Runs the graded tests in the sandbox (the accepted edits in a run of their own), then
+/// the learner's own tests in the project.
 fn run_tests<'a>(
     ws: &Workspace,
-    python: &std::path::Path,
+    python: &Path,
     grading: &'a Grading,
     options: &Options,
 ) -> Result<Checked<'a>> {
@@ -112,61 +128,50 @@ fn run_tests<'a>(
     sandbox::build(&ws.root, grading, &project)?;
     let config = project.join(grading::CONFIG_FILE);
     std::fs::write(&config, &grading.config).map_err(Error::io("cannot write", &config))?;
+    let sandboxed = |selection: &[String]| {
+        let mut args: Vec<OsString> = vec![
+            "-c".into(),
+            config.clone().into(),
+            format!("--rootdir={}", project.display()).into(),
+            format!("--confcutdir={}", project.display()).into(),
+        ];
+        args.extend(selection.iter().map(Into::into));
+        Invocation {
+            python,
+            cwd: &project,
+            args,
+            requirements: Some(grading.requirements.clone()),
+            roots: vec![ws.root.clone(), project.clone()],
+            timeout: grading.timeout,
+            package: Some(grading.package.clone()),
+        }
+    };
     let selection: Vec<String> = match &options.task {
         Some(key) => ws.task(key)?.tests.clone(),
         None => grading.roots.clone(),
     };
-    let mut args: Vec<std::ffi::OsString> = vec![
-        "-c".into(),
-        config.into(),
-        format!("--rootdir={}", project.display()).into(),
-        format!("--confcutdir={}", project.display()).into(),
-    ];
-    args.extend(selection.iter().map(Into::into));
-    let roots = vec![ws.root.clone(), project.clone()];
-    let graded_run = Invocation {
-        python,
-        cwd: &project,
-        args,
-        requirements: Some(grading.requirements.clone()),
-        roots: roots.clone(),
-        timeout: grading.timeout,
-    };
-    let bar = progress_bar("running tests");
-    let graded = runner::run(&scratch, &graded_run, |event| match event {
-        Event::Collected(n) => bar.set_length(n as u64),
-        Event::Finished(n) => bar.set_position(n as u64),
-    });
-    bar.finish_and_clear();
-    let graded = graded?;
-    let own_files = match options.task {
-        Some(_) => Vec::new(),
-        None => grading.own_tests(&ws.root),
-    };
-    let (own, own_error) = if own_files.is_empty() {
-        (Vec::new(), None)
-    } else {
-        let own_run = Invocation {
-            python,
-            cwd: &ws.root,
-            args: own_files.iter().map(Into::into).collect(),
-            requirements: None,
-            roots,
-            timeout: grading.timeout,
+    let mut graded = run_with_bar(&scratch, &sandboxed(&selection), "running tests")?;
+    let accepted = accepted_in(&selection, grading);
+    if !accepted.is_empty() && graded.setup_error.is_none() {
+        sandbox::swap_in(&project, grading)?;
+        let theirs = run_with_bar(
+            &scratch,
+            &sandboxed(&accepted),
+            "running your accepted tests",
+        )?;
+        let of_accepted = |r: &TestResult| {
+            accepted
+                .iter()
+                .any(|e| outcome::belongs(&r.nodeid, e, r.collect_error))
         };
-        let bar = progress_bar("running your tests");
-        let own = runner::run(&scratch, &own_run, |event| match event {
-            Event::Collected(n) => bar.set_length(n as u64),
-            Event::Finished(n) => bar.set_position(n as u64),
-        });
-        bar.finish_and_clear();
-        match own {
-            Ok(results) => match results.setup_error {
-                Some(e) => (Vec::new(), Some(format!("{}: {}", e.path, e.message))),
-                None => (results.tests, None),
-            },
-            Err(e) => (Vec::new(), Some(e.to_string())),
-        }
+        graded.tests.retain(|r| !of_accepted(r));
+        graded
+            .tests
+            .extend(theirs.tests.into_iter().filter(of_accepted));
+    }
+    let (own, own_error) = match options.task {
+        Some(_) => (Vec::new(), None),
+        None => own_run(ws, python, grading, &scratch),
     };
     let mut code_errors: Vec<CodeError> = graded
         .setup_error
@@ -182,6 +187,64 @@ fn run_tests<'a>(
         grading,
         code_errors,
     })
+}
+
+/// The accepted entries among what `selection` runs.
+fn accepted_in(selection: &[String], grading: &Grading) -> Vec<String> {
+    grading
+        .accepted_entries
+        .iter()
+        .filter(|e| {
+            selection
+                .iter()
+                .any(|s| outcome::belongs(e, s, false) || e == &s)
+        })
+        .cloned()
+        .collect()
+}
+
+fn run_with_bar(
+    scratch: &runner::Scratch,
+    invocation: &Invocation<'_>,
+    label: &str,
+) -> Result<RunResults> {
+    let bar = progress_bar(label);
+    let results = runner::run(scratch, invocation, |event| match event {
+        Event::Collected(n) => bar.set_length(n as u64),
+        Event::Finished(n) => bar.set_position(n as u64),
+    });
+    bar.finish_and_clear();
+    results
+}
+
+/// Runs the learner's own test files in the working copy, with their own set-up: their
+/// results, or why they could not run.
+fn own_run(
+    ws: &Workspace,
+    python: &Path,
+    grading: &Grading,
+    scratch: &runner::Scratch,
+) -> (Vec<TestResult>, Option<String>) {
+    let files = grading.own_tests(&ws.root);
+    if files.is_empty() {
+        return (Vec::new(), None);
+    }
+    let invocation = Invocation {
+        python,
+        cwd: &ws.root,
+        args: files.iter().map(Into::into).collect(),
+        requirements: None,
+        roots: vec![ws.root.clone()],
+        timeout: grading.timeout,
+        package: None,
+    };
+    match run_with_bar(scratch, &invocation, "running your tests") {
+        Ok(results) => match results.setup_error {
+            Some(e) => (Vec::new(), Some(e.to_string())),
+            None => (results.tests, None),
+        },
+        Err(e) => (Vec::new(), Some(e.to_string())),
+    }
 }
 
 fn progress_bar(label: &str) -> ProgressBar {
@@ -203,27 +266,17 @@ fn judge(ws: &Workspace, task: &OriginTask, checked: &Checked) -> TaskResult {
     if checked.graded.setup_error.is_some() {
         result.status = TaskStatus::Fail;
     }
+    let accepted = &checked.grading.accepted_entries;
     result.changed_tests = checked
         .grading
         .changed_tests(&ws.origin, task)
         .into_iter()
-        .filter(|e| {
-            !checked
-                .grading
-                .accepted
-                .iter()
-                .any(|f| f == crate::test_parts::file_of(e))
-        })
+        .filter(|e| !accepted.contains(e))
         .collect();
-    // Entries accepted whose file is graded as the learner has it.
     result.accepted_tests = task
         .tests
         .iter()
-        .filter(|e| ws.origin.accepted.contains_key(*e))
-        .filter(|e| {
-            let file = crate::test_parts::file_of(e);
-            checked.grading.accepted.iter().any(|a| a == file)
-        })
+        .filter(|e| accepted.contains(e))
         .cloned()
         .collect();
     result
@@ -235,10 +288,7 @@ fn run_error(checked: &Checked) -> Option<String> {
     if let Some(setup) = &checked.graded.setup_error {
         return Some(match &setup.code_error {
             Some(e) => format!("your code does not import: {}, {}", e.location, e.message),
-            None => format!(
-                "the tests' set-up could not be imported: {}: {}",
-                setup.path, setup.message
-            ),
+            None => setup.to_string(),
         });
     }
     let tests = &checked.graded.tests;
@@ -252,10 +302,13 @@ fn run_error(checked: &Checked) -> Option<String> {
 /// Grades with the edited task tests of `scope` from now on.
 fn accept(ws: &mut Workspace, scope: &[OriginTask], grading: &Grading) -> Result<()> {
     let mut accepted = Vec::new();
+    let before = ws.origin.accepted.clone();
     for task in scope {
         accepted.extend(grading.accept(&mut ws.origin, task));
     }
-    ws.origin.write(&ws.root)?;
+    if ws.origin.accepted != before {
+        ws.origin.write(&ws.root)?;
+    }
     accepted.sort();
     accepted.dedup();
     if accepted.is_empty() {
@@ -359,10 +412,7 @@ impl Summary<'_> {
             ));
         }
         if let Some(setup) = &self.checked.graded.setup_error {
-            return ui::red(&format!(
-                "the tests' set-up could not be imported: {}: {}",
-                setup.path, setup.message
-            ));
+            return ui::red(&setup.to_string());
         }
         let harness: Vec<&TestResult> = self
             .checked

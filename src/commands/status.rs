@@ -39,6 +39,8 @@ pub struct TaskLine {
     pub hints_used: usize,
     pub hints_total: usize,
     pub gave_up: Option<String>,
+    /// Task test entries the last check graded with the learner's accepted edits.
+    pub accepted_tests: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -55,6 +57,13 @@ pub struct SkillLine {
 pub fn collect(ws: &Workspace) -> Result<Status> {
     let report = Report::read(&ws.root);
     let statuses = report.as_ref().map(Report::statuses).unwrap_or_default();
+    let accepted = |id: &str| -> Vec<String> {
+        report
+            .as_ref()
+            .and_then(|r| r.tasks.iter().find(|t| t.id == id))
+            .map(|t| t.accepted_tests.clone())
+            .unwrap_or_default()
+    };
     let progress = Progress::read(&ws.root)?;
     let tasks: Vec<TaskLine> = ws
         .origin
@@ -75,6 +84,7 @@ pub fn collect(ws: &Workspace) -> Result<Status> {
                 hints_used: p.hints.min(t.hints.len()),
                 hints_total: t.hints.len(),
                 gave_up: p.gave_up,
+                accepted_tests: accepted(&t.id),
             }
         })
         .collect();
@@ -162,6 +172,9 @@ pub fn run(ws: &Workspace, json: bool) -> Result<()> {
         }
         if t.stretch {
             notes.push("stretch".into());
+        }
+        if !t.accepted_tests.is_empty() {
+            notes.push("graded with your accepted tests".into());
         }
         out.push_str(&format!(
             "{mark} {:>3}. {:<width$}  {}\n",

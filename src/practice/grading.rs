@@ -29,7 +29,7 @@ use super::Workspace;
 #[derive(Debug, Clone)]
 pub struct Grading {
     /// Every file under the test folders, and every `conftest.py`, by project-relative
-    /// `/`-separated path: the blueprint's, or for an accepted edit the learner's.
+    /// `/`-separated path, as the blueprints ship them.
     pub files: BTreeMap<String, Vec<u8>>,
     /// The top-level test folders (`tests`).
     pub roots: Vec<String>,
@@ -42,8 +42,16 @@ pub struct Grading {
     pub timeout: Duration,
     /// What the learner changed that the grade ignores, for the report.
     pub ignored: Vec<Ignored>,
-    /// Task test files graded with the learner's accepted edits.
-    pub accepted: Vec<String>,
+    /// The tasks as the blueprints define them, not as `.skillforge/origin.toml` may say now:
+    /// which tests are a task's, and which tasks are stretch goals.
+    pub tasks: Vec<OriginTask>,
+    /// The project's import package.
+    pub package: String,
+    /// Task test entries graded with the learner's accepted edits.
+    pub accepted_entries: Vec<String>,
+    /// The files of those edits, as the learner has them. They are graded in a run of their
+    /// own, so that an accepted file can change the grade of its own entries alone.
+    pub accepted_files: BTreeMap<String, Vec<u8>>,
     /// The learner's files under the test folders, as they are now.
     pub learner: BTreeMap<String, Vec<u8>>,
     /// The blueprints rendered are not the versions the project was made from.
@@ -113,14 +121,15 @@ impl Grading {
             .unwrap_or_default();
         let pytest_table = pytest_table(&pyproject);
         let roots = test_roots(&plan, &pytest_table);
-        let mut files: BTreeMap<String, Vec<u8>> = rendered
+        let files: BTreeMap<String, Vec<u8>> = rendered
             .iter()
             .filter(|(path, _)| is_graded(path, &roots))
             .map(|(path, bytes)| (path.clone(), bytes.clone()))
             .collect();
+        let tasks = rendered_tasks(&rendered);
         let learner = learner_files(&ws.root, &roots);
-        let accepted = apply_accepted(origin, &learner, &mut files);
-        let ignored = ignored_changes(ws, &files, &pyproject, &accepted);
+        let (accepted_entries, accepted_files) = accepted(origin, &tasks, &learner, &files);
+        let ignored = ignored_changes(ws, &files, &pyproject, &accepted_files);
         let timeout = plan
             .parts()
             .map(|b| b.manifest.test_timeout.unwrap_or(DEFAULT_TEST_TIMEOUT))
@@ -147,7 +156,10 @@ impl Grading {
             requirements: requirements(&pyproject),
             timeout: Duration::from_secs(u64::from(timeout)),
             ignored,
-            accepted,
+            tasks,
+            package: plan.names.package.clone(),
+            accepted_entries,
+            accepted_files,
             learner,
             version_notes,
         })
@@ -338,69 +350,45 @@ fn learner_files(root: &Path, roots: &[String]) -> BTreeMap<String, Vec<u8>> {
     found
 }
 
-/// Puts the learner's version of the task tests whose edits were all accepted in place of
-/// the blueprint's; returns the files now graded as the learner has them. A file graded so
-/// must hold every entry in it as shipped or exactly as accepted.
-fn apply_accepted(
+/// The tasks of the rendered project's origin file.
+fn rendered_tasks(rendered: &BTreeMap<String, Vec<u8>>) -> Vec<OriginTask> {
+    let text = rendered
+        .get(crate::origin::PATH)
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default();
+    toml::from_str::<Origin>(&text)
+        .map(|o| o.tasks)
+        .unwrap_or_default()
+}
+
+/// The accepted edits still in place: each task test entry that the learner accepted and
+/// has exactly as accepted, and the files they consist of.
+fn accepted(
     origin: &Origin,
+    tasks: &[OriginTask],
     learner: &BTreeMap<String, Vec<u8>>,
-    files: &mut BTreeMap<String, Vec<u8>>,
-) -> Vec<String> {
-    let shipped = files.clone();
-    let fine = |entry: &str| {
-        let now = entry_sum(origin, entry, learner);
-        now == entry_sum(origin, entry, &shipped)
-            || (now.is_some() && origin.accepted.get(entry) == now.as_ref())
-    };
-    let entries: Vec<&str> = origin
-        .tasks
-        .iter()
-        .flat_map(|t| t.tests.iter().map(String::as_str))
-        .collect();
-    let mut accepted = Vec::new();
-    for entry in entries.iter().filter(|e| origin.accepted.contains_key(**e)) {
-        let file = file_of(entry);
-        let graded: Vec<String> = if shipped.contains_key(file) {
-            // A shared file: every entry of it must be fine.
-            let all_fine = entries
-                .iter()
-                .filter(|e| file_of(e) == file)
-                .all(|e| fine(e));
-            if all_fine {
-                vec![file.to_string()]
-            } else {
-                vec![]
-            }
-        } else if fine(entry) {
-            let prefix = format!("{}/", entry.trim_end_matches('/'));
-            let under = |map: &BTreeMap<String, Vec<u8>>| -> Vec<String> {
-                map.keys()
-                    .filter(|p| p.starts_with(&prefix))
-                    .cloned()
-                    .collect()
-            };
-            for gone in under(&shipped) {
-                files.remove(&gone);
-            }
-            under(learner)
-        } else {
-            vec![]
+    shipped: &BTreeMap<String, Vec<u8>>,
+) -> (Vec<String>, BTreeMap<String, Vec<u8>>) {
+    let mut entries = Vec::new();
+    let mut files = BTreeMap::new();
+    for entry in tasks.iter().flat_map(|t| &t.tests) {
+        let Some(sum) = origin.accepted.get(entry) else {
+            continue;
         };
-        for path in graded {
-            if let Some(bytes) = learner.get(&path) {
-                if shipped
-                    .get(&path)
-                    .is_none_or(|s| checksum(s) != checksum(bytes))
-                {
-                    files.insert(path.clone(), bytes.clone());
-                    accepted.push(path);
-                }
+        let now = entry_sum(origin, entry, learner);
+        if now.as_ref() != Some(sum) || now == entry_sum(origin, entry, shipped) {
+            continue;
+        }
+        entries.push(entry.clone());
+        let file = file_of(entry);
+        let prefix = format!("{}/", entry.trim_end_matches('/'));
+        for (path, bytes) in learner {
+            if path == file || (!shipped.contains_key(file) && path.starts_with(&prefix)) {
+                files.insert(path.clone(), bytes.clone());
             }
         }
     }
-    accepted.sort();
-    accepted.dedup();
-    accepted
+    (entries, files)
 }
 
 /// What the learner changed in the graded set-up, none of which the grade uses.
@@ -408,11 +396,11 @@ fn ignored_changes(
     ws: &Workspace,
     files: &BTreeMap<String, Vec<u8>>,
     pyproject: &str,
-    accepted: &[String],
+    accepted: &BTreeMap<String, Vec<u8>>,
 ) -> Vec<Ignored> {
     let mut ignored = Vec::new();
     for (path, graded) in files {
-        if accepted.contains(path) {
+        if accepted.contains_key(path) {
             continue;
         }
         match std::fs::read(ws.path(path)) {
@@ -457,7 +445,14 @@ fn walk(root: &Path, dir: &Path, visit: &mut dyn FnMut(&str)) {
             if !skipped_dir(&name) {
                 walk(root, &path, visit);
             }
-        } else if let Ok(rel) = path.strip_prefix(root) {
+            continue;
+        }
+        // Regular files alone (a link is followed): a FIFO or a device would block, or never
+        // end, when read.
+        if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+            continue;
+        }
+        if let Ok(rel) = path.strip_prefix(root) {
             let rel = rel.to_string_lossy().replace('\\', "/");
             visit(&rel);
         }

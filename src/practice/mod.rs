@@ -103,7 +103,28 @@ impl Workspace {
             }
             let (root, checkout) = local::fetch(&location, rev.as_deref())?;
             checkouts.extend(checkout);
-            library = library.with(local::load(&root)?)?;
+            // Only a blueprint the project was made from elsewhere is taken from there: one
+            // built into skillforge is always graded and solved as built in.
+            let made_elsewhere = |id: &str| {
+                self.origin
+                    .blueprints
+                    .iter()
+                    .any(|b| b.id == id && b.source.is_some())
+            };
+            let loaded: Vec<_> = local::load(&root)?
+                .into_iter()
+                .filter(|b| made_elsewhere(b.id()))
+                .collect();
+            if loaded.is_empty() {
+                return Err(Error::Source {
+                    source_name: location,
+                    message: "it holds no blueprint this project was made from with --from; \
+                              the project's built-in blueprints are always read from skillforge \
+                              itself"
+                        .into(),
+                });
+            }
+            library = library.with(loaded)?;
         }
         Ok((library, checkouts))
     }

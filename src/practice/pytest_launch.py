@@ -63,8 +63,10 @@ def _allowed_plugins(requirements):
 
 def main() -> int:
     here = os.path.dirname(os.path.abspath(__file__))
-    # As `python -m pytest` does: the working folder first on the import path.
-    sys.path[0] = os.getcwd()
+    # As the `pytest` command does: neither this script's folder nor the working folder on
+    # the import path, so a project file named like a module (`secrets.py`, `pytest.py`)
+    # cannot stand in for it.
+    del sys.path[0]
     spec = importlib.util.spec_from_file_location(
         "skillforge_pytest_report", os.path.join(here, "skillforge_pytest_report.py")
     )

@@ -7,6 +7,7 @@ Every string is made safe for JSON first: a message may hold text decoded with
 must never hide a failure.
 """
 
+import importlib.util
 import inspect
 import json
 import os
@@ -26,7 +27,12 @@ _ROOTS = [
 ]
 # Importing the tests' modules may take a while (a data science stack); a loop never ends.
 _COLLECT_TIMEOUT = max(3 * _TIMEOUT, 30.0) if _TIMEOUT > 0 else 0
-_DESELECT = os.environ.get("SKILLFORGE_DESELECT")
+_DESELECT = os.environ.pop("SKILLFORGE_DESELECT", "")
+# The project's import package: the graded code must be the project's own, not a copy
+# installed elsewhere.
+_PACKAGE = os.environ.pop("SKILLFORGE_PACKAGE", "")
+# The longest text kept of one message or output: its start and its end.
+_KEPT = 16 * 1024
 # The alarm interrupts the main thread between bytecodes; without SIGALRM (Windows) the
 # runner's own deadline stops the whole run instead.
 _CAN_ALARM = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
@@ -34,6 +40,9 @@ _CAN_ALARM = hasattr(signal, "setitimer") and threading.current_thread() is thre
 
 def _safe(value):
     if isinstance(value, str):
+        if len(value) > _KEPT:
+            left = len(value) - _KEPT
+            value = f"{value[:_KEPT // 4]}\n... {left} characters left out ...\n{value[-_KEPT // 2:]}"
         return value.encode("utf-8", "backslashreplace").decode("utf-8")
     if isinstance(value, dict):
         return {key: _safe(item) for key, item in value.items()}
@@ -165,8 +174,36 @@ def pytest_load_initial_conftests(early_config, parser, args):
         })
 
 
+def _package_elsewhere() -> str:
+    """Where the project's package is imported from, when that is not the project."""
+    if not _PACKAGE:
+        return ""
+    try:
+        spec = importlib.util.find_spec(_PACKAGE)
+    except Exception:  # noqa: BLE001 - it fails to import: the tests will say so
+        return ""
+    if spec is None:
+        return ""
+    places = list(spec.submodule_search_locations or []) or [spec.origin or ""]
+    outside = [p for p in places if p and _relative(p) is None]
+    return outside[0] if outside else ""
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_collection(session):
+    elsewhere = _package_elsewhere()
+    if elsewhere:
+        _emit({
+            "event": "setup-error",
+            "path": "",
+            "message": (
+                f"the package {_PACKAGE} is imported from {elsewhere}, not from this project: "
+                "install the project in editable mode (`python -m pip install -e .`) so that "
+                "the tests run your code"
+            ),
+            "where": "",
+        })
+        pytest.exit("the package under test is not the project's", returncode=4)
     with _Alarm("importing the tests", _COLLECT_TIMEOUT):
         yield
 

@@ -86,6 +86,19 @@ pub struct SetupError {
     pub code_error: Option<CodeError>,
 }
 
+impl std::fmt::Display for SetupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.path.as_str() {
+            "" => write!(f, "cannot grade: {}", self.message),
+            path => write!(
+                f,
+                "the tests' set-up could not be imported: {path}: {}",
+                self.message
+            ),
+        }
+    }
+}
+
 /// What the runner reports while the tests run.
 pub enum Event {
     Collected(usize),
@@ -107,6 +120,9 @@ pub struct Invocation<'a> {
     pub roots: Vec<PathBuf>,
     /// How long one test may run.
     pub timeout: Duration,
+    /// For a graded run: the project's import package, which must be imported from the
+    /// project (or the sandbox), not from a copy installed elsewhere.
+    pub package: Option<String>,
 }
 
 /// The interpreter to run the tests with: the project's `.venv`, else `python3` on PATH.
@@ -228,6 +244,8 @@ enum Line {
 /// temporary files. Removed when dropped, and by an interrupt.
 pub struct Scratch {
     dir: tempfile::TempDir,
+    /// How many pytest processes were started: each gets its own report and log.
+    started: std::cell::Cell<usize>,
     _guard: interrupt::Guard,
 }
 
@@ -247,7 +265,11 @@ impl Scratch {
             let path = runner.join(name);
             std::fs::write(&path, text).map_err(Error::io("cannot write", &path))?;
         }
-        Ok(Scratch { dir, _guard: guard })
+        Ok(Scratch {
+            dir,
+            started: std::cell::Cell::new(0),
+            _guard: guard,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -256,6 +278,12 @@ impl Scratch {
 
     fn runner(&self) -> PathBuf {
         self.dir.path().join("runner")
+    }
+
+    /// A file name for the next pytest process: `{stem}-{n}.{extension}`.
+    fn next(&self) -> usize {
+        self.started.set(self.started.get() + 1);
+        self.started.get()
     }
 }
 
@@ -266,9 +294,8 @@ pub fn run(
     mut on_event: impl FnMut(Event),
 ) -> Result<RunResults> {
     let mut tests = Collector::default();
-    let mut attempt = 0;
     loop {
-        attempt += 1;
+        let attempt = scratch.next();
         let report = scratch.runner().join(format!("report-{attempt}.jsonl"));
         let deselect = scratch.runner().join(format!("deselect-{attempt}.txt"));
         std::fs::write(&report, "").map_err(Error::io("cannot write", &report))?;
@@ -315,12 +342,19 @@ fn spawn(
     invocation: &Invocation<'_>,
     report: &Path,
     deselect: &Path,
-) -> Result<Child> {
+) -> Result<(Child, PathBuf)> {
     let mut command = Command::new(invocation.python);
     if invocation.requirements.is_some() {
         // -E: no PYTHONPATH, PYTHONSTARTUP or other PYTHON* variable reaches the run.
         command.arg("-E");
     }
+    // pytest's own output goes to a file: a process a test leaves behind may hold it open,
+    // and a pipe would then never end.
+    let console = report.with_extension("log");
+    let log = std::fs::File::create(&console).map_err(Error::io("cannot write", &console))?;
+    let log_too = log
+        .try_clone()
+        .map_err(Error::io("cannot write", &console))?;
     command
         .arg("-B")
         .arg(scratch.runner().join("skillforge_pytest_launch.py"))
@@ -343,9 +377,13 @@ fn spawn(
             "SKILLFORGE_ROOTS",
             std::env::join_paths(&invocation.roots).unwrap_or_default(),
         )
+        .env(interrupt::MARKER, scratch.path())
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .stdout(log)
+        .stderr(log_too);
+    if let Some(package) = &invocation.package {
+        command.env("SKILLFORGE_PACKAGE", package);
+    }
     if let Some(requirements) = &invocation.requirements {
         for (key, _) in std::env::vars_os() {
             if key.to_string_lossy().starts_with("PYTEST_") {
@@ -365,9 +403,10 @@ fn spawn(
         // Its own process group: one signal stops pytest and whatever a test started.
         command.process_group(0);
     }
-    command
+    let child = command
         .spawn()
-        .map_err(Error::io("cannot run", invocation.python))
+        .map_err(Error::io("cannot run", invocation.python))?;
+    Ok((child, console))
 }
 
 fn attempt_run(
@@ -378,20 +417,8 @@ fn attempt_run(
     tests: &mut Collector,
     on_event: &mut impl FnMut(Event),
 ) -> Result<Attempt> {
-    let mut child = spawn(scratch, invocation, report, deselect)?;
-    let _guard = interrupt::kill_on_interrupt(child.id());
-    let stdout = drain(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let stderr = drain(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
+    let (mut child, console) = spawn(scratch, invocation, report, deselect)?;
+    let _guard = interrupt::kill_on_interrupt(child.id(), scratch.path().to_path_buf());
     let mut lines = std::io::BufReader::new(
         std::fs::File::open(report).map_err(Error::io("cannot read", report))?,
     );
@@ -425,6 +452,7 @@ fn attempt_run(
             interrupt::wait_if_interrupted();
             // Whatever a test started in the background goes with the run.
             interrupt::kill_group(child.id());
+            interrupt::kill_marked(scratch.path());
             break Attempt::Exited(status.code());
         }
         // Importing and collecting have a limit too: an endless loop at a module's top level.
@@ -434,6 +462,7 @@ fn attempt_run(
         };
         if since.elapsed() > limit + GRACE {
             interrupt::kill_group(child.id());
+            interrupt::kill_marked(scratch.path());
             let _ = child.kill();
             let _ = child.wait();
             tests.stopped(invocation.timeout, collect_limit(invocation.timeout));
@@ -443,9 +472,7 @@ fn attempt_run(
         }
         std::thread::sleep(Duration::from_millis(25));
     };
-    let out = stdout.join().unwrap_or_default();
-    let err = stderr.join().unwrap_or_default();
-    tests.console = format!("{out}{err}");
+    tests.console = read_tail(&console);
     Ok(stopped)
 }
 
@@ -456,27 +483,19 @@ fn collect_limit(timeout: Duration) -> Duration {
 }
 
 /// How much of pytest's own output is kept: its end, which says why it could not run.
-const CONSOLE_KEPT: usize = 64 * 1024;
+const CONSOLE_KEPT: u64 = 64 * 1024;
 
-/// Reads a pipe to the end on its own thread, so a chatty run cannot block on a full pipe;
-/// keeps the last `CONSOLE_KEPT` bytes, so an endless print cannot fill the memory.
-fn drain(pipe: Option<Box<dyn Read + Send>>) -> std::thread::JoinHandle<String> {
-    std::thread::spawn(move || {
-        let mut kept: Vec<u8> = Vec::new();
-        let mut buffer = [0u8; 8192];
-        if let Some(mut pipe) = pipe {
-            while let Ok(n) = pipe.read(&mut buffer) {
-                if n == 0 {
-                    break;
-                }
-                kept.extend_from_slice(&buffer[..n]);
-                if kept.len() > 2 * CONSOLE_KEPT {
-                    kept.drain(..kept.len() - CONSOLE_KEPT);
-                }
-            }
-        }
-        String::from_utf8_lossy(&kept).into_owned()
-    })
+/// The last `CONSOLE_KEPT` bytes of a log, so an endless print cannot fill the memory.
+fn read_tail(path: &Path) -> String {
+    use std::io::{Seek, SeekFrom};
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return String::new();
+    };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let _ = file.seek(SeekFrom::Start(size.saturating_sub(CONSOLE_KEPT)));
+    let mut bytes = Vec::new();
+    let _ = file.take(CONSOLE_KEPT).read_to_end(&mut bytes);
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 fn tail(text: &str, lines: usize) -> String {
@@ -498,6 +517,8 @@ struct Phases {
 struct Collector {
     /// Every test collected, in order, with its source.
     collected: Vec<(String, String)>,
+    /// pytest said it had collected the tests.
+    saw_collection: bool,
     phases: BTreeMap<String, Phases>,
     /// Tests with a final result, and files that could not be collected.
     results: BTreeMap<String, TestResult>,
@@ -515,7 +536,10 @@ struct Collector {
 impl Collector {
     fn take(&mut self, line: Line, on_event: &mut impl FnMut(Event)) {
         match line {
-            Line::Collected { count } => on_event(Event::Collected(count + self.results.len())),
+            Line::Collected { count } => {
+                self.saw_collection = true;
+                on_event(Event::Collected(count + self.results.len()));
+            }
             Line::Source { nodeid, code } => {
                 if !self.collected.iter().any(|(id, _)| *id == nodeid) {
                     self.collected.push((nodeid, code));
@@ -594,12 +618,10 @@ impl Collector {
         timeout: bool,
         on_event: &mut impl FnMut(Event),
     ) {
-        let code = self
-            .collected
-            .iter()
-            .find(|(id, _)| *id == nodeid)
-            .map(|(_, code)| code.clone())
-            .unwrap_or_default();
+        if self.results.contains_key(&nodeid) {
+            return;
+        }
+        let code = self.code_of(&nodeid);
         let entry = self.phases.entry(nodeid.clone()).or_default();
         let result = entry.result.get_or_insert_with(|| TestResult {
             nodeid: nodeid.clone(),
@@ -651,10 +673,12 @@ impl Collector {
         }
     }
 
+    /// Keeps the first result of a test: later lines for it (forged, say) change nothing.
     fn record(&mut self, result: TestResult) {
-        if !self.results.contains_key(&result.nodeid) {
-            self.order.push(result.nodeid.clone());
+        if self.results.contains_key(&result.nodeid) {
+            return;
         }
+        self.order.push(result.nodeid.clone());
         self.results.insert(result.nodeid.clone(), result);
     }
 
@@ -765,6 +789,23 @@ impl Collector {
         // 0: all passed, 1: some failed, 5: nothing collected; anything else means pytest
         // itself could not run (bad options, a plugin missing, ...).
         let ran = !self.collected.is_empty() || !self.results.is_empty();
+        if let (Some(code), false, false) = (status, ran, self.saw_collection) {
+            if matches!(code, 0 | 1 | 5) {
+                // pytest never got to say what it collected: the code the tests import
+                // ended the process (`os._exit`) while they were being imported.
+                return Ok(RunResults {
+                    tests: Vec::new(),
+                    setup_error: Some(SetupError {
+                        path: String::new(),
+                        message: format!(
+                            "the test run ended while the tests were being imported (exit \
+                             status {code}): the code they import ended the process"
+                        ),
+                        code_error: None,
+                    }),
+                });
+            }
+        }
         match status {
             Some(0 | 1 | 5) | None => {}
             Some(_) if ran => {}

@@ -25,13 +25,21 @@ fn cache(name: &str) -> bool {
     ) || name.ends_with(".egg-info")
 }
 
-/// Top-level folders left out too: builds, environments of other tools and skillforge's
-/// own records. Every other folder is copied, hidden ones (`.github`) included.
+/// Top-level folders left out too: builds, environments of other tools, MLflow's runs and
+/// artifacts (the tests track into temporary stores), and skillforge's own records. Every
+/// other folder is copied, hidden ones (`.github`) included.
 fn left_out(name: &str) -> bool {
     cache(name)
         || matches!(
             name,
-            ".skillforge" | ".tox" | ".nox" | "build" | "dist" | "htmlcov"
+            ".skillforge"
+                | ".tox"
+                | ".nox"
+                | "build"
+                | "dist"
+                | "htmlcov"
+                | "mlruns"
+                | "mlartifacts"
         )
 }
 
@@ -87,17 +95,23 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Copies one file, leaving out the learner's own test set-up (a `conftest.py` or pytest
-/// configuration file the grading does not ship is not part of the graded run).
+/// Copies one file, leaving out the learner's own test set-up (a `conftest.py` the grading
+/// does not ship is not part of the graded run). A link to a folder stays a link; only
+/// regular files are copied: a FIFO or a device would block or never end.
 fn copy_file(from: &Path, to: &Path, name: &str) -> Result<()> {
     if name == "conftest.py" || name.ends_with(".pyc") {
         return Ok(());
     }
-    match std::fs::copy(from, to) {
-        Ok(_) => Ok(()),
-        // A dangling link or a socket: nothing a test could read anyway.
-        Err(_) if !from.is_file() => Ok(()),
-        Err(e) => Err(Error::io("cannot copy", from)(e)),
+    match std::fs::metadata(from) {
+        Ok(meta) if meta.is_file() => std::fs::copy(from, to)
+            .map(|_| ())
+            .map_err(Error::io("cannot copy", from)),
+        Ok(meta) if meta.is_dir() => {
+            link(from, to);
+            Ok(())
+        }
+        // A dangling link, a FIFO, a socket, a device: nothing a test should read.
+        _ => Ok(()),
     }
 }
 
@@ -110,4 +124,24 @@ fn link(from: &Path, to: &Path) {
     {
         let _ = (from, to);
     }
+}
+
+/// Puts the learner's accepted test files in place of the blueprint's in the sandbox at
+/// `into`, for the run that grades them: a folder entry's shipped files go first, so a file
+/// the learner removed from it is gone.
+pub fn swap_in(into: &Path, grading: &Grading) -> Result<()> {
+    for entry in &grading.accepted_entries {
+        let folder = format!("{}/", entry.trim_end_matches('/'));
+        for path in grading.files.keys().filter(|p| p.starts_with(&folder)) {
+            let _ = std::fs::remove_file(into.join(path));
+        }
+    }
+    for (rel, bytes) in &grading.accepted_files {
+        let path = into.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(Error::io("cannot create", dir))?;
+        }
+        std::fs::write(&path, bytes).map_err(Error::io("cannot write", &path))?;
+    }
+    Ok(())
 }

@@ -741,3 +741,227 @@ fn python_a_test_module_skipped_by_the_code_it_imports_is_not_a_pass() {
     let out = mini.check(&[]).code(1);
     assert_eq!(mini.statuses(), ["pass", "pass", "fail"], "{}", out.stdout);
 }
+
+/// Patches pytest so that every report says passed: the cheat of a learner who knows
+/// pytest's internals, put where the grade must not run it.
+const PATCH_PYTEST: &str = "import _pytest.reports as _r\n\
+    _orig = _r.TestReport.from_item_and_call.__func__\n\n\n\
+    def _fake(cls, item, call):\n    rep = _orig(cls, item, call)\n    rep.outcome = \"passed\"\n    \
+    rep.longrepr = None\n    return rep\n\n\n\
+    _r.TestReport.from_item_and_call = classmethod(_fake)\n";
+
+#[test]
+fn python_the_tasks_of_an_edited_origin_file_are_graded_as_the_blueprint_defines_them() {
+    let mini = Mini::new(&[]);
+    let path = mini.root.join(".skillforge/origin.toml");
+    let origin = fs::read_to_string(&path).unwrap();
+    // Every task's tests pointed at the harness, which passes.
+    let pointed = regex::Regex::new(r#"(?m)^tests = \[.*\]$"#)
+        .unwrap()
+        .replace_all(&origin, r#"tests = ["tests/test_harness.py"]"#)
+        .into_owned();
+    assert_ne!(pointed, origin);
+    fs::write(&path, &pointed).unwrap();
+    let out = mini.check(&[]).code(1);
+    assert_eq!(mini.statuses(), ["fail", "fail", "fail"], "{}", out.stdout);
+    assert!(
+        out.stderr.contains("differ from the blueprint's"),
+        "{}",
+        out.stderr
+    );
+    mini.check(&["--task", "1"]).code(1);
+    // Every task made a stretch goal, or no task at all: still nothing passes.
+    fs::write(&path, origin.replace("stretch = false", "stretch = true")).unwrap();
+    mini.check(&[]).code(1);
+    let cut = origin.find("[[tasks]]").unwrap();
+    let checksums = origin.find("[checksums]").unwrap();
+    fs::write(
+        &path,
+        format!("{}tasks = []\n\n{}", &origin[..cut], &origin[checksums..]),
+    )
+    .unwrap();
+    let out = mini.check(&[]).code(1);
+    assert!(!out.stdout.contains("well done"), "{}", out.stdout);
+}
+
+#[test]
+fn python_a_copy_of_the_package_installed_elsewhere_is_not_graded() {
+    let dir = tempfile::tempdir().unwrap();
+    let venv = dir.path().join("venv");
+    make_venv(&venv, &["pytest"]);
+    let site = fs::read_dir(venv.join("lib"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path()
+        .join("site-packages");
+    fs::create_dir(site.join("demo")).unwrap();
+    fs::write(site.join("demo/__init__.py"), "").unwrap();
+    fs::write(site.join("demo/calc.py"), SOLVED).unwrap();
+    let mini = Mini::with_venv(&venv, &[]);
+    fs::remove_dir_all(mini.root.join("src/demo")).unwrap();
+    let out = mini.check(&[]).code(1);
+    assert!(
+        out.stdout
+            .starts_with("cannot grade: the package demo is imported from"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(mini.statuses(), ["fail", "fail", "fail"]);
+    assert_eq!(mini.results()["status"], "error");
+}
+
+#[test]
+fn python_a_project_file_named_like_a_module_stands_in_for_nothing() {
+    let mini = Mini::new(&[]);
+    mini.write(
+        "pytest.py",
+        &format!(
+            "import os, sys\n_here = os.path.dirname(os.path.abspath(__file__))\n\
+             sys.path[:] = [p for p in sys.path if os.path.abspath(p or '.') != _here]\n\
+             del sys.modules['pytest']\nimport pytest as _real\n{PATCH_PYTEST}\
+             sys.modules['pytest'] = _real\n"
+        ),
+    );
+    mini.write("secrets.py", "raise ImportError('the wrong secrets')\n");
+    let out = mini.check(&[]).code(1);
+    assert_eq!(mini.statuses(), ["fail", "fail", "fail"], "{}", out.stdout);
+    assert!(out.stdout.starts_with("set-up OK"), "{}", out.stdout);
+}
+
+#[test]
+fn python_an_accepted_test_file_changes_the_grade_of_its_own_task_alone() {
+    let mini = Mini::new(&[]);
+    mini.write(
+        "tests/tasks/test_add.py",
+        &format!("{PATCH_PYTEST}\n\ndef test_add() -> None:\n    assert True\n"),
+    );
+    mini.check(&["--accept-test-changes"]).code(1);
+    assert_eq!(mini.statuses(), ["pass", "fail", "fail"]);
+    let out = sf(["status"]).cwd(&mini.root).run().success();
+    assert!(
+        out.stdout.contains("graded with your accepted tests"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn python_report_lines_written_after_a_test_change_nothing() {
+    let mini = Mini::new(&[]);
+    // At exit, find the report among the open files and append passes for every test.
+    mini.write(
+        "src/demo/__init__.py",
+        "import atexit, json, os\n\n\ndef _forge():\n    \
+         for fd in os.listdir('/proc/self/fd'):\n        \
+         path = os.path.realpath(f'/proc/self/fd/{fd}')\n        \
+         if not path.endswith('.jsonl'):\n            continue\n        \
+         ids = [e['nodeid'] for e in map(json.loads, open(path)) if e.get('event') == 'source']\n        \
+         with open(path, 'a') as f:\n            for n in ids:\n                \
+         f.write(json.dumps({'event': 'start', 'nodeid': n}) + '\\n')\n                \
+         for w in ('setup', 'call', 'teardown'):\n                    \
+         f.write(json.dumps({'event': 'phase', 'nodeid': n, 'when': w, 'outcome': 'passed'}) + '\\n')\n\n\n\
+         atexit.register(_forge)\n",
+    );
+    let out = mini.check(&[]).code(1);
+    assert_eq!(mini.statuses(), ["fail", "fail", "fail"], "{}", out.stdout);
+}
+
+#[test]
+fn python_processes_the_code_leaves_behind_end_with_the_run() {
+    let mini = Mini::new(&[]);
+    mini.solve();
+    // A child that leaves the process group and holds pytest's output open.
+    mini.write(
+        "src/demo/__init__.py",
+        "import os, time\n\nif os.fork() == 0:\n    os.setsid()\n    time.sleep(120)\n    \
+         os._exit(0)\n",
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let start = Instant::now();
+    let out = sf(["check"])
+        .cwd(&mini.root)
+        .env("TMPDIR", tmp.path().to_str().unwrap())
+        .timeout(Duration::from_secs(60))
+        .run()
+        .success();
+    assert!(
+        start.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(out.stdout.contains("well done"), "{}", out.stdout);
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        processes_mentioning(&tmp.path().to_string_lossy()).is_empty(),
+        "a process of the run is left"
+    );
+}
+
+#[test]
+fn python_fifos_and_device_links_in_the_project_do_not_block_check() {
+    let mini = Mini::new(&[]);
+    mini.solve();
+    for fifo in ["tests/notes.fifo", "src/notes.fifo", "notes.fifo"] {
+        let path = std::ffi::CString::new(mini.root.join(fifo).to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o644) }, 0, "{fifo}");
+    }
+    std::os::unix::fs::symlink("/dev/zero", mini.root.join("tests/zero")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", mini.root.join("src/zero")).unwrap();
+    mini.check(&[]).success();
+}
+
+#[test]
+fn python_code_that_ends_the_process_while_the_tests_import_is_an_error() {
+    let mini = Mini::new(&[]);
+    mini.write("src/demo/__init__.py", "import os\n\nos._exit(0)\n");
+    let out = mini.check(&[]).code(1);
+    assert!(
+        out.stdout
+            .starts_with("cannot grade: the test run ended while the tests were being imported"),
+        "{}",
+        out.stdout
+    );
+    let results = mini.results();
+    assert_eq!(results["status"], "error", "{results}");
+    assert!(!results["message"].is_null());
+}
+
+#[test]
+fn python_huge_output_is_cut_in_the_report() {
+    let mini = Mini::new(&[]);
+    mini.write(
+        "src/demo/calc.py",
+        &SOLVED.replace(
+            "    return a + b\n",
+            "    print('x' * 5_000_000)\n    return a - b\n",
+        ),
+    );
+    mini.check(&[]).code(1);
+    let size = fs::metadata(mini.root.join(".skillforge/results.json"))
+        .unwrap()
+        .len();
+    assert!(size < 500_000, "results.json is {size} bytes");
+}
+
+#[test]
+fn python_check_from_elsewhere_cannot_replace_a_built_in_blueprint() {
+    let (_dir, project) = crate::support::generate("built-in", &[]);
+    std::os::unix::fs::symlink(shared_venv(), project.join(".venv")).unwrap();
+    let bp_dir = tempfile::tempdir().unwrap();
+    let fake = bp_dir.path().join("fastapi-service");
+    write_blueprint(&fake);
+    let text = fs::read_to_string(fake.join("blueprint.toml")).unwrap();
+    fs::write(
+        fake.join("blueprint.toml"),
+        text.replace("id = \"mini\"", "id = \"fastapi-service\""),
+    )
+    .unwrap();
+    sf(["check", "--from", fake.to_str().unwrap()])
+        .cwd(&project)
+        .timeout(Duration::from_secs(120))
+        .run()
+        .code(4)
+        .stderr_has("holds no blueprint this project was made from with --from");
+}
