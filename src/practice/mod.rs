@@ -5,6 +5,7 @@
 //! learner did (hints revealed, tasks given up) is kept in `.skillforge/progress.toml`, the
 //! last results in `.skillforge/results.json`.
 
+pub mod collector;
 pub mod grading;
 pub mod outcome;
 pub mod progress;

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::runner::{Outcome, TestResult};
+use super::collector::{Outcome, TestResult};
 use crate::error::Result;
 use crate::origin::{Origin, OriginTask};
 
