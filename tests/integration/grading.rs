@@ -192,6 +192,12 @@ impl Mini {
         self.write("src/demo/calc.py", SOLVED);
     }
 
+    /// The solved calculator with `from` replaced by `to`.
+    fn solve_but(&self, from: &str, to: &str) {
+        assert!(SOLVED.contains(from), "{from:?}");
+        self.write("src/demo/calc.py", &SOLVED.replace(from, to));
+    }
+
     fn check(&self, args: &[&str]) -> Output {
         let mut all = vec!["check"];
         all.extend_from_slice(args);
@@ -317,11 +323,7 @@ fn python_a_plugin_installed_into_the_venv_changes_no_grade() {
 #[test]
 fn python_an_endless_loop_times_out_and_the_other_tasks_are_graded() {
     let mini = Mini::new(&[]);
-    mini.solve();
-    mini.write(
-        "src/demo/calc.py",
-        &SOLVED.replace("    return a + b\n", "    while True:\n        pass\n"),
-    );
+    mini.solve_but("    return a + b\n", "    while True:\n        pass\n");
     let start = Instant::now();
     let out = mini.check(&[]).code(1);
     assert!(
@@ -351,14 +353,10 @@ fn python_an_endless_loop_times_out_and_the_other_tasks_are_graded() {
 #[test]
 fn python_a_loop_that_blocks_the_alarm_is_killed_and_the_rest_still_runs() {
     let mini = Mini::new(&[]);
-    mini.solve();
-    mini.write(
-        "src/demo/calc.py",
-        &SOLVED.replace(
-            "    return a + b\n",
-            "    import signal\n    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})\n    \
+    mini.solve_but(
+        "    return a + b\n",
+        "    import signal\n    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})\n    \
              while True:\n        pass\n",
-        ),
     );
     let out = mini.check(&[]).code(1);
     assert_eq!(mini.statuses(), ["fail", "pass", "pass"], "{}", out.stdout);
@@ -384,10 +382,7 @@ fn processes_mentioning(needle: &str) -> Vec<String> {
 #[test]
 fn python_a_signal_ends_the_whole_run_and_removes_the_scratch_folder() {
     let mini = Mini::new(&[]);
-    mini.write(
-        "src/demo/calc.py",
-        &SOLVED.replace("    return a + b\n", "    while True:\n        pass\n"),
-    );
+    mini.solve_but("    return a + b\n", "    while True:\n        pass\n");
     for signal in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
         let tmp = tempfile::tempdir().unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_skillforge"))
@@ -433,13 +428,9 @@ fn python_a_signal_ends_the_whole_run_and_removes_the_scratch_folder() {
 #[test]
 fn python_a_failure_message_with_lone_surrogates_is_still_a_failure() {
     let mini = Mini::new(&[]);
-    mini.solve();
-    mini.write(
-        "src/demo/calc.py",
-        &SOLVED.replace(
-            "    return f\"hello {name}\"\n",
-            "    return \"hello \" + b\"caf\\xe9\".decode(\"utf-8\", \"surrogateescape\")\n",
-        ),
+    mini.solve_but(
+        "    return f\"hello {name}\"\n",
+        "    return \"hello \" + b\"caf\\xe9\".decode(\"utf-8\", \"surrogateescape\")\n",
     );
     let out = mini.check(&[]).code(1);
     assert_eq!(mini.statuses(), ["pass", "fail", "pass"], "{}", out.stdout);
@@ -448,13 +439,9 @@ fn python_a_failure_message_with_lone_surrogates_is_still_a_failure() {
 #[test]
 fn python_code_that_ends_the_process_passes_nothing() {
     let mini = Mini::new(&[]);
-    mini.solve();
-    mini.write(
-        "src/demo/calc.py",
-        &SOLVED.replace(
-            "    return word.upper()\n",
-            "    import os\n    os._exit(0)\n",
-        ),
+    mini.solve_but(
+        "    return word.upper()\n",
+        "    import os\n    os._exit(0)\n",
     );
     let out = mini.check(&[]).code(1);
     assert_eq!(mini.statuses(), ["pass", "pass", "fail"], "{}", out.stdout);
@@ -540,10 +527,7 @@ fn python_a_folder_entry_grades_every_test_inside() {
     let tests = mini.results()["tests"].as_array().unwrap().clone();
     let shout: Vec<&Value> = tests.iter().filter(|t| t["task"] == "shout").collect();
     assert_eq!(shout.len(), 2, "{tests:?}");
-    mini.write(
-        "src/demo/calc.py",
-        &SOLVED.replace("return word.upper()", "return word.upper() or 'x'"),
-    );
+    mini.solve_but("return word.upper()", "return word.upper() or 'x'");
     mini.check(&[]).code(1);
     assert_eq!(mini.statuses(), ["pass", "pass", "fail"]);
 }
@@ -624,7 +608,7 @@ fn python_check_says_whether_the_set_up_is_sound_and_names_regressions() {
         "the verdict is on stdout: {}",
         out.stdout
     );
-    mini.write("src/demo/calc.py", &SOLVED.replace("a + b", "a - b"));
+    mini.solve_but("a + b", "a - b");
     let out = mini.check(&[]).code(1);
     assert!(
         out.stdout
@@ -664,10 +648,7 @@ fn python_the_hint_check_shows_is_revealed_and_given_up_tasks_are_marked() {
 fn python_only_stretch_goals_left_is_a_pass() {
     // Asked for pytest only: greet and shout exercise logging, so they are stretch goals.
     let mini = Mini::new(&["--skills", "pytest"]);
-    mini.write(
-        "src/demo/calc.py",
-        &SOLVED.replace("return f\"hello {name}\"", "raise NotImplementedError"),
-    );
+    mini.solve_but("return f\"hello {name}\"", "raise NotImplementedError");
     let out = mini.check(&[]).success();
     assert!(out.stdout.contains("stretch goal"), "{}", out.stdout);
     assert!(
@@ -931,12 +912,9 @@ fn python_code_that_ends_the_process_while_the_tests_import_is_an_error() {
 #[test]
 fn python_huge_output_is_cut_in_the_report() {
     let mini = Mini::new(&[]);
-    mini.write(
-        "src/demo/calc.py",
-        &SOLVED.replace(
-            "    return a + b\n",
-            "    print('x' * 5_000_000)\n    return a - b\n",
-        ),
+    mini.solve_but(
+        "    return a + b\n",
+        "    print('x' * 5_000_000)\n    return a - b\n",
     );
     mini.check(&[]).code(1);
     let size = fs::metadata(mini.root.join(".skillforge/results.json"))
