@@ -38,6 +38,30 @@ pub fn enclosing_repository(dir: &Path) -> Option<PathBuf> {
         .or_else(|| Some(repo.path().to_path_buf()))
 }
 
+/// The contents of `path` (a file of the project at `root`) as first committed: in the
+/// oldest commit on `HEAD`'s history that has it. `None` outside a repository, or when no
+/// commit has it. Looks at 10,000 commits at most.
+pub fn first_version(root: &Path, path: &str) -> Option<Vec<u8>> {
+    let repo = Repository::discover(root).ok()?;
+    let workdir = repo.workdir()?.canonicalize().ok()?;
+    let rel = root
+        .canonicalize()
+        .ok()?
+        .strip_prefix(&workdir)
+        .ok()?
+        .join(path);
+    let mut walk = repo.revwalk().ok()?;
+    walk.push_head().ok()?;
+    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)
+        .ok()?;
+    walk.take(10_000).flatten().find_map(|id| {
+        let tree = repo.find_commit(id).ok()?.tree().ok()?;
+        let entry = tree.get_path(&rel).ok()?;
+        let blob = repo.find_blob(entry.id()).ok()?;
+        Some(blob.content().to_vec())
+    })
+}
+
 /// The configured `user.name` and `user.email`, if both are set.
 pub fn configured_identity() -> Option<(String, String)> {
     let config = git2::Config::open_default().ok()?;

@@ -15,8 +15,8 @@ use crate::error::ExitCode;
 struct Cleanup {
     message: &'static str,
     paths: Vec<PathBuf>,
-    /// Process groups to kill, each with the value of `MARKER` its processes carry.
-    groups: Vec<(u32, PathBuf)>,
+    /// Process groups to kill.
+    groups: Vec<u32>,
 }
 
 /// Set as soon as the handler starts: work it interrupts must not carry on meanwhile.
@@ -38,10 +38,10 @@ pub fn install(message: &'static str) {
         INTERRUPTED.store(true, Ordering::SeqCst);
         let message = match CLEANUP.lock() {
             Ok(mut cleanup) => {
-                for (group, marker) in cleanup.groups.drain(..) {
+                for group in cleanup.groups.drain(..) {
                     kill_group(group);
-                    kill_marked(&marker);
                 }
+                end_orphans();
                 for path in cleanup.paths.drain(..) {
                     let _ = std::fs::remove_dir_all(path);
                 }
@@ -82,11 +82,10 @@ pub fn remove_on_interrupt(path: PathBuf) -> Guard {
 }
 
 /// While the returned guard lives, an interrupt kills the process group `group` (the id of
-/// the process that leads it) and every process whose environment has `MARKER` set to
-/// `marker`.
-pub fn kill_on_interrupt(group: u32, marker: PathBuf) -> Guard {
+/// the process that leads it), and whatever it left behind.
+pub fn kill_on_interrupt(group: u32) -> Guard {
     if let Ok(mut cleanup) = CLEANUP.lock() {
-        cleanup.groups.push((group, marker));
+        cleanup.groups.push(group);
     }
     Guard(Registered::Group(group))
 }
@@ -104,7 +103,7 @@ impl Drop for Guard {
         if let Ok(mut cleanup) = CLEANUP.lock() {
             match &self.0 {
                 Registered::Path(path) => cleanup.paths.retain(|p| p != path),
-                Registered::Group(group) => cleanup.groups.retain(|(g, _)| g != group),
+                Registered::Group(group) => cleanup.groups.retain(|g| g != group),
             }
         }
     }
@@ -127,50 +126,60 @@ pub fn kill_group(group: u32) {
     }
 }
 
-/// The environment variable a run's processes carry, so that those which left its process
-/// group (a daemon calls `setsid`) are still found and ended.
-pub const MARKER: &str = "SKILLFORGE_RUN";
-
-/// Kills every process (of this user) whose environment has `MARKER` set to `marker`.
-/// Linux only: elsewhere the process group is all that is ended.
-pub fn kill_marked(marker: &std::path::Path) {
+/// Makes this process adopt whatever its children leave behind (Linux: a child subreaper),
+/// so that `end_orphans` finds a daemon that left the process group and cleared its
+/// environment. Elsewhere the process group is all that can be ended.
+pub fn adopt_orphans() {
     #[cfg(target_os = "linux")]
     {
-        let mut wanted = format!("{MARKER}=").into_bytes();
-        wanted.extend_from_slice(marker.as_os_str().as_encoded_bytes());
-        let me = std::process::id().to_string();
-        let Ok(entries) = std::fs::read_dir("/proc") else {
+        // SAFETY: sets a flag of this process; it takes no pointers.
+        unsafe {
+            libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+        }
+    }
+}
+
+/// Kills and reaps every child of this process that is still there: after a run, only what
+/// the run left behind (adopted by `adopt_orphans`).
+pub fn end_orphans() {
+    #[cfg(target_os = "linux")]
+    for _ in 0..100 {
+        let children = children();
+        if children.is_empty() {
             return;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let Some(pid) = name
-                .to_str()
-                .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))
-            else {
-                continue;
-            };
-            if pid == me {
-                continue;
+        }
+        for &pid in &children {
+            // SAFETY: signals and reaps processes that are this process's own children.
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
             }
-            let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
-                continue;
-            };
-            if environ
-                .split(|b| *b == 0)
-                .any(|var| var == wanted.as_slice())
-            {
-                if let Ok(pid) = pid.parse::<libc::pid_t>() {
-                    // SAFETY: sends a signal to one process; a process gone meanwhile is ESRCH.
-                    unsafe {
-                        libc::kill(pid, libc::SIGKILL);
-                    }
-                }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        for &pid in &children {
+            // SAFETY: as above; WNOHANG never blocks.
+            unsafe {
+                libc::waitpid(pid, std::ptr::null_mut(), libc::WNOHANG);
             }
         }
     }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = marker;
-    }
+}
+
+/// The ids of this process's children, from `/proc/<pid>/stat` (its fourth field, after the
+/// command name in parentheses, is the parent's id).
+#[cfg(target_os = "linux")]
+fn children() -> Vec<libc::pid_t> {
+    let me = std::process::id().to_string();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let pid: libc::pid_t = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            let after_name = &stat[stat.rfind(')')? + 1..];
+            let parent = after_name.split_whitespace().nth(1)?;
+            (parent == me).then_some(pid)
+        })
+        .collect()
 }

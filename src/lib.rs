@@ -110,7 +110,18 @@ fn dispatch(command: Command) -> Result<ExitCode> {
 /// `check` exits 1 while a task it checked does not pass. With `--watch` it runs until
 /// interrupted: a run that fails, even one that cannot start, is shown and watching goes on.
 fn check(args: &cli::CheckArgs) -> Result<ExitCode> {
-    let mut ws = practice::Workspace::locate(args.project.path.as_deref())?;
+    let path = args.project.path.as_deref();
+    let mut ws = match practice::Workspace::locate(path) {
+        Ok(ws) => ws,
+        Err(error) => {
+            // An origin file that cannot be read: no earlier result may stand for this run.
+            if let Ok(root) = practice::Workspace::root_of(path) {
+                let report = practice::outcome::Report::could_not_run(error.to_string(), vec![]);
+                let _ = report.write(&root);
+            }
+            return Err(error);
+        }
+    };
     let options = commands::check::Options {
         task: args.task.clone(),
         accept_test_changes: args.accept_test_changes,

@@ -133,6 +133,8 @@ enum Line {
     Start {
         nodeid: String,
     },
+    /// Every test has been reported.
+    Finished,
     Phase {
         nodeid: String,
         when: String,
@@ -169,6 +171,8 @@ pub(super) struct Collector {
     collected: Vec<(String, String)>,
     /// pytest said it had collected the tests.
     saw_collection: bool,
+    /// pytest said every test was reported.
+    pub(super) session_finished: bool,
     phases: BTreeMap<String, Phases>,
     /// Tests with a final result, and files that could not be collected.
     pub(super) results: BTreeMap<String, TestResult>,
@@ -185,10 +189,17 @@ pub(super) struct Collector {
 
 impl Collector {
     /// Takes one line of the report; a line that is not a valid event counts as unreadable.
-    pub(super) fn read_line(&mut self, line: &str, on_event: &mut impl FnMut(Event)) {
+    /// Only a line that carries `token` (the run's secret, which the plugin alone was given)
+    /// is one of the plugin's: others are counted, not read.
+    pub(super) fn read_line(&mut self, line: &str, token: &str, on_event: &mut impl FnMut(Event)) {
+        #[derive(Deserialize)]
+        struct Stamp {
+            token: String,
+        }
+        let stamped = serde_json::from_str::<Stamp>(line).is_ok_and(|s| s.token == token);
         match serde_json::from_str::<Line>(line) {
-            Ok(line) => self.take(line, on_event),
-            Err(_) => self.unreadable += 1,
+            Ok(line) if stamped => self.take(line, on_event),
+            _ => self.unreadable += 1,
         }
     }
 
@@ -246,6 +257,7 @@ impl Collector {
                 });
             }
             Line::Start { nodeid } => self.current = Some(nodeid),
+            Line::Finished => self.session_finished = true,
             Line::Phase {
                 nodeid,
                 when,
@@ -333,6 +345,10 @@ impl Collector {
     /// file are not run (they would most likely wait as long). With no test running, the
     /// tests never finished importing.
     pub(super) fn stopped(&mut self, limit: Duration, collect_limit: Duration) {
+        if self.session_finished {
+            // Every test was reported; the process only failed to end (a thread left running).
+            return;
+        }
         let Some(nodeid) = self.current.take() else {
             self.setup_error = Some(SetupError {
                 path: "the tests".into(),

@@ -447,9 +447,11 @@ fn walk(root: &Path, dir: &Path, visit: &mut dyn FnMut(&str)) {
             }
             continue;
         }
-        // Regular files alone (a link is followed): a FIFO or a device would block, or never
-        // end, when read.
-        if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+        // Regular files of the project alone (a link is followed, but not out of it): a FIFO,
+        // a device or a file of /proc would block, or never end, when read.
+        if !std::fs::metadata(&path).is_ok_and(|m| m.is_file())
+            || (kind.is_symlink() && !super::sandbox::inside(root, &path))
+        {
             continue;
         }
         if let Ok(rel) = path.strip_prefix(root) {

@@ -31,6 +31,14 @@ pub struct Workspace {
 impl Workspace {
     /// The project containing `start` (the current folder when `None`).
     pub fn locate(start: Option<&Path>) -> Result<Workspace> {
+        let root = Workspace::root_of(start)?;
+        let origin = Origin::read(&root)?;
+        Ok(Workspace { root, origin })
+    }
+
+    /// The folder of the project containing `start` (the current folder when `None`): the
+    /// nearest one with an origin file, readable or not.
+    pub fn root_of(start: Option<&Path>) -> Result<PathBuf> {
         let start = match start {
             Some(p) => p.to_path_buf(),
             None => std::env::current_dir().map_err(Error::io("cannot read", "."))?,
@@ -39,13 +47,11 @@ impl Workspace {
             return Err(Error::NotAProject { path: start });
         }
         let absolute = start.canonicalize().unwrap_or(start.clone());
-        let root = absolute
+        absolute
             .ancestors()
             .find(|dir| dir.join(origin::PATH).is_file())
-            .ok_or(Error::NotAProject { path: start })?
-            .to_path_buf();
-        let origin = Origin::read(&root)?;
-        Ok(Workspace { root, origin })
+            .map(Path::to_path_buf)
+            .ok_or(Error::NotAProject { path: start })
     }
 
     /// The task named `key`: its id, or its number in TASKS.md.

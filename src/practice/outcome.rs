@@ -236,6 +236,19 @@ impl Report {
         }
     }
 
+    /// The report of a check that could not run its tests: `message` says why, and every
+    /// one of `tasks` is unknown.
+    pub fn could_not_run(message: String, tasks: Vec<TaskResult>) -> Report {
+        Report {
+            version: 3,
+            status: "error".into(),
+            message: Some(message),
+            tests: Vec::new(),
+            tasks,
+            checked_at: now_rfc3339(),
+        }
+    }
+
     pub fn write(&self, root: &Path) -> Result<()> {
         let text = serde_json::to_string_pretty(self).expect("the report serializes");
         crate::fsutil::write_atomic(&root.join(RESULTS_PATH), text.as_bytes())

@@ -1,21 +1,37 @@
 """Starts pytest for `skillforge check` with skillforge's report plugin.
 
 With $SKILLFORGE_REQUIREMENTS set (a JSON list of PEP 508 requirements: the dependencies the
-blueprint declares), plugin autoloading is off (skillforge sets PYTEST_DISABLE_PLUGIN_AUTOLOAD)
-and only the pytest plugins of distributions those requirements bring in, directly or not,
-are loaded. A plugin the learner installs on their own cannot change a grade.
+blueprint declares), the run is graded: plugin autoloading is off, no PYTEST_* variable applies
+(whatever set it, a `sitecustomize` of the project's included), and only the pytest plugins of
+distributions installed in the interpreter's site-packages that those requirements bring in,
+directly or not, are loaded. A plugin the learner installs, or a distribution's metadata they
+put beside their code, cannot change a grade.
 """
 
 import importlib.util
 import json
 import os
+import site
 import sys
 
 
-def _required_distributions(requirements):
-    """Normalised names of the installed distributions `requirements` need, transitively."""
+def _installed():
+    """The distributions in the interpreter's own site-packages, by normalised name."""
     from importlib import metadata
 
+    from packaging.utils import canonicalize_name
+
+    folders = [os.path.realpath(p) for p in site.getsitepackages()]
+    found = {}
+    for dist in metadata.distributions(path=folders):
+        name = dist.metadata["Name"]
+        if name:
+            found.setdefault(canonicalize_name(name), dist)
+    return found
+
+
+def _required(requirements, installed):
+    """The installed distributions `requirements` need, transitively."""
     from packaging.requirements import InvalidRequirement, Requirement
     from packaging.utils import canonicalize_name
 
@@ -28,16 +44,13 @@ def _required_distributions(requirements):
             continue
     while todo:
         requirement = todo.pop()
-        key = (canonicalize_name(requirement.name), frozenset(requirement.extras))
-        if key in seen:
+        name = canonicalize_name(requirement.name)
+        key = (name, frozenset(requirement.extras))
+        if key in seen or name not in installed:
             continue
         seen.add(key)
-        try:
-            requires = metadata.distribution(requirement.name).requires or []
-        except metadata.PackageNotFoundError:
-            continue
         extras = requirement.extras or {""}
-        for text in requires:
+        for text in installed[name].requires or []:
             try:
                 sub = Requirement(text)
             except InvalidRequirement:
@@ -48,16 +61,12 @@ def _required_distributions(requirements):
 
 
 def _allowed_plugins(requirements):
-    from importlib import metadata
-
-    from packaging.utils import canonicalize_name
-
-    wanted = _required_distributions(requirements)
+    installed = _installed()
     plugins = []
-    for entry in metadata.entry_points(group="pytest11"):
-        dist = getattr(entry, "dist", None)
-        if dist is not None and canonicalize_name(dist.metadata["Name"]) in wanted:
-            plugins.append(entry.load())
+    for name in sorted(_required(requirements, installed)):
+        for entry in installed[name].entry_points:
+            if entry.group == "pytest11":
+                plugins.append(entry.load())
     return plugins
 
 
@@ -73,8 +82,12 @@ def main() -> int:
     report = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(report)
     plugins = [report]
-    requirements = os.environ.get("SKILLFORGE_REQUIREMENTS")
+    requirements = os.environ.pop("SKILLFORGE_REQUIREMENTS", "")
     if requirements:
+        # skillforge removed them; code that ran at start-up may have put them back.
+        for key in [k for k in os.environ if k.startswith("PYTEST_")]:
+            del os.environ[key]
+        os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
         plugins.extend(_allowed_plugins(json.loads(requirements)))
 
     import pytest

@@ -19,6 +19,9 @@ import threading
 import pytest
 
 _REPORT = open(os.environ.pop("SKILLFORGE_REPORT"), "a", encoding="utf-8", buffering=1)
+# A secret skillforge sends on standard input: a line without it is not read, so code under
+# test that finds the report file cannot write results into it. Standard input then ends.
+_TOKEN = sys.stdin.readline().strip()
 # Seconds one test may run (set-up, call and tear-down together); 0: no limit.
 _TIMEOUT = float(os.environ.get("SKILLFORGE_TIMEOUT") or 0)
 # Where the learner's code may live: tracebacks are searched for a frame in these.
@@ -52,7 +55,8 @@ def _safe(value):
 
 
 def _emit(event: dict) -> None:
-    _REPORT.write(json.dumps(_safe(event), ensure_ascii=True) + "\n")
+    event = {"token": _TOKEN, **_safe(event)}
+    _REPORT.write(json.dumps(event, ensure_ascii=True) + "\n")
 
 
 class TimedOut(BaseException):
@@ -174,6 +178,38 @@ def pytest_load_initial_conftests(early_config, parser, args):
         })
 
 
+def _foreign_code() -> str:
+    """Why the code under test is not (only) the project's own, or "" when it is: start-up
+    code of the project's (`sitecustomize`), or the package or one of its modules loaded from
+    outside the project."""
+    for name in ("sitecustomize", "usercustomize"):
+        module = sys.modules.get(name)
+        path = getattr(module, "__file__", None) or ""
+        if path and _relative(path) is not None:
+            return (
+                f"{_relative(path)} runs when Python starts, before the tests: remove it "
+                "(start-up code can change how the tests run)"
+            )
+    if not _PACKAGE:
+        return ""
+    for name, module in list(sys.modules.items()):
+        if name != _PACKAGE and not name.startswith(_PACKAGE + "."):
+            continue
+        path = getattr(module, "__file__", None) or ""
+        if path and _relative(path) is None:
+            return (
+                f"the module {name} is imported from {path}, not from this project: install "
+                "the project in editable mode (`python -m pip install -e .`) so that the tests "
+                "run your code"
+            )
+    return ""
+
+
+def _refuse(why: str) -> None:
+    _emit({"event": "setup-error", "path": "", "message": why, "where": ""})
+    pytest.exit(why, returncode=4)
+
+
 def _package_elsewhere() -> str:
     """Where the project's package is imported from, when that is not the project."""
     if not _PACKAGE:
@@ -193,19 +229,19 @@ def _package_elsewhere() -> str:
 def pytest_collection(session):
     elsewhere = _package_elsewhere()
     if elsewhere:
-        _emit({
-            "event": "setup-error",
-            "path": "",
-            "message": (
-                f"the package {_PACKAGE} is imported from {elsewhere}, not from this project: "
-                "install the project in editable mode (`python -m pip install -e .`) so that "
-                "the tests run your code"
-            ),
-            "where": "",
-        })
-        pytest.exit("the package under test is not the project's", returncode=4)
+        _refuse(
+            f"the package {_PACKAGE} is imported from {elsewhere}, not from this project: "
+            "install the project in editable mode (`python -m pip install -e .`) so that the "
+            "tests run your code"
+        )
+    why = _foreign_code()
+    if why:
+        _refuse(why)
     with _Alarm("importing the tests", _COLLECT_TIMEOUT):
         yield
+    why = _foreign_code()
+    if why:
+        _refuse(why)
 
 
 @pytest.hookimpl(trylast=True)
@@ -265,6 +301,10 @@ def pytest_runtest_protocol(item, nextitem):
             _CURRENT = None
     if alarm.fired:
         _TIMED_OUT_FILES.setdefault(str(item.path), item.nodeid)
+    # A test may import more of the package: it too must be the project's.
+    why = _foreign_code()
+    if why:
+        _refuse(why)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -289,3 +329,9 @@ def pytest_runtest_logreport(report) -> None:
     if report.capstdout:
         event["stdout"] = report.capstdout
     _emit(event)
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    # Every test has been reported: a process that does not end after this (a thread left
+    # running) has nothing more to say.
+    _emit({"event": "finished"})

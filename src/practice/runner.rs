@@ -254,8 +254,7 @@ fn spawn(
             "SKILLFORGE_ROOTS",
             std::env::join_paths(&invocation.roots).unwrap_or_default(),
         )
-        .env(interrupt::MARKER, scratch.path())
-        .stdin(Stdio::null())
+        .stdin(Stdio::piped())
         .stdout(log)
         .stderr(log_too);
     if let Some(package) = &invocation.package {
@@ -295,7 +294,13 @@ fn attempt_run(
     on_event: &mut impl FnMut(Event),
 ) -> Result<Attempt> {
     let (mut child, console) = spawn(scratch, invocation, report, deselect)?;
-    let _guard = interrupt::kill_on_interrupt(child.id(), scratch.path().to_path_buf());
+    let token = secret();
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write;
+        // The plugin reads its secret, then standard input ends, as with no input at all.
+        let _ = writeln!(stdin, "{token}");
+    }
+    let _guard = interrupt::kill_on_interrupt(child.id());
     let mut lines = std::io::BufReader::new(
         std::fs::File::open(report).map_err(Error::io("cannot read", report))?,
     );
@@ -303,9 +308,11 @@ fn attempt_run(
     let before = tests.results.len();
     let mut since = Instant::now();
     let stopped = loop {
-        let exited = child
-            .try_wait()
-            .map_err(Error::io("cannot wait for", invocation.python))?;
+        let exited = child.try_wait().map_err(|e| {
+            // The interrupt handler may have reaped it: it is about to exit the process.
+            interrupt::wait_if_interrupted();
+            Error::io("cannot wait for", invocation.python)(e)
+        })?;
         // Read whatever the plugin wrote; a line without its newline is not complete yet.
         loop {
             let mut chunk = String::new();
@@ -315,7 +322,7 @@ fn attempt_run(
             pending.push_str(&chunk);
             if pending.ends_with('\n') {
                 since = Instant::now();
-                tests.read_line(&pending, on_event);
+                tests.read_line(&pending, &token, on_event);
                 pending.clear();
             }
         }
@@ -324,19 +331,21 @@ fn attempt_run(
             interrupt::wait_if_interrupted();
             // Whatever a test started in the background goes with the run.
             interrupt::kill_group(child.id());
-            interrupt::kill_marked(scratch.path());
+            interrupt::end_orphans();
             break Attempt::Exited(status.code());
         }
         // Importing and collecting have a limit too: an endless loop at a module's top level.
-        let limit = match tests.current {
-            Some(_) => invocation.timeout,
-            None => collect_limit(invocation.timeout),
+        let limit = match (&tests.current, tests.session_finished) {
+            // Reported everything, yet still running: a thread or child keeps it alive.
+            (_, true) => Duration::ZERO,
+            (Some(_), false) => invocation.timeout,
+            (None, false) => collect_limit(invocation.timeout),
         };
         if since.elapsed() > limit + GRACE {
             interrupt::kill_group(child.id());
-            interrupt::kill_marked(scratch.path());
             let _ = child.kill();
             let _ = child.wait();
+            interrupt::end_orphans();
             tests.stopped(invocation.timeout, collect_limit(invocation.timeout));
             break Attempt::Killed {
                 progress: tests.results.len() > before,
@@ -346,6 +355,24 @@ fn attempt_run(
     };
     tests.console = read_tail(&console);
     Ok(stopped)
+}
+
+/// A secret for one pytest process: 128 bits from the standard library's per-process random
+/// keys (the same source `HashMap` uses against collisions), with the time and process id.
+fn secret() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut parts = Vec::new();
+    for _ in 0..2 {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        hasher.write_u32(std::process::id());
+        parts.push(format!("{:016x}", hasher.finish()));
+    }
+    parts.concat()
 }
 
 /// How long importing the tests may take: modules of a data science stack load slowly, and

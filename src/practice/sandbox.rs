@@ -61,9 +61,9 @@ pub fn build(root: &Path, grading: &Grading, into: &Path) -> Result<()> {
             continue;
         }
         if kind.is_dir() {
-            copy_tree(&from, &to)?;
+            copy_tree(root, &from, &to)?;
         } else if kind.is_file() || kind.is_symlink() {
-            copy_file(&from, &to, &name)?;
+            copy_file(root, &from, &to, &name)?;
         }
     }
     for (rel, bytes) in &grading.files {
@@ -76,7 +76,7 @@ pub fn build(root: &Path, grading: &Grading, into: &Path) -> Result<()> {
     Ok(())
 }
 
-fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+fn copy_tree(root: &Path, from: &Path, to: &Path) -> Result<()> {
     std::fs::create_dir_all(to).map_err(Error::io("cannot create", to))?;
     let entries = std::fs::read_dir(from).map_err(Error::io("cannot read", from))?;
     for entry in entries.flatten() {
@@ -86,20 +86,26 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
         };
         if kind.is_dir() {
             if !cache(&name) {
-                copy_tree(&entry.path(), &to.join(&name))?;
+                copy_tree(root, &entry.path(), &to.join(&name))?;
             }
         } else {
-            copy_file(&entry.path(), &to.join(&name), &name)?;
+            copy_file(root, &entry.path(), &to.join(&name), &name)?;
         }
     }
     Ok(())
 }
 
 /// Copies one file, leaving out the learner's own test set-up (a `conftest.py` the grading
-/// does not ship is not part of the graded run). A link to a folder stays a link; only
-/// regular files are copied: a FIFO or a device would block or never end.
-fn copy_file(from: &Path, to: &Path, name: &str) -> Result<()> {
+/// does not ship is not part of the graded run). Only regular files of the project are
+/// copied: a link to a folder, or to anything outside the project (`/proc`, a device), stays
+/// a link, and a FIFO or a socket is left out, since reading them could block or never end.
+fn copy_file(root: &Path, from: &Path, to: &Path, name: &str) -> Result<()> {
     if name == "conftest.py" || name.ends_with(".pyc") {
+        return Ok(());
+    }
+    let linked = std::fs::symlink_metadata(from).is_ok_and(|m| m.file_type().is_symlink());
+    if linked && !inside(root, from) {
+        link(from, to);
         return Ok(());
     }
     match std::fs::metadata(from) {
@@ -110,8 +116,15 @@ fn copy_file(from: &Path, to: &Path, name: &str) -> Result<()> {
             link(from, to);
             Ok(())
         }
-        // A dangling link, a FIFO, a socket, a device: nothing a test should read.
         _ => Ok(()),
+    }
+}
+
+/// Whether `path`, its links followed, lies in the project at `root`.
+pub(super) fn inside(root: &Path, path: &Path) -> bool {
+    match (root.canonicalize(), path.canonicalize()) {
+        (Ok(root), Ok(path)) => path.starts_with(root),
+        _ => false,
     }
 }
 

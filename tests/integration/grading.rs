@@ -943,3 +943,217 @@ fn python_check_from_elsewhere_cannot_replace_a_built_in_blueprint() {
         .code(4)
         .stderr_has("holds no blueprint this project was made from with --from");
 }
+
+/// The site-packages folder of a venv.
+fn site_packages(venv: &Path) -> PathBuf {
+    fs::read_dir(venv.join("lib"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path()
+        .join("site-packages")
+}
+
+/// A mini project in a venv of its own whose `.pth` puts the project's `src` on the import
+/// path at start-up, as an editable install does.
+fn editable_mini() -> (tempfile::TempDir, Mini) {
+    let dir = tempfile::tempdir().unwrap();
+    let venv = dir.path().join("venv");
+    make_venv(&venv, &["pytest"]);
+    let mini = Mini::with_venv(&venv, &[]);
+    fs::write(
+        site_packages(&venv).join("demo-editable.pth"),
+        format!("{}\n", mini.root.join("src").display()),
+    )
+    .unwrap();
+    (dir, mini)
+}
+
+#[test]
+fn python_start_up_code_and_metadata_in_the_project_change_no_grade() {
+    let (_venv, mini) = editable_mini();
+    // Metadata beside the code, named after a distribution the blueprint depends on.
+    mini.write(
+        "src/sneaky-1.0.dist-info/METADATA",
+        "Metadata-Version: 2.1\nName: pytest\nVersion: 9.9\n",
+    );
+    mini.write(
+        "src/sneaky-1.0.dist-info/entry_points.txt",
+        "[pytest11]\nsneaky = sneaky_plugin\n",
+    );
+    mini.write("src/sneaky_plugin.py", FORCE_PASS);
+    let out = mini.check(&[]).code(1);
+    assert_eq!(mini.statuses(), ["fail", "fail", "fail"], "{}", out.stdout);
+    // Start-up code that puts a plugin back through the environment.
+    mini.write(
+        "src/sitecustomize.py",
+        "import os\n\nos.environ['PYTEST_PLUGINS'] = 'sneaky_plugin'\n",
+    );
+    let out = mini.check(&[]).code(1);
+    assert!(
+        out.stdout
+            .starts_with("cannot grade: src/sitecustomize.py runs when Python starts"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(mini.statuses(), ["fail", "fail", "fail"]);
+}
+
+#[test]
+fn python_a_package_that_points_its_path_elsewhere_is_not_graded() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    fs::write(elsewhere.path().join("calc.py"), SOLVED).unwrap();
+    let mini = Mini::new(&[]);
+    mini.write(
+        "src/demo/__init__.py",
+        &format!("__path__ = [{:?}]\n", elsewhere.path().to_str().unwrap()),
+    );
+    let out = mini.check(&[]).code(1);
+    assert!(
+        out.stdout
+            .starts_with("cannot grade: the module demo.calc is imported from"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(mini.statuses(), ["fail", "fail", "fail"]);
+}
+
+#[test]
+fn python_report_lines_written_before_the_tests_change_nothing() {
+    let mini = Mini::new(&[]);
+    let ids = [
+        "tests/tasks/test_add.py::test_add",
+        "tests/tasks/test_add.py::test_add_negative",
+        "tests/tasks/test_greet.py::test_greet",
+        "tests/shout/test_one.py::test_shout",
+        "tests/shout/test_two.py::test_shout_empty",
+    ];
+    mini.write(
+        "src/demo/__init__.py",
+        &format!(
+            "import json, os\n\nfor fd in os.listdir('/proc/self/fd'):\n    \
+             path = os.path.realpath(f'/proc/self/fd/{{fd}}')\n    \
+             if path.endswith('.jsonl'):\n        with open(path, 'a') as f:\n            \
+             for n in {ids:?}:\n                \
+             f.write(json.dumps({{'event': 'start', 'nodeid': n}}) + '\\n')\n                \
+             for w in ('setup', 'call', 'teardown'):\n                    \
+             f.write(json.dumps({{'event': 'phase', 'nodeid': n, 'when': w, \
+             'outcome': 'passed', 'token': ''}}) + '\\n')\n"
+        ),
+    );
+    let out = mini.check(&[]).code(1);
+    assert_eq!(mini.statuses(), ["fail", "fail", "fail"], "{}", out.stdout);
+}
+
+#[test]
+fn python_the_skills_asked_for_and_the_parts_are_those_the_project_was_made_with() {
+    let mini = Mini::new(&[]);
+    mini.solve_but("return f\"hello {name}\"", "raise NotImplementedError");
+    let path = mini.root.join(".skillforge/origin.toml");
+    let origin = fs::read_to_string(&path).unwrap();
+    fs::write(&path, origin.replace("focus = []", "focus = [\"pytest\"]")).unwrap();
+    let out = mini.check(&[]).code(1);
+    assert!(
+        out.stderr.contains("than when the project was made"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stdout.contains("stretch goal"), "{}", out.stdout);
+}
+
+#[test]
+fn python_an_add_on_deleted_from_the_origin_file_is_still_graded() {
+    let (_dir, project) = crate::support::generate("with-docker", &["--with", "docker"]);
+    std::os::unix::fs::symlink(shared_venv(), project.join(".venv")).unwrap();
+    let path = project.join(".skillforge/origin.toml");
+    let origin = fs::read_to_string(&path).unwrap();
+    let without = regex::Regex::new(r#"(?s)\[\[blueprints\]\]\nid = "docker".*?\n\n"#)
+        .unwrap()
+        .replace(&origin, "")
+        .into_owned();
+    assert_ne!(without, origin);
+    fs::write(&path, without).unwrap();
+    let out = sf(["check"])
+        .cwd(&project)
+        .timeout(Duration::from_secs(120))
+        .run()
+        .code(1)
+        .stderr_has("no longer lists docker");
+    let results: Value = serde_json::from_str(
+        &fs::read_to_string(project.join(".skillforge/results.json")).unwrap(),
+    )
+    .unwrap();
+    let ids: Vec<&str> = results["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.iter().any(|id| id.starts_with("docker")),
+        "{ids:?}\n{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn python_links_out_of_the_project_are_never_read() {
+    let mini = Mini::new(&[]);
+    mini.solve();
+    for link in ["data.bin", "src/demo/data.bin", "tests/data.bin"] {
+        std::os::unix::fs::symlink("/proc/self/pagemap", mini.root.join(link)).unwrap();
+    }
+    let start = Instant::now();
+    mini.check(&[]).success();
+    assert!(
+        start.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn python_a_daemon_without_group_or_environment_ends_with_the_run() {
+    let mini = Mini::new(&[]);
+    mini.solve();
+    mini.write(
+        "src/demo/__init__.py",
+        "import subprocess\n\nsubprocess.Popen(['setsid', 'env', '-i', 'sleep', '4321.5'])\n",
+    );
+    mini.check(&[]).success();
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        processes_mentioning("4321.5").is_empty(),
+        "the daemon outlived check"
+    );
+}
+
+#[test]
+fn python_a_thread_that_keeps_the_run_alive_loses_no_result() {
+    let mini = Mini::new(&[]);
+    mini.solve();
+    mini.write(
+        "src/demo/__init__.py",
+        "import threading, time\n\nthreading.Thread(target=lambda: time.sleep(10**6)).start()\n",
+    );
+    let start = Instant::now();
+    let out = mini.check(&[]).success();
+    assert!(out.stdout.contains("well done"), "{}", out.stdout);
+    assert!(
+        start.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn python_an_unreadable_origin_file_leaves_no_earlier_result() {
+    let mini = Mini::new(&[]);
+    mini.solve();
+    mini.check(&[]).success();
+    mini.write(".skillforge/origin.toml", "format = 1\n");
+    mini.check(&[]).code(1);
+    let results = mini.results();
+    assert_eq!(results["status"], "error", "{results}");
+}

@@ -45,6 +45,7 @@ struct Checked<'a> {
 /// goals aside, unless one was asked for by `--task`).
 pub fn run(ws: &mut Workspace, options: &Options) -> Result<bool> {
     crate::interrupt::install("stopped: the test run was ended and its scratch folder removed");
+    crate::interrupt::adopt_orphans();
     let previous = Report::read(&ws.root);
     let python = match runner::interpreter(&ws.root)
         .and_then(|python| runner::ensure_pytest(&ws.root, &python).map(|()| python))
@@ -56,6 +57,7 @@ pub fn run(ws: &mut Workspace, options: &Options) -> Result<bool> {
             return Err(error);
         }
     };
+    as_made(ws);
     let (library, _checkouts) = ws.library(options.from.as_deref())?;
     let mut grading = Grading::for_project(ws, &library)?;
     // Which tests are a task's is the blueprint's to say, not an editable file's.
@@ -109,10 +111,59 @@ pub fn run(ws: &mut Workspace, options: &Options) -> Result<bool> {
         .all(|t| t.status.passed() || (t.stretch && options.task.is_none())))
 }
 
+/// Puts back what `.skillforge/origin.toml` said, when the project was first committed, of
+/// the skills asked for (which decide the stretch goals) and of the blueprints (an add-on
+/// deleted from the file would take its tasks away), and says so. Blueprints added since
+/// stay.
+fn as_made(ws: &mut Workspace) {
+    let Some(first) = crate::git::first_version(&ws.root, crate::origin::PATH).and_then(|bytes| {
+        toml::from_str::<crate::origin::Origin>(&String::from_utf8_lossy(&bytes)).ok()
+    }) else {
+        return;
+    };
+    if first.focus != ws.origin.focus {
+        ui::warn(&format!(
+            "{} asks for other skills ({}) than when the project was made ({}): stretch goals are \
+             those of when it was made",
+            crate::origin::PATH,
+            ws.origin.focus.join(", "),
+            first.focus.join(", ")
+        ));
+        ws.origin.focus = first.focus.clone();
+    }
+    let now = &ws.origin.blueprints;
+    let gone: Vec<&str> = first
+        .blueprints
+        .iter()
+        .filter(|b| !now.iter().any(|o| o.id == b.id))
+        .map(|b| b.id.as_str())
+        .collect();
+    if gone.is_empty() {
+        return;
+    }
+    ui::warn(&format!(
+        "{} no longer lists {}, which the project was made with: graded with them",
+        crate::origin::PATH,
+        gone.join(", ")
+    ));
+    // In the order they were made with (the base first), then those added since.
+    let mut blueprints: Vec<_> = first
+        .blueprints
+        .iter()
+        .map(|b| now.iter().find(|o| o.id == b.id).unwrap_or(b).clone())
+        .collect();
+    blueprints.extend(
+        now.iter()
+            .filter(|o| !first.blueprints.iter().any(|b| b.id == o.id))
+            .cloned(),
+    );
+    ws.origin.blueprints = blueprints;
+}
+
 /// Writes a report saying why the tests could not run, every task unknown.
 fn could_not_run(ws: &Workspace, message: &str) -> Result<()> {
     let tasks = ws.origin.tasks.iter().map(TaskResult::unknown).collect();
-    Report::new(&ws.origin, &[], &[], tasks, Some(message.to_string())).write(&ws.root)
+    Report::could_not_run(message.to_string(), tasks).write(&ws.root)
 }
 
 /// Runs the graded tests in the sandbox (the accepted edits in a run of their own), then
