@@ -57,7 +57,7 @@ pub fn interpreter(root: &Path) -> Result<PathBuf> {
         root.join(".venv").join("bin").join("python")
     };
     if venv.is_file() {
-        return Ok(venv);
+        return not_a_script(venv);
     }
     let fallback = if cfg!(windows) { "python" } else { "python3" };
     let found = Command::new(fallback)
@@ -78,6 +78,24 @@ pub fn interpreter(root: &Path) -> Result<PathBuf> {
             ),
         }),
     }
+}
+
+/// `python` itself, unless it is a script standing in for an interpreter (`#!` first): one
+/// that could change how the tests are run, so grading refuses it.
+fn not_a_script(python: PathBuf) -> Result<PathBuf> {
+    let mut start = [0u8; 2];
+    let read = std::fs::File::open(&python).and_then(|mut f| f.read_exact(&mut start));
+    if read.is_ok() && &start == b"#!" {
+        return Err(Error::Environment {
+            message: format!(
+                "{} is a script, not a Python interpreter, so the tests cannot be graded with \
+                 it; make the environment again with `python3 -m venv --clear .venv` and \
+                 install the project into it (see README.md)",
+                python.display()
+            ),
+        });
+    }
+    Ok(python)
 }
 
 /// Fails with the command that installs pytest when `python` cannot import it.

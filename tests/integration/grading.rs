@@ -1157,3 +1157,26 @@ fn python_an_unreadable_origin_file_leaves_no_earlier_result() {
     let results = mini.results();
     assert_eq!(results["status"], "error", "{results}");
 }
+
+#[test]
+fn python_a_script_standing_in_for_the_interpreter_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let venv = dir.path().join("venv");
+    fs::create_dir_all(venv.join("bin")).unwrap();
+    let python = venv.join("bin/python");
+    fs::write(
+        &python,
+        format!(
+            "#!/bin/sh\nexec {} \"$@\"\n",
+            shared_venv().join("bin/python").display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&python, fs::Permissions::from_mode(0o755)).unwrap();
+    let mini = Mini::with_venv(&venv, &[]);
+    mini.check(&[])
+        .code(6)
+        .stderr_has("is a script, not a Python interpreter");
+    assert_eq!(mini.results()["status"], "error");
+}
