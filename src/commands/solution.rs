@@ -42,11 +42,17 @@ pub fn run(ws: &Workspace, options: &Options<'_>) -> Result<()> {
     if options.apply {
         refuse_apply(task, &standing)?;
     }
-    if !matches!(standing, Standing::Passes) {
-        record_give_up(ws, task, options.give_up)?;
-    }
+    let give_up = match standing {
+        Standing::Passes => false,
+        _ => gives_up(ws, task, options.give_up)?,
+    };
     let (library, _checkouts) = ws.library(options.from)?;
     let solution = reference::solve(ws, &library, task)?;
+    let conflicts = solution.files.iter().any(|f| f.changes() && f.conflict());
+    // Recorded once the learner sees the reference: not when --apply writes and shows nothing.
+    if give_up && !(options.apply && matches!(standing, Standing::Open) && conflicts) {
+        record_give_up(ws, task)?;
+    }
     if let Some(note) = &solution.version_note {
         ui::warn(note);
     }
@@ -165,10 +171,12 @@ fn refuse_apply(task: &OriginTask, standing: &Standing<'_>) -> Result<()> {
 }
 
 /// Refuses a task that does not pass yet without `--give-up`; records the giving up.
-fn record_give_up(ws: &Workspace, task: &OriginTask, give_up: bool) -> Result<()> {
-    let mut progress = Progress::read(&ws.root)?;
+/// Whether seeing the reference of `task`, which does not pass, is to be recorded now as
+/// giving up on it; refused without `--give-up` unless it was recorded before.
+fn gives_up(ws: &Workspace, task: &OriginTask, give_up: bool) -> Result<bool> {
+    let progress = Progress::read(&ws.root)?;
     if progress.task(&task.id).gave_up.is_some() {
-        return Ok(());
+        return Ok(false);
     }
     if !give_up {
         return Err(Error::Refused {
@@ -180,6 +188,12 @@ fn record_give_up(ws: &Workspace, task: &OriginTask, give_up: bool) -> Result<()
             ),
         });
     }
+    Ok(true)
+}
+
+/// Records in `.skillforge/progress.toml` that the learner gave up on `task` today.
+fn record_give_up(ws: &Workspace, task: &OriginTask) -> Result<()> {
+    let mut progress = Progress::read(&ws.root)?;
     progress.task_mut(&task.id).gave_up = Some(today());
     progress.write(&ws.root)
 }

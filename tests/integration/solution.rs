@@ -277,6 +277,25 @@ fn a_conflicting_file_is_left_out_and_apply_writes_nothing() {
 }
 
 #[test]
+fn a_give_up_that_applies_nothing_is_not_recorded() {
+    let (_dir, project) = project();
+    let path = project.join(REPOSITORY);
+    let mine = std::fs::read_to_string(&path).unwrap().replace(
+        "raise NotImplementedError(\"task 1 (list-bookmarks)\")",
+        "return self._my_own_add(data, now)",
+    );
+    std::fs::write(&path, &mine).unwrap();
+    sf(["solution", "1", "--give-up", "--apply"])
+        .cwd(&project)
+        .run()
+        .code(2)
+        .stderr_has("nothing was written");
+    let progress =
+        std::fs::read_to_string(project.join(".skillforge/progress.toml")).unwrap_or_default();
+    assert!(!progress.contains("gave_up"), "{progress}");
+}
+
+#[test]
 fn crlf_files_take_the_solution_and_keep_their_endings() {
     let (_dir, project) = project();
     mark_passing(&project, 0);
