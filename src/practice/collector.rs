@@ -247,7 +247,8 @@ impl Collector {
                 } else {
                     message
                 };
-                self.setup_error = Some(SetupError {
+                // The first reason given is the one to show.
+                self.setup_error.get_or_insert(SetupError {
                     path,
                     code_error: (!location.is_empty()).then(|| CodeError {
                         location,

@@ -165,6 +165,18 @@ impl Grading {
         })
     }
 
+    /// The graded files as the run of the accepted edits has them: the learner's accepted
+    /// files in place of the blueprint's (a folder entry's shipped files all replaced).
+    pub fn files_with_accepted(&self) -> BTreeMap<String, Vec<u8>> {
+        let mut files = self.files.clone();
+        for entry in &self.accepted_entries {
+            let folder = format!("{}/", entry.trim_end_matches('/'));
+            files.retain(|path, _| !path.starts_with(&folder));
+        }
+        files.extend(self.accepted_files.clone());
+        files
+    }
+
     /// The test entries of `task` that the learner's files hold otherwise than the
     /// blueprint's (for a class entry, its own block and the lines all classes share).
     pub fn changed_tests(&self, origin: &Origin, task: &OriginTask) -> Vec<String> {

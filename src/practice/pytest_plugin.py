@@ -7,6 +7,7 @@ Every string is made safe for JSON first: a message may hold text decoded with
 must never hide a failure.
 """
 
+import hashlib
 import importlib.util
 import inspect
 import json
@@ -34,6 +35,16 @@ _DESELECT = os.environ.pop("SKILLFORGE_DESELECT", "")
 # The project's import package: the graded code must be the project's own, not a copy
 # installed elsewhere.
 _PACKAGE = os.environ.pop("SKILLFORGE_PACKAGE", "")
+# The graded files by path relative to the sandbox, with their SHA-256: read before any code
+# of the learner's runs, then the file is removed. Code under test that rewrites a test (or
+# adds a conftest.py) while the tests are imported is caught by comparing against these.
+_EXPECTED_PATH = os.environ.pop("SKILLFORGE_EXPECTED", "")
+_EXPECTED = {}
+if _EXPECTED_PATH:
+    with open(_EXPECTED_PATH, encoding="utf-8") as _file:
+        _EXPECTED = json.load(_file)
+    os.remove(_EXPECTED_PATH)
+_SANDBOX = os.getcwd()
 # The longest text kept of one message or output: its start and its end.
 _KEPT = 16 * 1024
 # The alarm interrupts the main thread between bytecodes; without SIGALRM (Windows) the
@@ -178,18 +189,54 @@ def pytest_load_initial_conftests(early_config, parser, args):
         })
 
 
-def _foreign_code() -> str:
+def _tampered() -> str:
+    """A graded file that is not as skillforge wrote it (or a conftest.py it did not write),
+    or "" when every one is."""
+    if not _EXPECTED:
+        return ""
+    roots = {path.split("/")[0] for path in _EXPECTED if "/" in path}
+    found = {}
+    for top in roots:
+        for folder, _dirs, files in os.walk(os.path.join(_SANDBOX, top)):
+            for name in files:
+                full = os.path.join(folder, name)
+                rel = os.path.relpath(full, _SANDBOX).replace(os.sep, "/")
+                if "__pycache__" not in rel:
+                    found[rel] = full
+    if os.path.isfile(os.path.join(_SANDBOX, "conftest.py")):
+        found["conftest.py"] = os.path.join(_SANDBOX, "conftest.py")
+    for rel, digest in _EXPECTED.items():
+        full = found.pop(rel, None)
+        if full is None:
+            return rel
+        with open(full, "rb") as file:
+            if hashlib.sha256(file.read()).hexdigest() != digest:
+                return rel
+    extra = [rel for rel in found if rel.endswith(".py")]
+    return extra[0] if extra else ""
+
+
+def _foreign_code(tests_too: bool = True) -> str:
     """Why the code under test is not (only) the project's own, or "" when it is: start-up
-    code of the project's (`sitecustomize`), or the package or one of its modules loaded from
-    outside the project."""
-    for name in ("sitecustomize", "usercustomize"):
-        module = sys.modules.get(name)
-        path = getattr(module, "__file__", None) or ""
-        if path and _relative(path) is not None:
-            return (
-                f"{_relative(path)} runs when Python starts, before the tests: remove it "
-                "(start-up code can change how the tests run)"
-            )
+    code of the project's (`sitecustomize`), the package or one of its modules loaded from
+    outside the project, or (with `tests_too`) the graded tests changed."""
+    for folder in sys.path:
+        if not folder or _relative(os.path.join(folder, "x")) is None:
+            continue
+        for name in ("sitecustomize", "usercustomize"):
+            for candidate in (name + ".py", os.path.join(name, "__init__.py")):
+                path = os.path.join(folder, candidate)
+                if os.path.isfile(path):
+                    return (
+                        f"{_relative(path)} runs when Python starts, before the tests: remove "
+                        "it (start-up code can change how the tests run)"
+                    )
+    changed = _tampered() if tests_too else ""
+    if changed:
+        return (
+            f"the code under test changed the tests it is graded with ({changed}); grading "
+            "needs the tests as the blueprint ships them"
+        )
     if not _PACKAGE:
         return ""
     for name, module in list(sys.modules.items()):
@@ -302,7 +349,7 @@ def pytest_runtest_protocol(item, nextitem):
     if alarm.fired:
         _TIMED_OUT_FILES.setdefault(str(item.path), item.nodeid)
     # A test may import more of the package: it too must be the project's.
-    why = _foreign_code()
+    why = _foreign_code(tests_too=False)
     if why:
         _refuse(why)
 
@@ -332,6 +379,9 @@ def pytest_runtest_logreport(report) -> None:
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
+    why = _foreign_code()
+    if why:
+        _emit({"event": "setup-error", "path": "", "message": why, "where": ""})
     # Every test has been reported: a process that does not end after this (a thread left
     # running) has nothing more to say.
     _emit({"event": "finished"})

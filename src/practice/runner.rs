@@ -6,6 +6,7 @@
 //! process group, records the test as timed out, and runs the tests left over again. An
 //! interrupt (Ctrl-C, SIGTERM, SIGHUP) kills the group and removes the scratch folder too.
 
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
@@ -47,6 +48,9 @@ pub struct Invocation<'a> {
     /// For a graded run: the project's import package, which must be imported from the
     /// project (or the sandbox), not from a copy installed elsewhere.
     pub package: Option<String>,
+    /// For a graded run: the graded files (paths relative to `cwd`) and their contents. The
+    /// plugin refuses to grade when the code under test changes one, or adds a conftest.
+    pub expected: Option<&'a BTreeMap<String, Vec<u8>>>,
 }
 
 /// The interpreter to run the tests with: the project's `.venv`, else `python3` on PATH.
@@ -278,6 +282,16 @@ fn spawn(
     if let Some(package) = &invocation.package {
         command.env("SKILLFORGE_PACKAGE", package);
     }
+    if let Some(expected) = invocation.expected {
+        let digests: BTreeMap<&str, String> = expected
+            .iter()
+            .map(|(path, bytes)| (path.as_str(), sha256_hex(bytes)))
+            .collect();
+        let path = report.with_extension("expected.json");
+        let text = serde_json::to_string(&digests).expect("digests serialize");
+        std::fs::write(&path, text).map_err(Error::io("cannot write", &path))?;
+        command.env("SKILLFORGE_EXPECTED", &path);
+    }
     if let Some(requirements) = &invocation.requirements {
         for (key, _) in std::env::vars_os() {
             if key.to_string_lossy().starts_with("PYTEST_") {
@@ -391,6 +405,14 @@ fn secret() -> String {
         parts.push(format!("{:016x}", hasher.finish()));
     }
     parts.concat()
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// How long importing the tests may take: modules of a data science stack load slowly, and

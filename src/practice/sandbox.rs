@@ -67,13 +67,31 @@ pub fn build(root: &Path, grading: &Grading, into: &Path) -> Result<()> {
         }
     }
     for (rel, bytes) in &grading.files {
-        let path = into.join(rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(Error::io("cannot create", dir))?;
-        }
-        std::fs::write(&path, bytes).map_err(Error::io("cannot write", &path))?;
+        put(&into.join(rel), bytes)?;
     }
     Ok(())
+}
+
+/// Writes a new file at `path` in the sandbox: whatever the copy put there first (a link
+/// that would lead the write out of the sandbox, a folder) is removed.
+pub fn put(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        let gone = if meta.is_dir() {
+            std::fs::remove_dir_all(path)
+        } else {
+            std::fs::remove_file(path)
+        };
+        gone.map_err(Error::io("cannot remove", path))?;
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(Error::io("cannot create", dir))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(Error::io("cannot write", path))?;
+    std::io::Write::write_all(&mut file, bytes).map_err(Error::io("cannot write", path))
 }
 
 fn copy_tree(root: &Path, from: &Path, to: &Path) -> Result<()> {
@@ -150,11 +168,7 @@ pub fn swap_in(into: &Path, grading: &Grading) -> Result<()> {
         }
     }
     for (rel, bytes) in &grading.accepted_files {
-        let path = into.join(rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(Error::io("cannot create", dir))?;
-        }
-        std::fs::write(&path, bytes).map_err(Error::io("cannot write", &path))?;
+        put(&into.join(rel), bytes)?;
     }
     Ok(())
 }

@@ -1180,3 +1180,88 @@ fn python_a_script_standing_in_for_the_interpreter_is_refused() {
         .stderr_has("is a script, not a Python interpreter");
     assert_eq!(mini.results()["status"], "error");
 }
+
+#[test]
+fn python_code_that_rewrites_the_graded_tests_is_not_graded() {
+    let mini = Mini::new(&[]);
+    // Run when the tests' conftest imports the package: every test body becomes `pass`.
+    mini.write(
+        "src/demo/__init__.py",
+        "import ast, os, pathlib\n\nif 'skillforge-check-' in os.getcwd():\n    \
+         for f in pathlib.Path('tests').rglob('test_*.py'):\n        \
+         tree = ast.parse(f.read_text())\n        for node in ast.walk(tree):\n            \
+         if isinstance(node, ast.FunctionDef) and node.name.startswith('test'):\n                \
+         node.body = [ast.Pass()]\n        f.write_text(ast.unparse(tree))\n",
+    );
+    let out = mini.check(&[]).code(1);
+    assert!(
+        out.stdout
+            .starts_with("cannot grade: the code under test changed the tests it is graded with"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(mini.statuses(), ["fail", "fail", "fail"]);
+    // A conftest.py written into the tests while they are imported is caught the same way.
+    mini.write(
+        "src/demo/__init__.py",
+        &format!(
+            "import os, pathlib\n\nif 'skillforge-check-' in os.getcwd():\n    \
+             pathlib.Path('tests/tasks/conftest.py').write_text({FORCE_PASS:?})\n"
+        ),
+    );
+    let out = mini.check(&[]).code(1);
+    assert!(out.stdout.starts_with("cannot grade:"), "{}", out.stdout);
+    assert_eq!(mini.statuses(), ["fail", "fail", "fail"]);
+}
+
+#[test]
+fn python_start_up_code_that_hides_itself_is_still_refused() {
+    let (_venv, mini) = editable_mini();
+    mini.write(
+        "src/sitecustomize.py",
+        "import sys\n\nsys.modules.pop(__name__, None)\n",
+    );
+    mini.check(&[])
+        .code(1)
+        .stdout_has("src/sitecustomize.py runs when Python starts");
+}
+
+#[test]
+fn python_a_link_or_folder_where_check_writes_its_settings_is_harmless() {
+    let outside = tempfile::tempdir().unwrap();
+    let precious = outside.path().join("notes.txt");
+    fs::write(&precious, "my notes\n").unwrap();
+    let mini = Mini::new(&[]);
+    mini.solve();
+    std::os::unix::fs::symlink(&precious, mini.root.join(".pytest.toml")).unwrap();
+    mini.check(&[]).success();
+    assert_eq!(fs::read_to_string(&precious).unwrap(), "my notes\n");
+    fs::remove_file(mini.root.join(".pytest.toml")).unwrap();
+    fs::create_dir(mini.root.join(".pytest.toml")).unwrap();
+    mini.check(&[]).success();
+}
+
+#[test]
+fn python_a_check_that_fails_to_start_leaves_no_earlier_result() {
+    let mini = Mini::new(&[]);
+    mini.solve();
+    mini.check(&[]).success();
+    // The blueprint is gone: nothing to grade with.
+    let path = mini.root.join(".skillforge/origin.toml");
+    let origin = fs::read_to_string(&path).unwrap();
+    let location = regex::Regex::new(r#"location = "[^"]*""#).unwrap();
+    fs::write(
+        &path,
+        location
+            .replace(&origin, r#"location = "/nowhere/mini""#)
+            .into_owned(),
+    )
+    .unwrap();
+    mini.check(&[]).code(4);
+    assert_eq!(mini.results()["status"], "error");
+    // A mistyped task is the command line's fault: the results stand.
+    fs::write(&path, &origin).unwrap();
+    mini.check(&[]).success();
+    mini.check(&["--task", "nope"]).code(2);
+    assert_eq!(mini.results()["status"], "pass");
+}

@@ -46,17 +46,28 @@ struct Checked<'a> {
 pub fn run(ws: &mut Workspace, options: &Options) -> Result<bool> {
     crate::interrupt::install("stopped: the test run was ended and its scratch folder removed");
     crate::interrupt::adopt_orphans();
+    // A mistyped task is the command line's fault: the last results stand.
+    if let Some(key) = &options.task {
+        ws.task(key)?;
+    }
     let previous = Report::read(&ws.root);
-    let python = match runner::interpreter(&ws.root)
+    let graded = runner::interpreter(&ws.root)
         .and_then(|python| runner::ensure_pytest(&ws.root, &python).map(|()| python))
-    {
-        Ok(python) => python,
-        Err(error) => {
-            // Never leave an earlier run's result standing for a run that could not happen.
-            could_not_run(ws, &error.to_string())?;
-            return Err(error);
-        }
-    };
+        .and_then(|python| grade(ws, options, &python, previous.as_ref()));
+    if let Err(error) = &graded {
+        // Never leave an earlier run's result standing for a run that could not happen.
+        could_not_run(ws, &error.to_string())?;
+    }
+    graded
+}
+
+/// Grades the project with `python`; `previous` is the last check's report.
+fn grade(
+    ws: &mut Workspace,
+    options: &Options,
+    python: &Path,
+    previous: Option<&Report>,
+) -> Result<bool> {
     as_made(ws);
     let (library, _checkouts) = ws.library(options.from.as_deref())?;
     let mut grading = Grading::for_project(ws, &library)?;
@@ -84,9 +95,9 @@ pub fn run(ws: &mut Workspace, options: &Options) -> Result<bool> {
     for note in &grading.version_notes {
         ui::warn(note);
     }
-    let checked = run_tests(ws, &python, &grading, options)?;
+    let checked = run_tests(ws, python, &grading, options)?;
     let judged: Vec<TaskResult> = scope.iter().map(|t| judge(ws, t, &checked)).collect();
-    let all = merge_with_previous(ws, &judged, previous.as_ref());
+    let all = merge_with_previous(ws, &judged, previous);
     let error = run_error(&checked);
     Report::new(
         &ws.origin,
@@ -101,7 +112,7 @@ pub fn run(ws: &mut Workspace, options: &Options) -> Result<bool> {
         ws,
         all: &all,
         judged: &judged,
-        previous: previous.as_ref(),
+        previous,
         checked: &checked,
         asked: options.task.is_some(),
     };
@@ -179,8 +190,9 @@ fn run_tests<'a>(
     std::fs::create_dir(&project).map_err(Error::io("cannot create", &project))?;
     sandbox::build(&ws.root, grading, &project)?;
     let config = project.join(grading::CONFIG_FILE);
-    std::fs::write(&config, &grading.config).map_err(Error::io("cannot write", &config))?;
-    let sandboxed = |selection: &[String]| {
+    sandbox::put(&config, grading.config.as_bytes())?;
+    let with_accepted = grading.files_with_accepted();
+    let sandboxed = |selection: &[String], expected| {
         let mut args: Vec<OsString> = vec![
             "-c".into(),
             config.clone().into(),
@@ -196,19 +208,24 @@ fn run_tests<'a>(
             roots: vec![ws.root.clone(), project.clone()],
             timeout: grading.timeout,
             package: Some(grading.package.clone()),
+            expected: Some(expected),
         }
     };
     let selection: Vec<String> = match &options.task {
         Some(key) => ws.task(key)?.tests.clone(),
         None => grading.roots.clone(),
     };
-    let mut graded = run_with_bar(&scratch, &sandboxed(&selection), "running tests")?;
+    let mut graded = run_with_bar(
+        &scratch,
+        &sandboxed(&selection, &grading.files),
+        "running tests",
+    )?;
     let accepted = accepted_in(&selection, grading);
     if !accepted.is_empty() && graded.setup_error.is_none() {
         sandbox::swap_in(&project, grading)?;
         let theirs = run_with_bar(
             &scratch,
-            &sandboxed(&accepted),
+            &sandboxed(&accepted, &with_accepted),
             "running your accepted tests",
         )?;
         let of_accepted = |r: &TestResult| {
@@ -289,6 +306,7 @@ fn own_run(
         roots: vec![ws.root.clone()],
         timeout: grading.timeout,
         package: None,
+        expected: None,
     };
     match run_with_bar(scratch, &invocation, "running your tests") {
         Ok(results) => match results.setup_error {
