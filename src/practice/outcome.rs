@@ -249,9 +249,15 @@ impl Report {
         }
     }
 
+    /// The report as `results.json` holds it.
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_string_pretty(self)
+            .expect("the report serializes")
+            .into_bytes()
+    }
+
     pub fn write(&self, root: &Path) -> Result<()> {
-        let text = serde_json::to_string_pretty(self).expect("the report serializes");
-        crate::fsutil::write_atomic(&root.join(RESULTS_PATH), text.as_bytes())
+        crate::fsutil::write_atomic(&root.join(RESULTS_PATH), &self.to_json())
     }
 
     /// The last report, if `check` has run and it is readable.

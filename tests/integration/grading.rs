@@ -422,6 +422,16 @@ fn python_a_signal_ends_the_whole_run_and_removes_the_scratch_folder() {
         );
         let left: Vec<_> = fs::read_dir(tmp.path()).unwrap().flatten().collect();
         assert!(left.is_empty(), "signal {signal}: left {left:?}");
+        // The run has no result: no earlier one stands for it.
+        let results = mini.results();
+        assert_eq!(results["status"], "error", "signal {signal}: {results}");
+        assert!(
+            results["message"].as_str().unwrap().contains("interrupted"),
+            "{results}"
+        );
+        mini.solve();
+        mini.check(&[]).success();
+        mini.solve_but("    return a + b\n", "    while True:\n        pass\n");
     }
 }
 
