@@ -72,6 +72,7 @@ pub enum Ignored {
 }
 
 impl Ignored {
+    /// The project-relative path of what was changed.
     pub fn path(&self) -> &str {
         match self {
             Ignored::Edited(p) | Ignored::Deleted(p) | Ignored::Added(p) | Ignored::Config(p) => p,

@@ -11,6 +11,7 @@ use super::collector::{Outcome, TestResult};
 use crate::error::Result;
 use crate::origin::{Origin, OriginTask};
 
+/// Where the last check's results live in a project (git-ignored).
 pub const RESULTS_PATH: &str = ".skillforge/results.json";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -256,6 +257,7 @@ impl Report {
             .into_bytes()
     }
 
+    /// Writes the report to the project at `root`, whole or not at all.
     pub fn write(&self, root: &Path) -> Result<()> {
         crate::fsutil::write_atomic(&root.join(RESULTS_PATH), &self.to_json())
     }

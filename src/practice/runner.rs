@@ -149,6 +149,7 @@ pub struct Scratch {
 }
 
 impl Scratch {
+    /// A new scratch folder in the temporary directory, with the plugin and the launcher.
     pub fn new() -> Result<Scratch> {
         let dir = tempfile::Builder::new()
             .prefix("skillforge-check-")
@@ -171,6 +172,7 @@ impl Scratch {
         })
     }
 
+    /// Where the scratch folder is.
     pub fn path(&self) -> &Path {
         self.dir.path()
     }

@@ -23,6 +23,7 @@ use crate::ui;
 mod summary;
 use summary::Summary;
 
+/// What `check` was asked to do.
 pub struct Options {
     pub task: Option<String>,
     pub accept_test_changes: bool,
