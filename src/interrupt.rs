@@ -14,9 +14,6 @@ use crate::error::ExitCode;
 
 struct Cleanup {
     message: &'static str,
-    /// A file to write as the handler's last act, with its contents: `check`'s result of a
-    /// run that could not finish, so no earlier result stands for it.
-    last_word: Option<(PathBuf, Vec<u8>)>,
     paths: Vec<PathBuf>,
     /// Process groups to kill.
     groups: Vec<u32>,
@@ -27,7 +24,6 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 static CLEANUP: Mutex<Cleanup> = Mutex::new(Cleanup {
     message: "cancelled",
-    last_word: None,
     paths: Vec::new(),
     groups: Vec::new(),
 });
@@ -46,9 +42,6 @@ pub fn install(message: &'static str) {
                     kill_group(group);
                 }
                 end_orphans();
-                if let Some((path, bytes)) = cleanup.last_word.take() {
-                    let _ = crate::fsutil::write_atomic(&path, &bytes);
-                }
                 for path in cleanup.paths.drain(..) {
                     let _ = std::fs::remove_dir_all(path);
                 }
@@ -69,13 +62,6 @@ pub fn install(message: &'static str) {
 pub fn wait_if_interrupted() {
     while INTERRUPTED.load(Ordering::SeqCst) {
         std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-}
-
-/// Has an interrupt write `bytes` to `path` after ending what it ends (`None`: nothing).
-pub fn write_on_interrupt(file: Option<(PathBuf, Vec<u8>)>) {
-    if let Ok(mut cleanup) = CLEANUP.lock() {
-        cleanup.last_word = file;
     }
 }
 

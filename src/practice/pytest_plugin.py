@@ -31,7 +31,14 @@ _ROOTS = [
 ]
 # Importing the tests' modules may take a while (a data science stack); a loop never ends.
 _COLLECT_TIMEOUT = max(3 * _TIMEOUT, 30.0) if _TIMEOUT > 0 else 0
-_DESELECT = os.environ.pop("SKILLFORGE_DESELECT", "")
+# The tests skillforge already has results for (a run after a kill): read now, before any
+# code of the learner's runs, and removed.
+_DESELECT_PATH = os.environ.pop("SKILLFORGE_DESELECT", "")
+_DESELECT = set()
+if _DESELECT_PATH:
+    with open(_DESELECT_PATH, encoding="utf-8") as _file:
+        _DESELECT = {line.rstrip("\n") for line in _file if line.strip()}
+    os.remove(_DESELECT_PATH)
 # The project's import package: the graded code must be the project's own, not a copy
 # installed elsewhere.
 _PACKAGE = os.environ.pop("SKILLFORGE_PACKAGE", "")
@@ -216,6 +223,41 @@ def _tampered() -> str:
     return extra[0] if extra else ""
 
 
+# Each collected test's code object, as collected: the code under test must not swap it.
+_CODES = {}
+
+
+def _code_of(item):
+    function = getattr(item, "obj", None)
+    function = getattr(function, "__func__", function)
+    return getattr(function, "__code__", None)
+
+
+def _swapped(item) -> bool:
+    """Whether the test function of `item` is no longer the code pytest collected from its
+    graded file."""
+    expected = _CODES.get(item.nodeid)
+    if expected is None:
+        return False
+    code = _code_of(item)
+    return code is not expected or os.path.realpath(code.co_filename) != os.path.realpath(
+        str(item.path)
+    )
+
+
+def _file_changed(path) -> bool:
+    """Whether the graded file at `path` (absolute) differs from its digest."""
+    rel = os.path.relpath(str(path), _SANDBOX).replace(os.sep, "/")
+    digest = _EXPECTED.get(rel)
+    if digest is None:
+        return False
+    try:
+        with open(path, "rb") as file:
+            return hashlib.sha256(file.read()).hexdigest() != digest
+    except OSError:
+        return True
+
+
 def _foreign_code(tests_too: bool = True) -> str:
     """Why the code under test is not (only) the project's own, or "" when it is: start-up
     code of the project's (`sitecustomize`), the package or one of its modules loaded from
@@ -293,14 +335,15 @@ def pytest_collection(session):
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session, config, items):
-    if not _DESELECT:
-        return
-    with open(_DESELECT, encoding="utf-8") as file:
-        skip = {line.rstrip("\n") for line in file if line.strip()}
-    kept = [item for item in items if item.nodeid not in skip]
-    if len(kept) != len(items):
-        config.hook.pytest_deselected(items=[i for i in items if i.nodeid in skip])
-        items[:] = kept
+    if _DESELECT:
+        kept = [item for item in items if item.nodeid not in _DESELECT]
+        if len(kept) != len(items):
+            config.hook.pytest_deselected(items=[i for i in items if i.nodeid in _DESELECT])
+            items[:] = kept
+    for item in items:
+        code = _code_of(item)
+        if code is not None:
+            _CODES[item.nodeid] = code
 
 
 def pytest_collection_finish(session) -> None:
@@ -385,3 +428,23 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     # Every test has been reported: a process that does not end after this (a thread left
     # running) has nothing more to say.
     _emit({"event": "finished"})
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    # A test module is checked right before and right after pytest imports it.
+    module = str(getattr(collector, "path", "")).endswith(".py")
+    if module and _file_changed(collector.path):
+        _refuse(f"the code under test changed the tests it is graded with ({collector.nodeid})")
+    yield
+    if module and _file_changed(collector.path):
+        _refuse(f"the code under test changed the tests it is graded with ({collector.nodeid})")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    if _swapped(item):
+        _refuse(f"the code under test replaced the test function {item.nodeid}")
+    yield
+    if _swapped(item):
+        _refuse(f"the code under test replaced the test function {item.nodeid}")

@@ -14,6 +14,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::collector::{Collector, RunResults};
+use super::sandbox::put;
 use crate::error::{Error, Result};
 use crate::interrupt;
 
@@ -151,8 +152,9 @@ pub struct Scratch {
 impl Scratch {
     /// A new scratch folder in the temporary directory, with the plugin and the launcher.
     pub fn new() -> Result<Scratch> {
+        sweep_stale();
         let dir = tempfile::Builder::new()
-            .prefix("skillforge-check-")
+            .prefix(&format!("{SCRATCH_PREFIX}{}-", std::process::id()))
             .tempdir()
             .map_err(Error::io("cannot create a folder in", std::env::temp_dir()))?;
         let guard = interrupt::remove_on_interrupt(dir.path().to_path_buf());
@@ -188,6 +190,37 @@ impl Scratch {
     }
 }
 
+/// The start of a scratch folder's name; the id of the process that made it follows.
+const SCRATCH_PREFIX: &str = "skillforge-check-";
+
+/// Removes the scratch folders of checks whose process is gone (killed with SIGKILL, which
+/// no handler sees). Unix only: elsewhere a process id cannot be asked after this way.
+fn sweep_stale() {
+    #[cfg(unix)]
+    {
+        let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(pid) = name
+                .to_str()
+                .and_then(|n| n.strip_prefix(SCRATCH_PREFIX))
+                .and_then(|rest| rest.split('-').next())
+                .and_then(|pid| pid.parse::<libc::pid_t>().ok())
+            else {
+                continue;
+            };
+            // SAFETY: signal 0 only asks whether the process exists.
+            let gone = unsafe { libc::kill(pid, 0) } != 0
+                && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
+            if gone {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}
+
 /// Runs pytest as `invocation` says and returns one result per test.
 pub fn run(
     scratch: &Scratch,
@@ -199,9 +232,10 @@ pub fn run(
         let attempt = scratch.next();
         let report = scratch.runner().join(format!("report-{attempt}.jsonl"));
         let deselect = scratch.runner().join(format!("deselect-{attempt}.txt"));
-        std::fs::write(&report, "").map_err(Error::io("cannot write", &report))?;
+        // Written anew (never through whatever the code under test put at these paths).
+        put(&report, b"")?;
         let done: Vec<&str> = tests.results.keys().map(String::as_str).collect();
-        std::fs::write(&deselect, done.join("\n")).map_err(Error::io("cannot write", &deselect))?;
+        put(&deselect, done.join("\n").as_bytes())?;
         let stopped = attempt_run(
             scratch,
             invocation,
@@ -243,7 +277,7 @@ fn spawn(
     invocation: &Invocation<'_>,
     report: &Path,
     deselect: &Path,
-) -> Result<(Child, PathBuf)> {
+) -> Result<(Child, std::fs::File)> {
     let mut command = Command::new(invocation.python);
     if invocation.requirements.is_some() {
         // -E: no PYTHONPATH, PYTHONSTARTUP or other PYTHON* variable reaches the run.
@@ -252,7 +286,16 @@ fn spawn(
     // pytest's own output goes to a file: a process a test leaves behind may hold it open,
     // and a pipe would then never end.
     let console = report.with_extension("log");
-    let log = std::fs::File::create(&console).map_err(Error::io("cannot write", &console))?;
+    put(&console, b"")?;
+    let log = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&console)
+        .map_err(Error::io("cannot write", &console))?;
+    // Read back through this handle: the path may be replaced meanwhile (by a FIFO, say).
+    let ours = log
+        .try_clone()
+        .map_err(Error::io("cannot write", &console))?;
     let log_too = log
         .try_clone()
         .map_err(Error::io("cannot write", &console))?;
@@ -291,7 +334,7 @@ fn spawn(
             .collect();
         let path = report.with_extension("expected.json");
         let text = serde_json::to_string(&digests).expect("digests serialize");
-        std::fs::write(&path, text).map_err(Error::io("cannot write", &path))?;
+        put(&path, text.as_bytes())?;
         command.env("SKILLFORGE_EXPECTED", &path);
     }
     if let Some(requirements) = &invocation.requirements {
@@ -316,7 +359,7 @@ fn spawn(
     let child = command
         .spawn()
         .map_err(Error::io("cannot run", invocation.python))?;
-    Ok((child, console))
+    Ok((child, ours))
 }
 
 fn attempt_run(
@@ -327,6 +370,11 @@ fn attempt_run(
     tests: &mut Collector,
     on_event: &mut impl FnMut(Event),
 ) -> Result<Attempt> {
+    // Opened before pytest starts: the handle reads the file the plugin writes, whatever
+    // the code under test later puts at its path.
+    let mut lines = std::io::BufReader::new(
+        std::fs::File::open(report).map_err(Error::io("cannot read", report))?,
+    );
     let (mut child, console) = spawn(scratch, invocation, report, deselect)?;
     let token = secret();
     if let Some(mut stdin) = child.stdin.take() {
@@ -335,9 +383,6 @@ fn attempt_run(
         let _ = writeln!(stdin, "{token}");
     }
     let _guard = interrupt::kill_on_interrupt(child.id());
-    let mut lines = std::io::BufReader::new(
-        std::fs::File::open(report).map_err(Error::io("cannot read", report))?,
-    );
     let mut pending = String::new();
     let before = tests.results.len();
     let mut since = Instant::now();
@@ -387,7 +432,7 @@ fn attempt_run(
         }
         std::thread::sleep(Duration::from_millis(25));
     };
-    tests.console = read_tail(&console);
+    tests.console = read_tail(console);
     Ok(stopped)
 }
 
@@ -427,11 +472,8 @@ fn collect_limit(timeout: Duration) -> Duration {
 const CONSOLE_KEPT: u64 = 64 * 1024;
 
 /// The last `CONSOLE_KEPT` bytes of a log, so an endless print cannot fill the memory.
-fn read_tail(path: &Path) -> String {
+fn read_tail(mut file: std::fs::File) -> String {
     use std::io::{Seek, SeekFrom};
-    let Ok(mut file) = std::fs::File::open(path) else {
-        return String::new();
-    };
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let _ = file.seek(SeekFrom::Start(size.saturating_sub(CONSOLE_KEPT)));
     let mut bytes = Vec::new();

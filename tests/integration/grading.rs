@@ -1275,3 +1275,102 @@ fn python_a_check_that_fails_to_start_leaves_no_earlier_result() {
     mini.check(&["--task", "nope"]).code(2);
     assert_eq!(mini.results()["status"], "pass");
 }
+
+#[test]
+fn python_code_that_swaps_a_test_functions_code_is_not_graded() {
+    let mini = Mini::new(&[]);
+    // Called by the code under test during a test: every test function's body goes.
+    mini.write(
+        "src/demo/calc.py",
+        &SOLVED
+            .replace(
+                "    return a + b\n",
+                "    import sys\n    for name, module in list(sys.modules.items()):\n        \
+             if name.rsplit('.', 1)[-1].startswith('test_'):\n            \
+             for key, value in list(vars(module).items()):\n                \
+             if key.startswith('test_') and hasattr(value, '__code__'):\n                    \
+             value.__code__ = (lambda *a, **k: None).__code__\n    return a - b\n",
+            )
+            .replace("return f\"hello {name}\"", "raise NotImplementedError"),
+    );
+    let out = mini.check(&[]).code(1);
+    assert!(
+        out.stdout
+            .starts_with("cannot grade: the code under test replaced the test function"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(mini.statuses(), ["fail", "fail", "fail"]);
+}
+
+#[test]
+fn python_the_runners_files_cannot_be_steered_or_followed_out() {
+    let victim = tempfile::tempdir().unwrap();
+    let notes = victim.path().join("notes.txt");
+    fs::write(&notes, "mine\n").unwrap();
+    let mini = Mini::new(&[]);
+    // At import: ask for every test but one to be left out, put links and a FIFO where the
+    // runner writes next, then end the process inside a test.
+    mini.write(
+        "src/demo/__init__.py",
+        &format!(
+            "import os\n\nrunner = os.path.join(os.getcwd(), '..', 'runner')\n\
+             if not os.path.lexists(os.path.join(runner, 'report-2.jsonl')):\n    \
+             with open(os.path.join(runner, 'deselect-1.txt'), 'w') as f:\n        \
+             f.write('tests/tasks/test_add.py::test_add_negative\\n')\n    \
+             for name in ('report-2.jsonl', 'deselect-2.txt', 'report-2.expected.json'):\n        \
+             os.symlink({notes:?}, os.path.join(runner, name))\n    \
+             os.unlink(os.path.join(runner, 'report-1.log'))\n    \
+             os.mkfifo(os.path.join(runner, 'report-1.log'))\n"
+        ),
+    );
+    mini.solve_but(
+        "    return word.upper()\n",
+        "    import os\n    os._exit(1)\n",
+    );
+    let out = mini.check(&[]).code(1);
+    assert_eq!(fs::read_to_string(&notes).unwrap(), "mine\n");
+
+    assert_eq!(mini.statuses(), ["pass", "pass", "fail"], "{}", out.stdout);
+    let tests = mini.results()["tests"].as_array().unwrap().clone();
+    assert!(
+        tests
+            .iter()
+            .any(|t| t["name"] == "tests/tasks/test_add.py::test_add_negative"),
+        "{tests:?}"
+    );
+    let crashed = tests
+        .iter()
+        .find(|t| t["name"] == "tests/shout/test_one.py::test_shout")
+        .unwrap();
+    assert!(
+        crashed["message"]
+            .as_str()
+            .unwrap()
+            .contains("the test run ended during this test"),
+        "{crashed}"
+    );
+}
+
+#[test]
+fn python_code_that_kills_check_leaves_an_error_and_no_folder_for_long() {
+    let mini = Mini::new(&[]);
+    mini.solve_but(
+        "    return a + b\n",
+        "    import os, signal\n    os.kill(os.getppid(), signal.SIGKILL)\n    return a + b\n",
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let tmp_name = tmp.path().to_str().unwrap();
+    let out = sf(["check"]).cwd(&mini.root).env("TMPDIR", tmp_name).run();
+    assert_ne!(out.code, 0);
+    assert_eq!(mini.results()["status"], "error");
+    // The next check removes the folder the killed one could not.
+    mini.solve();
+    sf(["check"])
+        .cwd(&mini.root)
+        .env("TMPDIR", tmp_name)
+        .run()
+        .success();
+    let left: Vec<_> = fs::read_dir(tmp.path()).unwrap().flatten().collect();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::origin::OriginTask;
 use crate::practice::collector::{CodeError, RunResults, TestResult};
 use crate::practice::grading::{self, Grading};
-use crate::practice::outcome::{self, RESULTS_PATH, Report, TaskResult, TaskStatus};
+use crate::practice::outcome::{self, Report, TaskResult, TaskStatus};
 use crate::practice::runner::{self, Event, Invocation};
 use crate::practice::{Workspace, sandbox, tasks_md};
 use crate::ui;
@@ -52,16 +52,12 @@ pub fn run(ws: &mut Workspace, options: &Options) -> Result<bool> {
         ws.task(key)?;
     }
     let previous = Report::read(&ws.root);
-    // Interrupted (by the learner, or by their code signalling this process), the run has no
-    // result: an earlier one must not stand for it.
-    let tasks = ws.origin.tasks.iter().map(TaskResult::unknown).collect();
-    let interrupted =
-        Report::could_not_run("check was interrupted before it finished".into(), tasks);
-    crate::interrupt::write_on_interrupt(Some((ws.path(RESULTS_PATH), interrupted.to_json())));
+    // Until this run has a result, results.json says it has none: interrupted, or killed by
+    // the code under test, it leaves no earlier result standing for it.
+    could_not_run(ws, "check was interrupted before it finished")?;
     let graded = runner::interpreter(&ws.root)
         .and_then(|python| runner::ensure_pytest(&ws.root, &python).map(|()| python))
         .and_then(|python| grade(ws, options, &python, previous.as_ref()));
-    crate::interrupt::write_on_interrupt(None);
     if let Err(error) = &graded {
         // Never leave an earlier run's result standing for a run that could not happen.
         could_not_run(ws, &error.to_string())?;
