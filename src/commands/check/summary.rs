@@ -155,8 +155,8 @@ impl Summary<'_> {
                 .map(Ignored::path)
                 .collect();
             let mut message = format!(
-                "check grades with the blueprint's own tests and test set-up, so these changes \
-                 of yours are ignored: {}",
+                "check grades with the blueprint's own tests and test set-up; where your \
+                 project differs from them, it is not used: {}",
                 list.join(", ")
             );
             if !edited.is_empty() {
