@@ -39,10 +39,14 @@ pub fn enclosing_repository(dir: &Path) -> Option<PathBuf> {
 }
 
 /// The contents of `path` (a file of the project at `root`) as first committed: in the
-/// oldest commit on `HEAD`'s history that has it. `None` outside a repository, or when no
-/// commit has it. Looks at 10,000 commits at most.
+/// oldest commit on `HEAD`'s history that has it. `None` outside a repository, in a shallow
+/// clone, or when no commit has it. Looks at 10,000 commits at most.
 pub fn first_version(root: &Path, path: &str) -> Option<Vec<u8>> {
     let repo = Repository::discover(root).ok()?;
+    // A shallow clone's oldest commit is not the first: the history is not there to ask.
+    if repo.is_shallow() {
+        return None;
+    }
     let workdir = repo.workdir()?.canonicalize().ok()?;
     let rel = root
         .canonicalize()

@@ -49,8 +49,10 @@ pub fn install(message: &'static str) {
             }
             Err(_) => "cancelled",
         };
-        // dialoguer hides the cursor while a prompt is open.
-        let _ = dialoguer::console::Term::stderr().show_cursor();
+        // dialoguer hides the cursor while a prompt is open; only a terminal has one.
+        if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            let _ = dialoguer::console::Term::stderr().show_cursor();
+        }
         eprintln!("\n{message}");
         std::process::exit(ExitCode::Cancelled as i32);
     });

@@ -1374,3 +1374,30 @@ fn python_code_that_kills_check_leaves_an_error_and_no_folder_for_long() {
     let left: Vec<_> = fs::read_dir(tmp.path()).unwrap().flatten().collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn python_skills_asked_for_that_history_cannot_confirm_are_named_as_such() {
+    let mini = Mini::new(&["--skills", "pytest"]);
+    let clones = tempfile::tempdir().unwrap();
+    let clone = clones.path().join("clone");
+    let url = format!("file://{}", mini.root.display());
+    let ok = Command::new("git")
+        .args(["clone", "--quiet", "--depth", "1", &url])
+        .arg(&clone)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "git clone --depth 1");
+    std::os::unix::fs::symlink(shared_venv(), clone.join(".venv")).unwrap();
+    let out = sf(["check"])
+        .cwd(&clone)
+        .timeout(Duration::from_secs(120))
+        .run()
+        .code(1);
+    assert!(
+        out.stderr
+            .contains("cannot be checked against the project's first commit"),
+        "{}",
+        out.stderr
+    );
+}

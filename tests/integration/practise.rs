@@ -489,7 +489,9 @@ fn python_an_edited_test_class_holds_back_only_its_own_task() {
         .run()
         .code(1)
         .stderr_has("tests/addons/test_docker.py (edited)")
-        .stderr_has("git checkout -- tests/addons/test_docker.py")
+        .stderr_has(
+            "git checkout $(git rev-list --max-parents=0 HEAD) -- tests/addons/test_docker.py",
+        )
         .stderr_has("--accept-test-changes");
     let marked = |stdout: &str, note: &str| -> Vec<String> {
         stdout

@@ -134,6 +134,16 @@ fn as_made(ws: &mut Workspace) {
     let Some(first) = crate::git::first_version(&ws.root, crate::origin::PATH).and_then(|bytes| {
         toml::from_str::<crate::origin::Origin>(&String::from_utf8_lossy(&bytes)).ok()
     }) else {
+        // Without the history (no repository, a shallow clone) the file alone says which
+        // skills were asked for: say so where a teacher reads it.
+        if !ws.origin.focus.is_empty() {
+            ui::warn(&format!(
+                "the skills asked for ({}) cannot be checked against the project's first \
+                 commit (no git history here): stretch goals are as {} says",
+                ws.origin.focus.join(", "),
+                crate::origin::PATH
+            ));
+        }
         return;
     };
     if first.focus != ws.origin.focus {
