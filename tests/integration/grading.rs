@@ -295,13 +295,7 @@ fn python_a_plugin_installed_into_the_venv_changes_no_grade() {
     let venv = dir.path().join("venv");
     make_venv(&venv, &["pytest"]);
     // A distribution installed by hand: a module and its pytest11 entry point.
-    let site = fs::read_dir(venv.join("lib"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path()
-        .join("site-packages");
+    let site = site_packages(&venv);
     fs::write(site.join("sneaky_pass.py"), FORCE_PASS).unwrap();
     let info = site.join("sneaky_pass-1.0.dist-info");
     fs::create_dir(&info).unwrap();
@@ -780,13 +774,7 @@ fn python_a_copy_of_the_package_installed_elsewhere_is_not_graded() {
     let dir = tempfile::tempdir().unwrap();
     let venv = dir.path().join("venv");
     make_venv(&venv, &["pytest"]);
-    let site = fs::read_dir(venv.join("lib"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path()
-        .join("site-packages");
+    let site = site_packages(&venv);
     fs::create_dir(site.join("demo")).unwrap();
     fs::write(site.join("demo/__init__.py"), "").unwrap();
     fs::write(site.join("demo/calc.py"), SOLVED).unwrap();
