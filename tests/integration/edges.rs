@@ -60,11 +60,7 @@ tests = ["tests/test_add.py"]
             "def add(a: int, b: int) -> int:\n    return a + b\n",
         ),
     ];
-    for (path, text) in files {
-        let path = dir.join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
+    crate::support::write_files(dir, files);
 }
 
 fn blueprint() -> (tempfile::TempDir, PathBuf) {

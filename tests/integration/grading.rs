@@ -106,11 +106,7 @@ tests = ["tests/shout"]
         ),
         ("solution/src/{{project.package}}/calc.py", SOLVED),
     ];
-    for (path, text) in files {
-        let path = dir.join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
+    crate::support::write_files(dir, files);
 }
 
 const SOLVED: &str = "def add(a: int, b: int) -> int:\n    return a + b\n\n\n\

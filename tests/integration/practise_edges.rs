@@ -251,11 +251,7 @@ tests = [
              def sub(a: int, b: int) -> int:\n    raise NotImplementedError\n",
         ),
     ];
-    for (path, text) in files {
-        let path = dir.join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
+    crate::support::write_files(dir, files);
     manifest
 }
 

@@ -174,3 +174,13 @@ pub fn generate(name: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
         .join(skillforge::naming::ProjectNames::parse(name).unwrap().name);
     (dir, path)
 }
+
+/// Writes each `(path, text)` below `dir`, creating the folders on the way: a blueprint or a
+/// project laid out by a test.
+pub fn write_files(dir: &Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("a file has a folder")).expect("create dir");
+        std::fs::write(path, text).expect("write file");
+    }
+}
