@@ -350,43 +350,6 @@ fn check_project(combo: &Combination, solved: bool, venv: &Path, work: &Path) ->
             &mut in_project(&bin.join("mypy")),
         );
         check_solved_statics(&mut problems, &label, &project, dir.path());
-        if combo.addons.is_empty() {
-            problems.extend(cheats_fail(&label, &combo.base, &project, &bin));
-        }
-    }
-    problems
-}
-
-/// Cheats found by trying to pass a task without its skill, each kept as a check: the
-/// solved project with one edit (`file`, `from` → `to`) must fail `test`.
-const CHEATS: &[(&str, &str, &str, &str, &str)] = &[(
-    // Too few iterations to converge: scikit-learn warns from its own module, which only the
-    // blueprint's category filter turns into an error.
-    "mlflow-experiment",
-    "src/practice_project/model.py",
-    "MAX_ITER = 5000",
-    "MAX_ITER = 3",
-    "tests/tasks/test_build_the_pipeline.py::test_every_default_candidate_fits_and_predicts_well",
-)];
-
-fn cheats_fail(label: &str, base: &str, project: &Path, bin: &Path) -> Vec<String> {
-    let mut problems = Vec::new();
-    for (_, file, from, to, test) in CHEATS.iter().filter(|c| c.0 == base) {
-        let path = project.join(file);
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.contains(from), "{label}: {file} has no {from:?}");
-        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
-        let out = Command::new(bin.join("python"))
-            .args(["-m", "pytest", "-p", "no:cacheprovider", "-q", test])
-            .current_dir(project)
-            .output()
-            .expect("run pytest");
-        if out.status.success() {
-            problems.push(format!(
-                "{label}: the cheat {from:?} -> {to:?} passes {test}"
-            ));
-        }
-        std::fs::write(&path, text).unwrap();
     }
     problems
 }

@@ -1,0 +1,247 @@
+//! The cheats a lazy learner tries, each of which must leave its task failing.
+//!
+//! Every file `tests/cheats/<name>.toml` names a base (and its add-ons) and lists cheats: a
+//! task, what was tried, the project it starts from (`solved`: the reference solution, in
+//! which the cheat replaces the skill's code; `starter`: the untouched starter), the edits,
+//! and a text that `check`'s output must contain, the message the learner then reads. The
+//! project is generated and installed once per file and start; each cheat is applied, graded
+//! with `skillforge check --task`, and undone with git.
+//!
+//! A new file is picked up without touching this code. `SKILLFORGE_CHEATS=name,...` runs
+//! only the named files while writing them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde::Deserialize;
+
+use crate::python::{run_ok, uv};
+use crate::support::sf;
+
+/// The project every cheat file generates, so edits name `src/practice_project/...`.
+const PROJECT: &str = "practice-project";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheatFile {
+    blueprint: String,
+    #[serde(default)]
+    with: Vec<String>,
+    cheat: Vec<Cheat>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Cheat {
+    task: String,
+    tried: String,
+    on: Start,
+    expect: String,
+    #[serde(default)]
+    edit: Vec<Edit>,
+    #[serde(default)]
+    write: Vec<Write>,
+    #[serde(default)]
+    remove: Vec<String>,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "lowercase")]
+enum Start {
+    Solved,
+    Starter,
+}
+
+/// Replaces the one occurrence of `find` in `file` by `replace`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Edit {
+    file: String,
+    find: String,
+    replace: String,
+}
+
+/// Writes `file` whole.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Write {
+    file: String,
+    text: String,
+}
+
+fn cheat_files() -> Vec<(String, CheatFile)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cheats");
+    let only: Option<Vec<String>> = std::env::var("SKILLFORGE_CHEATS")
+        .ok()
+        .map(|v| v.split(',').map(str::to_string).collect());
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/cheats")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let name = p.file_stem().unwrap().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&p).unwrap();
+            let file: CheatFile =
+                toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            (name, file)
+        })
+        .filter(|(name, _)| only.as_ref().is_none_or(|o| o.contains(name)))
+        .collect()
+}
+
+/// Generates the project of `file` (solved or starter) and installs it in its `.venv`.
+fn project(file: &CheatFile, start: Start, work: &Path) -> PathBuf {
+    let dir = work.join(format!("{start:?}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut args = vec!["new", PROJECT, "--blueprint", &file.blueprint, "--yes"];
+    for addon in &file.with {
+        args.extend(["--with", addon]);
+    }
+    if start == Start::Solved {
+        args.push("--solved");
+    }
+    sf(&args)
+        .cwd(&dir)
+        .git_identity("Test Learner", "learner@example.com")
+        .run()
+        .success();
+    let project = dir.join(PROJECT);
+    let venv = project.join(".venv");
+    run_ok(
+        uv().args(["venv", "--quiet", "--python", "python3"])
+            .arg(&venv),
+        "uv venv",
+    );
+    run_ok(
+        uv().current_dir(&project)
+            .args(["pip", "install", "--quiet", "--python"])
+            .arg(venv.join("bin/python"))
+            .args(["-e", ".", "--group", "dev"]),
+        &format!("{}: install", file.blueprint),
+    );
+    project
+}
+
+/// Applies `cheat` to `project`; `Err` when the cheat no longer fits the files.
+fn apply(cheat: &Cheat, project: &Path) -> Result<(), String> {
+    for edit in &cheat.edit {
+        let path = project.join(&edit.file);
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", edit.file))?;
+        let found = text.matches(&edit.find).count();
+        if found != 1 {
+            return Err(format!(
+                "{}: {:?} is found {found} times, not once",
+                edit.file, edit.find
+            ));
+        }
+        std::fs::write(&path, text.replacen(&edit.find, &edit.replace, 1)).unwrap();
+    }
+    for write in &cheat.write {
+        let path = project.join(&write.file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &write.text).unwrap();
+    }
+    for file in &cheat.remove {
+        std::fs::remove_file(project.join(file)).map_err(|e| format!("{file}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Back to the generated project: tracked files restored, new files removed (`.venv` and
+/// the other ignored files stay).
+fn undo(project: &Path) {
+    for args in [&["checkout", "-q", "--", "."][..], &["clean", "-fdq"]] {
+        run_ok(
+            Command::new("git").args(args).current_dir(project),
+            "undo a cheat",
+        );
+    }
+}
+
+/// The task's status after the last check, from `status --json`.
+fn status(project: &Path, task: &str) -> String {
+    let out = sf(["status", "--json"]).cwd(project).run().success();
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("status --json");
+    json["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == task)
+        .unwrap_or_else(|| panic!("no task {task}"))["status"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Runs every cheat of one file; returns the problems found.
+fn run_file(name: &str, file: &CheatFile) -> Vec<String> {
+    let work = tempfile::tempdir().unwrap();
+    let mut problems = Vec::new();
+    for start in [Start::Solved, Start::Starter] {
+        let cheats: Vec<&Cheat> = file.cheat.iter().filter(|c| c.on == start).collect();
+        if cheats.is_empty() {
+            continue;
+        }
+        let project = project(file, start, work.path());
+        for cheat in cheats {
+            let label = format!("{name}: {} ({})", cheat.task, cheat.tried);
+            if let Err(e) = apply(cheat, &project) {
+                problems.push(format!("{label}: the cheat does not apply: {e}"));
+                undo(&project);
+                continue;
+            }
+            let out = sf(["check", "--task", &cheat.task, "--color", "never"])
+                .cwd(&project)
+                .timeout(std::time::Duration::from_secs(600))
+                .run();
+            let said = format!("{}{}", out.stdout, out.stderr);
+            let now = status(&project, &cheat.task);
+            if out.code != 1 || now == "pass" {
+                problems.push(format!(
+                    "{label}: the task passes (exit {}, status {now}):\n{said}",
+                    out.code
+                ));
+            } else if !said.contains(&cheat.expect) {
+                problems.push(format!(
+                    "{label}: the task fails, but the output lacks {:?}:\n{said}",
+                    cheat.expect
+                ));
+            }
+            undo(&project);
+        }
+    }
+    problems
+}
+
+#[test]
+fn python_every_cheat_fails_its_task() {
+    let files = cheat_files();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let problems = std::sync::Mutex::new(Vec::new());
+    // Two files at a time: a check is mostly one Python process.
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some((name, file)) = files.get(i) else {
+                        break;
+                    };
+                    let found = run_file(name, file);
+                    problems.lock().unwrap().extend(found);
+                }
+            });
+        }
+    });
+    let problems = problems.into_inner().unwrap();
+    assert!(
+        problems.is_empty(),
+        "{} cheat(s) not caught:\n\n{}",
+        problems.len(),
+        problems.join("\n\n")
+    );
+}
