@@ -244,7 +244,7 @@ fn walks(library: &Library) -> Vec<(String, Vec<String>)> {
     library
         .blueprints
         .iter()
-        .filter(|b| b.manifest.kind == Kind::Base)
+        .filter(|b| b.manifest.kind == Kind::Base && crate::support::selected_base(b.id()))
         .map(|base| {
             let addons = compat::compatible_addons(library, base)
                 .into_iter()

@@ -131,7 +131,7 @@ fn combinations(library: &Library) -> Vec<Vec<Combination>> {
     for base in library
         .blueprints
         .iter()
-        .filter(|b| b.manifest.kind == Kind::Base)
+        .filter(|b| b.manifest.kind == Kind::Base && crate::support::selected_base(b.id()))
     {
         let compatible: Vec<String> = compat::compatible_addons(library, base)
             .iter()

@@ -184,3 +184,10 @@ pub fn write_files(dir: &Path, files: &[(&str, &str)]) {
         std::fs::write(path, text).expect("write file");
     }
 }
+
+/// Whether the Python tests over every base take `base`: all of them, unless
+/// `SKILLFORGE_BASES=id,...` names some (for a blueprint's author, who wants one base's
+/// results quickly; CI never sets it).
+pub fn selected_base(base: &str) -> bool {
+    std::env::var("SKILLFORGE_BASES").map_or(true, |only| only.split(',').any(|b| b == base))
+}
