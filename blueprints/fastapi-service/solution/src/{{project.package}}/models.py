@@ -9,15 +9,16 @@ from datetime import datetime
 from typing import Annotated
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     HttpUrl,
     StringConstraints,
-    field_validator,
 )
 
 MAX_TAGS = 10
+MAX_TAG_LENGTH = 50
 
 Title = Annotated[
     str,
@@ -25,18 +26,34 @@ Title = Annotated[
 ]
 """A title: surrounding whitespace removed, then 1 to 200 characters."""
 
+Tag = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        to_lower=True,
+        min_length=1,
+        max_length=MAX_TAG_LENGTH,
+    ),
+]
+"""A tag: surrounding whitespace removed, lower-cased, then 1 to 50 characters."""
+
 
 def normalise_tag(tag: str) -> str:
-    """The canonical form of a tag: no surrounding whitespace, lower case."""
+    """The canonical form of a tag, as ``Tag`` stores it."""
     return tag.strip().lower()
 
 
-def normalise_tags(tags: list[str]) -> list[str]:
-    """Normalise every tag and drop repeats, keeping the first occurrence."""
-    normalised = [normalise_tag(tag) for tag in tags]
-    if "" in normalised:
-        raise ValueError("tags must not be blank")
-    return list(dict.fromkeys(normalised))
+def drop_repeats(tags: tuple[str, ...]) -> tuple[str, ...]:
+    """The tags in their order, each one only the first time it appears."""
+    return tuple(dict.fromkeys(tags))
+
+
+Tags = Annotated[
+    tuple[Tag, ...],
+    Field(max_length=MAX_TAGS),
+    AfterValidator(drop_repeats),
+]
+"""At most 10 tags, normalised, repeats dropped."""
 
 
 class BookmarkCreate(BaseModel):
@@ -46,12 +63,7 @@ class BookmarkCreate(BaseModel):
 
     url: HttpUrl
     title: Title
-    tags: list[str] = Field(default_factory=list, max_length=MAX_TAGS)
-
-    @field_validator("tags")
-    @classmethod
-    def _normalise_tags(cls, tags: list[str]) -> list[str]:
-        return normalise_tags(tags)
+    tags: Tags = ()
 
 
 class BookmarkUpdate(BaseModel):
@@ -64,22 +76,21 @@ class BookmarkUpdate(BaseModel):
 
     url: HttpUrl | None = None
     title: Title | None = None
-    tags: list[str] | None = Field(default=None, max_length=MAX_TAGS)
-
-    @field_validator("tags")
-    @classmethod
-    def _normalise_tags(cls, tags: list[str] | None) -> list[str] | None:
-        return None if tags is None else normalise_tags(tags)
+    tags: Tags | None = None
 
 
 class Bookmark(BaseModel):
-    """A stored bookmark. Frozen: change one by storing a modified copy."""
+    """A stored bookmark, immutable: change one by storing a modified copy.
+
+    ``frozen`` forbids assigning a field; ``tags`` is a tuple, so nothing inside
+    can change either, and a ``Bookmark`` can be hashed.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     id: int
     url: HttpUrl
     title: str
-    tags: list[str]
+    tags: tuple[str, ...]
     created_at: datetime
     updated_at: datetime

@@ -7,7 +7,7 @@ models and documents them in the OpenAPI schema.
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 
 class BookmarkCreate(BaseModel):
@@ -18,7 +18,7 @@ class BookmarkCreate(BaseModel):
 
     url: str
     title: str
-    tags: list[str] = Field(default_factory=list)
+    tags: tuple[str, ...] = ()
 
 
 class BookmarkUpdate(BaseModel):
@@ -26,17 +26,21 @@ class BookmarkUpdate(BaseModel):
 
     url: str | None = None
     title: str | None = None
-    tags: list[str] | None = None
+    tags: tuple[str, ...] | None = None
 
 
 class Bookmark(BaseModel):
-    """A stored bookmark. Frozen: change one by storing a modified copy."""
+    """A stored bookmark, immutable: change one by storing a modified copy.
+
+    ``frozen`` forbids assigning a field; ``tags`` is a tuple, so nothing inside
+    can change either, and a ``Bookmark`` can be hashed.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     id: int
     url: str
     title: str
-    tags: list[str]
+    tags: tuple[str, ...]
     created_at: datetime
     updated_at: datetime

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+import pytest
 from fastapi.testclient import TestClient
 
 TUTORIAL = {
@@ -24,6 +25,7 @@ def test_post_creates_a_bookmark(client: TestClient, now: datetime) -> None:
 
 
 def test_post_tells_where_the_new_bookmark_lives(client: TestClient) -> None:
+    client.post("/bookmarks", json={**TUTORIAL, "title": "The first one"})
     response = client.post("/bookmarks", json=TUTORIAL)
     location = response.headers.get("Location", "")
     assert location.endswith(f"/bookmarks/{response.json()['id']}")
@@ -43,10 +45,12 @@ def test_created_bookmarks_are_listed(client: TestClient) -> None:
     assert client.get("/bookmarks").json() == [created]
 
 
-def test_an_unknown_id_is_404(client: TestClient) -> None:
-    response = client.get("/bookmarks/999")
+@pytest.mark.parametrize("bookmark_id", [2, 999])
+def test_an_unknown_id_is_404(client: TestClient, bookmark_id: int) -> None:
+    client.post("/bookmarks", json=TUTORIAL)
+    response = client.get(f"/bookmarks/{bookmark_id}")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Bookmark 999 not found"}
+    assert response.json() == {"detail": f"Bookmark {bookmark_id} not found"}
 
 
 def test_an_id_that_is_not_a_number_is_422(client: TestClient) -> None:
