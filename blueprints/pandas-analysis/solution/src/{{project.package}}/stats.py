@@ -5,6 +5,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+from numpy.polynomial import Polynomial
 
 
 @dataclass(frozen=True)
@@ -73,5 +74,8 @@ def weekly_trend(weekly: pd.Series) -> float:
     if len(weekly) < 2:
         raise ValueError("a trend needs at least two weeks")
     weeks = np.arange(len(weekly), dtype=np.float64)
-    slope, _intercept = np.polyfit(weeks, weekly.to_numpy(dtype=np.float64), 1)
-    return float(slope)
+    line = Polynomial.fit(weeks, weekly.to_numpy(dtype=np.float64), deg=1).convert()
+    # ``convert`` gives the coefficients in the units of ``weeks``, lowest degree
+    # first, and drops trailing zeros: a flat line at zero keeps its intercept only.
+    coefficients = line.coef
+    return float(coefficients[1]) if len(coefficients) > 1 else 0.0
