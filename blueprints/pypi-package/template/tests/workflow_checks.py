@@ -451,17 +451,19 @@ def assert_runs(
             "(words inside `echo` or a quoted string are not a command)"
         )
     checkout = first_step_using(job, "actions/checkout")
-    assert checkout is not None, f"job {job_name} never checks out the code"
-    assert checkout < command.step, (
-        f"job {job_name}: a job starts on an empty machine; check out the code "
-        f"(`actions/checkout`) in a step before `{command.line}`"
+    no_checkout = (
+        f"job {job_name} never checks out the code before `{command.line}`: a job "
+        "starts on an empty machine; add an `actions/checkout` step before it"
     )
+    assert checkout is not None, no_checkout
+    assert checkout < command.step, no_checkout
     setup = first_step_using(job, "actions/setup-python", "astral-sh/setup-uv")
-    assert setup is not None, f"job {job_name} never sets up Python"
-    assert setup < command.step, (
-        f"job {job_name}: set up Python (`actions/setup-python` or "
-        f"`astral-sh/setup-uv`) in a step before `{command.line}`"
+    no_python = (
+        f"job {job_name} never sets up Python before `{command.line}`: add an "
+        "`actions/setup-python` (or `astral-sh/setup-uv`) step before it"
     )
+    assert setup is not None, no_python
+    assert setup < command.step, no_python
     if command.via_uv:
         return command
     earlier = [
