@@ -77,13 +77,6 @@ def workflow_text(project_root: Path) -> str:
     return (project_root / ".github" / "workflows" / WORKFLOW).read_text()
 
 
-def test_runs_on_every_push_and_pull_request(workflow: Workflow) -> None:
-    on = triggers(workflow)
-    assert isinstance(on, dict), f"`on: {on}`: list the events as a mapping"
-    assert "push" in on, "run on every push (to main at least)"
-    assert "pull_request" in on, "run on every pull request"
-
-
 def test_grants_no_permission_by_default(workflow: Workflow) -> None:
     assert workflow.get("permissions") == {}, "start from `permissions: {}`"
     for name, job in jobs(workflow).items():
@@ -93,7 +86,11 @@ def test_grants_no_permission_by_default(workflow: Workflow) -> None:
         )
 
 
-def test_a_newer_run_cancels_an_older_one(workflow: Workflow) -> None:
+def test_runs_on_every_push_and_cancels_older_runs(workflow: Workflow) -> None:
+    on = triggers(workflow)
+    assert isinstance(on, dict), f"`on: {on}`: list the events as a mapping"
+    assert "push" in on, "run on every push (to main at least)"
+    assert "pull_request" in on, "run on every pull request"
     concurrency = workflow.get("concurrency")
     assert isinstance(concurrency, dict), "no concurrency group"
     assert "github.ref" in str(concurrency.get("group")), "one group per branch or PR"
@@ -112,6 +109,7 @@ def test_every_job_has_a_timeout(workflow: Workflow) -> None:
 def test_tests_run_on_every_supported_python(
     workflow: Workflow,
     supported_pythons: list[str],
+    pyproject: dict[str, Any],
 ) -> None:
     test = job_named(workflow, "test")
     assert test.get("strategy", {}).get("fail-fast") is False, (
@@ -130,11 +128,6 @@ def test_tests_run_on_every_supported_python(
     )
     assert len(setups) == 1, "set up Python once, with the version of the matrix"
     assert with_of(setups[0]).get("python-version") == "${{ matrix.python-version }}"
-
-
-def test_the_test_job_runs_the_tests(
-    workflow: Workflow, pyproject: dict[str, Any]
-) -> None:
     assert_runs(workflow, "test", PYTEST, pyproject)
 
 
