@@ -4,8 +4,8 @@ A tag such as ``v7`` can be moved to other code by whoever controls the action;
 a commit cannot. So a workflow pins ``owner/repo@<40 hex digits>`` and names the
 release in a comment. Forty hex digits are easy to make up, though, and GitHub
 fails such a workflow at its first step: the tests check each pin against this
-table of real releases, each SHA read from the action's own repository
-(``git ls-remote --tags https://github.com/actions/checkout``).
+table of real releases, each SHA the commit its tag names in the action's own
+repository (``git ls-remote --tags https://github.com/actions/checkout``).
 
 On a real project, let Dependabot (``.github/dependabot.yml``) move the pins
 and their comments to new releases.
