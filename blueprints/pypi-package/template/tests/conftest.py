@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
+from type_checks import TypingReport, check_types
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -52,3 +54,9 @@ def load_workflow(project_root: Path) -> Callable[[str], dict[Any, Any]]:
         return workflow
 
     return load
+
+
+@pytest.fixture(scope="session")
+def typing_report(project_root: Path) -> TypingReport:
+    """mypy --strict on the package and the typed task tests, run once per session."""
+    return check_types(project_root)

@@ -1,24 +1,74 @@
 """Task 7 (ci-workflow): a CI workflow fit for a public repository.
 
-The tests read .github/workflows/ci.yml as data, the way GitHub does, and check
-its structure. Nothing runs on GitHub here.
+The tests read .github/workflows/ci.yml as data, the way GitHub does, and its
+``run:`` scripts as shell commands: a tool counts when a job really runs it,
+after checking out the code and installing what it needs. Nothing runs on
+GitHub here.
 """
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from workflow_checks import (
+    Tool,
+    Workflow,
+    assert_runs,
+    first_step_using,
+    job_named,
+    jobs,
+    pin_problems,
+    steps,
+    steps_using,
+    triggers,
+    with_of,
+)
+
 WORKFLOW = "ci.yml"
 
-# `uses: owner/repo@<40 hex digits> # v1.2.3`: a commit cannot be moved, a tag can.
-PINNED = re.compile(r"uses:\s*[\w.-]+/[\w./-]+@[0-9a-f]{40}\s+#\s*v\d")
+# Paths that cover the whole project, as pyproject.toml configures the tools.
+PROJECT_PATHS = frozenset({".", "src", "tests"})
+RUFF_CHECK = Tool(
+    name="ruff check",
+    prefix=("ruff", "check"),
+    packages=frozenset({"ruff"}),
+    options=r"--output-format|--no-cache|-q|--quiet|-v|--verbose|--show-fixes|--no-fix",
+    valued=frozenset({"--output-format"}),
+    paths=PROJECT_PATHS,
+)
+RUFF_FORMAT = Tool(
+    name="ruff format --check",
+    prefix=("ruff", "format"),
+    packages=frozenset({"ruff"}),
+    options=r"--check|--diff|--no-cache|-q|--quiet",
+    required=(frozenset({"--check", "--diff"}),),
+    paths=PROJECT_PATHS,
+)
+MYPY = Tool(
+    name="mypy",
+    prefix=("mypy",),
+    # mypy reads src and tests: the tests need pytest and the stubs of PyYAML.
+    packages=frozenset({"mypy", "pytest", "types-pyyaml"}),
+    options=r"--strict|--pretty|--no-incremental|--show-error-codes|--show-error-context"
+    r"|--show-column-numbers|--color-output|--no-color-output|--warn-unused-configs",
+    paths=PROJECT_PATHS,
+)
+PYTEST = Tool(
+    name="pytest",
+    prefix=("pytest",),
+    packages=frozenset({"pytest"}),
+    options=r"-q|-v+|-x|--exitfirst|-r[A-Za-z]+|--tb|--durations|--color|-l"
+    r"|--showlocals|--strict-markers|--no-header|--junitxml|--junit-xml",
+    valued=frozenset({"--tb", "--durations", "--color", "--junitxml", "--junit-xml"}),
+    paths=frozenset({"tests"}),
+    needs_project=True,
+)
 
 
 @pytest.fixture
-def workflow(load_workflow: Callable[[str], dict[Any, Any]]) -> dict[Any, Any]:
+def workflow(load_workflow: Callable[[str], Workflow]) -> Workflow:
     return load_workflow(WORKFLOW)
 
 
@@ -27,86 +77,84 @@ def workflow_text(project_root: Path) -> str:
     return (project_root / ".github" / "workflows" / WORKFLOW).read_text()
 
 
-def jobs(workflow: dict[Any, Any]) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = workflow["jobs"]
-    return found
-
-
-def steps(job: dict[str, Any]) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = job.get("steps", [])
-    return found
-
-
-def steps_using(job: dict[str, Any], action: str) -> list[dict[str, Any]]:
-    return [
-        step for step in steps(job) if step.get("uses", "").startswith(action + "@")
-    ]
-
-
-def script(job: dict[str, Any]) -> str:
-    return "\n".join(step.get("run", "") for step in steps(job))
-
-
-def test_grants_no_permission_by_default(workflow: dict[Any, Any]) -> None:
+def test_grants_no_permission_by_default(workflow: Workflow) -> None:
     assert workflow.get("permissions") == {}, "start from `permissions: {}`"
     for name, job in jobs(workflow).items():
         granted = job.get("permissions", {})
-        assert granted in ({}, {"contents": "read"}), f"job {name}: {granted}"
+        assert granted in ({}, {"contents": "read"}), (
+            f"job {name}: `permissions: {granted}`; CI needs at most `contents: read`"
+        )
 
 
-def test_a_newer_run_cancels_an_older_one(workflow: dict[Any, Any]) -> None:
+def test_runs_on_every_push_and_cancels_older_runs(workflow: Workflow) -> None:
+    on = triggers(workflow)
+    assert isinstance(on, dict), f"`on: {on}`: list the events as a mapping"
+    assert "push" in on, "run on every push (to main at least)"
+    assert "pull_request" in on, "run on every pull request"
     concurrency = workflow.get("concurrency")
     assert isinstance(concurrency, dict), "no concurrency group"
-    assert "github.ref" in concurrency["group"], "one group per branch or PR"
+    assert "github.ref" in str(concurrency.get("group")), "one group per branch or PR"
     assert concurrency.get("cancel-in-progress") is True
 
 
-def test_every_job_has_a_timeout(workflow: dict[Any, Any]) -> None:
+def test_every_job_has_a_timeout(workflow: Workflow) -> None:
     for name, job in jobs(workflow).items():
-        assert isinstance(job.get("timeout-minutes"), int), f"job {name}"
+        minutes = job.get("timeout-minutes")
+        assert isinstance(minutes, int), f"job {name} has no `timeout-minutes`"
+        assert 0 < minutes <= 60, (
+            f"job {name}: `timeout-minutes: {minutes}`; give a few minutes, at most 60"
+        )
 
 
 def test_tests_run_on_every_supported_python(
-    workflow: dict[Any, Any],
+    workflow: Workflow,
     supported_pythons: list[str],
+    pyproject: dict[str, Any],
 ) -> None:
-    test = jobs(workflow)["test"]
+    test = job_named(workflow, "test")
     assert test.get("strategy", {}).get("fail-fast") is False, (
         "let every version finish: one failure says little without the others"
     )
-    versions = test["strategy"]["matrix"]["python-version"]
+    versions = test["strategy"].get("matrix", {}).get("python-version")
+    assert isinstance(versions, list), "no `matrix: {python-version: [...]}`"
     assert all(isinstance(v, str) for v in versions), (
         f"{versions}: quote the versions, YAML reads 3.10 as the number 3.1"
     )
-    assert versions == supported_pythons
-    [setup] = steps_using(test, "actions/setup-python")
-    assert setup["with"]["python-version"] == "${{ matrix.python-version }}"
+    assert versions == supported_pythons, (
+        f"the matrix has {versions}; the classifiers say {supported_pythons}"
+    )
+    setups = steps_using(test, "actions/setup-python") + steps_using(
+        test, "astral-sh/setup-uv"
+    )
+    assert len(setups) == 1, "set up Python once, with the version of the matrix"
+    assert with_of(setups[0]).get("python-version") == "${{ matrix.python-version }}"
+    assert_runs(workflow, "test", PYTEST, pyproject)
 
 
-def test_a_lint_job_runs_ruff_and_mypy(workflow: dict[Any, Any]) -> None:
-    lint = jobs(workflow).get("lint")
-    assert lint, "no job called lint"
-    commands = script(lint)
-    assert "ruff check" in commands
-    assert "ruff format --check" in commands
-    assert re.search(r"\bmypy\b", commands)
+def test_a_lint_job_runs_ruff_and_mypy(
+    workflow: Workflow, pyproject: dict[str, Any]
+) -> None:
+    job_named(workflow, "lint")
+    for tool in (RUFF_CHECK, RUFF_FORMAT, MYPY):
+        assert_runs(workflow, "lint", tool, pyproject)
 
 
-def test_actions_are_pinned_to_full_commit_shas(workflow_text: str) -> None:
-    uses = [line.strip() for line in workflow_text.splitlines() if "uses:" in line]
-    assert uses
-    for line in uses:
-        assert PINNED.search(line), f"{line}: pin a commit SHA, name its version"
+def test_actions_are_pinned_to_real_releases(
+    workflow: Workflow, workflow_text: str
+) -> None:
+    uses = [step for job in jobs(workflow).values() for step in steps(job)]
+    assert any("uses" in step for step in uses), "no step uses an action"
+    problems = pin_problems(workflow, workflow_text)
+    assert not problems, "\n".join(problems)
 
 
-def test_checkout_keeps_no_credentials(workflow: dict[Any, Any]) -> None:
-    checkouts = [
-        step
-        for job in jobs(workflow).values()
-        for step in steps_using(job, "actions/checkout")
-    ]
-    assert checkouts
-    for step in checkouts:
-        assert step.get("with", {}).get("persist-credentials") is False, (
-            "set `persist-credentials: false`: the token stays out of .git/config"
+def test_checkout_keeps_no_credentials(workflow: Workflow) -> None:
+    for name, job in jobs(workflow).items():
+        assert first_step_using(job, "actions/checkout") is not None, (
+            f"job {name} never checks out the code"
         )
+        for step in steps_using(job, "actions/checkout"):
+            assert with_of(step).get("persist-credentials") is False, (
+                f"job {name}: set `persist-credentials: false` on the checkout: "
+                "the token stays out of .git/config"
+            )
