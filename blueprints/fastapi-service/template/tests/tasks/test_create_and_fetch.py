@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 TUTORIAL = {
@@ -22,6 +23,16 @@ def test_post_creates_a_bookmark(client: TestClient, now: datetime) -> None:
     assert body["tags"] == TUTORIAL["tags"]
     assert datetime.fromisoformat(body["created_at"]) == now
     assert body["updated_at"] == body["created_at"]
+
+
+def test_the_openapi_document_says_post_answers_201(app: FastAPI) -> None:
+    responses = app.openapi()["paths"]["/bookmarks"]["post"]["responses"]
+    answers = sorted(code for code in responses if code.startswith("2"))
+    assert answers == ["201"], (
+        f"the OpenAPI document says POST /bookmarks answers {answers}, not 201: "
+        "declare the status on the route, status_code=201 in the decorator, so "
+        "that /docs and client generators know it"
+    )
 
 
 def test_post_tells_where_the_new_bookmark_lives(client: TestClient) -> None:

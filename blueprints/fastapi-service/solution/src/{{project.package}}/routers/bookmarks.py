@@ -5,7 +5,7 @@ Routes ask for what they need with the annotated dependencies of
 tests swap in their own repository and clock.
 """
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
@@ -15,10 +15,10 @@ from ..settings import MAX_PAGE_SIZE
 
 router = APIRouter(prefix="/bookmarks", tags=["bookmarks"])
 
-NOT_FOUND: dict[int | str, dict[str, Any]] = {
+NOT_FOUND: dict[int | str, dict[str, object]] = {
     status.HTTP_404_NOT_FOUND: {"description": "No bookmark has this id"},
 }
-UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
+UNAUTHORIZED: dict[int | str, dict[str, object]] = {
     status.HTTP_401_UNAUTHORIZED: {"description": "Missing or invalid API key"},
 }
 NEEDS_API_KEY = [Depends(require_api_key)]
