@@ -22,9 +22,9 @@ def finished_runs_of(sweep_run_id: str) -> str:
 def sweep_runs(config: ExperimentConfig, sweep_run_id: str) -> list[Run]:
     """The finished runs of one sweep, best first.
 
-    Task 7 (compare-the-runs): the runs nested in the run ``sweep_run_id`` (not
-    the parent itself, not other sweeps' runs, not failed runs), ordered by
-    ``config.metric``, highest first; runs without that metric come last.
+    The runs nested in the run ``sweep_run_id`` (not the parent itself, not
+    other sweeps' runs, not failed runs), ordered by ``config.metric``, highest
+    first; runs without that metric come last.
     """
     experiment_id = configure_tracking(config)
     return mlflow.search_runs(
@@ -38,8 +38,7 @@ def sweep_runs(config: ExperimentConfig, sweep_run_id: str) -> list[Run]:
 def find_best_run(config: ExperimentConfig, sweep_run_id: str) -> Run:
     """The finished run of the sweep with the highest ``config.metric``.
 
-    Task 7 (compare-the-runs): raises ``NoRunsFoundError`` when the sweep has no
-    finished run.
+    Raises ``NoRunsFoundError`` when the sweep has no finished run.
     """
     runs = sweep_runs(config, sweep_run_id)
     if not runs:
@@ -50,9 +49,9 @@ def find_best_run(config: ExperimentConfig, sweep_run_id: str) -> Run:
 def leaderboard(config: ExperimentConfig, sweep_run_id: str) -> pd.DataFrame:
     """A table of the sweep's finished runs, best first, one row per run.
 
-    Task 7 (compare-the-runs): the columns are ``run_id``, ``run_name``, every
-    ``params.<name>`` column in name order, then one named ``config.metric``.
-    Raises ``NoRunsFoundError`` when the sweep has no finished run.
+    The columns are ``run_id``, ``run_name``, every ``params.<name>`` column in
+    name order, then one named ``config.metric``. Raises ``NoRunsFoundError``
+    when the sweep has no finished run.
     """
     experiment_id = configure_tracking(config)
     runs = mlflow.search_runs(

@@ -19,6 +19,9 @@ from sklearn.pipeline import Pipeline
 METRIC_NAMES = ("cv_f1_macro", "cv_f1_macro_std", "test_accuracy", "test_f1_macro")
 """Every metric a training run logs."""
 
+SCORE_NAMES = ("cv_f1_macro", "test_accuracy", "test_f1_macro")
+"""The metrics that can pick the best run: for each of them, higher is better."""
+
 
 def cross_validation_scores(
     pipeline: Pipeline,
@@ -30,10 +33,10 @@ def cross_validation_scores(
 ) -> dict[str, float]:
     """Cross-validate ``pipeline`` on the given rows.
 
-    Task 3 (evaluate-the-model): stratified, shuffled ``folds``-fold
-    cross-validation seeded with ``random_state``, scored with macro-averaged
-    F1. Returns ``{"cv_f1_macro": <mean>, "cv_f1_macro_std": <standard
-    deviation>}``. ``pipeline`` itself is left unfitted.
+    Stratified, shuffled ``folds``-fold cross-validation seeded with
+    ``random_state``, scored with macro-averaged F1. Returns
+    ``{"cv_f1_macro": <mean>, "cv_f1_macro_std": <standard deviation>}``.
+    ``pipeline`` itself is left unfitted.
     """
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=random_state)
     # cross_val_score fits a clone of the pipeline on each fold: the scaler
@@ -56,8 +59,7 @@ def holdout_metrics(
 ) -> dict[str, float]:
     """Score a fitted ``pipeline`` on held-out rows.
 
-    Task 3 (evaluate-the-model): returns ``{"test_accuracy": ...,
-    "test_f1_macro": ...}``.
+    Returns ``{"test_accuracy": ..., "test_f1_macro": ...}``.
     """
     predicted = pipeline.predict(features)
     return {
@@ -73,9 +75,9 @@ def confusion_table(
 ) -> dict[str, dict[str, int]]:
     """Count each (actual class, predicted class) pair, by class name.
 
-    Task 3 (evaluate-the-model): ``table[a][p]`` is how many rows of class ``a``
-    were predicted as ``p``. Every class appears as a row and as a column, even
-    one that never occurs (its counts are 0). Class ``i`` is ``class_names[i]``.
+    ``table[a][p]`` is how many rows of class ``a`` were predicted as ``p``.
+    Every class appears as a row and as a column, even one that never occurs
+    (its counts are 0). Class ``i`` is ``class_names[i]``.
     """
     # `labels` keeps a row and a column for a class that never occurs.
     counts = confusion_matrix(actual, predicted, labels=list(range(len(class_names))))

@@ -26,8 +26,7 @@ class NoModelError(LookupError):
 def logged_model_uri(run: Run) -> str:
     """The ``models:/<model id>`` URI of the model logged by ``run``.
 
-    Task 8 (register-the-best-model): raises ``NoModelError`` when the run logged
-    no model.
+    Raises ``NoModelError`` when the run logged no model.
     """
     # Since MLflow 3 a logged model is an entity of its own, with an id; the run
     # lists the models it produced among its outputs.
@@ -37,33 +36,47 @@ def logged_model_uri(run: Run) -> str:
     return f"models:/{outputs[0].model_id}"
 
 
+def champion_score(client: MlflowClient, config: ExperimentConfig) -> float | None:
+    """The champion's value of ``config.metric``, as tagged when it was registered.
+
+    ``None`` when there is no champion, or it was registered without that metric.
+    """
+    aliases = client.get_registered_model(config.model_name).aliases
+    if CHAMPION_ALIAS not in aliases:
+        return None
+    champion = client.get_model_version(config.model_name, aliases[CHAMPION_ALIAS])
+    score = champion.tags.get(config.metric)
+    return None if score is None else float(score)
+
+
 def register_best_model(config: ExperimentConfig, run: Run) -> ModelVersion:
     """Register the model of ``run`` as a new version of ``config.model_name``.
 
-    Task 8 (register-the-best-model): the new version is tagged with
-    ``config.metric`` and the run's value of it, and gets the ``champion`` alias
-    (which moves away from any older version).
+    The new version is tagged with ``config.metric`` and the run's value of it.
+    It takes the ``champion`` alias only if that value beats the champion's
+    (higher is better; a tie keeps the champion), or if there is no champion
+    yet. Older versions stay.
     """
     configure_tracking(config)
+    client = MlflowClient()
     score = run.data.metrics[config.metric]
     version = mlflow.register_model(
         logged_model_uri(run),
         config.model_name,
         tags={config.metric: str(score)},
     )
-    MlflowClient().set_registered_model_alias(
-        config.model_name,
-        CHAMPION_ALIAS,
-        version.version,
-    )
+    best = champion_score(client, config)
+    if best is None or score > best:
+        client.set_registered_model_alias(
+            config.model_name,
+            CHAMPION_ALIAS,
+            version.version,
+        )
     return version
 
 
 def load_champion(config: ExperimentConfig) -> Pipeline:
-    """Load the pipeline the ``champion`` alias of ``config.model_name`` points at.
-
-    Task 8 (register-the-best-model).
-    """
+    """Load the pipeline the ``champion`` alias of ``config.model_name`` points at."""
     configure_tracking(config)
     pipeline: Pipeline = mlflow.sklearn.load_model(
         f"models:/{config.model_name}@{CHAMPION_ALIAS}",

@@ -26,10 +26,10 @@ def candidate_name(params: Params) -> str:
 def run_sweep(config: ExperimentConfig, dataset: Dataset, grid: ParamGrid) -> str:
     """Train and log every combination of ``grid``; return the parent run's id.
 
-    Task 6 (sweep-the-parameters): a parent run named ``SWEEP_RUN_NAME`` logs the
-    number of combinations as the ``candidates`` parameter and the grid as the
-    ``GRID_ARTIFACT`` JSON artifact; inside it, each combination is trained by
-    ``log_training_run`` in its own nested run named by ``candidate_name``.
+    A parent run named ``SWEEP_RUN_NAME`` logs the number of combinations as
+    the ``candidates`` parameter and the grid as the ``GRID_ARTIFACT`` JSON
+    artifact; inside it, each combination is trained by ``log_training_run`` in
+    its own nested run named by ``candidate_name``.
     """
     configure_tracking(config)
     values = {name: list(options) for name, options in grid.items()}

@@ -13,9 +13,9 @@ class NoRunsFoundError(LookupError):
 def sweep_runs(config: ExperimentConfig, sweep_run_id: str) -> list[Run]:
     """The finished runs of one sweep, best first.
 
-    Task 7 (compare-the-runs): the runs nested in the run ``sweep_run_id`` (not
-    the parent itself, not other sweeps' runs, not failed runs), ordered by
-    ``config.metric``, highest first; runs without that metric come last.
+    The runs nested in the run ``sweep_run_id`` (not the parent itself, not
+    other sweeps' runs, not failed runs), ordered by ``config.metric``, highest
+    first; runs without that metric come last.
     """
     raise NotImplementedError("task 7 (compare-the-runs)")
 
@@ -23,8 +23,7 @@ def sweep_runs(config: ExperimentConfig, sweep_run_id: str) -> list[Run]:
 def find_best_run(config: ExperimentConfig, sweep_run_id: str) -> Run:
     """The finished run of the sweep with the highest ``config.metric``.
 
-    Task 7 (compare-the-runs): raises ``NoRunsFoundError`` when the sweep has no
-    finished run.
+    Raises ``NoRunsFoundError`` when the sweep has no finished run.
     """
     raise NotImplementedError("task 7 (compare-the-runs)")
 
@@ -32,8 +31,8 @@ def find_best_run(config: ExperimentConfig, sweep_run_id: str) -> Run:
 def leaderboard(config: ExperimentConfig, sweep_run_id: str) -> pd.DataFrame:
     """A table of the sweep's finished runs, best first, one row per run.
 
-    Task 7 (compare-the-runs): the columns are ``run_id``, ``run_name``, one
-    ``params.<name>`` column per hyperparameter of the grid, then
-    ``config.metric``.
+    The columns are ``run_id``, ``run_name``, every ``params.<name>`` column in
+    name order, then one named ``config.metric``. Raises ``NoRunsFoundError``
+    when the sweep has no finished run.
     """
     raise NotImplementedError("task 7 (compare-the-runs)")

@@ -17,6 +17,9 @@ from sklearn.pipeline import Pipeline
 METRIC_NAMES = ("cv_f1_macro", "cv_f1_macro_std", "test_accuracy", "test_f1_macro")
 """Every metric a training run logs."""
 
+SCORE_NAMES = ("cv_f1_macro", "test_accuracy", "test_f1_macro")
+"""The metrics that can pick the best run: for each of them, higher is better."""
+
 
 def cross_validation_scores(
     pipeline: Pipeline,
@@ -28,10 +31,10 @@ def cross_validation_scores(
 ) -> dict[str, float]:
     """Cross-validate ``pipeline`` on the given rows.
 
-    Task 3 (evaluate-the-model): stratified, shuffled ``folds``-fold
-    cross-validation seeded with ``random_state``, scored with macro-averaged
-    F1. Returns ``{"cv_f1_macro": <mean>, "cv_f1_macro_std": <standard
-    deviation>}``. ``pipeline`` itself is left unfitted.
+    Stratified, shuffled ``folds``-fold cross-validation seeded with
+    ``random_state``, scored with macro-averaged F1. Returns
+    ``{"cv_f1_macro": <mean>, "cv_f1_macro_std": <standard deviation>}``.
+    ``pipeline`` itself is left unfitted.
     """
     raise NotImplementedError("task 3 (evaluate-the-model)")
 
@@ -43,8 +46,7 @@ def holdout_metrics(
 ) -> dict[str, float]:
     """Score a fitted ``pipeline`` on held-out rows.
 
-    Task 3 (evaluate-the-model): returns ``{"test_accuracy": ...,
-    "test_f1_macro": ...}``.
+    Returns ``{"test_accuracy": ..., "test_f1_macro": ...}``.
     """
     raise NotImplementedError("task 3 (evaluate-the-model)")
 
@@ -56,8 +58,8 @@ def confusion_table(
 ) -> dict[str, dict[str, int]]:
     """Count each (actual class, predicted class) pair, by class name.
 
-    Task 3 (evaluate-the-model): ``table[a][p]`` is how many rows of class ``a``
-    were predicted as ``p``. Every class appears as a row and as a column, even
-    one that never occurs (its counts are 0). Class ``i`` is ``class_names[i]``.
+    ``table[a][p]`` is how many rows of class ``a`` were predicted as ``p``.
+    Every class appears as a row and as a column, even one that never occurs
+    (its counts are 0). Class ``i`` is ``class_names[i]``.
     """
     raise NotImplementedError("task 3 (evaluate-the-model)")

@@ -32,7 +32,7 @@ MAX_ITER = 5000
 def build_pipeline(params: Params | None = None) -> Pipeline:
     """A new, unfitted pipeline with ``params`` applied.
 
-    Task 2 (build-the-pipeline): three named steps, in this order:
+    Three named steps, in this order:
 
     - ``"features"``: ``PolynomialFeatures`` (degree 2 unless ``params`` say
       otherwise, no bias column), products and squares of the measurements;

@@ -22,8 +22,7 @@ class NoModelError(LookupError):
 def logged_model_uri(run: Run) -> str:
     """The ``models:/<model id>`` URI of the model logged by ``run``.
 
-    Task 8 (register-the-best-model): raises ``NoModelError`` when the run logged
-    no model.
+    Raises ``NoModelError`` when the run logged no model.
     """
     raise NotImplementedError("task 8 (register-the-best-model)")
 
@@ -31,16 +30,14 @@ def logged_model_uri(run: Run) -> str:
 def register_best_model(config: ExperimentConfig, run: Run) -> ModelVersion:
     """Register the model of ``run`` as a new version of ``config.model_name``.
 
-    Task 8 (register-the-best-model): the new version is tagged with
-    ``config.metric`` and the run's value of it, and gets the ``champion`` alias
-    (which moves away from any older version).
+    The new version is tagged with ``config.metric`` and the run's value of it.
+    It takes the ``champion`` alias only if that value beats the champion's
+    (higher is better; a tie keeps the champion), or if there is no champion
+    yet. Older versions stay.
     """
     raise NotImplementedError("task 8 (register-the-best-model)")
 
 
 def load_champion(config: ExperimentConfig) -> Pipeline:
-    """Load the pipeline the ``champion`` alias of ``config.model_name`` points at.
-
-    Task 8 (register-the-best-model).
-    """
+    """Load the pipeline the ``champion`` alias of ``config.model_name`` points at."""
     raise NotImplementedError("task 8 (register-the-best-model)")

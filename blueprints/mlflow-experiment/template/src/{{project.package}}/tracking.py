@@ -24,9 +24,9 @@ REPORT_ARTIFACT = "classification_report.txt"
 def configure_tracking(config: ExperimentConfig) -> str:
     """Point MLflow at ``config``'s store and experiment; return the experiment id.
 
-    Task 4 (track-a-run): set the tracking URI, create the experiment named
+    Sets the tracking URI, creates the experiment named
     ``config.experiment_name`` if it does not exist yet (its artifacts in
-    ``config.artifact_location``, made absolute), and make it the active
+    ``config.artifact_location``, made absolute), and makes it the active
     experiment. Calling it again changes nothing.
     """
     raise NotImplementedError("task 4 (track-a-run)")
@@ -42,14 +42,13 @@ def log_training_run(
 ) -> str:
     """Train one pipeline in a new MLflow run and record it; return the run id.
 
-    Task 4 (track-a-run): the run logs ``params`` plus ``dataset`` and
-    ``cv_folds`` as parameters, the cross-validation scores and the held-out
-    metrics as metrics, and ``tags`` as tags. It is nested in the active run,
-    if there is one, and marked FAILED if training raises.
+    The run logs ``params`` plus ``dataset`` and ``cv_folds`` as parameters, the
+    cross-validation scores and the held-out metrics as metrics, and ``tags`` as
+    tags. It is nested in the active run, if there is one, and marked FAILED if
+    training raises.
 
-    Task 5 (log-artifacts-and-model): the run also logs the confusion table
-    (``CONFUSION_ARTIFACT``), the classification report (``REPORT_ARTIFACT``) and
-    the fitted pipeline (``MODEL_ARTIFACT``), with a signature and explicit pip
-    requirements.
+    It also logs the confusion table (``CONFUSION_ARTIFACT``), the
+    classification report (``REPORT_ARTIFACT``) and the fitted pipeline
+    (``MODEL_ARTIFACT``), with a signature and explicit pip requirements.
     """
     raise NotImplementedError("task 4 (track-a-run), then task 5")
