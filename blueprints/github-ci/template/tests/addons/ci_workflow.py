@@ -140,6 +140,8 @@ class Command:
     words: list[str]
     why_not: str
     """Why a failure of this command would not fail the step; "" when it would."""
+    writes: list[str]
+    """The files its output goes to (``> file``)."""
 
 
 def shell_tokens(line: str) -> list[str]:
@@ -191,18 +193,20 @@ def split(tokens: list[str], operators: set[str]) -> tuple[list[list[str]], list
     return parts, found
 
 
-def without_redirections(tokens: list[str]) -> list[str]:
+def without_redirections(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """The words of a command, and the files it writes to."""
     words: list[str] = []
-    skip = False
+    writes: list[str] = []
     for position, token in enumerate(tokens):
         following = tokens[position + 1] if position + 1 < len(tokens) else ""
-        if skip:
-            skip = False
-        elif token in REDIRECTS:
-            skip = True
-        elif not (token.isdigit() and following in REDIRECTS):
+        if position and tokens[position - 1] in REDIRECTS:
+            if tokens[position - 1] in {">", ">>", ">|", "&>", "&>>"}:
+                writes.append(token)
+        elif token not in REDIRECTS and not (
+            token.isdigit() and following in REDIRECTS
+        ):
             words.append(token)
-    return words
+    return words, writes
 
 
 def errexit_after(words: list[str], errexit: bool) -> bool:
@@ -266,7 +270,7 @@ def commands(script: str) -> list[Command]:
         for position, pipeline in enumerate(pipelines):
             piped, _ = split(pipeline, {"|", "|&"})
             for index, part in enumerate(piped):
-                words = without_redirections(part)
+                words, writes = without_redirections(part)
                 if background:
                     why = "it runs in the background (`&`): nothing waits for it"
                 elif index < len(piped) - 1:
@@ -278,7 +282,7 @@ def commands(script: str) -> list[Command]:
                         last_line=number == len(kept) - 1,
                         errexit=errexit,
                     )
-                found.append(Command(words, stopped or why))
+                found.append(Command(words, stopped or why, writes))
                 name = words[0] if words else ""
                 if name == "set":
                     errexit = errexit_after(words, errexit)
@@ -341,6 +345,7 @@ class Run:
     argv: list[str]
     """The program and its arguments, wrappers and variables left out."""
     why_not: str
+    writes: list[str]
 
 
 def job_problem(name: str) -> str:
@@ -406,7 +411,7 @@ def runs(name: str) -> list[Run]:
                 why = why or variables_problem(
                     [variable.partition("=")[0]], "the command"
                 )
-            found.append(Run(index, argv, why))
+            found.append(Run(index, argv, why, command.writes))
     return found
 
 
@@ -472,16 +477,21 @@ class Tool:
         return ""
 
 
+def docker_build(argv: list[str]) -> list[str]:
+    """``docker build ...`` for ``docker image build`` or ``docker buildx build``."""
+    if argv[:2] in (["docker", "image"], ["docker", "buildx"]):
+        return ["docker", *argv[2:]]
+    return argv
+
+
 def runs_of(name: str, tool: Tool) -> list[Run]:
     """The commands of a job that run ``tool``."""
     program = list(tool.program)
     found = []
     for run in runs(name):
-        argv = run.argv
-        if argv[:2] in (["docker", "image"], ["docker", "buildx"]):
-            argv = ["docker", *argv[2:]]
+        argv = docker_build(run.argv)
         if argv[: len(program)] == program:
-            found.append(Run(run.step, argv, run.why_not))
+            found.append(Run(run.step, argv, run.why_not, run.writes))
     return found
 
 
@@ -505,6 +515,33 @@ def assert_runs(name: str, tool: Tool) -> Run:
         f"the {name} job runs {tool.title}, but its failure would not fail the job: "
         + "; ".join(problems)
     )
+
+
+# Commands any job may run besides its checks: installs, and what only reports.
+SETUP = [
+    ["pip", "install"], ["pip3", "install"], ["uv", "pip", "install"], ["uv", "sync"],
+    ["pipx", "install"], ["pip", "list"], ["pip", "freeze"], ["pip", "check"],
+    ["uv", "venv"], ["venv"], ["echo"], ["python", "--version"], ["python", "-V"],
+    ["uv", "--version"],
+]  # fmt: skip
+HARMLESS_OUTPUT = {"/dev/null", "$GITHUB_STEP_SUMMARY"}
+
+
+def assert_runs_only(name: str, *tools: Tool) -> None:
+    """The job runs its installs and ``tools``, and nothing that could change the
+    code or the tests before they are checked."""
+    allowed = SETUP + [list(tool.program) for tool in tools]
+    for run in runs(name):
+        argv = docker_build(run.argv)
+        known = activates(argv) or any(argv[: len(p)] == p for p in allowed)
+        writes = sorted(set(run.writes) - HARMLESS_OUTPUT)
+        if not known or writes:
+            pytest.fail(
+                f"the {name} job runs `{' '.join(run.argv)}`"
+                + "".join(f" > {target}" for target in writes)
+                + ": a job installs what it needs and runs its checks, nothing that "
+                "could change the code, the tests or the environment first"
+            )
 
 
 def install_of(argv: list[str]) -> tuple[bool, set[str]] | None:
