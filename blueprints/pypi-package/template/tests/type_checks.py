@@ -41,6 +41,7 @@ MYPY = [
 # code at run time: the tests' own answers, for one.
 RUN_TIME_CODE = {"exec", "eval", "compile", "__import__", "import_module"}
 REACHING = {"_getframe", "f_back", "f_globals", "f_locals", "modules", "__builtins__"}
+REACHING |= {"globals", "locals", "vars", "__dict__", "__globals__", "__subclasses__"}
 REACHING_MODULES = {
     "importlib",
     "importlib.util",
@@ -114,6 +115,13 @@ def _foreign_code(path: Path, relative: str, test_modules: set[str]) -> list[str
             if isinstance(node, ast.Attribute)
             else None
         )
+        if isinstance(node, ast.Constant) and (
+            node.value in REACHING | RUN_TIME_CODE | test_modules
+        ):
+            found.append(
+                f"{relative}:{line}: the text {node.value!r} names code the package "
+                "must not reach: the package must not use the tests' code"
+            )
         if isinstance(node, ast.Name) and name in RUN_TIME_CODE:
             found.append(
                 f"{relative}:{line}: `{name}` runs code that mypy never "
