@@ -164,14 +164,15 @@ def test_tests_run_on_every_supported_python(
 
 
 def test_a_lint_job_runs_ruff_and_mypy(
-    workflow: Workflow, pyproject: dict[str, Any]
+    workflow: Workflow, pyproject: dict[str, Any], project_root: Path
 ) -> None:
     job_named(workflow, "lint")
+    assert_no_other_file_configures_the_tools(project_root)
     for tool in (RUFF_CHECK, RUFF_FORMAT, MYPY):
         assert_runs(workflow, "lint", tool, pyproject)
 
 
-def test_no_other_file_configures_the_tools(project_root: Path) -> None:
+def assert_no_other_file_configures_the_tools(project_root: Path) -> None:
     for name, sections in OTHER_CONFIGS.items():
         path = project_root / name
         if not path.is_file():
