@@ -1,13 +1,14 @@
 """Fixtures shared by every test."""
 
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+import semver_samples
 from type_checks import TypingReport, check_types
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,3 +61,10 @@ def load_workflow(project_root: Path) -> Callable[[str], dict[Any, Any]]:
 def typing_report(project_root: Path) -> TypingReport:
     """mypy --strict on the package and the typed task tests, run once per session."""
     return check_types(project_root)
+
+
+@pytest.fixture
+def tests_out_of_reach() -> Iterator[None]:
+    """During the test, the package cannot import or look up the tests' modules."""
+    with semver_samples.tests_out_of_reach():
+        yield

@@ -6,7 +6,12 @@ tests know the right answers from the parts each sample was made of.
 """
 
 import random
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
 
 Precedence = tuple[int, int, int, int, tuple[tuple[int, int, str], ...]]
 
@@ -74,3 +79,32 @@ def samples(seed: int, count: int) -> list[Sample]:
             build = tuple(rng.sample(BUILDS, rng.choice([1, 2])))
         made.append(Sample(number(), number(), number(), prerelease, build))
     return made
+
+
+class _OutOfReach(ModuleType):
+    """Stands for a module of the tests while the package's code runs."""
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise ImportError(
+            f"the package used {self.__name__}.{name}: the package must not use "
+            "the tests' code; compute the answers yourself"
+        )
+
+
+@contextmanager
+def tests_out_of_reach() -> Iterator[None]:
+    """While it is open, the package cannot import or look up the tests' modules."""
+    folder = Path(__file__).resolve().parent
+    hidden: dict[str, ModuleType] = {}
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if isinstance(file, str) and Path(file).resolve().is_relative_to(folder):
+            hidden[name] = module
+    try:
+        for name in hidden:
+            sys.modules[name] = _OutOfReach(name)
+        yield
+    finally:
+        sys.modules.update(hidden)

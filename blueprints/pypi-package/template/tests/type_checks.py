@@ -37,6 +37,21 @@ MYPY = [
     "--no-error-summary",
     "--no-pretty",
 ]
+# Names that run code mypy never reads (a string) or reach into other modules'
+# code at run time: the tests' own answers, for one.
+RUN_TIME_CODE = {"exec", "eval", "compile", "__import__", "import_module"}
+REACHING = {"_getframe", "f_back", "f_globals", "f_locals", "modules", "__builtins__"}
+REACHING |= {"globals", "locals", "vars", "__dict__", "__globals__", "__subclasses__"}
+REACHING_MODULES = {
+    "importlib",
+    "importlib.util",
+    "inspect",
+    "gc",
+    "builtins",
+    "ctypes",
+}
+# Constants that mypy takes as always true: code under `else:` is never checked.
+ALWAYS_TRUE = {"TYPE_CHECKING", "MYPY"}
 # Comments that silence a type checker: `# type: ignore`, `# mypy: ignore-errors`, ...
 SILENCER = re.compile(r"#\s*(type:\s*ignore|mypy:|pyright:)")
 
@@ -66,6 +81,62 @@ class TypingReport:
         ]
 
 
+def _test_modules(project_root: Path) -> set[str]:
+    """The names under which the tests' modules can be imported."""
+    tests = project_root / "tests"
+    return {"tests", "conftest"} | {path.stem for path in tests.rglob("*.py")}
+
+
+def _foreign_code(path: Path, relative: str, test_modules: set[str]) -> list[str]:
+    """Code in ``path`` that reaches the tests' code, or runs code mypy never reads."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        line: int = getattr(node, "lineno", 0)
+        imported: list[str] = []
+        if isinstance(node, ast.Import):
+            imported = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            imported = [node.module]
+        for module in imported:
+            if module.partition(".")[0] in test_modules:
+                found.append(
+                    f"{relative}:{line}: `import {module}`: the package must "
+                    "not use the tests' code; compute the answers yourself"
+                )
+            elif module in REACHING_MODULES:
+                found.append(
+                    f"{relative}:{line}: `import {module}`: the package must "
+                    "not reach into other modules' code (the tests' code included)"
+                )
+        name = (
+            node.id
+            if isinstance(node, ast.Name)
+            else node.attr
+            if isinstance(node, ast.Attribute)
+            else None
+        )
+        if isinstance(node, ast.Constant) and (
+            node.value in REACHING | RUN_TIME_CODE | test_modules
+        ):
+            found.append(
+                f"{relative}:{line}: the text {node.value!r} names code the package "
+                "must not reach: the package must not use the tests' code"
+            )
+        if isinstance(node, ast.Name) and name in RUN_TIME_CODE:
+            found.append(
+                f"{relative}:{line}: `{name}` runs code that mypy never "
+                "reads: write the code itself"
+            )
+        elif name in REACHING or (
+            isinstance(node, ast.Attribute) and name == "import_module"
+        ):
+            found.append(
+                f"{relative}:{line}: `{name}` reaches into other modules' "
+                "code: the package must not use the tests' code"
+            )
+    return found
+
+
 def _silencers(path: Path, relative: str) -> list[str]:
     """Comments and code that hide ``path`` from mypy."""
     found: list[str] = []
@@ -84,7 +155,29 @@ def _silencers(path: Path, relative: str) -> list[str]:
                 found.append(
                     f"{relative}:{node.lineno}: `no_type_check` hides code from mypy"
                 )
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+        if isinstance(node, ast.ImportFrom) and any(
+            alias.name == "no_type_check" for alias in node.names
+        ):
+            found.append(
+                f"{relative}:{node.lineno}: `no_type_check`, under any name, "
+                "hides code from mypy"
+            )
+        if isinstance(node, ast.Constant) and node.value == "no_type_check":
+            found.append(
+                f"{relative}:{node.lineno}: `no_type_check` hides code from mypy"
+            )
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id in ALWAYS_TRUE:
+                    found.append(
+                        f"{relative}:{node.lineno}: mypy takes `{target.id}` as "
+                        "always true, so it skips what runs: define functions and "
+                        "classes once, without it"
+                    )
+        if isinstance(node, ast.If) and any(
+            word in ast.unparse(node.test) for word in ALWAYS_TRUE
+        ):
             hidden = [
                 inner
                 for inner in ast.walk(node)
@@ -127,8 +220,16 @@ def check_types(project_root: Path) -> TypingReport:
     for line in result.stdout.splitlines():
         path = Path(line.partition(":")[0]).as_posix()
         problems.setdefault(path, []).append(line)
+    test_modules = _test_modules(project_root)
     for package in packages:
         for module in sorted((project_root / package).rglob("*.py")):
             relative = module.relative_to(project_root).as_posix()
             problems.setdefault(relative, []).extend(_silencers(module, relative))
+            problems[relative].extend(_foreign_code(module, relative, test_modules))
+        for stub in sorted((project_root / package).rglob("*.pyi")):
+            relative = stub.relative_to(project_root).as_posix()
+            problems.setdefault(relative, []).append(
+                f"{relative}: a stub beside the code: mypy reads the stub, never "
+                "the code; annotate the code itself and delete the stub"
+            )
     return TypingReport(problems)

@@ -54,7 +54,11 @@ _UV_VALUE_OPTIONS = {
     "--cache-dir",
 }
 # Variables that change what ruff, mypy or pytest check without showing it in the command.
-_TOOL_VARIABLES = re.compile(r"(PYTEST_|RUFF_|MYPY)")
+_TOOL_VARIABLES = re.compile(r"(PYTEST_|RUFF_|MYPY|BASH_ENV$|ENV$|BASH_FUNC)")
+# The commands a tool or install step may run, one plain command a line: nothing
+# else in such a step (`set`, `trap`, `cd`, a function, a subshell) can change them.
+_PLAIN_HEADS = {"pip", "pip3", "uv", "uvx", "ruff", "mypy", "pytest", "twine"}
+_PLAIN_HEADS |= {"zizmor", "pyproject-build", "echo"}
 _SHELLS = {None, "bash", "sh"}
 
 
@@ -169,6 +173,8 @@ class Command:
     """Whether ``uv run`` or ``uvx`` runs it, installing what it needs."""
     ignored: str | None
     """Why a failure of this command would not fail its step, or None."""
+    unplain: str | None = None
+    """Why its step's script is more than plain commands, one a line, or None."""
 
     def runs(self, *prefix: str) -> bool:
         return self.argv[: len(prefix)] == prefix
@@ -183,13 +189,16 @@ def commands(workflow: Workflow, job_name: str) -> list[Command]:
         if not isinstance(script, str):
             continue
         setting = _setting_problem(workflow, job, step)
+        unplain = _unplain(script)
         for line, words, reason in _script_commands(script):
             launched = _tool_argv(words)
             if launched is None:
                 continue
             argv, via_uv = launched
             found.append(
-                Command(len(found), index, line, argv, via_uv, setting or reason)
+                Command(
+                    len(found), index, line, argv, via_uv, setting or reason, unplain
+                )
             )
     return found
 
@@ -209,6 +218,12 @@ def _setting_problem(workflow: Workflow, job: Job, step: Step) -> str | None:
     ):
         variables = holder.get("env") or {}
         noisy = [name for name in variables if _TOOL_VARIABLES.match(str(name))]
+        startup = [name for name in noisy if "ENV" in str(name) or "FUNC" in str(name)]
+        if startup:
+            return (
+                f"{where} sets {', '.join(startup)}, which makes the shell run "
+                "other code before every script; remove it"
+            )
         if noisy:
             return (
                 f"{where} sets {', '.join(noisy)}, which changes what the tools check"
@@ -225,6 +240,45 @@ def _setting_problem(workflow: Workflow, job: Job, step: Step) -> str | None:
     for folder in folders:
         if folder not in (None, ".", "./"):
             return f"it runs in `{folder}`, not at the root of the repository"
+    return None
+
+
+def _unplain(script: str) -> str | None:
+    """Why ``script`` is not just plain commands, one a line, or None.
+
+    A step that runs a tool (or installs one) must be nothing but such
+    commands: then no other word of the script can undo what they do.
+    """
+    for line in script.replace("\\\n", " ").splitlines():
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        try:
+            lexer = shlex.shlex(text, posix=True, punctuation_chars=True)
+            lexer.whitespace_split = True
+            words = list(lexer)
+        except ValueError:
+            return f"`{text}` leaves a quote open"
+        for word in words:
+            if set(word) <= set("();<>|&"):
+                return (
+                    f"`{text}`: `{word}` makes it more than one plain command; "
+                    "write one command a line, without `&&`, `||`, `;`, pipes, "
+                    "redirections or subshells"
+                )
+        if "$" in text or "`" in text:
+            return f"`{text}`: no variables or substitutions in a tool's step"
+        head = words[0].rsplit("/", 1)[-1] if words else ""
+        if not (_PYTHON.fullmatch(head) or head in _PLAIN_HEADS):
+            return (
+                f"`{text}`: a step that runs or installs a tool runs only "
+                "the tool (python -m ..., pip, uv, ruff, mypy, pytest, twine), "
+                f"not `{head}`"
+            )
+        if head in ("uv", "uvx") and any(
+            word in ("--python", "-p") or word.startswith("--python=") for word in words
+        ):
+            return f"`{text}`: `--python` overrides the Python that the step set up"
     return None
 
 
@@ -436,7 +490,7 @@ def assert_runs(
     for command in found:
         if not command.runs(*tool.prefix):
             continue
-        problem = command.ignored or tool.problem(command.argv)
+        problem = command.ignored or command.unplain or tool.problem(command.argv)
         if problem is None:
             break
         reasons.append(f"`{command.line}`: {problem}")
@@ -450,6 +504,13 @@ def assert_runs(
             f"job {job_name} runs no `{tool.name}` command in a `run:` step "
             "(words inside `echo` or a quoted string are not a command)"
         )
+    for index, step in enumerate(steps(job)):
+        script = str(step.get("run", ""))
+        for variable in ("GITHUB_ENV", "GITHUB_PATH"):
+            assert variable not in script, (
+                f"job {job_name}, step {index + 1}: writing to ${variable} changes "
+                "what later steps run; set nothing there"
+            )
     checkout = first_step_using(job, "actions/checkout")
     no_checkout = (
         f"job {job_name} never checks out the code before `{command.line}`: a job "
@@ -473,6 +534,9 @@ def assert_runs(
     ]
     provided: set[str] = set()
     for other in earlier:
+        assert other.unplain is None, (
+            f"job {job_name}: the install step `{other.line}`: {other.unplain}"
+        )
         provided |= named_packages(other)
         if installs_project(other):
             provided |= group_members(pyproject, installed_groups(other))

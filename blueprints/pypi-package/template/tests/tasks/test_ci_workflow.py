@@ -29,14 +29,26 @@ from workflow_checks import (
 WORKFLOW = "ci.yml"
 
 # Paths that cover the whole project, as pyproject.toml configures the tools.
-PROJECT_PATHS = frozenset({".", "src", "tests"})
+RUFF_PATHS = frozenset({"."})
+MYPY_PATHS = frozenset({".", "src"})
+# Files that pytest, ruff or mypy read before pyproject.toml: CI would use them.
+OTHER_CONFIGS = {
+    "pytest.ini": None,
+    ".pytest.ini": None,
+    "tox.ini": ("[pytest]", "[tool:pytest]", "[mypy"),
+    "setup.cfg": ("[tool:pytest]", "[mypy"),
+    "ruff.toml": None,
+    ".ruff.toml": None,
+    "mypy.ini": None,
+    ".mypy.ini": None,
+}
 RUFF_CHECK = Tool(
     name="ruff check",
     prefix=("ruff", "check"),
     packages=frozenset({"ruff"}),
     options=r"--output-format|--no-cache|-q|--quiet|-v|--verbose|--show-fixes|--no-fix",
     valued=frozenset({"--output-format"}),
-    paths=PROJECT_PATHS,
+    paths=RUFF_PATHS,
 )
 RUFF_FORMAT = Tool(
     name="ruff format --check",
@@ -44,7 +56,7 @@ RUFF_FORMAT = Tool(
     packages=frozenset({"ruff"}),
     options=r"--check|--diff|--no-cache|-q|--quiet",
     required=(frozenset({"--check", "--diff"}),),
-    paths=PROJECT_PATHS,
+    paths=RUFF_PATHS,
 )
 MYPY = Tool(
     name="mypy",
@@ -53,7 +65,7 @@ MYPY = Tool(
     packages=frozenset({"mypy", "pytest", "types-pyyaml"}),
     options=r"--strict|--pretty|--no-incremental|--show-error-codes|--show-error-context"
     r"|--show-column-numbers|--color-output|--no-color-output|--warn-unused-configs",
-    paths=PROJECT_PATHS,
+    paths=MYPY_PATHS,
 )
 PYTEST = Tool(
     name="pytest",
@@ -91,6 +103,21 @@ def test_runs_on_every_push_and_cancels_older_runs(workflow: Workflow) -> None:
     assert isinstance(on, dict), f"`on: {on}`: list the events as a mapping"
     assert "push" in on, "run on every push (to main at least)"
     assert "pull_request" in on, "run on every pull request"
+    for event in ("push", "pull_request"):
+        filters = on[event] if isinstance(on[event], dict) else {}
+        branches = filters.get("branches")
+        assert branches is None or "main" in branches, (
+            f"`{event}: branches: {branches}` leaves out main: CI must run on "
+            "pushes to main and on every pull request"
+        )
+        assert "branches-ignore" not in filters, (
+            f"`{event}: branches-ignore` skips branches: CI must run on every one"
+        )
+        if event == "pull_request":
+            assert branches in (None, ["main"]), (
+                f"`pull_request: branches: {branches}`: run on every pull request "
+                "(no branch filter) or on those into main"
+            )
     concurrency = workflow.get("concurrency")
     assert isinstance(concurrency, dict), "no concurrency group"
     assert "github.ref" in str(concurrency.get("group")), "one group per branch or PR"
@@ -123,6 +150,11 @@ def test_tests_run_on_every_supported_python(
     assert versions == supported_pythons, (
         f"the matrix has {versions}; the classifiers say {supported_pythons}"
     )
+    for key in ("exclude", "include"):
+        assert key not in test["strategy"]["matrix"], (
+            f"the matrix has `{key}:`, which changes the Pythons it runs on; "
+            "list the versions only"
+        )
     setups = steps_using(test, "actions/setup-python") + steps_using(
         test, "astral-sh/setup-uv"
     )
@@ -132,11 +164,26 @@ def test_tests_run_on_every_supported_python(
 
 
 def test_a_lint_job_runs_ruff_and_mypy(
-    workflow: Workflow, pyproject: dict[str, Any]
+    workflow: Workflow, pyproject: dict[str, Any], project_root: Path
 ) -> None:
     job_named(workflow, "lint")
+    assert_no_other_file_configures_the_tools(project_root)
     for tool in (RUFF_CHECK, RUFF_FORMAT, MYPY):
         assert_runs(workflow, "lint", tool, pyproject)
+
+
+def assert_no_other_file_configures_the_tools(project_root: Path) -> None:
+    for name, sections in OTHER_CONFIGS.items():
+        path = project_root / name
+        if not path.is_file():
+            continue
+        text = path.read_text()
+        configures = sections is None or any(s in text for s in sections)
+        assert not configures, (
+            f"{name} configures pytest, ruff or mypy, which read it before "
+            "pyproject.toml: CI would run them as it says; configure them in "
+            "pyproject.toml only and delete it"
+        )
 
 
 def test_actions_are_pinned_to_real_releases(

@@ -132,7 +132,8 @@ def test_publishes_with_trusted_publishing(
     assert download < upload, "download the distributions before publishing them"
     options = with_of(steps(publish)[upload])
     assert not {"user", "password"} & options.keys(), "no token, no password"
-    assert "repository-url" not in options, (
+    spellings = {str(key).lower().replace("_", "-") for key in options}
+    assert not {"repository-url", "repository"} & spellings, (
         "the publish job uploads to PyPI, the action's default: no `repository-url`"
     )
     assert str(options.get("packages-dir", "dist")).rstrip("/") == "dist"
