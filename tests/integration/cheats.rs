@@ -15,7 +15,7 @@ use std::process::Command;
 
 use serde::Deserialize;
 
-use crate::python::{run_ok, uv};
+use crate::python::run_ok;
 use crate::support::sf;
 
 /// The project every cheat file generates, so edits name `src/practice_project/...`.
@@ -110,19 +110,7 @@ fn project(file: &CheatFile, start: Start, work: &Path) -> PathBuf {
         .run()
         .success();
     let project = dir.join(PROJECT);
-    let venv = project.join(".venv");
-    run_ok(
-        uv().args(["venv", "--quiet", "--python", "python3"])
-            .arg(&venv),
-        "uv venv",
-    );
-    run_ok(
-        uv().current_dir(&project)
-            .args(["pip", "install", "--quiet", "--python"])
-            .arg(venv.join("bin/python"))
-            .args(["-e", ".", "--group", "dev"]),
-        &format!("{}: install", file.blueprint),
-    );
+    crate::practise::install(&project, &file.blueprint);
     project
 }
 

@@ -89,7 +89,7 @@ fn git(project: &Path, args: &[&str]) {
 }
 
 /// The project installed, with its dev group, in its own `.venv`, where `check` finds it.
-fn install(project: &Path, label: &str) {
+pub(crate) fn install(project: &Path, label: &str) {
     let venv = project.join(".venv");
     run_ok(
         uv().args(["venv", "--quiet", "--python", "python3"])
