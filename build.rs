@@ -1,11 +1,14 @@
 //! Rebuilds the binary whenever a blueprint file changes (include_dir embeds the folder at
 //! compile time, and cargo would otherwise not notice new or edited blueprint files), and
-//! makes a JSON copy of every embedded manifest and of the skill catalog.
+//! makes a JSON copy of every embedded manifest and of the skill catalog, and a summary of
+//! each manifest.
 //!
-//! Every command reads all of them, and parsing 160 KB of TOML was a third of the time of a
-//! small `new`; serde_json reads the same data several times faster. The TOML stays the
-//! source: a file this step cannot convert is left out, and skillforge then parses the TOML
-//! itself, so a broken manifest is reported exactly as before.
+//! Start-up reads the summaries only (what `list`, `plan` and the choice of parts need: ids,
+//! kinds, skills, task skills, composition rules, effort), so it does not grow with the
+//! library; a command that needs a blueprint reads its manifest's copy, which serde_json
+//! reads several times faster than the TOML. The TOML stays the source: a file this step
+//! cannot convert is left out, and skillforge then parses the TOML itself, so a broken
+//! manifest is reported exactly as before.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -26,10 +29,12 @@ fn main() {
     sources.extend(folders.iter().map(|f| format!("{f}/blueprint.toml")));
 
     let mut table = String::from("&[\n");
+    let mut index = String::from("&[\n");
     for (i, source) in sources.iter().enumerate() {
-        let Some(json) = to_json(&root.join(source)) else {
+        let Some(data) = to_json(&root.join(source)) else {
             continue;
         };
+        let json = serde_json::to_string(&data).expect("TOML data serialises");
         let file = out.join(format!("manifest-{i}.json"));
         std::fs::write(&file, json).expect("writing into OUT_DIR");
         writeln!(
@@ -37,20 +42,50 @@ fn main() {
             "    ({source:?}, include_str!(concat!(env!(\"OUT_DIR\"), \"/manifest-{i}.json\"))),"
         )
         .unwrap();
+        if source != "skills.toml" {
+            let summary = serde_json::to_string(&summary(data)).expect("TOML data serialises");
+            writeln!(index, "    ({source:?}, {summary:?}),").unwrap();
+        }
     }
     table.push(']');
+    index.push(']');
     std::fs::write(out.join("prebuilt.rs"), table).expect("writing into OUT_DIR");
+    std::fs::write(out.join("index.rs"), index).expect("writing into OUT_DIR");
 }
 
-/// The file's data as JSON, keys in their TOML order; `None` when the TOML does not parse
+/// The keys of a manifest its summary holds (`src/blueprint/index.rs`), with the tasks cut
+/// down to their ids, skills and requirements.
+fn summary(mut manifest: toml::Table) -> toml::Table {
+    const KEYS: [&str; 11] = [
+        "id",
+        "kind",
+        "title",
+        "summary",
+        "difficulty",
+        "hours",
+        "skills",
+        "applies-to",
+        "requires",
+        "conflicts",
+        "tasks",
+    ];
+    manifest.retain(|key, _| KEYS.contains(&key));
+    if let Some(toml::Value::Array(tasks)) = manifest.get_mut("tasks") {
+        for task in tasks.iter_mut() {
+            if let toml::Value::Table(task) = task {
+                task.retain(|key, _| ["id", "skills", "requires"].contains(&key));
+            }
+        }
+    }
+    manifest
+}
+
+/// The file's data, ready for JSON, keys in their TOML order; `None` when the TOML does not parse
 /// or holds what JSON has no type for: a date, or a float that is `nan` or infinite.
-fn to_json(path: &Path) -> Option<String> {
+fn to_json(path: &Path) -> Option<toml::Table> {
     let text = std::fs::read_to_string(path).ok()?;
     let table: toml::Table = toml::from_str(&text).ok()?;
-    if !table.values().all(plain) {
-        return None;
-    }
-    serde_json::to_string(&table).ok()
+    table.values().all(plain).then_some(table)
 }
 
 fn plain(value: &toml::Value) -> bool {

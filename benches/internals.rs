@@ -78,7 +78,7 @@ fn stages(c: &mut Criterion) {
         let library = Library::embedded()
             .and_then(|l| l.with(vec![blueprint]))
             .expect("the library takes the synthetic blueprint");
-        let blueprint = library.get("bench").expect("loaded above");
+        let blueprint = library.get("bench").expect("loads").expect("added above");
         let project = compose(&library, blueprint);
         let files: Vec<WrittenFile<'_>> = project
             .files

@@ -46,6 +46,18 @@ pub enum Error {
     #[error("cannot add {id:?}: {reason}")]
     IncompatibleAddon { id: String, reason: String },
 
+    #[error(
+        "too many add-ons to plan with: {count} that apply to {base} cover the requested skills \
+         ({addons}), and the planner scores every combination of at most {limit}; ask for fewer \
+         skills, or choose the parts with --blueprint and --with"
+    )]
+    PlanTooLarge {
+        base: String,
+        count: usize,
+        limit: usize,
+        addons: String,
+    },
+
     #[error("{id:?} is an add-on, not a base blueprint; bases: {bases}")]
     NotABase { id: String, bases: String },
 
@@ -149,6 +161,7 @@ impl Error {
             | Error::UnknownAddon { .. }
             | Error::UnknownSkills { .. }
             | Error::IncompatibleAddon { .. }
+            | Error::PlanTooLarge { .. }
             | Error::UnknownQuestion { .. }
             | Error::MalformedSet { .. }
             | Error::InvalidAnswer { .. }

@@ -32,7 +32,7 @@ impl<'a> Plan<'a> {
             .blueprints
             .iter()
             .map(|b| {
-                library.get(&b.id).ok_or_else(|| Error::Project {
+                library.get(&b.id)?.ok_or_else(|| Error::Project {
                     path: crate::origin::PATH.into(),
                     message: format!(
                         "the project was made from blueprint {:?}, which this skillforge does \

@@ -1,22 +1,32 @@
 //! From requested skills to the best project: one base blueprint plus add-ons.
 //!
-//! The search space is small (bases times subsets of their compatible add-ons), so every
-//! valid combination is scored and the optimum is found, not guessed. The score is a plain
-//! lexicographic order a user can follow:
+//! Every valid combination that could matter is scored and the optimum is found, not
+//! guessed. The score is a plain lexicographic order a user can follow:
 //!
 //! 1. more requested skills covered;
 //! 2. fewer stretch tasks (tasks that exercise none of the requested skills and that no
 //!    task exercising one requires);
 //! 3. fewer estimated hours;
 //! 4. fewer parts; then ids, so the ranking is deterministic.
+//!
+//! An add-on that covers no requested skill, and that no such add-on requires, is left out
+//! before the search: dropping it from any valid project keeps the project valid (nothing
+//! left requires it, and fewer parts cannot conflict more), covers the same skills, and has
+//! no more stretch tasks or hours and fewer parts (its tasks exercise nothing requested and
+//! task requirements stay inside a blueprint), so it never beats the project without it.
+//! The remaining subsets are enumerated in full; when one base has more than
+//! `MAX_CANDIDATES` add-ons left, the plan is refused with the reason instead of cut short.
+//! Planning reads the library's summaries only: no manifest is parsed.
 
 use serde::Serialize;
 
-use crate::blueprint::{Blueprint, Kind, Library, Task, compat};
+use crate::blueprint::{Kind, Library, Summary, TaskSummary, compat};
+use crate::error::{Error, Result};
 use crate::project::stretch_goals;
 
-/// Above this many compatible add-ons, subsets are not enumerated (2^12 = 4096 is the cap).
-const MAX_ADDONS: usize = 12;
+/// The most add-ons one base may keep after pruning: their 2^16 = 65 536 subsets are scored
+/// in well under a second; beyond that the plan is refused rather than silently cut.
+pub const MAX_CANDIDATES: usize = 16;
 
 /// One candidate project and why it scores as it does.
 #[derive(Debug, Clone, Serialize)]
@@ -66,88 +76,188 @@ impl Proposal {
     }
 }
 
-/// Every valid project for `requested`, best first.
-pub fn rank(library: &Library, requested: &[String]) -> Vec<Proposal> {
+/// Every valid project for `requested` that includes no add-on covering nothing requested
+/// (see the module's note), best first. Fails when one base has more than `MAX_CANDIDATES`
+/// such add-ons, naming them.
+pub fn rank(library: &Library, requested: &[String]) -> Result<Vec<Proposal>> {
     let mut proposals = Vec::new();
-    for base in library
-        .blueprints
-        .iter()
-        .filter(|b| b.manifest.kind == Kind::Base)
-    {
-        let compatible = compat::compatible_addons(library, base);
-        let compatible = &compatible[..compatible.len().min(MAX_ADDONS)];
-        for mask in 0u32..(1 << compatible.len()) {
-            let ids: Vec<String> = compatible
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| mask & (1 << i) != 0)
-                .map(|(_, b)| b.id().to_string())
-                .collect();
-            if let Ok(addons) = compat::resolve_addons(library, base, &ids) {
-                // Requirements pulled in by resolve_addons would duplicate another mask.
-                if addons.len() == ids.len() {
-                    proposals.push(score(base, &addons, requested));
+    for base in library.blueprints.iter().filter(|b| b.kind == Kind::Base) {
+        let base = Part::new(base, requested);
+        let candidates: Vec<Part<'_>> = candidates(library, base.summary, requested)
+            .into_iter()
+            .map(|a| Part::new(a, requested))
+            .collect();
+        if candidates.len() > MAX_CANDIDATES {
+            return Err(Error::PlanTooLarge {
+                base: base.summary.id.clone(),
+                count: candidates.len(),
+                limit: MAX_CANDIDATES,
+                addons: candidates
+                    .iter()
+                    .map(|c| c.summary.id())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+        let rules = Rules::of(&candidates);
+        for mask in 0u32..(1 << candidates.len()) {
+            if rules.allow(mask) {
+                let chosen: Vec<&Summary> = (0..candidates.len())
+                    .filter(|i| mask & (1 << i) != 0)
+                    .map(|i| candidates[i].summary)
+                    .collect();
+                let ordered = compat::order_by_requirements(chosen);
+                let parts: Vec<&Part<'_>> = ordered
+                    .iter()
+                    .map(|a| candidates.iter().find(|c| c.summary.id == a.id).unwrap())
+                    .collect();
+                proposals.push(score(&base, &parts, requested));
+            }
+        }
+    }
+    proposals.sort_by_cached_key(Proposal::rank_key);
+    Ok(proposals)
+}
+
+/// One part of a plan with the requested skills it covers, worked out once per search.
+struct Part<'a> {
+    summary: &'a Summary,
+    covers: Vec<String>,
+}
+
+impl<'a> Part<'a> {
+    fn new(summary: &'a Summary, requested: &[String]) -> Part<'a> {
+        let skills = summary.all_skills();
+        let covers = requested
+            .iter()
+            .filter(|r| skills.contains(&r.as_str()))
+            .cloned()
+            .collect();
+        Part { summary, covers }
+    }
+}
+
+/// The add-ons worth trying on `base`: those compatible with it that cover a requested skill,
+/// with the compatible add-ons they require, directly or not; then, repeatedly, without any
+/// whose requirement is neither the base nor kept (it could never be valid). Library order.
+fn candidates<'a>(library: &'a Library, base: &Summary, requested: &[String]) -> Vec<&'a Summary> {
+    let compatible = compat::compatible_addons(library, base.id());
+    let useful = |a: &Summary| {
+        a.all_skills()
+            .iter()
+            .any(|s| requested.iter().any(|r| r == s))
+    };
+    let mut kept: Vec<bool> = compatible.iter().map(|a| useful(a)).collect();
+    let index = |id: &str| compatible.iter().position(|c| c.id == id);
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for i in 0..compatible.len() {
+            if !kept[i] {
+                continue;
+            }
+            for r in &compatible[i].requires {
+                if let Some(j) = index(r).filter(|&j| !kept[j]) {
+                    kept[j] = true;
+                    grew = true;
                 }
             }
         }
     }
-    proposals.sort_by_key(Proposal::rank_key);
-    proposals
-}
-
-/// Skills a part exercises: its own list and every task's.
-pub fn skills_of(blueprint: &Blueprint) -> Vec<&str> {
-    let mut skills: Vec<&str> = blueprint
-        .manifest
-        .skills
-        .iter()
-        .map(String::as_str)
-        .collect();
-    for task in &blueprint.manifest.tasks {
-        skills.extend(task.skills.iter().map(String::as_str));
+    let mut shrank = true;
+    while shrank {
+        shrank = false;
+        for i in 0..compatible.len() {
+            let met = |r: &String| *r == base.id || index(r).is_some_and(|j| kept[j]);
+            if kept[i] && !compatible[i].requires.iter().all(met) {
+                kept[i] = false;
+                shrank = true;
+            }
+        }
     }
-    skills.sort_unstable();
-    skills.dedup();
-    skills
+    compatible
+        .into_iter()
+        .zip(kept)
+        .filter_map(|(a, k)| k.then_some(a))
+        .collect()
 }
 
-fn score(base: &Blueprint, addons: &[&Blueprint], requested: &[String]) -> Proposal {
-    let parts: Vec<&Blueprint> = std::iter::once(base)
+/// The composition rules among candidates as bit masks, so each subset is checked in a few
+/// instructions; the same rules `compat::resolve` applies to a `--with` list.
+struct Rules {
+    /// For each candidate, the candidates it requires.
+    requires: Vec<u32>,
+    /// For each candidate, the candidates it conflicts with, either way round.
+    conflicts: Vec<u32>,
+}
+
+impl Rules {
+    fn of(candidates: &[Part<'_>]) -> Rules {
+        let bit = |id: &str| {
+            candidates
+                .iter()
+                .position(|c| c.summary.id == id)
+                .map_or(0, |i| 1u32 << i)
+        };
+        let requires = candidates
+            .iter()
+            .map(|c| c.summary.requires.iter().fold(0, |m, r| m | bit(r)))
+            .collect();
+        let conflicts = candidates
+            .iter()
+            .map(|c| {
+                let named = c.summary.conflicts.iter().fold(0, |m, r| m | bit(r));
+                let naming = candidates
+                    .iter()
+                    .filter(|o| o.summary.conflicts.contains(&c.summary.id))
+                    .fold(0, |m, o| m | bit(&o.summary.id));
+                named | naming
+            })
+            .collect();
+        Rules {
+            requires,
+            conflicts,
+        }
+    }
+
+    /// Whether the candidates in `mask` make a valid set of add-ons.
+    fn allow(&self, mask: u32) -> bool {
+        (0..self.requires.len())
+            .filter(|i| mask & (1 << i) != 0)
+            .all(|i| self.requires[i] & !mask == 0 && self.conflicts[i] & mask == 0)
+    }
+}
+
+fn score(base: &Part<'_>, addons: &[&Part<'_>], requested: &[String]) -> Proposal {
+    let parts: Vec<&Part<'_>> = std::iter::once(base)
         .chain(addons.iter().copied())
         .collect();
     let coverage: Vec<PartCoverage> = parts
         .iter()
-        .map(|p| {
-            let skills = skills_of(p);
-            PartCoverage {
-                id: p.id().to_string(),
-                covers: requested
-                    .iter()
-                    .filter(|r| skills.contains(&r.as_str()))
-                    .cloned()
-                    .collect(),
-            }
+        .map(|p| PartCoverage {
+            id: p.summary.id.clone(),
+            covers: p.covers.clone(),
         })
         .collect();
     let (covered, uncovered): (Vec<String>, Vec<String>) = requested
         .iter()
         .cloned()
         .partition(|r| coverage.iter().any(|c| c.covers.contains(r)));
-    let all_tasks: Vec<&Task> = parts.iter().flat_map(|p| &p.manifest.tasks).collect();
+    let all_tasks: Vec<&TaskSummary> = parts.iter().flat_map(|p| &p.summary.tasks).collect();
     let stretch = stretch_goals(&all_tasks, requested);
     let stretch_tasks = all_tasks
         .iter()
         .filter(|t| stretch.contains(t.id.as_str()))
         .count();
     Proposal {
-        blueprint: base.id().to_string(),
-        addons: addons.iter().map(|a| a.id().to_string()).collect(),
+        blueprint: base.summary.id.clone(),
+        addons: addons.iter().map(|a| a.summary.id.clone()).collect(),
         covered,
         uncovered,
         parts: coverage,
         tasks: all_tasks.len(),
         stretch_tasks,
-        hours: parts.iter().map(|p| p.manifest.hours).sum(),
+        hours: parts.iter().map(|p| p.summary.hours).sum(),
     }
 }
 
@@ -159,7 +269,7 @@ pub fn why_uncovered(library: &Library, skill: &str) -> String {
             let elsewhere: Vec<&str> = library
                 .blueprints
                 .iter()
-                .filter(|b| skills_of(b).contains(&skill))
+                .filter(|b| b.all_skills().contains(&skill))
                 .map(|b| b.id())
                 .collect();
             if elsewhere.is_empty() {
@@ -177,7 +287,7 @@ pub fn why_uncovered(library: &Library, skill: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::blueprint::testing;
+    use crate::blueprint::{Blueprint, testing};
     use proptest::prelude::*;
 
     fn blueprint(
@@ -252,7 +362,7 @@ mod tests {
 
     fn best(requested: &[&str]) -> Proposal {
         let requested: Vec<String> = requested.iter().map(|s| s.to_string()).collect();
-        rank(&library(), &requested).remove(0)
+        rank(&library(), &requested).unwrap().remove(0)
     }
 
     #[test]
@@ -291,7 +401,7 @@ mod tests {
             "\"fastapi\"",
             &extra,
         )]);
-        let p = rank(&library, &["pydantic".to_string()]).remove(0);
+        let p = rank(&library, &["pydantic".to_string()]).unwrap().remove(0);
         assert_eq!(
             (p.tasks, p.stretch_tasks),
             (4, 1),
@@ -314,6 +424,155 @@ mod tests {
         assert_eq!(p.label(), "api + lint");
     }
 
+    #[test]
+    fn leaves_out_addons_that_cover_nothing_unless_a_useful_one_requires_them() {
+        let library = testing::library(vec![
+            blueprint("api", "base", 4, &["fastapi"], &[&["fastapi"]], ""),
+            blueprint(
+                "db",
+                "addon",
+                2,
+                &["sql"],
+                &[&["sql"]],
+                "applies-to = [\"*\"]",
+            ),
+            blueprint(
+                "orm",
+                "addon",
+                2,
+                &["orm"],
+                &[&["orm"]],
+                "applies-to = [\"*\"]\nrequires = [\"db\"]",
+            ),
+            blueprint(
+                "ci",
+                "addon",
+                1,
+                &["ci-cd"],
+                &[&["ci-cd"]],
+                "applies-to = [\"*\"]",
+            ),
+        ]);
+        let ranked = rank(&library, &["orm".to_string()]).unwrap();
+        let labels: Vec<String> = ranked.iter().map(Proposal::label).collect();
+        assert_eq!(
+            labels,
+            ["api + db + orm", "api", "api + db"],
+            "ci covers nothing"
+        );
+    }
+
+    #[test]
+    fn refuses_a_search_too_large_and_says_why() {
+        let mut parts = vec![blueprint(
+            "api",
+            "base",
+            4,
+            &["fastapi"],
+            &[&["fastapi"]],
+            "",
+        )];
+        for i in 0..=MAX_CANDIDATES {
+            let id = format!("docker-{i:02}");
+            parts.push(blueprint(
+                &id,
+                "addon",
+                1,
+                &["docker"],
+                &[&["docker"]],
+                "applies-to = [\"*\"]",
+            ));
+        }
+        let error = rank(&testing::library(parts), &["docker".to_string()]).unwrap_err();
+        let text = error.to_string();
+        assert!(text.contains("17 that apply to api"), "{text}");
+        assert!(text.contains("docker-00, docker-01"), "{text}");
+        assert!(rank(&library(), &["fastapi".to_string()]).is_ok());
+    }
+
+    /// Every subset of every base's compatible add-ons that `compat::resolve` accepts, scored
+    /// and ranked: the search without pruning.
+    fn brute_force(library: &Library, requested: &[String]) -> Vec<Proposal> {
+        let mut out = Vec::new();
+        for base in library.blueprints.iter().filter(|b| b.kind == Kind::Base) {
+            let all = compat::compatible_addons(library, base.id());
+            for mask in 0u32..(1 << all.len()) {
+                let ids: Vec<String> = (0..all.len())
+                    .filter(|i| mask & (1 << i) != 0)
+                    .map(|i| all[i].id.clone())
+                    .collect();
+                if let Ok(addons) = compat::resolve(library, base.id(), &ids) {
+                    let parts: Vec<Part<'_>> =
+                        addons.iter().map(|a| Part::new(a, requested)).collect();
+                    let parts: Vec<&Part<'_>> = parts.iter().collect();
+                    out.push(score(&Part::new(base, requested), &parts, requested));
+                }
+            }
+        }
+        out.sort_by_cached_key(Proposal::rank_key);
+        out
+    }
+
+    const POOL: [&str; 6] = ["s0", "s1", "s2", "s3", "s4", "s5"];
+
+    /// A library from drawn numbers: bases `b<i>` and add-ons `a<i>` with skills from `POOL`,
+    /// tasks that may require the one before, and add-ons that apply to some bases or all,
+    /// and may require or conflict with an earlier add-on or a base.
+    fn drawn_library(bases: &[(u32, Vec<usize>)], addons: &[(u32, Vec<usize>, u8, u8)]) -> Library {
+        let tasks = |id: &str, skills: &[usize]| -> String {
+            skills
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    let requires = if i % 2 == 1 {
+                        format!("\"{id}-t{}\"", i - 1)
+                    } else {
+                        String::new()
+                    };
+                    format!(
+                        "\n[[tasks]]\nid = \"{id}-t{i}\"\ntitle = \"T\"\nsummary = \"S\"\n\
+                         skills = [\"{}\"]\nrequires = [{requires}]\nhints = [\"h\"]\n\
+                         tests = [\"tests/t.py\"]\n",
+                        POOL[*s % POOL.len()]
+                    )
+                })
+                .collect()
+        };
+        let mut parts = Vec::new();
+        for (i, (hours, skills)) in bases.iter().enumerate() {
+            let id = format!("b{i}");
+            parts.push(testing::blueprint(
+                &id,
+                "base",
+                *hours,
+                "",
+                &tasks(&id, skills),
+            ));
+        }
+        for (i, (hours, skills, applies, rule)) in addons.iter().enumerate() {
+            let id = format!("a{i}");
+            let applies = match applies % 3 {
+                0 => "\"*\"".to_string(),
+                n => format!("\"b{}\"", (n as usize - 1) % bases.len()),
+            };
+            let mut rules = format!("applies-to = [{applies}]\n");
+            match (rule % 4, i) {
+                (1, 1..) => rules.push_str(&format!("requires = [\"a{}\"]\n", *rule as usize % i)),
+                (2, 1..) => rules.push_str(&format!("conflicts = [\"a{}\"]\n", *rule as usize % i)),
+                (3, _) => rules.push_str("conflicts = [\"b0\"]\n"),
+                _ => {}
+            }
+            parts.push(testing::blueprint(
+                &id,
+                "addon",
+                *hours,
+                "",
+                &format!("{rules}{}", tasks(&id, skills)),
+            ));
+        }
+        testing::library(parts)
+    }
+
     proptest! {
         #[test]
         fn the_best_plan_is_optimal_and_accounts_for_every_skill(
@@ -321,7 +580,7 @@ mod tests {
                 vec!["fastapi", "pydantic", "pandas", "numpy", "docker", "ci-cd", "linting", "kubernetes"], 1..6)
         ) {
             let requested: Vec<String> = picks.iter().map(|s| s.to_string()).collect();
-            let ranked = rank(&library(), &requested);
+            let ranked = rank(&library(), &requested).unwrap();
             let best = &ranked[0];
             for other in &ranked {
                 prop_assert!(best.covered.len() >= other.covered.len());
@@ -338,6 +597,29 @@ mod tests {
                 for skill in &part.covers {
                     prop_assert!(best.covered.contains(skill));
                 }
+            }
+        }
+
+        #[test]
+        fn the_pruned_search_finds_what_trying_every_subset_finds(
+            bases in proptest::collection::vec((1u32..9, proptest::collection::vec(0usize..6, 1..4)), 1..4),
+            addons in proptest::collection::vec(
+                (1u32..6, proptest::collection::vec(0usize..6, 1..3), any::<u8>(), any::<u8>()), 0..8),
+            picks in proptest::sample::subsequence(POOL.to_vec(), 1..4),
+        ) {
+            let library = drawn_library(&bases, &addons);
+            let requested: Vec<String> = picks.iter().map(|s| s.to_string()).collect();
+            let ranked = rank(&library, &requested).unwrap();
+            let every = brute_force(&library, &requested);
+            prop_assert_eq!(ranked[0].rank_key(), every[0].rank_key());
+            let keys: Vec<_> = every.iter().map(Proposal::rank_key).collect();
+            for p in &ranked {
+                prop_assert!(keys.contains(&p.rank_key()), "{} is not a valid project", p.label());
+            }
+            let pruned = every.iter().filter(|p| !ranked.iter().any(|r| r.rank_key() == p.rank_key()));
+            for p in pruned {
+                let useless = p.parts.iter().skip(1).any(|part| part.covers.is_empty());
+                prop_assert!(useless, "{} was left out but every add-on covers a skill", p.label());
             }
         }
     }

@@ -1,72 +1,80 @@
 //! Which add-ons may join which base: the rules are data in the manifests (`applies-to`,
 //! `requires`, `conflicts`); this module reads them and explains every refusal.
 
-use super::{Blueprint, Kind, Library};
+use super::{Blueprint, Kind, Library, Summary};
 use crate::error::{Error, Result};
 
-/// Whether `addon` declares that it can be composed onto `base`.
-pub fn applies_to(addon: &Blueprint, base: &Blueprint) -> bool {
-    addon
-        .manifest
-        .applies_to
-        .iter()
-        .any(|a| a == "*" || a == base.id())
+/// Whether `addon` declares that it can be composed onto the base `base`.
+pub fn applies_to(addon: &Summary, base: &str) -> bool {
+    addon.applies_to.iter().any(|a| a == "*" || a == base)
 }
 
-/// Resolves `--with` ids against `base`: unknown ids, bases given as add-ons, add-ons that do
-/// not apply, missing requirements and conflicts are refused with the reason. The result is
-/// deduplicated and ordered so that every add-on comes after the add-ons it requires.
+/// The add-ons of `resolve`, loaded (see `Library::get`).
 pub fn resolve_addons<'a>(
     library: &'a Library,
-    base: &Blueprint,
+    base: &str,
     ids: &[String],
 ) -> Result<Vec<&'a Blueprint>> {
-    let mut chosen: Vec<&Blueprint> = Vec::new();
+    resolve(library, base, ids)?
+        .into_iter()
+        .map(|addon| {
+            library.get(addon.id())?.ok_or_else(|| Error::UnknownAddon {
+                id: addon.id().to_string(),
+                available: names(&compatible_addons(library, base)),
+            })
+        })
+        .collect()
+}
+
+/// Resolves `--with` ids against the base `base`: unknown ids, bases given as add-ons,
+/// add-ons that do not apply, missing requirements and conflicts are refused with the reason.
+/// The result is deduplicated and ordered so that every add-on comes after the add-ons it
+/// requires. Reads summaries only.
+pub fn resolve<'a>(library: &'a Library, base: &str, ids: &[String]) -> Result<Vec<&'a Summary>> {
+    let mut chosen: Vec<&Summary> = Vec::new();
     for id in ids {
-        let addon = library.get(id).ok_or_else(|| Error::UnknownAddon {
+        let addon = library.summary(id).ok_or_else(|| Error::UnknownAddon {
             id: id.clone(),
             available: names(&compatible_addons(library, base)),
         })?;
-        if addon.manifest.kind != Kind::Addon {
+        if addon.kind != Kind::Addon {
             return Err(incompatible(
                 id,
                 format!("{id} is a base blueprint, not an add-on; use --blueprint {id}"),
             ));
         }
         if !applies_to(addon, base) {
-            let targets = addon.manifest.applies_to.join(", ");
+            let targets = addon.applies_to.join(", ");
             return Err(incompatible(
                 id,
-                format!("{id} applies to {targets}, not to {}", base.id()),
+                format!("{id} applies to {targets}, not to {base}"),
             ));
         }
         if !chosen.iter().any(|c| c.id() == addon.id()) {
             chosen.push(addon);
         }
     }
-    let all: Vec<&str> = std::iter::once(base.id())
+    check_rules(base, &chosen)?;
+    Ok(order_by_requirements(chosen))
+}
+
+/// Every requirement of `chosen` is among them or is `base`, and none conflicts with another
+/// or with `base`.
+fn check_rules(base: &str, chosen: &[&Summary]) -> Result<()> {
+    let all: Vec<&str> = std::iter::once(base)
         .chain(chosen.iter().map(|b| b.id()))
         .collect();
-    for addon in &chosen {
-        if let Some(missing) = addon
-            .manifest
-            .requires
-            .iter()
-            .find(|r| !all.contains(&r.as_str()))
-        {
+    for addon in chosen {
+        if let Some(missing) = addon.requires.iter().find(|r| !all.contains(&r.as_str())) {
             return Err(incompatible(
                 addon.id(),
                 format!("{} requires {missing}; add --with {missing}", addon.id()),
             ));
         }
-        let clash = addon
-            .manifest
-            .conflicts
-            .iter()
-            .find(|c| all.contains(&c.as_str()));
+        let clash = addon.conflicts.iter().find(|c| all.contains(&c.as_str()));
         let reverse = chosen
             .iter()
-            .find(|o| o.manifest.conflicts.iter().any(|c| c == addon.id()));
+            .find(|o| o.conflicts.iter().any(|c| c == addon.id()));
         if let Some(other) = clash.map(String::as_str).or(reverse.map(|o| o.id())) {
             return Err(incompatible(
                 addon.id(),
@@ -74,27 +82,27 @@ pub fn resolve_addons<'a>(
             ));
         }
     }
-    Ok(order_by_requirements(chosen))
+    Ok(())
 }
 
-/// Add-ons that apply to `base` and do not conflict with it, in library order.
-pub fn compatible_addons<'a>(library: &'a Library, base: &Blueprint) -> Vec<&'a Blueprint> {
+/// Add-ons that apply to the base `base` and do not conflict with it, in library order.
+pub fn compatible_addons<'a>(library: &'a Library, base: &str) -> Vec<&'a Summary> {
     library
         .blueprints
         .iter()
-        .filter(|b| b.manifest.kind == Kind::Addon && applies_to(b, base))
-        .filter(|b| !b.manifest.conflicts.iter().any(|c| c == base.id()))
+        .filter(|b| b.kind == Kind::Addon && applies_to(b, base))
+        .filter(|b| !b.conflicts.iter().any(|c| c == base))
         .collect()
 }
 
-fn order_by_requirements(mut pending: Vec<&Blueprint>) -> Vec<&Blueprint> {
-    let mut ordered: Vec<&Blueprint> = Vec::new();
+/// `pending` reordered so that every add-on comes after those it requires.
+pub fn order_by_requirements(mut pending: Vec<&Summary>) -> Vec<&Summary> {
+    let mut ordered: Vec<&Summary> = Vec::new();
     while !pending.is_empty() {
         let ready = pending
             .iter()
             .position(|b| {
-                b.manifest
-                    .requires
+                b.requires
                     .iter()
                     .all(|r| !pending.iter().any(|p| p.id() == r))
             })
@@ -111,7 +119,7 @@ fn incompatible(id: &str, reason: String) -> Error {
     }
 }
 
-fn names(blueprints: &[&Blueprint]) -> String {
+fn names(blueprints: &[&Summary]) -> String {
     if blueprints.is_empty() {
         return "none".into();
     }
@@ -152,7 +160,6 @@ mod tests {
 
     fn resolve(base: &str, ids: &[&str]) -> Result<Vec<String>> {
         let lib = library();
-        let base = lib.get(base).unwrap();
         let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
         resolve_addons(&lib, base, &ids).map(|v| v.iter().map(|b| b.id().to_string()).collect())
     }
@@ -188,7 +195,7 @@ mod tests {
     fn compatible_addons_respect_applies_to_and_conflicts() {
         let lib = library();
         let ids = |base: &str| {
-            compatible_addons(&lib, lib.get(base).unwrap())
+            compatible_addons(&lib, base)
                 .iter()
                 .map(|b| b.id().to_string())
                 .collect::<Vec<_>>()

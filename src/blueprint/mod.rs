@@ -5,6 +5,7 @@
 //! module loads and checks them; turning them into a project is `project`'s job.
 
 pub mod compat;
+mod index;
 pub mod local;
 pub mod manifest;
 pub mod matching;
@@ -16,6 +17,7 @@ pub mod test_entries;
 
 use std::borrow::Cow;
 
+pub use index::{Summary, TaskLinks, TaskSummary};
 pub use manifest::{Kind, Manifest, Question, QuestionKind, Task};
 pub use skills::{Catalog, Skill};
 pub use source::{ENGINE_ASSETS, Library};
@@ -87,13 +89,11 @@ pub(crate) mod testing {
 
     /// A library of `blueprints` with an empty catalog.
     pub fn library(blueprints: Vec<Blueprint>) -> Library {
-        Library {
-            catalog: Catalog {
-                schema: 1,
-                categories: vec![],
-                skills: vec![],
-            },
-            blueprints,
-        }
+        let catalog = Catalog {
+            schema: 1,
+            categories: vec![],
+            skills: vec![],
+        };
+        Library::of(catalog, blueprints)
     }
 }

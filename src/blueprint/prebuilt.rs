@@ -1,12 +1,27 @@
-//! The JSON copies `build.rs` makes of the embedded manifests and catalog.
+//! The JSON copies `build.rs` makes of the embedded manifests and catalog, and the index of
+//! the manifests' summaries.
 //!
 //! They hold the same data as the TOML files and read several times faster; the TOML text
 //! is still what errors point into, and what is parsed when a copy is missing.
 
 use serde::de::DeserializeOwned;
 
+use super::Summary;
+
 /// `(path below blueprints/, JSON)` for every embedded TOML file the build could convert.
 static PREBUILT: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/prebuilt.rs"));
+
+/// `(manifest path below blueprints/, JSON summary)` for every manifest with a copy.
+static INDEX: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/index.rs"));
+
+/// The summary of the embedded manifest at `path` (`docker/blueprint.toml`); `None` when the
+/// build made none or it does not read as one, and the caller loads the manifest instead.
+pub fn summary(path: &str) -> Option<Summary> {
+    let (_, json) = INDEX.iter().find(|(p, _)| *p == path)?;
+    let mut summary: Summary = serde_json::from_str(json).ok()?;
+    summary.origin = path.to_string();
+    Some(summary)
+}
 
 /// The data of the embedded file at `path`, read from its JSON copy; `None` when there is no
 /// copy or it does not fit `T`, and the caller parses the TOML instead.
@@ -17,8 +32,31 @@ pub fn read<T: DeserializeOwned>(path: &str) -> Option<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::PREBUILT;
-    use crate::blueprint::{Catalog, Manifest};
+    use super::{INDEX, PREBUILT};
+    use crate::blueprint::{Catalog, Library, Manifest, Summary};
+
+    #[test]
+    fn every_summary_is_that_of_its_manifest() {
+        assert_eq!(INDEX.len(), PREBUILT.len() - 1, "one summary per manifest");
+        for (path, _) in INDEX {
+            let manifest: Manifest = super::read(path).unwrap();
+            assert_eq!(super::summary(path).unwrap(), Summary::of(&manifest, path));
+        }
+    }
+
+    #[test]
+    fn every_embedded_blueprint_loads_on_demand_as_summarised() {
+        let library = Library::embedded().unwrap();
+        for summary in &library.blueprints {
+            let blueprint = library.get(summary.id()).unwrap().unwrap();
+            assert_eq!(
+                &Summary::of(&blueprint.manifest, &blueprint.origin),
+                summary
+            );
+            assert!(!blueprint.template.is_empty(), "{}", summary.id());
+        }
+        assert!(library.get("no-such-blueprint").unwrap().is_none());
+    }
 
     #[test]
     fn every_copy_reads_exactly_as_its_toml() {

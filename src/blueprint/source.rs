@@ -1,13 +1,16 @@
-//! The embedded library: every blueprint folder under `blueprints/`, compiled into the binary.
+//! The embedded library: every blueprint folder under `blueprints/`, compiled into the binary,
+//! read as summaries at start-up and loaded blueprint by blueprint when a command needs one.
 //!
 //! Folders whose names start with `_` hold the engine's own assets (the project model's
 //! templates and the licence texts) and are not blueprints.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use include_dir::{Dir, DirEntry, include_dir};
 
-use super::{Blueprint, Catalog, Manifest, SourceFile, prebuilt};
+use super::{Blueprint, Catalog, Manifest, SourceFile, Summary, prebuilt};
 use crate::error::{Error, Result};
 
 static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/blueprints");
@@ -16,15 +19,32 @@ static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/blueprints");
 /// `_licenses/`.
 pub static ENGINE_ASSETS: &Dir<'static> = &EMBEDDED;
 
-/// The skill catalog and the blueprints that reference it.
+/// The skill catalog, every blueprint's summary, and the full blueprints as they are asked
+/// for.
+///
+/// Start-up reads the summaries only (for the embedded blueprints, the build's JSON index),
+/// so it costs the same with seven blueprints or fifty; `get` parses a blueprint's manifest
+/// and gathers its files the first time a command needs them.
 #[derive(Debug, Clone)]
 pub struct Library {
     pub catalog: Catalog,
-    pub blueprints: Vec<Blueprint>,
+    /// Every blueprint's summary, sorted by id.
+    pub blueprints: Vec<Summary>,
+    /// The full blueprints by id: embedded ones are loaded on first use, others when added.
+    full: BTreeMap<String, Slot>,
+}
+
+#[derive(Debug, Clone)]
+struct Slot {
+    /// The embedded folder to load from; `None` for a blueprint added already loaded.
+    dir: Option<&'static Dir<'static>>,
+    loaded: OnceLock<Blueprint>,
 }
 
 impl Library {
-    /// Loads and checks the blueprints compiled into this binary.
+    /// Reads the catalog and the summaries of the blueprints compiled into this binary, and
+    /// checks that every skill and blueprint they name exists. A folder the build could not
+    /// summarise is loaded in full here, so its error is reported as the manifest's.
     pub fn embedded() -> Result<Library> {
         let catalog_file = EMBEDDED
             .get_file("skills.toml")
@@ -34,21 +54,64 @@ impl Library {
             })?;
         let text = utf8("skills.toml", catalog_file.contents())?;
         let catalog = Catalog::parse_or_take("skills.toml", text, prebuilt::read("skills.toml"))?;
-        let mut blueprints = Vec::new();
+        let mut library = Library {
+            catalog,
+            blueprints: Vec::new(),
+            full: BTreeMap::new(),
+        };
         for dir in EMBEDDED.dirs() {
-            let name = dir.path().to_string_lossy();
-            if name.starts_with('_') {
+            let folder = dir.path().to_string_lossy();
+            if folder.starts_with('_') {
                 continue;
             }
-            blueprints.push(load_embedded(dir)?);
+            let origin = format!("{folder}/blueprint.toml");
+            let (summary, loaded) = match prebuilt::summary(&origin) {
+                Some(summary) => (summary, OnceLock::new()),
+                None => {
+                    let blueprint = load_embedded(dir)?;
+                    (Summary::of(&blueprint.manifest, &origin), blueprint.into())
+                }
+            };
+            if summary.id != folder {
+                return Err(Error::Blueprint {
+                    path: origin,
+                    message: format!("id {:?} must match the folder name {folder:?}", summary.id),
+                });
+            }
+            let slot = Slot {
+                dir: Some(dir),
+                loaded,
+            };
+            library.full.insert(summary.id.clone(), slot);
+            library.blueprints.push(summary);
         }
-        blueprints.sort_by(|a, b| a.id().cmp(b.id()));
-        let library = Library {
-            catalog,
-            blueprints,
-        };
+        library.blueprints.sort_by(|a, b| a.id.cmp(&b.id));
         library.check_skills()?;
         Ok(library)
+    }
+
+    /// A library of `blueprints`, already loaded, in the order given and unchecked: for unit
+    /// tests of the stages that read manifests.
+    #[cfg(test)]
+    pub(crate) fn of(catalog: Catalog, blueprints: Vec<Blueprint>) -> Library {
+        let mut library = Library {
+            catalog,
+            blueprints: Vec::new(),
+            full: BTreeMap::new(),
+        };
+        for blueprint in blueprints {
+            library
+                .blueprints
+                .push(Summary::of(&blueprint.manifest, &blueprint.origin));
+            let slot = Slot {
+                dir: None,
+                loaded: blueprint.into(),
+            };
+            library
+                .full
+                .insert(library.blueprints.last().unwrap().id.clone(), slot);
+        }
+        library
     }
 
     /// Adds blueprints loaded from elsewhere; one with the id of an embedded blueprint
@@ -56,15 +119,40 @@ impl Library {
     pub fn with(mut self, extra: Vec<Blueprint>) -> Result<Library> {
         for blueprint in extra {
             self.blueprints.retain(|b| b.id() != blueprint.id());
-            self.blueprints.push(blueprint);
+            self.blueprints
+                .push(Summary::of(&blueprint.manifest, &blueprint.origin));
+            let id = blueprint.id().to_string();
+            let slot = Slot {
+                dir: None,
+                loaded: blueprint.into(),
+            };
+            self.full.insert(id, slot);
         }
-        self.blueprints.sort_by(|a, b| a.id().cmp(b.id()));
+        self.blueprints.sort_by(|a, b| a.id.cmp(&b.id));
         self.check_skills()?;
         Ok(self)
     }
 
-    pub fn get(&self, id: &str) -> Option<&Blueprint> {
-        self.blueprints.iter().find(|b| b.id() == id)
+    /// The blueprint `id`, its manifest parsed and checked and its files gathered on first
+    /// use; `None` when the library has no such blueprint. Fails when an embedded manifest
+    /// does not parse or breaks a rule of the format.
+    pub fn get(&self, id: &str) -> Result<Option<&Blueprint>> {
+        let Some(slot) = self.full.get(id) else {
+            return Ok(None);
+        };
+        if let Some(loaded) = slot.loaded.get() {
+            return Ok(Some(loaded));
+        }
+        let Some(dir) = slot.dir else {
+            return Ok(None);
+        };
+        let blueprint = load_embedded(dir)?;
+        Ok(Some(slot.loaded.get_or_init(|| blueprint)))
+    }
+
+    /// The summary of blueprint `id`, without loading it.
+    pub fn summary(&self, id: &str) -> Option<&Summary> {
+        self.blueprints.iter().find(|b| b.id == id)
     }
 
     /// The ids of every blueprint, comma-separated, for error messages.
@@ -80,19 +168,18 @@ impl Library {
     /// id named by the composition rules must exist.
     fn check_skills(&self) -> Result<()> {
         for b in &self.blueprints {
-            let m = &b.manifest;
-            let rules = m.applies_to.iter().chain(&m.requires).chain(&m.conflicts);
+            let rules = b.applies_to.iter().chain(&b.requires).chain(&b.conflicts);
             if let Some(id) = rules
                 .filter(|id| *id != "*")
-                .find(|id| self.get(id).is_none())
+                .find(|id| self.summary(id).is_none())
             {
                 return Err(Error::Blueprint {
                     path: b.origin.clone(),
                     message: format!("names blueprint {id:?}, which does not exist"),
                 });
             }
-            let task_skills = b.manifest.tasks.iter().flat_map(|t| t.skills.iter());
-            for skill in b.manifest.skills.iter().chain(task_skills) {
+            let task_skills = b.tasks.iter().flat_map(|t| t.skills.iter());
+            for skill in b.skills.iter().chain(task_skills) {
                 if self.catalog.get(skill).is_none() {
                     return Err(Error::Blueprint {
                         path: b.origin.clone(),

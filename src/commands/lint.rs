@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::answers::{self, Mode};
 use crate::blueprint::test_entries::{self, StarterFile};
-use crate::blueprint::{Blueprint, Kind, Library, Manifest, compat, local, steps};
+use crate::blueprint::{Blueprint, Kind, Library, Manifest, Summary, compat, local, steps};
 use crate::error::{Error, Result};
 use crate::naming::ProjectNames;
 use crate::plan::Plan;
@@ -94,7 +94,8 @@ fn lint_one(dir: &Path, library: &Library) -> Vec<String> {
         .iter()
         .chain(&manifest.requires)
         .chain(&manifest.conflicts);
-    for id in rules.filter(|id| *id != "*" && library.get(id).is_none() && **id != manifest.id) {
+    for id in rules.filter(|id| *id != "*" && library.summary(id).is_none() && **id != manifest.id)
+    {
         problems.push(format!(
             "{origin}:{}: names blueprint {id:?}, which does not exist",
             line(&format!("\"{id}\""))
@@ -122,12 +123,18 @@ fn lint_one(dir: &Path, library: &Library) -> Vec<String> {
 /// an add-on), file by file, as starter and as solved, then checks the tasks' test entries
 /// against the starter; `text` is the manifest's, for the lines.
 fn render_problems(blueprint: &Blueprint, text: &str, library: &Library) -> Vec<String> {
+    let own = Summary::of(&blueprint.manifest, &blueprint.origin);
     let base = match blueprint.manifest.kind {
-        Kind::Base => Some(blueprint),
+        Kind::Base => Ok(Some(blueprint)),
         Kind::Addon => library
             .blueprints
             .iter()
-            .find(|b| b.manifest.kind == Kind::Base && compat::applies_to(blueprint, b)),
+            .find(|b| b.kind == Kind::Base && compat::applies_to(&own, b.id()))
+            .map_or(Ok(None), |b| library.get(b.id())),
+    };
+    let base = match base {
+        Ok(base) => base,
+        Err(e) => return vec![e.to_string()],
     };
     let Some(base) = base else {
         return vec![format!(

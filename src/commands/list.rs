@@ -22,13 +22,13 @@ pub fn run(library: &Library, json: bool) {
         .iter()
         .map(|b| Entry {
             id: b.id(),
-            kind: b.manifest.kind,
-            title: &b.manifest.title,
-            summary: &b.manifest.summary,
-            difficulty: b.manifest.difficulty.as_str(),
-            hours: b.manifest.hours,
-            tasks: b.manifest.tasks.len(),
-            skills: &b.manifest.skills,
+            kind: b.kind,
+            title: &b.title,
+            summary: &b.summary,
+            difficulty: b.difficulty.as_str(),
+            hours: b.hours,
+            tasks: b.tasks.len(),
+            skills: &b.skills,
         })
         .collect();
     if json {

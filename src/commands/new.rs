@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::answers::{self, Mode};
 use crate::blueprint::matching::SkillIndex;
-use crate::blueprint::{Blueprint, Kind, Library, compat, local};
+use crate::blueprint::{Blueprint, Kind, Library, Summary, compat, local};
 use crate::error::{Error, Result};
 use crate::generate::{self, GitOutcome, GitRequest};
 use crate::naming::ProjectNames;
@@ -204,10 +204,10 @@ fn choose_parts<'a>(
         let blueprint = choose_blueprint(req, library, prompter)?;
         return Ok((
             blueprint,
-            compat::resolve_addons(library, blueprint, &req.addons)?,
+            compat::resolve_addons(library, blueprint.id(), &req.addons)?,
         ));
     }
-    let ranked = planner::rank(library, focus);
+    let ranked = planner::rank(library, focus)?;
     let shown = &ranked[..ranked.len().min(5)];
     let index = match prompter {
         Some(p) if shown.len() > 1 => {
@@ -234,11 +234,11 @@ fn choose_parts<'a>(
         message: "this build has no base blueprint to plan with".into(),
     })?;
     let base = library
-        .get(&chosen.blueprint)
-        .expect("ranked plans name loaded blueprints");
+        .get(&chosen.blueprint)?
+        .expect("ranked plans name the library's blueprints");
     let mut ids = chosen.addons.clone();
     ids.extend(req.addons.iter().cloned());
-    let addons = compat::resolve_addons(library, base, &ids)?;
+    let addons = compat::resolve_addons(library, base.id(), &ids)?;
     let uncovered: Vec<&str> = chosen
         .uncovered
         .iter()
@@ -263,10 +263,10 @@ fn choose_blueprint<'a>(
     library: &'a Library,
     prompter: Option<&mut dyn Prompter>,
 ) -> Result<&'a Blueprint> {
-    let bases: Vec<&Blueprint> = library
+    let bases: Vec<&Summary> = library
         .blueprints
         .iter()
-        .filter(|b| b.manifest.kind == Kind::Base)
+        .filter(|b| b.kind == Kind::Base)
         .collect();
     let id = match (&req.blueprint, prompter) {
         (Some(id), _) => id.clone(),
@@ -277,9 +277,9 @@ fn choose_blueprint<'a>(
                     format!(
                         "{:18} {} ({}, ~{} h)",
                         b.id(),
-                        b.manifest.summary,
-                        b.manifest.difficulty.as_str(),
-                        b.manifest.hours
+                        b.summary,
+                        b.difficulty.as_str(),
+                        b.hours
                     )
                 })
                 .collect();
@@ -292,7 +292,7 @@ fn choose_blueprint<'a>(
             });
         }
     };
-    let blueprint = library.get(&id).ok_or_else(|| Error::UnknownBlueprint {
+    let blueprint = library.get(&id)?.ok_or_else(|| Error::UnknownBlueprint {
         id: id.clone(),
         available: ids(&bases),
     })?;
@@ -305,7 +305,7 @@ fn choose_blueprint<'a>(
     Ok(blueprint)
 }
 
-fn ids(blueprints: &[&Blueprint]) -> String {
+fn ids(blueprints: &[&Summary]) -> String {
     blueprints
         .iter()
         .map(|b| b.id())

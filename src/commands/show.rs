@@ -5,7 +5,7 @@ use crate::blueprint::Library;
 use crate::error::{Error, Result};
 
 pub fn run(library: &Library, id: &str) -> Result<()> {
-    let b = library.get(id).ok_or_else(|| Error::UnknownBlueprint {
+    let b = library.get(id)?.ok_or_else(|| Error::UnknownBlueprint {
         id: id.to_string(),
         available: library.ids(),
     })?;

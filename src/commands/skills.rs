@@ -56,13 +56,7 @@ fn exercising<'a>(library: &'a Library, skill: &str) -> Vec<&'a str> {
     library
         .blueprints
         .iter()
-        .filter(|b| {
-            b.manifest.skills.iter().any(|s| s == skill)
-                || b.manifest
-                    .tasks
-                    .iter()
-                    .any(|t| t.skills.iter().any(|s| s == skill))
-        })
+        .filter(|b| b.all_skills().contains(&skill))
         .map(|b| b.id())
         .collect()
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::Context;
-use crate::blueprint::{Catalog, Task};
+use crate::blueprint::{Catalog, Task, TaskLinks};
 use crate::error::{Error, Result};
 use crate::plan::Plan;
 use crate::render::Renderer;
@@ -38,32 +38,32 @@ pub struct PlannedTask {
 /// `focus`: the tasks that exercise none of them and that no chosen task requires, directly
 /// or through other tasks. A required task cannot be optional: the chosen one is built on
 /// it. With no focus there are no stretch goals.
-pub fn stretch_goals<'a>(tasks: &[&'a Task], focus: &[String]) -> BTreeSet<&'a str> {
+pub fn stretch_goals<'a, T: TaskLinks>(tasks: &[&'a T], focus: &[String]) -> BTreeSet<&'a str> {
     if focus.is_empty() {
         return BTreeSet::new();
     }
     let mut needed: Vec<&str> = tasks
         .iter()
-        .filter(|t| t.skills.iter().any(|s| focus.contains(s)))
-        .map(|t| t.id.as_str())
+        .filter(|t| t.skills().iter().any(|s| focus.contains(s)))
+        .map(|t| t.id())
         .collect();
     let mut seen: BTreeSet<&str> = needed.iter().copied().collect();
     while let Some(id) = needed.pop() {
         let requires = tasks
             .iter()
-            .filter(|t| t.id == id)
-            .flat_map(|t| &t.requires);
+            .filter(|t| t.id() == id)
+            .flat_map(|t| t.requires());
         for required in requires {
-            if let Some(task) = tasks.iter().find(|t| &t.id == required)
-                && seen.insert(task.id.as_str())
+            if let Some(task) = tasks.iter().find(|t| t.id() == required)
+                && seen.insert(task.id())
             {
-                needed.push(task.id.as_str());
+                needed.push(task.id());
             }
         }
     }
     tasks
         .iter()
-        .map(|t| t.id.as_str())
+        .map(|t| t.id())
         .filter(|id| !seen.contains(id))
         .collect()
 }

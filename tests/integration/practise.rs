@@ -244,9 +244,9 @@ fn walks(library: &Library) -> Vec<(String, Vec<String>)> {
     library
         .blueprints
         .iter()
-        .filter(|b| b.manifest.kind == Kind::Base && crate::support::selected_base(b.id()))
+        .filter(|b| b.kind == Kind::Base && crate::support::selected_base(b.id()))
         .map(|base| {
-            let addons = compat::compatible_addons(library, base)
+            let addons = compat::compatible_addons(library, base.id())
                 .into_iter()
                 .map(|a| a.id().to_string())
                 .collect();

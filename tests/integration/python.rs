@@ -131,9 +131,9 @@ fn combinations(library: &Library) -> Vec<Vec<Combination>> {
     for base in library
         .blueprints
         .iter()
-        .filter(|b| b.manifest.kind == Kind::Base && crate::support::selected_base(b.id()))
+        .filter(|b| b.kind == Kind::Base && crate::support::selected_base(b.id()))
     {
-        let compatible: Vec<String> = compat::compatible_addons(library, base)
+        let compatible: Vec<String> = compat::compatible_addons(library, base.id())
             .iter()
             .map(|b| b.id().to_string())
             .collect();
@@ -142,16 +142,16 @@ fn combinations(library: &Library) -> Vec<Vec<Combination>> {
             addons: vec![],
         }];
         for addon in &compatible {
-            let mut with = library.get(addon).unwrap().manifest.requires.clone();
+            let mut with = library.summary(addon).unwrap().requires.clone();
             with.push(addon.clone());
-            if compat::resolve_addons(library, base, &with).is_ok() {
+            if compat::resolve_addons(library, base.id(), &with).is_ok() {
                 combos.push(Combination {
                     base: base.id().to_string(),
                     addons: with,
                 });
             }
         }
-        if compatible.len() > 1 && compat::resolve_addons(library, base, &compatible).is_ok() {
+        if compatible.len() > 1 && compat::resolve_addons(library, base.id(), &compatible).is_ok() {
             combos.push(Combination {
                 base: base.id().to_string(),
                 addons: compatible,
@@ -168,8 +168,8 @@ fn expectations(
     combo: &Combination,
     name: &str,
 ) -> (Vec<PlannedTask>, Vec<String>) {
-    let base = library.get(&combo.base).unwrap();
-    let addons = compat::resolve_addons(library, base, &combo.addons).unwrap();
+    let base = library.get(&combo.base).unwrap().unwrap();
+    let addons = compat::resolve_addons(library, base.id(), &combo.addons).unwrap();
     let questions =
         answers::questions_for(None, std::iter::once(base).chain(addons.iter().copied()));
     let answers = answers::resolve(
