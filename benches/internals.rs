@@ -5,6 +5,11 @@
 //! The blueprint is the synthetic one of `bench/make_templates.py` (about 60 lines and five
 //! variables a file), written once per size into a temporary folder, so these figures and
 //! those of `bench/run` are about the same files. Run with `cargo bench --bench internals`.
+//!
+//! The planner is timed over the synthetic library of `bench/make_library.py` (thirty bases
+//! and twenty add-ons with manifests the size of the real ones) added to the embedded one:
+//! `cargo bench --bench internals -- plan`. Reading the embedded library, as every command
+//! does first, is `-- start-up`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -12,11 +17,12 @@ use std::process::Command;
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group};
 use skillforge::answers::{self, Mode};
-use skillforge::blueprint::{Blueprint, Library, local};
+use skillforge::blueprint::{Blueprint, Kind, Library, local};
 use skillforge::generate::{self, GitRequest};
 use skillforge::git::{self, WrittenFile};
 use skillforge::naming::ProjectNames;
 use skillforge::plan::Plan;
+use skillforge::planner;
 use skillforge::project::{self, Project};
 
 const SIZES: [usize; 2] = [100, 1000];
@@ -123,7 +129,62 @@ fn stages(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, stages);
+/// The synthetic library of `bench/make_library.py`, written into `root`.
+fn synthetic_library(root: &Path) -> Vec<Blueprint> {
+    let out = root.join("library");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/make_library.py");
+    let status = Command::new("python3")
+        .arg(&script)
+        .arg(&out)
+        .status()
+        .expect("python3 runs bench/make_library.py");
+    assert!(status.success(), "bench/make_library.py failed");
+    local::load(&out).expect("the synthetic library loads")
+}
+
+/// The `count` skills the most add-ons exercise (ties by id): the request that leaves the
+/// planner the most add-ons to combine after pruning.
+fn busiest_skills(library: &Library, count: usize) -> Vec<String> {
+    let mut uses: BTreeMap<&str, usize> = BTreeMap::new();
+    for addon in library.blueprints.iter().filter(|b| b.kind == Kind::Addon) {
+        for skill in addon.all_skills() {
+            *uses.entry(skill).or_default() += 1;
+        }
+    }
+    let mut ranked: Vec<(&str, usize)> = uses.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    ranked
+        .iter()
+        .take(count)
+        .map(|(s, _)| s.to_string())
+        .collect()
+}
+
+fn planning(c: &mut Criterion) {
+    let work = tempfile::tempdir().expect("a temporary folder");
+    let library = Library::embedded()
+        .and_then(|l| l.with(synthetic_library(work.path())))
+        .expect("the library takes the synthetic blueprints");
+    let requested = busiest_skills(&library, 5);
+    let mut group = c.benchmark_group("plan");
+    group.bench_function("five busiest skills, 30+4 bases, 20+3 add-ons", |b| {
+        b.iter(|| planner::rank(&library, &requested).expect("plans"))
+    });
+    group.finish();
+    let mut group = c.benchmark_group("start-up");
+    group.bench_function("read the embedded library", |b| {
+        b.iter(|| Library::embedded().expect("reads"))
+    });
+    group.bench_function("read it and load one blueprint", |b| {
+        b.iter(|| {
+            let library = Library::embedded().expect("reads");
+            library.get("pypi-package").expect("loads").is_some()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, stages, planning);
 
 /// `cargo test --all-targets -- --skip NAME` hands libtest's `--skip NAME` to every target,
 /// this one too, and criterion refuses options it does not know. Nothing here is named after
