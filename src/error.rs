@@ -58,6 +58,9 @@ pub enum Error {
         addons: String,
     },
 
+    #[error("too many skills to plan with: {count} requested, the planner takes at most {limit}")]
+    TooManySkills { count: usize, limit: usize },
+
     #[error("{id:?} is an add-on, not a base blueprint; bases: {bases}")]
     NotABase { id: String, bases: String },
 
@@ -162,6 +165,7 @@ impl Error {
             | Error::UnknownSkills { .. }
             | Error::IncompatibleAddon { .. }
             | Error::PlanTooLarge { .. }
+            | Error::TooManySkills { .. }
             | Error::UnknownQuestion { .. }
             | Error::MalformedSet { .. }
             | Error::InvalidAnswer { .. }

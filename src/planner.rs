@@ -14,6 +14,7 @@
 //! left requires it, and fewer parts cannot conflict more), covers the same skills, and has
 //! no more stretch tasks or hours and fewer parts (its tasks exercise nothing requested and
 //! task requirements stay inside a blueprint), so it never beats the project without it.
+//! (When two of a base's possible parts share a task id, nothing is pruned for that base.)
 //! The remaining subsets are enumerated in full; when one base has more than
 //! `MAX_CANDIDATES` add-ons left, the plan is refused with the reason instead of cut short.
 //! Planning reads the library's summaries only: no manifest is parsed.
@@ -76,20 +77,26 @@ impl Proposal {
     }
 }
 
-/// Every valid project for `requested` that includes no add-on covering nothing requested
-/// (see the module's note), best first. Fails when one base has more than `MAX_CANDIDATES`
-/// such add-ons, naming them.
-pub fn rank(library: &Library, requested: &[String]) -> Result<Vec<Proposal>> {
-    let mut proposals = Vec::new();
+/// The `limit` best valid projects for `requested`, best first, among those that include no
+/// add-on covering nothing requested (see the module's note); the first is the optimum over
+/// every valid project. Fails when one base has more than `MAX_CANDIDATES` such add-ons,
+/// naming them, or when more than 128 skills are requested.
+pub fn rank(library: &Library, requested: &[String], limit: usize) -> Result<Vec<Proposal>> {
+    if requested.len() > 128 {
+        return Err(Error::TooManySkills {
+            count: requested.len(),
+            limit: 128,
+        });
+    }
+    let mut searches = Vec::new();
     for base in library.blueprints.iter().filter(|b| b.kind == Kind::Base) {
-        let base = Part::new(base, requested);
-        let candidates: Vec<Part<'_>> = candidates(library, base.summary, requested)
+        let candidates: Vec<Part<'_>> = candidates(library, base, requested)
             .into_iter()
             .map(|a| Part::new(a, requested))
             .collect();
         if candidates.len() > MAX_CANDIDATES {
             return Err(Error::PlanTooLarge {
-                base: base.summary.id.clone(),
+                base: base.id.clone(),
                 count: candidates.len(),
                 limit: MAX_CANDIDATES,
                 addons: candidates
@@ -99,41 +106,174 @@ pub fn rank(library: &Library, requested: &[String]) -> Result<Vec<Proposal>> {
                     .join(", "),
             });
         }
-        let rules = Rules::of(&candidates);
-        for mask in 0u32..(1 << candidates.len()) {
-            if rules.allow(mask) {
-                let chosen: Vec<&Summary> = (0..candidates.len())
-                    .filter(|i| mask & (1 << i) != 0)
-                    .map(|i| candidates[i].summary)
-                    .collect();
-                let ordered = compat::order_by_requirements(chosen);
-                let parts: Vec<&Part<'_>> = ordered
-                    .iter()
-                    .map(|a| candidates.iter().find(|c| c.summary.id == a.id).unwrap())
-                    .collect();
-                proposals.push(score(&base, &parts, requested));
-            }
-        }
+        searches.push((Part::new(base, requested), candidates));
     }
+    let mut found = Vec::new();
+    for (index, (base, candidates)) in searches.iter().enumerate() {
+        search(index, base, candidates, requested, &mut found);
+    }
+    keep_best(&mut found, limit);
+    let mut proposals: Vec<Proposal> = found
+        .iter()
+        .map(|f| {
+            let (base, candidates) = &searches[f.base];
+            proposal(base, candidates, f.mask, requested)
+        })
+        .collect();
     proposals.sort_by_cached_key(Proposal::rank_key);
+    proposals.truncate(limit);
     Ok(proposals)
 }
 
-/// One part of a plan with the requested skills it covers, worked out once per search.
+/// `Proposal::rank_key` without the ids: covered skills (more first), stretch tasks, hours,
+/// parts.
+type Key = (std::cmp::Reverse<u32>, usize, u32, u32);
+
+/// A valid project found by `search`: its key, the index of its base's search and the mask
+/// of its add-ons among that base's candidates.
+#[derive(Clone, Copy)]
+struct Found {
+    key: Key,
+    base: usize,
+    mask: u32,
+}
+
+/// Every valid subset of `candidates` on `base`, with its key. A subset's rules, coverage,
+/// stretch tasks and hours are those of the subset without its lowest add-on combined with
+/// that add-on's, so each costs a few instructions. Stretch tasks add up part by part because
+/// a task requires only tasks of its own blueprint; when two parts share a task id (so a
+/// requirement could resolve across parts) every subset is scored in full instead.
+fn search(
+    index: usize,
+    base: &Part<'_>,
+    candidates: &[Part<'_>],
+    requested: &[String],
+    found: &mut Vec<Found>,
+) {
+    let rules = Rules::of(candidates);
+    let separate = task_ids_unique(base, candidates);
+    let size = 1usize << candidates.len();
+    let mut requires = vec![0u32; size];
+    let mut conflicts = vec![0u32; size];
+    let mut covers = vec![base.bits; size];
+    let mut sums = vec![(base.stretch, base.summary.hours); size];
+    for mask in 0..size {
+        if mask > 0 {
+            let low = mask.trailing_zeros() as usize;
+            let rest = mask & (mask - 1);
+            let part = &candidates[low];
+            requires[mask] = requires[rest] | rules.requires[low];
+            conflicts[mask] = conflicts[rest] | rules.conflicts[low];
+            covers[mask] = covers[rest] | part.bits;
+            sums[mask] = (
+                sums[rest].0 + part.stretch,
+                sums[rest].1 + part.summary.hours,
+            );
+        }
+        let bits = mask as u32;
+        if requires[mask] & !bits != 0 || conflicts[mask] & bits != 0 {
+            continue;
+        }
+        let key = if separate {
+            let covered = std::cmp::Reverse(covers[mask].count_ones());
+            (covered, sums[mask].0, sums[mask].1, bits.count_ones() + 1)
+        } else {
+            let p = proposal(base, candidates, bits, requested);
+            let parts = p.parts.len() as u32;
+            (
+                std::cmp::Reverse(p.covered.len() as u32),
+                p.stretch_tasks,
+                p.hours,
+                parts,
+            )
+        };
+        found.push(Found {
+            key,
+            base: index,
+            mask: bits,
+        });
+    }
+}
+
+/// Whether no two of the parts share a task id.
+fn task_ids_unique(base: &Part<'_>, candidates: &[Part<'_>]) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    std::iter::once(base)
+        .chain(candidates)
+        .flat_map(|p| &p.summary.tasks)
+        .all(|t| seen.insert(t.id.as_str()))
+}
+
+/// Keeps the `limit` best of `found` by key, and every other one tied with the last of them
+/// (the ids decide among those).
+fn keep_best(found: &mut Vec<Found>, limit: usize) {
+    if limit == 0 {
+        found.clear();
+    }
+    if limit == 0 || found.len() <= limit {
+        return;
+    }
+    found.select_nth_unstable_by_key(limit - 1, |f| f.key);
+    let edge = found[limit - 1].key;
+    let ties: Vec<Found> = found[limit..]
+        .iter()
+        .filter(|f| f.key == edge)
+        .copied()
+        .collect();
+    found.truncate(limit);
+    found.extend(ties);
+}
+
+/// The project of `base` with the candidates in `mask`, add-ons ordered after those they
+/// require, scored in full.
+fn proposal(base: &Part<'_>, candidates: &[Part<'_>], mask: u32, requested: &[String]) -> Proposal {
+    let chosen: Vec<&Summary> = (0..candidates.len())
+        .filter(|i| mask & (1 << i) != 0)
+        .map(|i| candidates[i].summary)
+        .collect();
+    let parts: Vec<&Part<'_>> = compat::order_by_requirements(chosen)
+        .iter()
+        .filter_map(|a| candidates.iter().find(|c| c.summary.id == a.id))
+        .collect();
+    score(base, &parts, requested)
+}
+
+/// One part of a plan with what it contributes to a score, worked out once per search.
 struct Part<'a> {
     summary: &'a Summary,
+    /// The requested skills it covers, in the order requested.
     covers: Vec<String>,
+    /// The same as bits: bit `i` for `requested[i]`.
+    bits: u128,
+    /// Its stretch tasks, counted among its own tasks.
+    stretch: usize,
 }
 
 impl<'a> Part<'a> {
     fn new(summary: &'a Summary, requested: &[String]) -> Part<'a> {
         let skills = summary.all_skills();
+        let bits = requested
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| skills.contains(&r.as_str()))
+            .fold(0u128, |b, (i, _)| b | 1 << i);
         let covers = requested
             .iter()
             .filter(|r| skills.contains(&r.as_str()))
             .cloned()
             .collect();
-        Part { summary, covers }
+        let tasks: Vec<&TaskSummary> = summary.tasks.iter().collect();
+        let stretch = stretch_goals(&tasks, requested);
+        let stretch = tasks
+            .iter()
+            .filter(|t| stretch.contains(t.id.as_str()))
+            .count();
+        Part {
+            summary,
+            covers,
+            bits,
+            stretch,
+        }
     }
 }
 
@@ -142,12 +282,19 @@ impl<'a> Part<'a> {
 /// whose requirement is neither the base nor kept (it could never be valid). Library order.
 fn candidates<'a>(library: &'a Library, base: &Summary, requested: &[String]) -> Vec<&'a Summary> {
     let compatible = compat::compatible_addons(library, base.id());
+    let mut seen = std::collections::HashSet::new();
+    let tasks = std::iter::once(base).chain(compatible.iter().copied());
+    // A shared task id lets one part's requirement reach into another, and leaving out a part
+    // could then turn a required task into a stretch goal: then nothing is pruned for coverage.
+    let shared = !tasks
+        .flat_map(|p| &p.tasks)
+        .all(|t| seen.insert(t.id.as_str()));
     let useful = |a: &Summary| {
         a.all_skills()
             .iter()
             .any(|s| requested.iter().any(|r| r == s))
     };
-    let mut kept: Vec<bool> = compatible.iter().map(|a| useful(a)).collect();
+    let mut kept: Vec<bool> = compatible.iter().map(|a| shared || useful(a)).collect();
     let index = |id: &str| compatible.iter().position(|c| c.id == id);
     let mut grew = true;
     while grew {
@@ -218,13 +365,6 @@ impl Rules {
             requires,
             conflicts,
         }
-    }
-
-    /// Whether the candidates in `mask` make a valid set of add-ons.
-    fn allow(&self, mask: u32) -> bool {
-        (0..self.requires.len())
-            .filter(|i| mask & (1 << i) != 0)
-            .all(|i| self.requires[i] & !mask == 0 && self.conflicts[i] & mask == 0)
     }
 }
 
@@ -362,7 +502,7 @@ mod tests {
 
     fn best(requested: &[&str]) -> Proposal {
         let requested: Vec<String> = requested.iter().map(|s| s.to_string()).collect();
-        rank(&library(), &requested).unwrap().remove(0)
+        rank(&library(), &requested, usize::MAX).unwrap().remove(0)
     }
 
     #[test]
@@ -401,7 +541,9 @@ mod tests {
             "\"fastapi\"",
             &extra,
         )]);
-        let p = rank(&library, &["pydantic".to_string()]).unwrap().remove(0);
+        let p = rank(&library, &["pydantic".to_string()], usize::MAX)
+            .unwrap()
+            .remove(0);
         assert_eq!(
             (p.tasks, p.stretch_tasks),
             (4, 1),
@@ -453,7 +595,7 @@ mod tests {
                 "applies-to = [\"*\"]",
             ),
         ]);
-        let ranked = rank(&library, &["orm".to_string()]).unwrap();
+        let ranked = rank(&library, &["orm".to_string()], usize::MAX).unwrap();
         let labels: Vec<String> = ranked.iter().map(Proposal::label).collect();
         assert_eq!(
             labels,
@@ -483,11 +625,11 @@ mod tests {
                 "applies-to = [\"*\"]",
             ));
         }
-        let error = rank(&testing::library(parts), &["docker".to_string()]).unwrap_err();
+        let error = rank(&testing::library(parts), &["docker".to_string()], 1).unwrap_err();
         let text = error.to_string();
         assert!(text.contains("17 that apply to api"), "{text}");
         assert!(text.contains("docker-00, docker-01"), "{text}");
-        assert!(rank(&library(), &["fastapi".to_string()]).is_ok());
+        assert!(rank(&library(), &["fastapi".to_string()], 1).is_ok());
     }
 
     /// Every subset of every base's compatible add-ons that `compat::resolve` accepts, scored
@@ -516,7 +658,7 @@ mod tests {
     const POOL: [&str; 6] = ["s0", "s1", "s2", "s3", "s4", "s5"];
 
     /// A library from drawn numbers: bases `b<i>` and add-ons `a<i>` with skills from `POOL`,
-    /// tasks that may require the one before, and add-ons that apply to some bases or all,
+    /// tasks that may require the one before (some add-ons' task ids shared), and add-ons that apply to some bases or all,
     /// and may require or conflict with an earlier add-on or a base.
     fn drawn_library(bases: &[(u32, Vec<usize>)], addons: &[(u32, Vec<usize>, u8, u8)]) -> Library {
         let tasks = |id: &str, skills: &[usize]| -> String {
@@ -567,7 +709,11 @@ mod tests {
                 "addon",
                 *hours,
                 "",
-                &format!("{rules}{}", tasks(&id, skills)),
+                // Add-ons of even hours share task ids, as nothing forbids.
+                &format!(
+                    "{rules}{}",
+                    tasks(if hours % 2 == 0 { "x" } else { &id }, skills)
+                ),
             ));
         }
         testing::library(parts)
@@ -580,7 +726,7 @@ mod tests {
                 vec!["fastapi", "pydantic", "pandas", "numpy", "docker", "ci-cd", "linting", "kubernetes"], 1..6)
         ) {
             let requested: Vec<String> = picks.iter().map(|s| s.to_string()).collect();
-            let ranked = rank(&library(), &requested).unwrap();
+            let ranked = rank(&library(), &requested, usize::MAX).unwrap();
             let best = &ranked[0];
             for other in &ranked {
                 prop_assert!(best.covered.len() >= other.covered.len());
@@ -609,9 +755,12 @@ mod tests {
         ) {
             let library = drawn_library(&bases, &addons);
             let requested: Vec<String> = picks.iter().map(|s| s.to_string()).collect();
-            let ranked = rank(&library, &requested).unwrap();
+            let ranked = rank(&library, &requested, usize::MAX).unwrap();
             let every = brute_force(&library, &requested);
             prop_assert_eq!(ranked[0].rank_key(), every[0].rank_key());
+            let top: Vec<_> = rank(&library, &requested, 3).unwrap().iter().map(Proposal::rank_key).collect();
+            let first: Vec<_> = ranked.iter().take(3).map(Proposal::rank_key).collect();
+            prop_assert_eq!(top, first, "the best three are the first three of all");
             let keys: Vec<_> = every.iter().map(Proposal::rank_key).collect();
             for p in &ranked {
                 prop_assert!(keys.contains(&p.rank_key()), "{} is not a valid project", p.label());

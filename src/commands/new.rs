@@ -207,8 +207,7 @@ fn choose_parts<'a>(
             compat::resolve_addons(library, blueprint.id(), &req.addons)?,
         ));
     }
-    let ranked = planner::rank(library, focus)?;
-    let shown = &ranked[..ranked.len().min(5)];
+    let shown = &planner::rank(library, focus, 5)?;
     let index = match prompter {
         Some(p) if shown.len() > 1 => {
             let items: Vec<String> = shown

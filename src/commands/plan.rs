@@ -23,12 +23,12 @@ struct Report<'a> {
 
 pub fn run(library: &Library, args: &PlanArgs) -> Result<()> {
     let requested = SkillIndex::new(&library.catalog).resolve(&args.skills)?;
-    let ranked = planner::rank(library, &requested)?;
+    let ranked = planner::rank(library, &requested, args.alternatives.saturating_add(1))?;
     let (best, rest) = ranked.split_first().ok_or_else(|| Error::Blueprint {
         path: "blueprints".into(),
         message: "this build has no base blueprint to plan with".into(),
     })?;
-    let alternatives = &rest[..rest.len().min(args.alternatives)];
+    let alternatives = rest;
     let reasons = best
         .uncovered
         .iter()
