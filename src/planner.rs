@@ -15,9 +15,11 @@
 //! no more stretch tasks or hours and fewer parts (its tasks exercise nothing requested and
 //! task requirements stay inside a blueprint), so it never beats the project without it.
 //! (When two of a base's possible parts share a task id, nothing is pruned for that base.)
-//! The remaining subsets are enumerated in full; when one base has more than
-//! `MAX_CANDIDATES` add-ons left, the plan is refused with the reason instead of cut short.
-//! Planning reads the library's summaries only: no manifest is parsed.
+//! Such projects are not offered as alternatives either. The remaining subsets are enumerated
+//! in full, each keyed from its parts' precomputed sums, and only the best few asked for are
+//! then scored in full; when one base has more than `MAX_CANDIDATES` add-ons left, the plan is
+//! refused with the reason instead of cut short. Planning reads the library's summaries only:
+//! no manifest is parsed.
 
 use serde::Serialize;
 
