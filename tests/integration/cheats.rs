@@ -174,8 +174,14 @@ fn run_file(name: &str, file: &CheatFile) -> Vec<String> {
         if cheats.is_empty() {
             continue;
         }
+        let started = std::time::Instant::now();
         let project = project(file, start, work.path());
+        let parts: Vec<&str> = std::iter::once(file.blueprint.as_str())
+            .chain(file.with.iter().map(String::as_str))
+            .collect();
+        crate::costs::charge_parts("cheats", &parts, started);
         for cheat in cheats {
+            let started = std::time::Instant::now();
             let label = format!("{name}: {} ({})", cheat.task, cheat.tried);
             if let Err(e) = apply(cheat, &project) {
                 problems.push(format!("{label}: the cheat does not apply: {e}"));
@@ -200,6 +206,7 @@ fn run_file(name: &str, file: &CheatFile) -> Vec<String> {
                 ));
             }
             undo(&project);
+            crate::costs::charge_task("cheats", &cheat.task, started);
         }
     }
     problems

@@ -3,6 +3,7 @@
 
 mod cheats;
 mod cli;
+mod costs;
 mod edges;
 mod generate;
 mod git;
