@@ -242,3 +242,45 @@ fn python_every_cheat_fails_its_task() {
         problems.join("\n\n")
     );
 }
+
+/// Every task of every blueprint has at least one cheat on record, and every cheat names a
+/// task of the project its file generates: a new blueprint is not done until a learner's
+/// shortcuts have been tried against each of its tasks.
+#[test]
+fn every_task_has_a_cheat_on_record() {
+    let library = skillforge::blueprint::Library::embedded().unwrap();
+    let files = cheat_files();
+    let mut problems = Vec::new();
+    for (name, file) in &files {
+        let parts: Vec<&str> = std::iter::once(file.blueprint.as_str())
+            .chain(file.with.iter().map(String::as_str))
+            .collect();
+        for cheat in &file.cheat {
+            let owner = crate::costs::owner(&cheat.task);
+            if !parts.contains(&owner.as_str()) {
+                problems.push(format!(
+                    "tests/cheats/{name}.toml: task {:?} is not a task of {}",
+                    cheat.task,
+                    parts.join("+")
+                ));
+            }
+        }
+    }
+    if std::env::var_os("SKILLFORGE_CHEATS").is_none() {
+        for blueprint in &library.blueprints {
+            for task in &blueprint.manifest.tasks {
+                if !files
+                    .iter()
+                    .any(|(_, f)| f.cheat.iter().any(|c| c.task == task.id))
+                {
+                    problems.push(format!(
+                        "{}: task {} has no cheat in tests/cheats/ (try one, see docs/blueprint-format.md \"Cheats\")",
+                        blueprint.id(),
+                        task.id
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
