@@ -324,6 +324,34 @@ mod tests {
         assert_eq!(text(&state, "x.txt"), "x\n");
     }
 
+    /// The solved raw tree of an embedded blueprint: each path, `x` when executable, and
+    /// the sha256 of its bytes.
+    fn listing(tree: &Tree) -> String {
+        use sha2::{Digest, Sha256};
+        tree.values()
+            .map(|f| {
+                let hex: String = Sha256::digest(&f.bytes)
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                let mode = if f.executable { "x" } else { "-" };
+                format!("{mode} {hex} {}\n", f.rel)
+            })
+            .collect()
+    }
+
+    /// The snapshots were taken from `template/` overlaid with `solution/` (format v1); the
+    /// steps must rebuild exactly those bytes for every embedded blueprint.
+    #[test]
+    fn every_embedded_blueprint_solves_to_the_recorded_tree() {
+        let library = crate::blueprint::Library::embedded().unwrap();
+        for b in &library.blueprints {
+            let mut finished = tree(&b.template);
+            overlay(&mut finished, &b.solution);
+            insta::assert_snapshot!(format!("solved-{}", b.id()), listing(&finished));
+        }
+    }
+
     #[test]
     fn a_solution_file_replaces_its_hbs_twin() {
         let mut state = tree(&[file("ci.yml", "a\n")]);
