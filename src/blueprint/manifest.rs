@@ -8,8 +8,12 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 
-/// The manifest format version this build reads.
-pub const SCHEMA: u32 = 1;
+/// The newest manifest format this build reads: 2, template plus steps. Format 1 (a
+/// `solution/` folder, steps optional) is still read; see `blueprint::steps`.
+pub const SCHEMA: u32 = 2;
+
+/// The oldest manifest format this build reads.
+pub const OLDEST_SCHEMA: u32 = 1;
 
 /// Seconds a test may run when its blueprint sets no `test-timeout`: far above what any
 /// test of ours needs, short enough that an endless loop is reported soon.
@@ -187,9 +191,10 @@ impl Manifest {
                 message,
             })
         };
-        if self.schema != SCHEMA {
+        if !(OLDEST_SCHEMA..=SCHEMA).contains(&self.schema) {
             let msg = format!(
-                "schema {} is not supported; this skillforge reads schema {SCHEMA}",
+                "schema {} is not supported; this skillforge reads schema {OLDEST_SCHEMA} \
+                 to {SCHEMA}",
                 self.schema
             );
             fail("schema", msg);
@@ -385,9 +390,9 @@ tests = ["tests/test_first.py"]
 
     #[test]
     fn unsupported_schema_is_refused() {
-        let (line, message) = error_of(&MINIMAL.replace("schema = 1", "schema = 2"));
+        let (line, message) = error_of(&MINIMAL.replace("schema = 1", "schema = 3"));
         assert_eq!(line, 1);
-        assert!(message.contains("schema 2"), "{message}");
+        assert!(message.contains("schema 3"), "{message}");
     }
 
     #[test]

@@ -113,7 +113,7 @@ fn lint_one(dir: &Path, library: &Library) -> Vec<String> {
             rev: None,
         }),
     };
-    problems.extend(steps::problems(&blueprint));
+    problems.extend(steps::problems(&blueprint).iter().map(ToString::to_string));
     problems.extend(render_problems(&blueprint, &text, library));
     dedup(problems)
 }
@@ -164,16 +164,13 @@ fn render_problems(blueprint: &Blueprint, text: &str, library: &Library) -> Vec<
         };
         let context = Context::new(&plan);
         let mut renderer = Renderer::new();
-        for (tree, files) in [
-            ("template", &blueprint.template),
-            ("solution", &blueprint.solution),
-        ] {
-            for file in files.iter() {
-                if let Err(e) =
-                    project::render_file(blueprint.id(), tree, file, &context, &mut renderer)
-                {
-                    problems.push(e.to_string());
-                }
+        let finished = steps::solved(blueprint).unwrap_or_default();
+        let files = blueprint.template.iter().map(|f| ("template", f));
+        for (tree, file) in files.chain(finished.values().map(|f| ("steps", f))) {
+            if let Err(e) =
+                project::render_file(blueprint.id(), tree, file, &context, &mut renderer)
+            {
+                problems.push(e.to_string());
             }
         }
         match project::compose(&plan, &library.catalog) {

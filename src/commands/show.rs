@@ -1,7 +1,7 @@
 //! `skillforge show ID`: one blueprint's questions, tasks and files.
 
 use crate::answers::default_text;
-use crate::blueprint::Library;
+use crate::blueprint::{Library, steps};
 use crate::error::{Error, Result};
 
 pub fn run(library: &Library, id: &str) -> Result<()> {
@@ -57,22 +57,19 @@ pub fn run(library: &Library, id: &str) -> Result<()> {
             t.tests.join(" ")
         );
     }
-    println!("\nfiles (starter; * = replaced or added by the solution):");
-    let solution: Vec<&str> = b.solution.iter().map(|f| f.rel.as_str()).collect();
-    for f in &b.template {
-        let mark = if solution.contains(&f.rel.as_str()) {
-            "*"
-        } else {
-            " "
+    println!("\nfiles (starter; * = changed or added by the steps, - = deleted):");
+    let template = steps::tree(&b.template);
+    let solved = steps::solved(b)?;
+    let mut paths: Vec<&String> = template.keys().chain(solved.keys()).collect();
+    paths.sort();
+    paths.dedup();
+    for rel in paths {
+        let mark = match (template.get(rel), solved.get(rel)) {
+            (Some(_), None) => "-",
+            (Some(t), Some(s)) if t.bytes == s.bytes => " ",
+            _ => "*",
         };
-        println!("  {mark} {}", f.rel);
-    }
-    for f in b
-        .solution
-        .iter()
-        .filter(|f| !b.template.iter().any(|t| t.rel == f.rel))
-    {
-        println!("  * {}", f.rel);
+        println!("  {mark} {rel}");
     }
     println!("  + pyproject.toml README.md TASKS.md .gitignore LICENSE (written by skillforge)");
     Ok(())
