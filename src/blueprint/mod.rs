@@ -4,6 +4,7 @@
 //! per-task `steps/` that lead from one to the other. This
 //! module loads and checks them; turning them into a project is `project`'s job.
 
+pub mod checks;
 pub mod compat;
 pub mod local;
 pub mod manifest;
