@@ -149,6 +149,143 @@ pub fn format_note(blueprint: &Blueprint) -> String {
 mod tests {
     use super::*;
 
+    const MANIFEST: &str = "schema = SCHEMA\nid = \"mini\"\nkind = \"base\"\nversion = \"1\"\n\
+        title = \"T\"\nsummary = \"S\"\ndifficulty = \"beginner\"\nhours = 1\nskills = []\n\
+        [[tasks]]\nid = \"add\"\ntitle = \"Add\"\nsummary = \"s\"\nskills = []\n\
+        hints = [\"h\"]\ntests = [\"tests/test_add.py\"]\n";
+    const STEP: &str = "--- a/calc.py\n+++ b/calc.py\n@@ -1 +1 @@\n-x = 0\n+x = 1\n";
+
+    /// A one-task blueprint folder in format `schema` with `files` (path, text) besides its
+    /// manifest and `template/calc.py`.
+    fn folder_with(schema: u32, files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = MANIFEST.replace("SCHEMA", &schema.to_string());
+        let all = [
+            ("blueprint.toml", manifest.as_str()),
+            ("template/calc.py", "x = 0\n"),
+        ];
+        for (rel, text) in all.iter().chain(files) {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    fn messages(errors: &[Error]) -> String {
+        errors.iter().map(|e| format!("{e}\n")).collect()
+    }
+
+    #[test]
+    fn format_v2_is_template_plus_steps() {
+        let dir = folder_with(2, &[("steps/add.patch", STEP)]);
+        let found = folder(dir.path());
+        assert_eq!(messages(&found.errors), "");
+        let blueprint = found.blueprint.unwrap();
+        assert_eq!(format_note(&blueprint), "format v2 (template plus steps)");
+        let solved = steps::solved(&blueprint).unwrap();
+        assert_eq!(&*solved["calc.py"].bytes, b"x = 1\n");
+    }
+
+    #[test]
+    fn format_v2_refuses_a_solution_folder_and_a_task_without_a_step() {
+        let dir = folder_with(2, &[("solution/calc.py", "x = 1\n")]);
+        let found = messages(&folder(dir.path()).errors);
+        assert!(
+            found.contains("mini/solution: format v2 (schema = 2) has no solution/"),
+            "{found}"
+        );
+        assert!(found.contains("delete the folder"), "{found}");
+        assert!(found.contains("mini/steps/add.patch: missing"), "{found}");
+        assert!(found.contains("skillforge author record"), "{found}");
+        let loaded = local::load_one(dir.path()).unwrap_err().to_string();
+        assert!(loaded.contains("mini/solution"), "{loaded}");
+    }
+
+    #[test]
+    fn format_v1_without_steps_overlays_its_solution() {
+        let dir = folder_with(1, &[("solution/calc.py", "x = 1\n")]);
+        let blueprint = local::load_one(dir.path()).unwrap();
+        let solved = steps::solved(&blueprint).unwrap();
+        assert_eq!(&*solved["calc.py"].bytes, b"x = 1\n");
+        let note = format_note(&blueprint);
+        assert!(
+            note.starts_with("format v1") && note.contains("skillforge author record"),
+            "{note}"
+        );
+    }
+
+    #[test]
+    fn format_v1_with_steps_must_rebuild_its_solution() {
+        let dir = folder_with(
+            1,
+            &[("solution/calc.py", "x = 1\n"), ("steps/add.patch", STEP)],
+        );
+        let blueprint = local::load_one(dir.path()).unwrap();
+        assert!(format_note(&blueprint).contains("delete solution/: the steps rebuild it"));
+        let dir = folder_with(
+            1,
+            &[("solution/calc.py", "x = 2\n"), ("steps/add.patch", STEP)],
+        );
+        let refused = local::load_one(dir.path()).unwrap_err().to_string();
+        assert!(
+            refused.contains("differ from template/ + solution/: calc.py"),
+            "{refused}"
+        );
+    }
+
+    #[test]
+    fn junk_is_left_out_and_named() {
+        let junk = [
+            ("template/.DS_Store", "x"),
+            ("template/__pycache__/calc.cpython-312.pyc", "x"),
+            ("template/.calc.py.swp", "x"),
+            ("template/calc.py~", "x"),
+            ("steps/.#add.patch", "x"),
+        ];
+        let mut files = vec![("steps/add.patch", STEP)];
+        files.extend(junk);
+        let dir = folder_with(2, &files);
+        let found = folder(dir.path());
+        assert_eq!(messages(&found.errors), "");
+        let blueprint = found.blueprint.unwrap();
+        let template: Vec<&str> = blueprint.template.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(template, ["calc.py"]);
+        assert_eq!(blueprint.steps.len(), 1);
+        let tidy = messages(&found.tidy);
+        assert_eq!(found.tidy.len(), junk.len(), "{tidy}");
+        assert!(
+            tidy.contains("template/__pycache__: Python bytecode cache"),
+            "{tidy}"
+        );
+        assert!(
+            tidy.contains("delete it, and add its name to the .gitignore"),
+            "{tidy}"
+        );
+    }
+
+    #[test]
+    fn an_empty_template_folder_is_kept_with_a_gitkeep() {
+        let dir = folder_with(2, &[("steps/add.patch", STEP)]);
+        std::fs::create_dir_all(dir.path().join("template/data/raw")).unwrap();
+        let found = folder(dir.path());
+        let blueprint = found.blueprint.unwrap();
+        let keep = blueprint
+            .template
+            .iter()
+            .find(|f| f.rel == "data/raw/.gitkeep");
+        assert!(keep.is_some_and(|f| f.bytes.is_empty()));
+        let tidy = messages(&found.tidy);
+        assert!(
+            tidy.contains("template/data/raw: an empty folder"),
+            "{tidy}"
+        );
+        assert!(
+            tidy.contains("template/data/raw/.gitkeep to keep it"),
+            "{tidy}"
+        );
+    }
+
     #[test]
     fn editor_and_os_junk_is_recognised_by_name() {
         for junk in [
