@@ -192,14 +192,14 @@ mod tests {
         let dir = folder_with(2, &[("solution/calc.py", "x = 1\n")]);
         let found = messages(&folder(dir.path()).errors);
         assert!(
-            found.contains("mini/solution: format v2 (schema = 2) has no solution/"),
+            found.contains("/solution: format v2 (schema = 2) has no solution/"),
             "{found}"
         );
         assert!(found.contains("delete the folder"), "{found}");
-        assert!(found.contains("mini/steps/add.patch: missing"), "{found}");
+        assert!(found.contains("/steps/add.patch: missing"), "{found}");
         assert!(found.contains("skillforge author record"), "{found}");
         let loaded = local::load_one(dir.path()).unwrap_err().to_string();
-        assert!(loaded.contains("mini/solution"), "{loaded}");
+        assert!(loaded.contains("/solution: format v2"), "{loaded}");
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub fn around(blueprint: &Blueprint, task: &str) -> Result<Option<(Tree, Tree)>>
             continue;
         };
         let before = state.clone();
-        apply(&mut state, &blueprint.manifest.id, step)?;
+        apply(&mut state, folder(blueprint), step)?;
         if t.id == task {
             return Ok(Some((before, state)));
         }
@@ -59,7 +59,7 @@ pub fn solved(blueprint: &Blueprint) -> Result<Tree> {
     }
     for task in &blueprint.manifest.tasks {
         if let Some(step) = step_of(blueprint, &task.id) {
-            apply(&mut state, blueprint.id(), step)?;
+            apply(&mut state, folder(blueprint), step)?;
         }
     }
     Ok(state)
@@ -86,8 +86,18 @@ fn remove_twin(state: &mut Tree, rel: &str) {
     state.retain(|other, _| other == rel || rendered_name(other) != rendered_name(rel));
 }
 
-/// Applies one step to `state`. Errors name the patch and the line of the file's header in
-/// it (1 when the patch as a whole is at fault).
+/// The folder of `blueprint` as its messages name it: `fastapi-service` when embedded, the
+/// path given to `--from` or `lint` otherwise.
+pub fn folder(blueprint: &Blueprint) -> &str {
+    let origin = blueprint.origin.as_str();
+    origin
+        .strip_suffix("/blueprint.toml")
+        .or_else(|| origin.strip_suffix("\\blueprint.toml"))
+        .unwrap_or(blueprint.id())
+}
+
+/// Applies one step to `state`; `blueprint` is its folder, for messages. Errors name the
+/// patch and the line of the file's header in it (1 when the patch as a whole is at fault).
 pub fn apply(state: &mut Tree, blueprint: &str, step: &SourceFile) -> Result<()> {
     let origin = format!("{blueprint}/steps/{}", step.rel);
     let text = std::str::from_utf8(&step.bytes).map_err(|e| Error::Manifest {
@@ -202,7 +212,7 @@ pub fn problems(blueprint: &Blueprint) -> Vec<Error> {
     if blueprint.steps.is_empty() {
         return out;
     }
-    let id = blueprint.id();
+    let id = folder(blueprint);
     let mut state = tree(&blueprint.template);
     for task in &blueprint.manifest.tasks {
         let Some(step) = step_of(blueprint, &task.id) else {
@@ -220,7 +230,7 @@ pub fn problems(blueprint: &Blueprint) -> Vec<Error> {
             });
         }
     }
-    if !blueprint.solution.is_empty() {
+    if blueprint.manifest.schema < 2 && !blueprint.solution.is_empty() {
         out.extend(differ_from_solution(blueprint, &state));
     }
     out
@@ -228,7 +238,7 @@ pub fn problems(blueprint: &Blueprint) -> Vec<Error> {
 
 /// Step names, `solution/` and missing steps against the blueprint's format.
 fn layout_problems(blueprint: &Blueprint) -> Vec<Error> {
-    let id = blueprint.id();
+    let id = folder(blueprint);
     let tasks = &blueprint.manifest.tasks;
     let v2 = blueprint.manifest.schema >= 2;
     let mut out = Vec::new();
@@ -279,7 +289,7 @@ fn differ_from_solution(blueprint: &Blueprint, state: &Tree) -> Option<Error> {
         .map(String::as_str)
         .collect();
     (!differ.is_empty()).then(|| Error::Blueprint {
-        path: format!("{}/steps", blueprint.id()),
+        path: format!("{}/steps", folder(blueprint)),
         message: format!(
             "after the last step these files differ from template/ + solution/: {}",
             differ.into_iter().collect::<Vec<_>>().join(", ")

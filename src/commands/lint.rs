@@ -185,9 +185,11 @@ fn test_problems(blueprint: &Blueprint, text: &str, project: &project::Project) 
         }
     }
     for harness in blueprint.manifest.harness.iter().filter(|h| !exists(h)) {
+        let at = text.find(&format!("\"{harness}\"")).unwrap_or(0);
         out.push(format!(
-            "{}: harness {harness:?} is not in the starter",
-            blueprint.origin
+            "{}:{}: harness {harness:?} is not in the starter",
+            blueprint.origin,
+            crate::blueprint::manifest::line_of(text, at)
         ));
     }
     out
