@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use include_dir::{Dir, DirEntry, include_dir};
 
-use super::{Blueprint, Catalog, Manifest, SourceFile, prebuilt};
+use super::{Blueprint, Catalog, Manifest, SourceFile, checks, prebuilt};
 use crate::error::{Error, Result};
 
 static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/blueprints");
@@ -77,33 +77,40 @@ impl Library {
     }
 
     /// Every skill a blueprint or task names must exist in the catalog, and every blueprint
-    /// id named by the composition rules must exist.
+    /// id named by the composition rules must exist (`checks::references`).
     fn check_skills(&self) -> Result<()> {
         for b in &self.blueprints {
-            let m = &b.manifest;
-            let rules = m.applies_to.iter().chain(&m.requires).chain(&m.conflicts);
-            if let Some(id) = rules
-                .filter(|id| *id != "*")
-                .find(|id| self.get(id).is_none())
-            {
-                return Err(Error::Blueprint {
-                    path: b.origin.clone(),
-                    message: format!("names blueprint {id:?}, which does not exist"),
-                });
+            // The text only serves the lines, so it is read only when there is a problem.
+            if checks::references(&b.manifest, &b.origin, "", self).is_empty() {
+                continue;
             }
-            let task_skills = b.manifest.tasks.iter().flat_map(|t| t.skills.iter());
-            for skill in b.manifest.skills.iter().chain(task_skills) {
-                if self.catalog.get(skill).is_none() {
-                    return Err(Error::Blueprint {
-                        path: b.origin.clone(),
-                        message: format!(
-                            "skill {skill:?} is not in the catalog (blueprints/skills.toml)"
-                        ),
-                    });
-                }
+            let text = manifest_text(b);
+            let problems = checks::references(&b.manifest, &b.origin, &text, self);
+            if let Some(first) = problems.into_iter().next() {
+                return Err(first);
             }
         }
         Ok(())
+    }
+}
+
+/// The manifest text of `blueprint`, for the lines of errors: embedded, or read again from
+/// its folder; empty when it cannot be read (every line is then 1).
+fn manifest_text(blueprint: &Blueprint) -> Cow<'static, str> {
+    let bytes = match &blueprint.source {
+        None => EMBEDDED
+            .get_file(&blueprint.origin)
+            .map(|f| Cow::Borrowed(f.contents())),
+        Some(source) => {
+            std::fs::read(std::path::Path::new(&source.location).join("blueprint.toml"))
+                .ok()
+                .map(Cow::Owned)
+        }
+    };
+    match bytes {
+        Some(Cow::Borrowed(b)) => String::from_utf8_lossy(b),
+        Some(Cow::Owned(b)) => Cow::Owned(String::from_utf8_lossy(&b).into_owned()),
+        None => Cow::Borrowed(""),
     }
 }
 
@@ -145,8 +152,27 @@ fn files_under(dir: &'static Dir<'static>, sub: &str) -> Vec<SourceFile> {
     out
 }
 
+/// Junk is left out and an empty folder gets an empty `.gitkeep`, as from a folder on disk
+/// (`blueprint::checks`); `lint blueprints` names both.
 fn collect(dir: &'static Dir<'static>, root: &std::path::Path, out: &mut Vec<SourceFile>) {
-    for entry in dir.entries() {
+    let entries: Vec<&DirEntry> = dir
+        .entries()
+        .iter()
+        .filter(|e| {
+            let name = e.path().file_name().unwrap_or_default().to_string_lossy();
+            checks::is_junk(&name).is_none()
+        })
+        .collect();
+    if entries.is_empty() && dir.path() != root {
+        let keep = dir.path().join(checks::KEEP_FILE);
+        let rel = keep.strip_prefix(root).unwrap_or(&keep);
+        out.push(SourceFile {
+            rel: rel.to_string_lossy().replace('\\', "/"),
+            bytes: Cow::Borrowed(b""),
+            executable: false,
+        });
+    }
+    for entry in entries {
         match entry {
             DirEntry::Dir(d) => collect(d, root, out),
             DirEntry::File(f) => {

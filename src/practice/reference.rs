@@ -138,8 +138,7 @@ fn states(
         return Ok((render(&before)?, render(&after)?, false));
     }
     let template = steps::tree(&blueprint.template);
-    let mut finished = template.clone();
-    steps::overlay(&mut finished, &blueprint.solution);
+    let finished = steps::solved(blueprint)?;
     let keep = |mut files: Files| {
         files.retain(|path, _| task.files.contains(path));
         files
