@@ -347,14 +347,22 @@ fn verify(
         if is_twin || commit.files.get(path) == Some(bytes) {
             continue;
         }
-        let why = match sources.get(path).is_some_and(|s| s.ends_with(".hbs")) {
-            true => format!("the change touches lines the template generates; make it in {path}{TWIN_SUFFIX} too, with {{{{...}}}} where the sample values stand, and amend the commit"),
-            false => "its raw file does not render back to it; check its path (sample names in it become {{project.package}} and {{project.name}})".to_string(),
+        let twin = format!("{path}{TWIN_SUFFIX}");
+        let message = match rendered.contains_key(&twin)
+            || sources.get(path).is_some_and(|s| s.ends_with(".hbs"))
+        {
+            true => format!(
+                "{twin}, the template beside it, does not render to it: the change touches \
+                 lines the template generates, or the two were changed differently; make \
+                 {twin} render to {path} (with {{{{...}}}} where the sample values stand) and \
+                 amend the commit"
+            ),
+            false => format!(
+                "{path}: its raw file does not render back to it; a new file's path may use the \
+                 sample names only as whole {{{{project.package}}}} or {{{{project.name}}}} values"
+            ),
         };
-        return Err(fail(
-            commit,
-            format!("{path}: recorded, it renders differently: {why}"),
-        ));
+        return Err(fail(commit, message));
     }
     let strays = stray_files(&commit.files, &rendered, frozen);
     if let Some(stray) = strays.first() {
