@@ -128,22 +128,28 @@ fn match_tasks<'a>(
         }
         pairs.push((&tasks[i], commit));
     }
-    if let Some(missing) = tasks.get(commits.len()) {
-        let after = commits
-            .last()
-            .map_or("the starter".to_string(), |c| format!("commit {}", c.id));
-        return Err(Error::Refused {
-            message: format!(
-                "no commit for task {} (task {} of {}); solve it and commit with the subject \
-                 `{}: ...` after {after}",
-                missing.id,
-                commits.len() + 1,
-                tasks.len(),
-                missing.id
-            ),
-        });
-    }
+    require_all(tasks, commits)?;
     Ok(pairs)
+}
+
+/// Every task has a commit: the first one without is named, with where its commit goes.
+fn require_all(tasks: &[Task], commits: &[Commit]) -> Result<()> {
+    let Some(missing) = tasks.get(commits.len()) else {
+        return Ok(());
+    };
+    let after = commits
+        .last()
+        .map_or("the starter".to_string(), |c| format!("commit {}", c.id));
+    Err(Error::Refused {
+        message: format!(
+            "no commit for task {} (task {} of {}); solve it and commit with the subject \
+             `{}: ...` after {after}",
+            missing.id,
+            commits.len() + 1,
+            tasks.len(),
+            missing.id
+        ),
+    })
 }
 
 /// The starter commit must be the template as `replay` renders it.
@@ -264,12 +270,13 @@ fn map_back(
             (format!("{stem}.hbs"), text.clone())
         }
         Some(_) => {
-            let raw_text = &raw[source.unwrap_or_default()].bytes;
-            let old = previous.files.get(target).map_or(&[][..], Vec::as_slice);
-            (format!("{stem}.hbs"), three_way(raw_text, old, content).map_err(|why| fail(commit, format!(
-                "{target}: {why}; make the change in {twin} too, the template beside it, with \
-                 {{{{...}}}} where the sample values stand, and amend the commit"
-            )))?)
+            let merged = carry_into_template(
+                &raw[source.unwrap_or_default()].bytes,
+                target,
+                previous,
+                commit,
+            )?;
+            (format!("{stem}.hbs"), merged)
         }
         None => {
             refuse_sample_names(session, target, content, commit)?;
@@ -290,7 +297,24 @@ fn map_back(
     Ok(())
 }
 
-/// `raw` with the change from `old` to `new` (both rendered) applied.
+/// The template's raw text with the commit's change to the file it renders merged in.
+fn carry_into_template(
+    raw: &[u8],
+    target: &str,
+    previous: &Commit,
+    commit: &Commit,
+) -> Result<Vec<u8>> {
+    let old = previous.files.get(target).map_or(&[][..], Vec::as_slice);
+    let new = commit.files.get(target).map_or(&[][..], Vec::as_slice);
+    three_way(raw, old, new).map_err(|why| {
+        fail(commit, format!(
+            "{target}: {why}; make the change in {target}{TWIN_SUFFIX} too, the template beside \
+             it, with {{{{...}}}} where the sample values stand, and amend the commit"
+        ))
+    })
+}
+
+/// `raw` with the change from `old` to `new` (both rendered) merged in.
 fn three_way(raw: &[u8], old: &[u8], new: &[u8]) -> std::result::Result<Vec<u8>, String> {
     let text = |b: &[u8]| {
         std::str::from_utf8(b)
@@ -298,8 +322,9 @@ fn three_way(raw: &[u8], old: &[u8], new: &[u8]) -> std::result::Result<Vec<u8>,
             .map_err(|_| "not UTF-8 text".to_string())
     };
     let (raw, old, new) = (text(raw)?, text(old)?, text(new)?);
-    let patch = diffy::create_patch(&old, &new);
-    diffy::apply(&raw, &patch)
+    // A three-way merge, not a patch: context lines the template generates differ between
+    // the raw and the rendered text, and only the changed lines have to meet.
+    diffy::merge(&old, &raw, &new)
         .map(String::into_bytes)
         .map_err(|_| "the change touches lines the template generates".to_string())
 }
@@ -420,4 +445,82 @@ fn write_steps(dir: &Path, steps: &[(String, String, String)]) -> Result<()> {
         return Err(Error::io("cannot write", &target)(e));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::blueprint::testing;
+
+    const TASKS: &str = "[[tasks]]\nid = \"one\"\ntitle = \"One\"\nsummary = \"s\"\n\
+        description = \"d\"\nskills = []\nhints = [\"h\"]\ntests = [\"tests/test_one.py\"]\n\
+        [[tasks]]\nid = \"two\"\ntitle = \"Two\"\nsummary = \"s\"\ndescription = \"d\"\n\
+        skills = []\nhints = [\"h\"]\ntests = [\"tests/test_two.py\"]\n";
+
+    fn commits(subjects: &[&str]) -> Vec<Commit> {
+        subjects
+            .iter()
+            .enumerate()
+            .map(|(i, s)| Commit {
+                id: format!("c{i}"),
+                subject: s.to_string(),
+                files: Files::new(),
+            })
+            .collect()
+    }
+
+    fn matched(subjects: &[&str]) -> std::result::Result<Vec<String>, String> {
+        let blueprint = testing::blueprint("b", "base", 1, "", TASKS);
+        let history = commits(subjects);
+        match_tasks(&blueprint.manifest.tasks, &history)
+            .map(|pairs| {
+                pairs
+                    .iter()
+                    .map(|(t, c)| format!("{}={}", t.id, c.id))
+                    .collect()
+            })
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn commits_pair_with_the_tasks_their_subjects_name_in_order() {
+        assert_eq!(matched(&["one: a", "two:b"]).unwrap(), ["one=c0", "two=c1"]);
+    }
+
+    #[test]
+    fn each_history_mistake_names_its_commit_and_the_fix() {
+        let unknown = matched(&["one: a", "three: b"]).unwrap_err();
+        assert!(unknown.contains("commit c1 (\"three: b\")"), "{unknown}");
+        assert!(unknown.contains("reword it"), "{unknown}");
+        let duplicate = matched(&["one: a", "one: b"]).unwrap_err();
+        assert!(duplicate.contains("as commit c0 does"), "{duplicate}");
+        let reordered = matched(&["two: b", "one: a"]).unwrap_err();
+        assert!(
+            reordered.contains("but task 1 in blueprint.toml is one"),
+            "{reordered}"
+        );
+        let missing = matched(&["one: a"]).unwrap_err();
+        assert!(
+            missing.contains("no commit for task two (task 2 of 2)"),
+            "{missing}"
+        );
+        assert!(missing.contains("after commit c0"), "{missing}");
+        let extra = matched(&["one: a", "two: b", "two: c"]).unwrap_err();
+        assert!(extra.contains("as commit c1 does"), "{extra}");
+    }
+
+    #[test]
+    fn a_rendered_change_to_plain_lines_carries_into_the_raw_text() {
+        let raw = b"name = \"{{project.name}}\"\n\nx = 1\n";
+        let old = b"name = \"skf-sample\"\n\nx = 1\n";
+        let new = b"name = \"skf-sample\"\n\nx = 2\n";
+        let out = three_way(raw, old, new).unwrap();
+        assert_eq!(out, b"name = \"{{project.name}}\"\n\nx = 2\n");
+        let renamed = b"name = \"other\"\n\nx = 1\n";
+        assert!(
+            three_way(raw, old, renamed)
+                .unwrap_err()
+                .contains("generates")
+        );
+    }
 }

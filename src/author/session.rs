@@ -102,7 +102,6 @@ impl Session {
     fn with_plan<T>(&self, state: &Tree, f: impl FnOnce(&Plan<'_>) -> Result<T>) -> Result<T> {
         let mut blueprint = self.blueprint().clone();
         blueprint.template = state.values().cloned().collect();
-        blueprint.solution = Vec::new();
         let base = self.base.as_deref().and_then(|b| self.library.get(b));
         let (base, addons) = match base {
             Some(base) => (base, vec![&blueprint]),
