@@ -1,6 +1,7 @@
 //! Writing a step: the change between two raw trees as a diff in git's format, the form
 //! `blueprint::steps` reads (a `diff --git` header per file, `new file mode` and
-//! `deleted file mode` for files created or deleted, three lines of context).
+//! `deleted file mode` for files created or deleted, `100755` for a created executable,
+//! three lines of context).
 
 use diffy::{DiffOptions, PatchFormatter};
 
@@ -22,6 +23,7 @@ pub fn step(before: &Tree, after: &Tree, origin: &str) -> Result<String> {
         }
         out.push_str(&format!("diff --git a/{rel} b/{rel}\n"));
         match (old, new) {
+            (None, _) if after[rel].executable => out.push_str("new file mode 100755\n"),
             (None, _) => out.push_str("new file mode 100644\n"),
             (_, None) => out.push_str("deleted file mode 100644\n"),
             _ => {}

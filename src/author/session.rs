@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::answers::{self, Mode};
 use crate::blueprint::steps::Tree;
-use crate::blueprint::{Blueprint, Kind, Library, local};
+use crate::blueprint::{Blueprint, Kind, Library, Manifest, Source, local};
 use crate::error::{Error, Result};
 use crate::naming::ProjectNames;
 use crate::plan::Plan;
@@ -37,7 +37,7 @@ impl Session {
     /// Loads the blueprint at `dir` over the embedded library. An add-on is rendered onto
     /// `base`, by default the first base of its `applies-to`.
     pub fn open(dir: &Path, base: Option<&str>) -> Result<Session> {
-        let blueprint = local::load_one(dir)?;
+        let blueprint = load(dir)?;
         let id = blueprint.id().to_string();
         let kind = blueprint.manifest.kind;
         let default_base = blueprint.manifest.applies_to.first().cloned();
@@ -122,6 +122,33 @@ impl Session {
         };
         f(&plan)
     }
+}
+
+/// The blueprint at `dir` as far as authoring needs it: its manifest and files, without the
+/// checks of its steps that loading it for `new` makes (a new blueprint has none yet: `record`
+/// writes them).
+fn load(dir: &Path) -> Result<Blueprint> {
+    let (origin, text) = local::read_manifest(dir)?;
+    let manifest = Manifest::parse(&origin, &text)?;
+    let (trees, problems) = local::read_files(dir);
+    if let Some(first) = problems.into_iter().next() {
+        return Err(first);
+    }
+    Ok(Blueprint {
+        manifest,
+        origin,
+        template: trees.template,
+        solution: trees.solution,
+        steps: trees.steps,
+        source: Some(Source {
+            location: dir
+                .canonicalize()
+                .unwrap_or(dir.to_path_buf())
+                .display()
+                .to_string(),
+            rev: None,
+        }),
+    })
 }
 
 fn check_base(library: &Library, id: &str, base: &str) -> Result<()> {
