@@ -6,6 +6,7 @@
 //! rename into place). `blueprint` loads the embedded blueprints; `ui` prints for people.
 
 pub mod answers;
+pub mod author;
 pub mod blueprint;
 pub mod cli;
 pub mod commands;
@@ -83,6 +84,18 @@ fn dispatch(command: Command) -> Result<ExitCode> {
         Command::Skills(args) => commands::skills::run(&blueprint::Library::embedded()?, args.json),
         Command::Show(args) => commands::show::run(&blueprint::Library::embedded()?, &args.id)?,
         Command::Lint(args) => commands::lint::run(&args.path)?,
+        Command::Author(cli::AuthorCommand::Replay(a)) => {
+            let options = author::replay::Options {
+                blueprint_dir: &a.blueprint,
+                repo: &a.repo,
+                base: a.base.as_deref(),
+                through: a.through.as_deref(),
+            };
+            commands::author::replay(&options)?;
+        }
+        Command::Author(cli::AuthorCommand::Record(a)) => {
+            commands::author::record(&a.repo, &a.blueprint, a.base.as_deref())?;
+        }
         Command::Completions(args) => commands::completions::run(&args),
         Command::Check(args) => return check(&args),
         Command::Hint(args) => {

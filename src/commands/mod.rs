@@ -1,5 +1,6 @@
 //! One small function per subcommand; `lib::run` dispatches to them.
 
+pub mod author;
 pub mod check;
 pub mod completions;
 pub mod hint;

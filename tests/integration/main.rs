@@ -1,6 +1,7 @@
 //! The integration tests: the real binary, run hermetically, and the generated projects
 //! tested as Python projects.
 
+mod author;
 mod cheats;
 mod cli;
 mod costs;
