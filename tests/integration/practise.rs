@@ -295,12 +295,13 @@ impl Walk {
         std::fs::create_dir(&solved).unwrap();
         sf(new_args(base, addons, true))
             .cwd(&solved)
+            .git_identity("Test Learner", "learner@example.com")
             .run()
             .success();
         let expected = files_of(&solved.join("walk-project"));
         let walked = files_of(&self.project);
         if expected != walked {
-            let differ: Vec<&String> = expected
+            let differ: std::collections::BTreeSet<&String> = expected
                 .keys()
                 .chain(walked.keys())
                 .filter(|k| expected.get(*k) != walked.get(*k))
