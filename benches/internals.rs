@@ -11,12 +11,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group};
-use skillforge::answers::{self, Mode};
 use skillforge::blueprint::{Blueprint, Library, local};
 use skillforge::generate::{self, GitRequest};
 use skillforge::git::{self, WrittenFile};
-use skillforge::naming::ProjectNames;
 use skillforge::plan::Plan;
+use skillforge::plan::answers::{self, Mode};
+use skillforge::plan::naming::ProjectNames;
 use skillforge::project::{self, Project};
 
 const SIZES: [usize; 2] = [100, 1000];

@@ -5,7 +5,6 @@
 //! `project` (composed model, rendered in memory by `render`) -> `generate` (temp dir, `git`,
 //! rename into place). `blueprint` loads the embedded blueprints; `ui` prints for people.
 
-pub mod answers;
 pub mod blueprint;
 pub mod cli;
 pub mod commands;
@@ -14,15 +13,12 @@ pub mod fsutil;
 pub mod generate;
 pub mod git;
 pub mod interrupt;
-pub mod naming;
 pub mod origin;
 pub mod plan;
 pub mod planner;
 pub mod practice;
 pub mod project;
-pub mod prompt;
 pub mod render;
-pub mod request;
 pub mod test_parts;
 pub mod ui;
 
@@ -64,15 +60,16 @@ fn dispatch(command: Command) -> Result<ExitCode> {
     use practice::Workspace;
     match command {
         Command::New(args) => {
-            let mut request = request::NewRequest::from_args(args)?;
+            let mut request = plan::request::NewRequest::from_args(args)?;
             interrupt::install("cancelled; nothing was written");
             let (library, _checkout) = commands::new::library_for(&mut request)?;
-            let mut terminal = prompt::Terminal::new();
-            let prompter: Option<&mut dyn prompt::Prompter> = if prompt::terminal_available() {
-                Some(&mut terminal)
-            } else {
-                None
-            };
+            let mut terminal = plan::prompt::Terminal::new();
+            let prompter: Option<&mut dyn plan::prompt::Prompter> =
+                if plan::prompt::terminal_available() {
+                    Some(&mut terminal)
+                } else {
+                    None
+                };
             match commands::new::run(request, &library, prompter)? {
                 commands::new::Outcome::Created(path) => println!("{}", path.display()),
                 commands::new::Outcome::DryRun(listing) => print!("{listing}"),

@@ -7,12 +7,12 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::answers::{self, Mode};
 use crate::blueprint::test_entries::{self, StarterFile};
 use crate::blueprint::{Blueprint, Kind, Library, Manifest, compat, local, steps};
 use crate::error::{Error, Result};
-use crate::naming::ProjectNames;
 use crate::plan::Plan;
+use crate::plan::answers::{self, Mode};
+use crate::plan::naming::ProjectNames;
 use crate::project::{self, Context};
 use crate::render::Renderer;
 

@@ -3,16 +3,16 @@
 
 use std::path::PathBuf;
 
-use crate::answers::{self, Mode};
 use crate::blueprint::matching::SkillIndex;
 use crate::blueprint::{Blueprint, Kind, Library, compat, local};
 use crate::error::{Error, Result};
 use crate::generate::{self, GitOutcome, GitRequest};
-use crate::naming::ProjectNames;
 use crate::plan::Plan;
+use crate::plan::answers::{self, Mode};
+use crate::plan::naming::ProjectNames;
+use crate::plan::prompt::Prompter;
+use crate::plan::request::NewRequest;
 use crate::project::{self, Project};
-use crate::prompt::Prompter;
-use crate::request::NewRequest;
 use crate::{git, planner, ui};
 
 /// What `new` produced.

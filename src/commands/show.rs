@@ -1,8 +1,8 @@
 //! `skillforge show ID`: one blueprint's questions, tasks and files.
 
-use crate::answers::default_text;
 use crate::blueprint::Library;
 use crate::error::{Error, Result};
+use crate::plan::answers::default_text;
 
 pub fn run(library: &Library, id: &str) -> Result<()> {
     let b = library.get(id).ok_or_else(|| Error::UnknownBlueprint {

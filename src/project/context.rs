@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use crate::answers::PYTHON_VERSIONS;
-use crate::naming::ProjectNames;
 use crate::plan::Plan;
+use crate::plan::answers::PYTHON_VERSIONS;
+use crate::plan::naming::ProjectNames;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Context {

@@ -4,8 +4,8 @@
 use skillforge::blueprint::Library;
 use skillforge::commands::new;
 use skillforge::error::Error;
-use skillforge::prompt::Scripted;
-use skillforge::request::NewRequest;
+use skillforge::plan::prompt::Scripted;
+use skillforge::plan::request::NewRequest;
 
 fn request(dir: &std::path::Path) -> NewRequest {
     NewRequest {

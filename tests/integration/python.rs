@@ -17,10 +17,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 
-use skillforge::answers::{self, Mode};
 use skillforge::blueprint::{Kind, Library, compat};
-use skillforge::naming::ProjectNames;
 use skillforge::plan::Plan;
+use skillforge::plan::answers::{self, Mode};
+use skillforge::plan::naming::ProjectNames;
 use skillforge::project::{self, PlannedTask};
 
 use crate::support::sf;

@@ -169,9 +169,11 @@ pub fn generate(name: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
         .git_identity("Test Learner", "learner@example.com")
         .run()
         .success();
-    let path = dir
-        .path()
-        .join(skillforge::naming::ProjectNames::parse(name).unwrap().name);
+    let path = dir.path().join(
+        skillforge::plan::naming::ProjectNames::parse(name)
+            .unwrap()
+            .name,
+    );
     (dir, path)
 }
 

@@ -1,13 +1,21 @@
-//! The plan: which blueprints make the project, under which names, with which answers.
+//! The resolve stage, from what was asked to a plan: which blueprints make the project,
+//! under which names, with which answers.
 //!
-//! A plan is fully decided (every question answered) before anything is rendered, so
-//! composing and writing never need to ask anything.
+//! `request` is what the command line asked, `prompt` asks the rest at a terminal,
+//! `answers` and `naming` validate what was given, `planner` ranks the blueprints for a set
+//! of skills. A plan is fully decided (every question answered) before anything is
+//! rendered, so composing and writing never need to ask anything.
 
-use crate::answers::Answers;
+pub mod answers;
+pub mod naming;
+pub mod prompt;
+pub mod request;
+
 use crate::blueprint::{Blueprint, Library};
 use crate::error::{Error, Result};
-use crate::naming::ProjectNames;
 use crate::origin::Origin;
+use answers::Answers;
+use naming::ProjectNames;
 
 #[derive(Debug, Clone)]
 pub struct Plan<'a> {

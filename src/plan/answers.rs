@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::blueprint::{Question, QuestionKind};
 use crate::error::{Error, Result};
-use crate::prompt::Prompter;
+use crate::plan::prompt::Prompter;
 
 /// Python versions a project can target, oldest first.
 pub const PYTHON_VERSIONS: &[&str] = &["3.11", "3.12", "3.13", "3.14"];
@@ -243,7 +243,7 @@ fn ask(q: &Question, default: Option<&str>, prompter: &mut dyn Prompter) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prompt::Scripted;
+    use crate::plan::prompt::Scripted;
 
     fn page_size() -> Question {
         Question {
