@@ -15,7 +15,6 @@ pub mod git;
 pub mod interrupt;
 pub mod origin;
 pub mod plan;
-pub mod planner;
 pub mod practice;
 pub mod project;
 pub mod render;

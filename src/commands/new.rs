@@ -10,10 +10,11 @@ use crate::generate::{self, GitOutcome, GitRequest};
 use crate::plan::Plan;
 use crate::plan::answers::{self, Mode};
 use crate::plan::naming::ProjectNames;
+use crate::plan::planner;
 use crate::plan::prompt::Prompter;
 use crate::plan::request::NewRequest;
 use crate::project::{self, Project};
-use crate::{git, planner, ui};
+use crate::{git, ui};
 
 /// What `new` produced.
 #[derive(Debug)]

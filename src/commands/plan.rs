@@ -9,7 +9,7 @@ use crate::blueprint::Library;
 use crate::blueprint::matching::SkillIndex;
 use crate::cli::PlanArgs;
 use crate::error::{Error, Result};
-use crate::planner::{self, Proposal};
+use crate::plan::planner::{self, Proposal};
 
 #[derive(Serialize)]
 struct Report<'a> {

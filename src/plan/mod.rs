@@ -8,6 +8,7 @@
 
 pub mod answers;
 pub mod naming;
+pub mod planner;
 pub mod prompt;
 pub mod request;
 
