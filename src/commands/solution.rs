@@ -11,11 +11,11 @@ use std::collections::BTreeSet;
 use std::time::SystemTime;
 
 use crate::error::{Error, Result};
-use crate::origin::OriginTask;
 use crate::practice::Workspace;
 use crate::practice::outcome::{RESULTS_PATH, Report};
-use crate::practice::progress::{Progress, today};
 use crate::practice::reference::{self, FileSolution, Solution};
+use crate::record::origin::OriginTask;
+use crate::record::progress::{Progress, today};
 use crate::ui;
 
 pub struct Options<'a> {

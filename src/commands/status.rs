@@ -8,10 +8,10 @@
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::origin::OriginTask;
 use crate::practice::Workspace;
 use crate::practice::outcome::{Report, TaskStatus};
-use crate::practice::progress::Progress;
+use crate::record::origin::OriginTask;
+use crate::record::progress::Progress;
 use crate::ui;
 
 #[derive(Debug, Serialize)]

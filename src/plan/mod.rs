@@ -14,7 +14,7 @@ pub mod request;
 
 use crate::blueprint::{Blueprint, Library};
 use crate::error::{Error, Result};
-use crate::origin::Origin;
+use crate::record::origin::Origin;
 use answers::Answers;
 use naming::ProjectNames;
 
@@ -42,7 +42,7 @@ impl<'a> Plan<'a> {
             .iter()
             .map(|b| {
                 library.get(&b.id).ok_or_else(|| Error::Project {
-                    path: crate::origin::PATH.into(),
+                    path: crate::record::origin::PATH.into(),
                     message: format!(
                         "the project was made from blueprint {:?}, which this skillforge does \
                          not have{}",
@@ -57,7 +57,7 @@ impl<'a> Plan<'a> {
             .collect::<Result<Vec<&Blueprint>>>()?;
         let Some((base, addons)) = parts.split_first() else {
             return Err(Error::Project {
-                path: crate::origin::PATH.into(),
+                path: crate::record::origin::PATH.into(),
                 message: "it names no blueprint; restore it with `git checkout -- \
                           .skillforge/origin.toml`"
                     .into(),

@@ -19,8 +19,8 @@ use std::time::Duration;
 use crate::blueprint::Library;
 use crate::blueprint::manifest::DEFAULT_TEST_TIMEOUT;
 use crate::error::Result;
-use crate::origin::{Origin, OriginTask, checksum, folder_checksum};
 use crate::plan::Plan;
+use crate::record::origin::{Origin, OriginTask, checksum, folder_checksum};
 use crate::test_parts::file_of;
 
 use super::Workspace;
@@ -366,7 +366,7 @@ fn learner_files(root: &Path, roots: &[String]) -> BTreeMap<String, Vec<u8>> {
 /// The tasks of the rendered project's origin file.
 fn rendered_tasks(rendered: &BTreeMap<String, Vec<u8>>) -> Vec<OriginTask> {
     let text = rendered
-        .get(crate::origin::PATH)
+        .get(crate::record::origin::PATH)
         .map(|b| String::from_utf8_lossy(b).into_owned())
         .unwrap_or_default();
     toml::from_str::<Origin>(&text)

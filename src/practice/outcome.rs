@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::collector::{Outcome, TestResult};
 use crate::error::Result;
-use crate::origin::{Origin, OriginTask};
+use crate::record::origin::{Origin, OriginTask};
 
 /// Where the last check's results live in a project (git-ignored).
 pub const RESULTS_PATH: &str = ".skillforge/results.json";

@@ -19,7 +19,7 @@ use crate::project::{Context, render_file};
 use crate::render::Renderer;
 
 use super::Workspace;
-use crate::origin::OriginTask;
+use crate::record::origin::OriginTask;
 
 /// Rendered files by path.
 type Files = BTreeMap<String, String>;

@@ -29,7 +29,7 @@ pub const MODEL_FILES: &[&str] = &[
     "TASKS.md",
     ".gitignore",
     "LICENSE",
-    crate::origin::PATH,
+    crate::record::origin::PATH,
 ];
 
 /// One file of the generated project.
@@ -81,7 +81,7 @@ pub fn compose_in(plan: &Plan<'_>, catalog: &Catalog, year: i32) -> Result<Proje
         docs::license(&context, &mut renderer)?,
     ));
     let origin = origin::build(plan, &context, &tasks, &files);
-    files.push(model_file(crate::origin::PATH, origin.to_toml()));
+    files.push(model_file(crate::record::origin::PATH, origin.to_toml()));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Project {
         name: plan.names.name.clone(),

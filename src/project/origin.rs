@@ -1,8 +1,10 @@
 //! The project's origin file, built from the plan and the rendered project.
 
 use super::{Context, OutputFile, PlannedTask};
-use crate::origin::{FORMAT, Origin, OriginBlueprint, OriginTask, entry_checksum, folder_checksum};
 use crate::plan::Plan;
+use crate::record::origin::{
+    FORMAT, Origin, OriginBlueprint, OriginTask, entry_checksum, folder_checksum,
+};
 use crate::test_parts::file_of;
 
 pub fn build(
@@ -35,7 +37,7 @@ pub fn build(
     Origin {
         format: FORMAT,
         skillforge: env!("CARGO_PKG_VERSION").to_string(),
-        created: crate::practice::progress::today(),
+        created: crate::record::progress::today(),
         year: context.year,
         name: plan.names.name.clone(),
         solved: plan.solved,

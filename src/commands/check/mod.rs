@@ -12,12 +12,12 @@ use std::path::Path;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::error::{Error, Result};
-use crate::origin::OriginTask;
 use crate::practice::collector::{CodeError, RunResults, TestResult};
 use crate::practice::grading::{self, Grading};
 use crate::practice::outcome::{self, Report, TaskResult, TaskStatus};
 use crate::practice::runner::{self, Event, Invocation};
 use crate::practice::{Workspace, sandbox, tasks_md};
+use crate::record::origin::OriginTask;
 use crate::ui;
 
 mod summary;
@@ -79,7 +79,7 @@ fn grade(
     if serde_json::to_value(&ws.origin.tasks).ok() != serde_json::to_value(&grading.tasks).ok() {
         ui::warn(&format!(
             "the tasks in {} differ from the blueprint's: graded as the blueprint defines them",
-            crate::origin::PATH
+            crate::record::origin::PATH
         ));
         ws.origin.tasks = grading.tasks.clone();
     }
@@ -131,9 +131,11 @@ fn grade(
 /// deleted from the file would take its tasks away), and says so. Blueprints added since
 /// stay.
 fn as_made(ws: &mut Workspace) {
-    let Some(first) = crate::git::first_version(&ws.root, crate::origin::PATH).and_then(|bytes| {
-        toml::from_str::<crate::origin::Origin>(&String::from_utf8_lossy(&bytes)).ok()
-    }) else {
+    let Some(first) =
+        crate::git::first_version(&ws.root, crate::record::origin::PATH).and_then(|bytes| {
+            toml::from_str::<crate::record::origin::Origin>(&String::from_utf8_lossy(&bytes)).ok()
+        })
+    else {
         // Without the history (no repository, a shallow clone) the file alone says which
         // skills were asked for: say so where a teacher reads it.
         if !ws.origin.focus.is_empty() {
@@ -141,7 +143,7 @@ fn as_made(ws: &mut Workspace) {
                 "the skills asked for ({}) cannot be checked against the project's first \
                  commit (no git history here): stretch goals are as {} says",
                 ws.origin.focus.join(", "),
-                crate::origin::PATH
+                crate::record::origin::PATH
             ));
         }
         return;
@@ -150,7 +152,7 @@ fn as_made(ws: &mut Workspace) {
         ui::warn(&format!(
             "{} asks for other skills ({}) than when the project was made ({}): stretch goals are \
              those of when it was made",
-            crate::origin::PATH,
+            crate::record::origin::PATH,
             ws.origin.focus.join(", "),
             first.focus.join(", ")
         ));
@@ -168,7 +170,7 @@ fn as_made(ws: &mut Workspace) {
     }
     ui::warn(&format!(
         "{} no longer lists {}, which the project was made with: graded with them",
-        crate::origin::PATH,
+        crate::record::origin::PATH,
         gone.join(", ")
     ));
     // In the order they were made with (the base first), then those added since.

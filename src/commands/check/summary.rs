@@ -3,12 +3,12 @@
 //! The table and the verdict go to stdout, notes to stderr.
 
 use crate::error::Result;
-use crate::origin::OriginTask;
 use crate::practice::Workspace;
 use crate::practice::collector::{Outcome, TestResult};
 use crate::practice::grading::Ignored;
 use crate::practice::outcome::{self, Report, TaskResult, TaskStatus};
-use crate::practice::progress::Progress;
+use crate::record::origin::OriginTask;
+use crate::record::progress::Progress;
 use crate::ui;
 
 use super::Checked;
