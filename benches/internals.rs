@@ -48,7 +48,8 @@ fn compose(library: &Library, blueprint: &Blueprint) -> Project {
         solved: false,
         focus: Vec::new(),
     };
-    project::compose(&plan, &library.catalog).expect("the synthetic blueprint renders")
+    project::compose(&plan, &library.catalog, Plan::sample_day())
+        .expect("the synthetic blueprint renders")
 }
 
 fn git_request(enabled: bool) -> GitRequest {

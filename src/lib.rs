@@ -24,11 +24,15 @@ pub mod ui;
 use std::ffi::OsString;
 
 use clap::Parser;
+use time::OffsetDateTime;
 
 use crate::cli::{Cli, Command};
 use crate::error::{ExitCode, Result};
 
 /// Runs skillforge with `args` (including the program name) and returns the exit code.
+///
+/// This is the edge where the clock is read: the commands take the day or the time as a
+/// value, so the code under them renders and records the same for the same inputs.
 pub fn run<I, T>(args: I) -> ExitCode
 where
     I: IntoIterator<Item = T>,
@@ -69,7 +73,8 @@ fn dispatch(command: Command) -> Result<ExitCode> {
                 } else {
                     None
                 };
-            match commands::new::run(request, &library, prompter)? {
+            let today = OffsetDateTime::now_utc().date();
+            match commands::new::run(request, &library, prompter, today)? {
                 commands::new::Outcome::Created(path) => println!("{}", path.display()),
                 commands::new::Outcome::DryRun(listing) => print!("{listing}"),
             }
@@ -92,6 +97,7 @@ fn dispatch(command: Command) -> Result<ExitCode> {
                 give_up: args.give_up,
                 apply: args.apply,
                 from: args.from.as_deref(),
+                today: OffsetDateTime::now_utc().date(),
             };
             commands::solution::run(&ws, &options)?;
         }
@@ -112,7 +118,11 @@ fn check(args: &cli::CheckArgs) -> Result<ExitCode> {
         Err(error) => {
             // An origin file that cannot be read: no earlier result may stand for this run.
             if let Ok(root) = practice::Workspace::root_of(path) {
-                let report = practice::outcome::Report::could_not_run(error.to_string(), vec![]);
+                let report = practice::outcome::Report::could_not_run(
+                    error.to_string(),
+                    vec![],
+                    OffsetDateTime::now_utc(),
+                );
                 let _ = report.write(&root);
             }
             return Err(error);
@@ -126,15 +136,17 @@ fn check(args: &cli::CheckArgs) -> Result<ExitCode> {
     if args.watch {
         let root = ws.root.clone();
         practice::watch::watch(&root, || {
-            if let Err(e) = commands::check::run(&mut ws, &options) {
+            if let Err(e) = commands::check::run(&mut ws, &options, OffsetDateTime::now_utc()) {
                 ui::error(&e.to_string());
             }
         })?;
         return Ok(ExitCode::Success);
     }
-    Ok(if commands::check::run(&mut ws, &options)? {
-        ExitCode::Success
-    } else {
-        ExitCode::Failure
-    })
+    Ok(
+        if commands::check::run(&mut ws, &options, OffsetDateTime::now_utc())? {
+            ExitCode::Success
+        } else {
+            ExitCode::Failure
+        },
+    )
 }

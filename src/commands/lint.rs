@@ -162,7 +162,7 @@ fn render_problems(blueprint: &Blueprint, text: &str, library: &Library) -> Vec<
             solved,
             focus: vec![],
         };
-        let context = Context::new(&plan);
+        let context = Context::new(&plan, Plan::sample_day().year());
         let mut renderer = Renderer::new();
         for (tree, files) in [
             ("template", &blueprint.template),
@@ -176,7 +176,7 @@ fn render_problems(blueprint: &Blueprint, text: &str, library: &Library) -> Vec<
                 }
             }
         }
-        match project::compose(&plan, &library.catalog) {
+        match project::compose(&plan, &library.catalog, Plan::sample_day()) {
             Ok(project) if !solved => problems.extend(test_problems(blueprint, text, &project)),
             Ok(_) => {}
             Err(e) => problems.push(e.to_string()),

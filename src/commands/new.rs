@@ -25,11 +25,12 @@ pub enum Outcome {
     DryRun(String),
 }
 
-/// Runs `new`. `prompter` is `None` when there is no terminal to ask on.
+/// Runs `new` on the day `today`. `prompter` is `None` when there is no terminal to ask on.
 pub fn run(
     req: NewRequest,
     library: &Library,
     mut prompter: Option<&mut dyn Prompter>,
+    today: time::Date,
 ) -> Result<Outcome> {
     if req.yes {
         prompter = None;
@@ -71,7 +72,7 @@ pub fn run(
         solved: req.solved,
         focus,
     };
-    let project = project::compose(&plan, &library.catalog)?;
+    let project = project::compose(&plan, &library.catalog, today)?;
     if req.dry_run {
         return Ok(Outcome::DryRun(dry_run_listing(&project, &destination)));
     }

@@ -77,6 +77,12 @@ impl<'a> Plan<'a> {
         })
     }
 
+    /// The day samples are made on (`lint`, tests, benches): fixed, so they render the same
+    /// whenever they run.
+    pub fn sample_day() -> time::Date {
+        time::Date::from_calendar_date(2026, time::Month::January, 1).expect("a real day")
+    }
+
     /// The base, then the add-ons: the order in which parts are contributed.
     pub fn parts(&self) -> impl Iterator<Item = &'a Blueprint> + '_ {
         std::iter::once(self.base).chain(self.addons.iter().copied())

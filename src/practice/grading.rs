@@ -110,7 +110,7 @@ impl Grading {
     pub fn for_project(ws: &Workspace, library: &Library) -> Result<Grading> {
         let origin = &ws.origin;
         let plan = Plan::from_origin(origin, library)?;
-        let project = crate::project::compose_in(&plan, &library.catalog, origin.year)?;
+        let project = crate::project::compose(&plan, &library.catalog, origin.made_on())?;
         let rendered: BTreeMap<String, Vec<u8>> = project
             .files
             .into_iter()

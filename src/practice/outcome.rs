@@ -156,7 +156,7 @@ pub struct Report {
     pub message: Option<String>,
     pub tests: Vec<ReportTest>,
     pub tasks: Vec<TaskResult>,
-    /// When the run happened (RFC 3339, UTC).
+    /// When the run started (RFC 3339, UTC).
     pub checked_at: String,
 }
 
@@ -179,14 +179,16 @@ fn harness() -> Role {
 }
 
 impl Report {
-    /// The report of a run whose graded tests gave `results` (and the learner's own tests
-    /// `own`); `error` says why the tests could not run, when they could not.
+    /// The report of a run started at `checked_at` whose graded tests gave `results` (and
+    /// the learner's own tests `own`); `error` says why the tests could not run, when they
+    /// could not.
     pub fn new(
         origin: &Origin,
         results: &[TestResult],
         own: &[TestResult],
         tasks: Vec<TaskResult>,
         error: Option<String>,
+        checked_at: time::OffsetDateTime,
     ) -> Report {
         let graded = results.iter().map(|r| (r, task_of(origin, r)));
         let theirs = own.iter().map(|r| (r, None));
@@ -233,20 +235,24 @@ impl Report {
             message: error,
             tests,
             tasks,
-            checked_at: now_rfc3339(),
+            checked_at: rfc3339(checked_at),
         }
     }
 
-    /// The report of a check that could not run its tests: `message` says why, and every
-    /// one of `tasks` is unknown.
-    pub fn could_not_run(message: String, tasks: Vec<TaskResult>) -> Report {
+    /// The report of a check started at `checked_at` that could not run its tests:
+    /// `message` says why, and every one of `tasks` is unknown.
+    pub fn could_not_run(
+        message: String,
+        tasks: Vec<TaskResult>,
+        checked_at: time::OffsetDateTime,
+    ) -> Report {
         Report {
             version: 3,
             status: "error".into(),
             message: Some(message),
             tests: Vec::new(),
             tasks,
-            checked_at: now_rfc3339(),
+            checked_at: rfc3339(checked_at),
         }
     }
 
@@ -277,8 +283,8 @@ impl Report {
     }
 }
 
-fn now_rfc3339() -> String {
-    let t = time::OffsetDateTime::now_utc();
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
         t.year(),

@@ -41,7 +41,8 @@ pub struct PythonInfo {
 const ENGINE_KEYS: &[&str] = &["author", "email", "python", "license"];
 
 impl Context {
-    pub fn new(plan: &Plan<'_>) -> Context {
+    /// The context of `plan`'s project, made in `year` (the licence's).
+    pub fn new(plan: &Plan<'_>, year: i32) -> Context {
         let min = plan.answer("python");
         let versions = PYTHON_VERSIONS
             .iter()
@@ -61,7 +62,7 @@ impl Context {
             },
             python: PythonInfo { versions, min },
             license: plan.answer("license"),
-            year: time::OffsetDateTime::now_utc().year(),
+            year,
             answers: plan
                 .answers
                 .iter()

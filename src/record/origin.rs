@@ -14,6 +14,9 @@ use sha2::{Digest, Sha256};
 
 use crate::blueprint::Source;
 use crate::error::{Error, Result};
+use crate::plan::Plan;
+use crate::project::{OutputFile, PlannedTask};
+use crate::test_parts::file_of;
 
 /// Where the file lives in a project.
 pub const PATH: &str = ".skillforge/origin.toml";
@@ -82,6 +85,22 @@ pub struct OriginTask {
 }
 
 impl OriginTask {
+    fn from_planned(t: &PlannedTask) -> OriginTask {
+        OriginTask {
+            id: t.id.clone(),
+            number: t.number,
+            blueprint: t.blueprint.clone(),
+            title: t.title.clone(),
+            skills: t.skills.clone(),
+            skill_names: t.skill_names.clone(),
+            stretch: t.stretch,
+            requires: t.requires.clone(),
+            tests: t.tests.clone(),
+            files: t.files.clone(),
+            hints: t.hints.clone(),
+        }
+    }
+
     /// The files holding the task's tests (node ids without their `::` part).
     pub fn test_files(&self) -> impl Iterator<Item = &str> {
         self.tests.iter().map(|t| crate::test_parts::file_of(t))
@@ -89,6 +108,57 @@ impl OriginTask {
 }
 
 impl Origin {
+    /// The origin of a project composed from `plan` on the day `made` into `files`, with
+    /// its `tasks` in the order of TASKS.md: every task test entry gets its checksum.
+    pub fn build(
+        plan: &Plan<'_>,
+        made: time::Date,
+        tasks: &[PlannedTask],
+        files: &[OutputFile],
+    ) -> Origin {
+        let tasks: Vec<OriginTask> = tasks.iter().map(OriginTask::from_planned).collect();
+        let checksums = tasks
+            .iter()
+            .flat_map(|t| &t.tests)
+            .filter_map(|entry| Some((entry.clone(), entry_sum(&tasks, entry, files)?)))
+            .collect();
+        Origin {
+            format: FORMAT,
+            skillforge: env!("CARGO_PKG_VERSION").to_string(),
+            created: super::day_text(made),
+            year: made.year(),
+            name: plan.names.name.clone(),
+            solved: plan.solved,
+            focus: plan.focus.clone(),
+            answers: plan
+                .answers
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            blueprints: plan
+                .parts()
+                .map(|b| OriginBlueprint {
+                    id: b.id().to_string(),
+                    version: b.manifest.version.clone(),
+                    source: b.source.clone(),
+                })
+                .collect(),
+            tasks,
+            checksums,
+            accepted: BTreeMap::new(),
+        }
+    }
+
+    /// The day the project was made, as composing needs it to render the project again:
+    /// `created` in the recorded `year` (the licence's), or the first of January of that
+    /// year when `created` does not read as a day.
+    pub fn made_on(&self) -> time::Date {
+        let day = super::parse_day(&self.created);
+        day.and_then(|d| d.replace_year(self.year).ok())
+            .or_else(|| time::Date::from_ordinal_date(self.year, 1).ok())
+            .unwrap_or(time::Date::MIN)
+    }
+
     pub fn to_toml(&self) -> String {
         let body = toml::to_string(self).expect("the origin serializes");
         format!(
@@ -143,6 +213,23 @@ pub fn entry_checksum(tasks: &[OriginTask], entry: &str, bytes: &[u8]) -> String
         .collect();
     let text = String::from_utf8_lossy(bytes);
     checksum(crate::test_parts::covered(&text, entry, &entries).as_bytes())
+}
+
+/// The checksum of what the test `entry` covers among the project's `files`: a file (or a
+/// class in it), or a folder; `None` when it names neither (`lint` refuses such entries).
+fn entry_sum(tasks: &[OriginTask], entry: &str, files: &[OutputFile]) -> Option<String> {
+    let path = file_of(entry);
+    if let Some(file) = files.iter().find(|f| f.path.as_str() == path) {
+        return Some(entry_checksum(tasks, entry, &file.contents));
+    }
+    let prefix = format!("{path}/");
+    let mut under = files
+        .iter()
+        .filter(|f| f.path.as_str().starts_with(&prefix))
+        .map(|f| (f.path.as_str(), f.contents.as_slice()))
+        .peekable();
+    under.peek()?;
+    Some(folder_checksum(path, under))
 }
 
 /// The checksum of the folder entry `folder`: of every file under it among `files`

@@ -65,14 +65,3 @@ impl Progress {
         self.tasks.entry(id.to_string()).or_default()
     }
 }
-
-/// Today as `YYYY-MM-DD`, for the records.
-pub fn today() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    format!(
-        "{:04}-{:02}-{:02}",
-        now.year(),
-        u8::from(now.month()),
-        now.day()
-    )
-}

@@ -188,7 +188,7 @@ fn expectations(
         solved: false,
         focus: vec![],
     };
-    let project = project::compose(&plan, &library.catalog).unwrap();
+    let project = project::compose(&plan, &library.catalog, Plan::sample_day()).unwrap();
     let harness = plan
         .parts()
         .flat_map(|b| b.manifest.harness.clone())

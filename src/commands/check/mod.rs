@@ -10,6 +10,7 @@ use std::ffi::OsString;
 use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use time::OffsetDateTime;
 
 use crate::error::{Error, Result};
 use crate::practice::collector::{CodeError, RunResults, TestResult};
@@ -42,9 +43,9 @@ struct Checked<'a> {
     code_errors: Vec<CodeError>,
 }
 
-/// Checks the project once; `Ok(true)` when every chosen task checked passes (stretch
-/// goals aside, unless one was asked for by `--task`).
-pub fn run(ws: &mut Workspace, options: &Options) -> Result<bool> {
+/// Checks the project once, at `now`; `Ok(true)` when every chosen task checked passes
+/// (stretch goals aside, unless one was asked for by `--task`).
+pub fn run(ws: &mut Workspace, options: &Options, now: OffsetDateTime) -> Result<bool> {
     crate::interrupt::install("stopped: the test run was ended and its scratch folder removed");
     crate::interrupt::adopt_orphans();
     // A mistyped task is the command line's fault: the last results stand.
@@ -54,13 +55,13 @@ pub fn run(ws: &mut Workspace, options: &Options) -> Result<bool> {
     let previous = Report::read(&ws.root);
     // Until this run has a result, results.json says it has none: interrupted, or killed by
     // the code under test, it leaves no earlier result standing for it.
-    could_not_run(ws, "check was interrupted before it finished")?;
+    could_not_run(ws, "check was interrupted before it finished", now)?;
     let graded = runner::interpreter(&ws.root)
         .and_then(|python| runner::ensure_pytest(&ws.root, &python).map(|()| python))
-        .and_then(|python| grade(ws, options, &python, previous.as_ref()));
+        .and_then(|python| grade(ws, options, &python, previous.as_ref(), now));
     if let Err(error) = &graded {
         // Never leave an earlier run's result standing for a run that could not happen.
-        could_not_run(ws, &error.to_string())?;
+        could_not_run(ws, &error.to_string(), now)?;
     }
     graded
 }
@@ -71,6 +72,7 @@ fn grade(
     options: &Options,
     python: &Path,
     previous: Option<&Report>,
+    now: OffsetDateTime,
 ) -> Result<bool> {
     as_made(ws);
     let (library, _checkouts) = ws.library(options.from.as_deref())?;
@@ -109,6 +111,7 @@ fn grade(
         &checked.own,
         all.clone(),
         error,
+        now,
     )
     .write(&ws.root)?;
     tick(ws, &judged)?;
@@ -188,9 +191,9 @@ fn as_made(ws: &mut Workspace) {
 }
 
 /// Writes a report saying why the tests could not run, every task unknown.
-fn could_not_run(ws: &Workspace, message: &str) -> Result<()> {
+fn could_not_run(ws: &Workspace, message: &str, now: OffsetDateTime) -> Result<()> {
     let tasks = ws.origin.tasks.iter().map(TaskResult::unknown).collect();
-    Report::could_not_run(message.to_string(), tasks).write(&ws.root)
+    Report::could_not_run(message.to_string(), tasks, now).write(&ws.root)
 }
 
 /// Runs the graded tests in the sandbox (the accepted edits in a run of their own), then
