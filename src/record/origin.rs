@@ -130,11 +130,7 @@ impl Origin {
             name: plan.names.name.clone(),
             solved: plan.solved,
             focus: plan.focus.clone(),
-            answers: plan
-                .answers
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
+            answers: plan.answers.to_map(),
             blueprints: plan
                 .parts()
                 .map(|b| OriginBlueprint {
