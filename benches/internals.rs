@@ -6,7 +6,6 @@
 //! variables a file), written once per size into a temporary folder, so these figures and
 //! those of `bench/run` are about the same files. Run with `cargo bench --bench internals`.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -15,8 +14,6 @@ use skillforge::blueprint::{Blueprint, Library, local};
 use skillforge::generate::{self, GitRequest};
 use skillforge::git::{self, WrittenFile};
 use skillforge::plan::Plan;
-use skillforge::plan::answers::{self, Mode};
-use skillforge::plan::naming::ProjectNames;
 use skillforge::project::{self, Project};
 
 const SIZES: [usize; 2] = [100, 1000];
@@ -37,17 +34,8 @@ fn synthetic_blueprint(root: &Path, count: usize) -> PathBuf {
 
 /// Renders the project of `blueprint` with every default, as `new --from ... -y` does.
 fn compose(library: &Library, blueprint: &Blueprint) -> Project {
-    let questions = answers::questions_for(None, [blueprint]);
-    let answers = answers::resolve(&questions, &BTreeMap::new(), &mut Mode::Defaults, "bench")
+    let plan = Plan::sample(blueprint, Vec::new(), "bench-project")
         .expect("defaults answer every question");
-    let plan = Plan {
-        base: blueprint,
-        addons: Vec::new(),
-        names: ProjectNames::parse("bench-project").expect("a valid name"),
-        answers,
-        solved: false,
-        focus: Vec::new(),
-    };
     project::compose(&plan, &library.catalog, Plan::sample_day())
         .expect("the synthetic blueprint renders")
 }

@@ -4,15 +4,12 @@
 //! starter and as solved, and every task's test entries something `check` can map (see
 //! `blueprint::test_entries`).
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::blueprint::test_entries::{self, StarterFile};
 use crate::blueprint::{Blueprint, Kind, Library, Manifest, compat, local, steps};
 use crate::error::{Error, Result};
 use crate::plan::Plan;
-use crate::plan::answers::{self, Mode};
-use crate::plan::naming::ProjectNames;
 use crate::project::{self, Context};
 use crate::render::Renderer;
 
@@ -140,28 +137,13 @@ fn render_problems(blueprint: &Blueprint, text: &str, library: &Library) -> Vec<
     } else {
         vec![]
     };
-    let questions =
-        answers::questions_for(None, std::iter::once(base).chain(addons.iter().copied()));
-    let answers = match answers::resolve(
-        &questions,
-        &BTreeMap::new(),
-        &mut Mode::Defaults,
-        blueprint.id(),
-    ) {
-        Ok(a) => a,
+    let mut plan = match Plan::sample(base, addons, "sample-project") {
+        Ok(plan) => plan,
         Err(e) => return vec![format!("{}: {e}", blueprint.origin)],
     };
-    let names = ProjectNames::parse("sample-project").expect("a valid sample name");
     let mut problems = Vec::new();
     for solved in [false, true] {
-        let plan = Plan {
-            base,
-            addons: addons.clone(),
-            names: names.clone(),
-            answers: answers.clone(),
-            solved,
-            focus: vec![],
-        };
+        plan.solved = solved;
         let context = Context::new(&plan, Plan::sample_day().year());
         let mut renderer = Renderer::new();
         for (tree, files) in [

@@ -11,11 +11,12 @@ pub mod naming;
 pub mod planner;
 pub mod prompt;
 pub mod request;
+pub mod resolve;
 
 use crate::blueprint::{Blueprint, Library};
 use crate::error::{Error, Result};
 use crate::record::origin::Origin;
-use answers::Answers;
+use answers::{Answers, Mode};
 use naming::ProjectNames;
 
 #[derive(Debug, Clone)]
@@ -24,7 +25,7 @@ pub struct Plan<'a> {
     /// Add-ons composed onto the base, in the order they contribute.
     pub addons: Vec<&'a Blueprint>,
     pub names: ProjectNames,
-    /// Answers to the engine's questions and every blueprint's, by question id.
+    /// Answers to the engine's questions and every blueprint's.
     pub answers: Answers,
     /// Overlay the reference solutions.
     pub solved: bool,
@@ -67,13 +68,28 @@ impl<'a> Plan<'a> {
             base,
             addons: addons.to_vec(),
             names: ProjectNames::parse(&origin.name)?,
-            answers: origin
-                .answers
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
+            answers: Answers::from_map(origin.answers.clone()),
             solved: false,
             focus: origin.focus.clone(),
+        })
+    }
+
+    /// A plan of `base` with `addons`, named `name`, every question answered by its
+    /// default and no git identity, as `new --yes` would make it on a machine without one:
+    /// what `lint`, tests and benches render. Fails when `name` is not a valid project name
+    /// or a default does not answer its question.
+    pub fn sample(base: &'a Blueprint, addons: Vec<&'a Blueprint>, name: &str) -> Result<Plan<'a>> {
+        let parts = std::iter::once(base).chain(addons.iter().copied());
+        let questions = answers::questions_for(None, parts);
+        let given = std::collections::BTreeMap::new();
+        let answers = answers::resolve(&questions, &given, &mut Mode::Defaults, base.id())?;
+        Ok(Plan {
+            base,
+            addons,
+            names: ProjectNames::parse(name)?,
+            answers,
+            solved: false,
+            focus: Vec::new(),
         })
     }
 
@@ -86,14 +102,5 @@ impl<'a> Plan<'a> {
     /// The base, then the add-ons: the order in which parts are contributed.
     pub fn parts(&self) -> impl Iterator<Item = &'a Blueprint> + '_ {
         std::iter::once(self.base).chain(self.addons.iter().copied())
-    }
-
-    /// Answer `id` as text (engine answers are always strings).
-    pub fn answer(&self, id: &str) -> String {
-        match self.answers.get(id) {
-            Some(serde_json::Value::String(s)) => s.clone(),
-            Some(other) => other.to_string(),
-            None => String::new(),
-        }
     }
 }

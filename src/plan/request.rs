@@ -1,11 +1,11 @@
-//! The domain value of `skillforge new`: what the user asked for, parsed once from the
-//! command line. Answers still missing are obtained later, by prompt or default.
+//! The domain value of `skillforge new`: what the user asked for, converted once from the
+//! command line (`arguments::new_request`). Answers still missing are obtained later, by
+//! prompt or default.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::cli::NewArgs;
-use crate::error::{Error, Result};
+use super::naming::ProjectNames;
 
 #[derive(Debug, Clone, Default)]
 pub struct NewRequest {
@@ -30,58 +30,13 @@ pub struct NewRequest {
 }
 
 impl NewRequest {
-    pub fn from_args(args: NewArgs) -> Result<NewRequest> {
-        let mut answers = BTreeMap::new();
-        for pair in &args.set {
-            let (key, value) = pair
-                .split_once('=')
-                .filter(|(k, _)| !k.trim().is_empty())
-                .ok_or_else(|| Error::MalformedSet {
-                    given: pair.clone(),
-                })?;
-            answers.insert(key.trim().to_string(), value.to_string());
+    /// Where the project named `names` is written: `--output-dir` joined with its name,
+    /// without a leading `./` (`new demo` prints `demo`).
+    pub fn destination(&self, names: &ProjectNames) -> PathBuf {
+        if self.output_dir == std::path::Path::new(".") {
+            PathBuf::from(&names.name)
+        } else {
+            self.output_dir.join(&names.name)
         }
-        Ok(NewRequest {
-            name: args.name,
-            blueprint: args.blueprint,
-            skills: args.skills,
-            from: args.from,
-            rev: args.rev,
-            addons: args.with,
-            dry_run: args.dry_run,
-            answers,
-            yes: args.yes,
-            solved: args.solved,
-            git: !args.no_git,
-            output_dir: args.output_dir,
-        })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use clap::Parser;
-
-    fn parse(args: &[&str]) -> Result<NewRequest> {
-        let cli = crate::cli::Cli::try_parse_from(args).unwrap();
-        match cli.command {
-            crate::cli::Command::New(a) => NewRequest::from_args(a),
-            _ => unreachable!(),
-        }
-    }
-
-    #[test]
-    fn set_pairs_split_on_the_first_equals() {
-        let r = parse(&["skillforge", "new", "x", "--set", "a=b=c", "--set", "n=1"]).unwrap();
-        assert_eq!(r.answers["a"], "b=c");
-        assert_eq!(r.answers["n"], "1");
-        assert!(r.git);
-    }
-
-    #[test]
-    fn set_without_equals_is_refused() {
-        let err = parse(&["skillforge", "new", "x", "--set", "author"]).unwrap_err();
-        assert!(err.to_string().contains("key=value"), "{err}");
     }
 }

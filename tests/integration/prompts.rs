@@ -7,6 +7,7 @@ use skillforge::error::Error;
 use skillforge::plan::Plan;
 use skillforge::plan::prompt::Scripted;
 use skillforge::plan::request::NewRequest;
+use skillforge::plan::resolve::Offered;
 
 fn request(dir: &std::path::Path) -> NewRequest {
     NewRequest {
@@ -35,8 +36,9 @@ fn asks_for_blueprint_name_and_every_question_then_confirms() {
         "y",
     ]);
     let new::Outcome::Created(path) = new::run(
-        request(dir.path()),
+        &request(dir.path()),
         &library,
+        &Offered::default(),
         Some(&mut p),
         Plan::sample_day(),
     )
@@ -79,7 +81,14 @@ fn flags_answer_questions_so_they_are_not_asked() {
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
     let mut p = Scripted::new(["y"]);
-    new::run(req, &library, Some(&mut p), Plan::sample_day()).unwrap();
+    new::run(
+        &req,
+        &library,
+        &Offered::default(),
+        Some(&mut p),
+        Plan::sample_day(),
+    )
+    .unwrap();
     assert_eq!(p.asked, ["Generate this project?"]);
 }
 
@@ -89,8 +98,9 @@ fn declining_the_summary_writes_nothing() {
     let library = Library::embedded().unwrap();
     let mut p = Scripted::new(["", "fastapi-service", "demo", "", "", "", "", "", "n"]);
     let err = new::run(
-        request(dir.path()),
+        &request(dir.path()),
         &library,
+        &Offered::default(),
         Some(&mut p),
         Plan::sample_day(),
     )
@@ -109,9 +119,14 @@ fn chosen_skills_lead_to_the_best_plan_and_mark_stretch_goals() {
     // The --skills choice is preselected: "" keeps it. Then the plan (if several), the
     // engine's questions, the page size and the confirmation take their defaults.
     let mut p = Scripted::new(["", "", "", "", "", "", "", "y"]);
-    let new::Outcome::Created(path) =
-        new::run(req, &library, Some(&mut p), Plan::sample_day()).unwrap()
-    else {
+    let new::Outcome::Created(path) = new::run(
+        &req,
+        &library,
+        &Offered::default(),
+        Some(&mut p),
+        Plan::sample_day(),
+    )
+    .unwrap() else {
         panic!("expected a project");
     };
     assert_eq!(p.asked[0], "Skills to practise");

@@ -19,8 +19,6 @@ use std::sync::{Mutex, OnceLock};
 
 use skillforge::blueprint::{Kind, Library, compat};
 use skillforge::plan::Plan;
-use skillforge::plan::answers::{self, Mode};
-use skillforge::plan::naming::ProjectNames;
 use skillforge::project::{self, PlannedTask};
 
 use crate::support::sf;
@@ -170,24 +168,7 @@ fn expectations(
 ) -> (Vec<PlannedTask>, Vec<String>) {
     let base = library.get(&combo.base).unwrap();
     let addons = compat::resolve_addons(library, base, &combo.addons).unwrap();
-    let questions =
-        answers::questions_for(None, std::iter::once(base).chain(addons.iter().copied()));
-    let answers = answers::resolve(
-        &questions,
-        &BTreeMap::new(),
-        &mut Mode::Defaults,
-        &combo.base,
-    )
-    .unwrap();
-    let names = ProjectNames::parse(name).unwrap();
-    let plan = Plan {
-        base,
-        addons,
-        names,
-        answers,
-        solved: false,
-        focus: vec![],
-    };
+    let plan = Plan::sample(base, addons, name).unwrap();
     let project = project::compose(&plan, &library.catalog, Plan::sample_day()).unwrap();
     let harness = plan
         .parts()
