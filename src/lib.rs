@@ -5,6 +5,7 @@
 //! `project` (composed model, rendered in memory by `render`) -> `generate` (temp dir, `git`,
 //! rename into place). `blueprint` loads the embedded blueprints; `ui` prints for people.
 
+pub mod arguments;
 pub mod blueprint;
 pub mod cli;
 pub mod commands;
@@ -49,7 +50,7 @@ where
             };
         }
     };
-    ui::set_color(cli.color);
+    ui::set_color(arguments::color_choice(cli.color));
     match dispatch(cli.command) {
         Ok(code) => code,
         Err(e) => {
@@ -63,9 +64,9 @@ fn dispatch(command: Command) -> Result<ExitCode> {
     use practice::Workspace;
     match command {
         Command::New(args) => {
-            let mut request = plan::request::NewRequest::from_args(args)?;
+            let request = arguments::new_request(args)?;
             interrupt::install("cancelled; nothing was written");
-            let (library, _checkout) = commands::new::library_for(&mut request)?;
+            let (library, offered, _checkout) = commands::new::library_for(&request)?;
             let mut terminal = plan::prompt::Terminal::new();
             let prompter: Option<&mut dyn plan::prompt::Prompter> =
                 if plan::prompt::terminal_available() {
@@ -74,17 +75,20 @@ fn dispatch(command: Command) -> Result<ExitCode> {
                     None
                 };
             let today = OffsetDateTime::now_utc().date();
-            match commands::new::run(request, &library, prompter, today)? {
+            match commands::new::run(&request, &library, &offered, prompter, today)? {
                 commands::new::Outcome::Created(path) => println!("{}", path.display()),
                 commands::new::Outcome::DryRun(listing) => print!("{listing}"),
             }
         }
         Command::List(args) => commands::list::run(&blueprint::Library::embedded()?, args.json),
-        Command::Plan(args) => commands::plan::run(&blueprint::Library::embedded()?, &args)?,
+        Command::Plan(args) => {
+            let options = arguments::plan_options(args);
+            commands::plan::run(&blueprint::Library::embedded()?, &options)?;
+        }
         Command::Skills(args) => commands::skills::run(&blueprint::Library::embedded()?, args.json),
         Command::Show(args) => commands::show::run(&blueprint::Library::embedded()?, &args.id)?,
         Command::Lint(args) => commands::lint::run(&args.path)?,
-        Command::Completions(args) => commands::completions::run(&args),
+        Command::Completions(args) => arguments::print_completions(args.shell),
         Command::Check(args) => return check(&args),
         Command::Hint(args) => {
             let ws = Workspace::locate(args.project.path.as_deref())?;

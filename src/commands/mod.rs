@@ -1,7 +1,6 @@
 //! One small function per subcommand; `lib::run` dispatches to them.
 
 pub mod check;
-pub mod completions;
 pub mod hint;
 pub mod lint;
 pub mod list;

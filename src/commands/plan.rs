@@ -7,7 +7,6 @@ use serde::Serialize;
 
 use crate::blueprint::Library;
 use crate::blueprint::matching::SkillIndex;
-use crate::cli::PlanArgs;
 use crate::error::{Error, Result};
 use crate::plan::planner::{self, Proposal};
 
@@ -21,7 +20,18 @@ struct Report<'a> {
     alternatives: &'a [Proposal],
 }
 
-pub fn run(library: &Library, args: &PlanArgs) -> Result<()> {
+/// What `plan` is asked.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Skills to practise, as typed: ids, names or aliases, comma-separated lists.
+    pub skills: Vec<String>,
+    /// One JSON object instead of text.
+    pub json: bool,
+    /// How many next-best proposals to show.
+    pub alternatives: usize,
+}
+
+pub fn run(library: &Library, args: &Options) -> Result<()> {
     let requested = SkillIndex::new(&library.catalog).resolve(&args.skills)?;
     let ranked = planner::rank(library, &requested);
     let (best, rest) = ranked.split_first().ok_or_else(|| Error::Blueprint {
