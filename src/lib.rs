@@ -1,9 +1,11 @@
 //! skillforge: generate tested Python portfolio projects from composable blueprints.
 //!
-//! The stages, in the order data flows through them:
-//! `cli` (argv) -> `request` (what was asked) -> `answers` + `plan` (everything decided) ->
-//! `project` (composed model, rendered in memory by `render`) -> `generate` (temp dir, `git`,
-//! rename into place). `blueprint` loads the embedded blueprints; `ui` prints for people.
+//! The stages, in the order data flows through them (see `docs/architecture.md`):
+//! `cli` (argv) -> `arguments` (domain values) -> `plan` (request, answers, names, planner:
+//! everything decided) -> `project` (composed model, rendered in memory by `render`) ->
+//! `generate` (temp dir, `git`, rename into place). `blueprint` loads the blueprints;
+//! `record` reads and writes a project's `.skillforge/` files, which `practice` checks
+//! against; `ui` prints for people.
 
 pub mod arguments;
 pub mod blueprint;
