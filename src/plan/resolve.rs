@@ -47,9 +47,10 @@ impl<'a> Plan<'a> {
     ) -> Result<Plan<'a>> {
         let mut prompter = if req.yes { None } else { prompter };
         let wanted = wanted(req, offered)?;
-        let mut focus = match req.skills.is_empty() {
-            true => Vec::new(),
-            false => SkillIndex::new(&library.catalog).resolve(&req.skills)?,
+        let mut focus = if req.skills.is_empty() {
+            Vec::new()
+        } else {
+            SkillIndex::new(&library.catalog).resolve(&req.skills)?
         };
         if wanted.base.is_none()
             && let Some(p) = reborrow(&mut prompter)

@@ -58,7 +58,7 @@ impl Context {
                 name: answers.author.clone(),
                 email: answers.email.clone(),
             },
-            python: PythonInfo { versions, min },
+            python: PythonInfo { min, versions },
             license: answers.license.clone(),
             year,
             answers: answers

@@ -51,7 +51,7 @@ struct Section {
     body: String,
 }
 
-pub fn readme(
+pub(crate) fn readme(
     plan: &Plan<'_>,
     context: &Context,
     tasks: &[PlannedTask],
@@ -61,7 +61,7 @@ pub fn readme(
     render_asset("_project/README.md.hbs", &doc, r)
 }
 
-pub fn tasks_md(
+pub(crate) fn tasks_md(
     plan: &Plan<'_>,
     context: &Context,
     tasks: &[PlannedTask],
@@ -71,7 +71,7 @@ pub fn tasks_md(
     render_asset("_project/TASKS.md.hbs", &doc, r)
 }
 
-pub fn gitignore(plan: &Plan<'_>) -> String {
+pub(crate) fn gitignore(plan: &Plan<'_>) -> String {
     let mut text = asset("_project/gitignore.txt").to_string();
     let extra: Vec<&String> = plan
         .parts()
@@ -87,7 +87,7 @@ pub fn gitignore(plan: &Plan<'_>) -> String {
     text
 }
 
-pub fn license(context: &Context, r: &mut Renderer) -> Result<String> {
+pub(crate) fn license(context: &Context, r: &mut Renderer) -> Result<String> {
     render_asset(&format!("_licenses/{}.txt", context.license), context, r)
 }
 

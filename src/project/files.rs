@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::plan::Plan;
 use crate::render::{Renderer, SafePath, safe_relative};
 
-pub fn blueprint_files(
+pub(crate) fn blueprint_files(
     plan: &Plan<'_>,
     context: &Context,
     renderer: &mut Renderer,

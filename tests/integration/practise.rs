@@ -163,7 +163,7 @@ fn walk(base: &str, addons: &[String], work: &Path) -> Vec<String> {
             .cwd(&project)
             .timeout(std::time::Duration::from_secs(600))
             .run();
-        let wanted = if expect_all { 0 } else { 1 };
+        let wanted = i32::from(!expect_all);
         (out.code == wanted, out)
     };
     let (ok, out) = check(false);

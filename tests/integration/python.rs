@@ -40,7 +40,7 @@ fn tools_dir() -> PathBuf {
 }
 
 /// The tools venv's bin folder, created once per test run when missing.
-pub fn tools() -> &'static Path {
+pub(crate) fn tools() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
         let venv = tools_dir().join("venv");
@@ -69,7 +69,7 @@ pub fn tools() -> &'static Path {
     })
 }
 
-pub fn uv() -> Command {
+pub(crate) fn uv() -> Command {
     let mut cmd = Command::new(tools_dir().join("venv/bin/uv"));
     cmd.env("UV_CACHE_DIR", tools_dir().join("uv-cache"))
         .env("UV_PYTHON_DOWNLOADS", "never")
@@ -79,7 +79,7 @@ pub fn uv() -> Command {
 }
 
 #[track_caller]
-pub fn run_ok(cmd: &mut Command, what: &str) -> String {
+pub(crate) fn run_ok(cmd: &mut Command, what: &str) -> String {
     let out = cmd
         .output()
         .unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));

@@ -83,7 +83,7 @@ fn grade(
             "the tasks in {} differ from the blueprint's: graded as the blueprint defines them",
             crate::record::origin::PATH
         ));
-        ws.origin.tasks = grading.tasks.clone();
+        ws.origin.tasks.clone_from(&grading.tasks);
     }
     // Were every task a stretch goal (none exercises a skill the learner asked for), none is:
     // there would be nothing to do.
@@ -159,7 +159,7 @@ fn as_made(ws: &mut Workspace) {
             ws.origin.focus.join(", "),
             first.focus.join(", ")
         ));
-        ws.origin.focus = first.focus.clone();
+        ws.origin.focus.clone_from(&first.focus);
     }
     let now = &ws.origin.blueprints;
     let gone: Vec<&str> = first
