@@ -97,7 +97,6 @@ fn doc<'a>(
     tasks: &[PlannedTask],
     r: &mut Renderer,
 ) -> Result<Doc<'a>> {
-    let catalog_names = |ids: &[String]| ids.join(", ");
     let mut blueprints = Vec::new();
     let mut sections = Vec::new();
     for b in plan.parts() {
@@ -130,34 +129,34 @@ fn doc<'a>(
         task_count: tasks.len(),
         hours: plan.parts().map(|b| b.manifest.hours).sum(),
         harness,
-        tasks: tasks
-            .iter()
-            .map(|t| TaskDoc {
-                number: t.number,
-                id: t.id.clone(),
-                title: t.title.clone(),
-                summary: t.summary.trim().to_string(),
-                description: t.description.trim().to_string(),
-                skills: catalog_names(&t.skill_names),
-                command: t.tests.join(" "),
-                requires: t
-                    .requires
-                    .iter()
-                    .map(|r| format!("`{r}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                files: t
-                    .files
-                    .iter()
-                    .map(|f| format!("`{f}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                stretch: t.stretch,
-                hint_count: t.hints.len(),
-            })
-            .collect(),
+        tasks: tasks.iter().map(TaskDoc::of).collect(),
         sections,
     })
+}
+
+impl TaskDoc {
+    fn of(t: &PlannedTask) -> TaskDoc {
+        let quoted = |items: &[String]| {
+            items
+                .iter()
+                .map(|i| format!("`{i}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        TaskDoc {
+            number: t.number,
+            id: t.id.clone(),
+            title: t.title.clone(),
+            summary: t.summary.trim().to_string(),
+            description: t.description.trim().to_string(),
+            skills: t.skill_names.join(", "),
+            command: t.tests.join(" "),
+            requires: quoted(&t.requires),
+            files: quoted(&t.files),
+            stretch: t.stretch,
+            hint_count: t.hints.len(),
+        }
+    }
 }
 
 fn asset(path: &str) -> &'static str {

@@ -77,19 +77,7 @@ fn grade(
     as_made(ws);
     let (library, _checkouts) = ws.library(options.from.as_deref())?;
     let mut grading = Grading::for_project(ws, &library)?;
-    // Which tests are a task's is the blueprint's to say, not an editable file's.
-    if serde_json::to_value(&ws.origin.tasks).ok() != serde_json::to_value(&grading.tasks).ok() {
-        ui::warn(&format!(
-            "the tasks in {} differ from the blueprint's: graded as the blueprint defines them",
-            crate::record::origin::PATH
-        ));
-        ws.origin.tasks.clone_from(&grading.tasks);
-    }
-    // Were every task a stretch goal (none exercises a skill the learner asked for), none is:
-    // there would be nothing to do.
-    if ws.origin.tasks.iter().all(|t| t.stretch) {
-        ws.origin.tasks.iter_mut().for_each(|t| t.stretch = false);
-    }
+    tasks_as_defined(ws, &grading);
     let scope: Vec<OriginTask> = match &options.task {
         Some(key) => vec![ws.task(key)?.clone()],
         None => ws.origin.tasks.clone(),
@@ -127,6 +115,23 @@ fn grade(
     Ok(judged
         .iter()
         .all(|t| t.status.passed() || (t.stretch && options.task.is_none())))
+}
+
+/// Takes the tasks as the blueprints define them, whatever the origin file says: which
+/// tests are a task's is the blueprint's to say, not an editable file's. Were every task a
+/// stretch goal (none exercises a skill the learner asked for), none is: there would be
+/// nothing to do.
+fn tasks_as_defined(ws: &mut Workspace, grading: &Grading) {
+    if serde_json::to_value(&ws.origin.tasks).ok() != serde_json::to_value(&grading.tasks).ok() {
+        ui::warn(&format!(
+            "the tasks in {} differ from the blueprint's: graded as the blueprint defines them",
+            crate::record::origin::PATH
+        ));
+        ws.origin.tasks.clone_from(&grading.tasks);
+    }
+    if ws.origin.tasks.iter().all(|t| t.stretch) {
+        ws.origin.tasks.iter_mut().for_each(|t| t.stretch = false);
+    }
 }
 
 /// Puts back what `.skillforge/origin.toml` said, when the project was first committed, of
@@ -211,24 +216,15 @@ fn run_tests<'a>(
     let config = project.join(grading::CONFIG_FILE);
     sandbox::put(&config, grading.config.as_bytes())?;
     let with_accepted = grading.files_with_accepted();
-    let sandboxed = |selection: &[String], expected| {
-        let mut args: Vec<OsString> = vec![
-            "-c".into(),
-            config.clone().into(),
-            format!("--rootdir={}", project.display()).into(),
-            format!("--confcutdir={}", project.display()).into(),
-        ];
-        args.extend(selection.iter().map(Into::into));
-        Invocation {
-            python,
-            cwd: &project,
-            args,
-            requirements: Some(grading.requirements.clone()),
-            roots: vec![ws.root.clone(), project.clone()],
-            timeout: grading.timeout,
-            package: Some(grading.package.clone()),
-            expected: Some(expected),
-        }
+    let sandboxed = |selection: &[String], expected| Invocation {
+        python,
+        cwd: &project,
+        args: sandbox_args(&config, &project, selection),
+        requirements: Some(grading.requirements.clone()),
+        roots: vec![ws.root.clone(), project.clone()],
+        timeout: grading.timeout,
+        package: Some(grading.package.clone()),
+        expected: Some(expected),
     };
     let selection: Vec<String> = match &options.task {
         Some(key) => ws.task(key)?.tests.clone(),
@@ -247,34 +243,58 @@ fn run_tests<'a>(
             &sandboxed(&accepted, &with_accepted),
             "running your accepted tests",
         )?;
-        let of_accepted = |r: &TestResult| {
-            accepted
-                .iter()
-                .any(|e| outcome::belongs(&r.nodeid, e, r.collect_error))
-        };
-        graded.tests.retain(|r| !of_accepted(r));
-        graded
-            .tests
-            .extend(theirs.tests.into_iter().filter(of_accepted));
+        take_accepted(&mut graded, theirs, &accepted);
     }
     let (own, own_error) = match options.task {
         Some(_) => (Vec::new(), None),
         None => own_run(ws, python, grading, &scratch),
     };
-    let mut code_errors: Vec<CodeError> = graded
+    Ok(Checked {
+        code_errors: code_errors(&graded),
+        graded,
+        own,
+        own_error,
+        grading,
+    })
+}
+
+/// pytest's arguments for a run of `selection` in the sandbox `project`, configured by
+/// `config` alone.
+fn sandbox_args(config: &Path, project: &Path, selection: &[String]) -> Vec<OsString> {
+    let mut args: Vec<OsString> = vec![
+        "-c".into(),
+        config.into(),
+        format!("--rootdir={}", project.display()).into(),
+        format!("--confcutdir={}", project.display()).into(),
+    ];
+    args.extend(selection.iter().map(Into::into));
+    args
+}
+
+/// Replaces, in `graded`, the results of the `accepted` entries with those of the run with
+/// the learner's accepted edits (`theirs`).
+fn take_accepted(graded: &mut RunResults, theirs: RunResults, accepted: &[String]) {
+    let of_accepted = |r: &TestResult| {
+        accepted
+            .iter()
+            .any(|e| outcome::belongs(&r.nodeid, e, r.collect_error))
+    };
+    graded.tests.retain(|r| !of_accepted(r));
+    graded
+        .tests
+        .extend(theirs.tests.into_iter().filter(of_accepted));
+}
+
+/// Where the learner's code does not import, once per place, as the run found it.
+fn code_errors(graded: &RunResults) -> Vec<CodeError> {
+    let mut errors: Vec<CodeError> = graded
         .setup_error
         .iter()
         .filter_map(|e| e.code_error.clone())
         .chain(graded.tests.iter().filter_map(|t| t.code_error.clone()))
         .collect();
-    code_errors.dedup_by(|a, b| a.location == b.location);
-    Ok(Checked {
-        graded,
-        own,
-        own_error,
-        grading,
-        code_errors,
-    })
+    errors.dedup_by(|a, b| a.location == b.location);
+    errors
 }
 
 /// The accepted entries among what `selection` runs.
