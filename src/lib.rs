@@ -124,7 +124,7 @@ fn check(args: &cli::CheckArgs) -> Result<ExitCode> {
         Err(error) => {
             // An origin file that cannot be read: no earlier result may stand for this run.
             if let Ok(root) = practice::Workspace::root_of(path) {
-                let report = practice::outcome::Report::could_not_run(
+                let report = practice::results::Report::could_not_run(
                     error.to_string(),
                     vec![],
                     OffsetDateTime::now_utc(),

@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::practice::Workspace;
-use crate::practice::outcome::Report;
+use crate::practice::results::Report;
 use crate::record::origin::OriginTask;
 use crate::record::progress::Progress;
 use crate::ui;

@@ -12,8 +12,8 @@ use std::time::SystemTime;
 
 use crate::error::{Error, Result};
 use crate::practice::Workspace;
-use crate::practice::outcome::{RESULTS_PATH, Report};
 use crate::practice::reference::{self, FileSolution, Solution};
+use crate::practice::results::{RESULTS_PATH, Report};
 use crate::record::origin::OriginTask;
 use crate::record::progress::Progress;
 use crate::ui;

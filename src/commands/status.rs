@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::practice::Workspace;
-use crate::practice::outcome::{Report, TaskStatus};
+use crate::practice::results::{Report, TaskStatus};
 use crate::record::origin::OriginTask;
 use crate::record::progress::Progress;
 use crate::ui;

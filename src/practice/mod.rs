@@ -7,8 +7,8 @@
 
 pub mod collector;
 pub mod grading;
-pub mod outcome;
 pub mod reference;
+pub mod results;
 pub mod runner;
 pub mod sandbox;
 pub mod tasks_md;

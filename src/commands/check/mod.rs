@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 use crate::error::{Error, Result};
 use crate::practice::collector::{CodeError, RunResults, TestResult};
 use crate::practice::grading::{self, Grading};
-use crate::practice::outcome::{self, Report, TaskResult, TaskStatus};
+use crate::practice::results::{self, Report, TaskResult, TaskStatus};
 use crate::practice::runner::{self, Event, Invocation};
 use crate::practice::{Workspace, sandbox, tasks_md};
 use crate::record::origin::OriginTask;
@@ -277,7 +277,7 @@ fn take_accepted(graded: &mut RunResults, theirs: RunResults, accepted: &[String
     let of_accepted = |r: &TestResult| {
         accepted
             .iter()
-            .any(|e| outcome::belongs(&r.nodeid, e, r.collect_error))
+            .any(|e| results::belongs(&r.nodeid, e, r.collect_error))
     };
     graded.tests.retain(|r| !of_accepted(r));
     graded
@@ -305,7 +305,7 @@ fn accepted_in(selection: &[String], grading: &Grading) -> Vec<String> {
         .filter(|e| {
             selection
                 .iter()
-                .any(|s| outcome::belongs(e, s, false) || e == &s)
+                .any(|s| results::belongs(e, s, false) || e == &s)
         })
         .cloned()
         .collect()
@@ -371,7 +371,7 @@ fn progress_bar(label: &str) -> ProgressBar {
 
 /// Judges one task; a run whose set-up could not be imported fails every task.
 fn judge(ws: &Workspace, task: &OriginTask, checked: &Checked) -> TaskResult {
-    let mut result = outcome::judge(task, &checked.graded.tests);
+    let mut result = results::judge(task, &checked.graded.tests);
     if checked.graded.setup_error.is_some() {
         result.status = TaskStatus::Fail;
     }

@@ -1,6 +1,7 @@
-//! From test results to task results: which tests belong to which task, whether each task
-//! passes, and the machine-readable `results.json` (the Exercism test-runner v3 shape, with
-//! each test's task and skills added, and a summary per task).
+//! `.skillforge/results.json`, the last check's results: which tests belong to which task,
+//! whether each task passes, and the file itself (the Exercism test-runner v3 shape, with
+//! each test's task and skills added, and a summary per task). It is the check's output,
+//! git-ignored and rewritten on every run, so it lives with the checking, not in `record`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
