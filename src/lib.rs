@@ -78,8 +78,8 @@ fn dispatch(command: Command) -> Result<ExitCode> {
                 };
             let today = OffsetDateTime::now_utc().date();
             match commands::new::run(&request, &library, &offered, prompter, today)? {
-                commands::new::Outcome::Created(path) => println!("{}", path.display()),
-                commands::new::Outcome::DryRun(listing) => print!("{listing}"),
+                commands::new::Produced::Created(path) => println!("{}", path.display()),
+                commands::new::Produced::DryRun(listing) => print!("{listing}"),
             }
         }
         Command::List(args) => commands::list::run(&blueprint::Library::embedded()?, args.json),

@@ -173,7 +173,7 @@ fn test_problems(blueprint: &Blueprint, text: &str, project: &project::Project) 
     let own: Vec<StarterFile<'_>> = project
         .files
         .iter()
-        .filter(|f| f.origin == blueprint.id())
+        .filter(|f| f.part == blueprint.id())
         .map(|f| StarterFile {
             path: f.path.as_str(),
             contents: &f.contents,

@@ -15,7 +15,7 @@ use crate::{git, ui};
 
 /// What `new` produced.
 #[derive(Debug)]
-pub enum Outcome {
+pub enum Produced {
     /// The project was written here.
     Created(PathBuf),
     /// `--dry-run`: the listing of what would be written.
@@ -30,14 +30,14 @@ pub fn run(
     offered: &Offered,
     mut prompter: Option<&mut dyn Prompter>,
     today: time::Date,
-) -> Result<Outcome> {
+) -> Result<Produced> {
     let identity = git::configured_identity();
     let ask = prompter.as_mut().map(|p| &mut **p as &mut dyn Prompter);
     let plan = Plan::resolve(req, library, offered, identity.clone(), ask)?;
     let destination = req.destination(&plan.names);
     let project = project::compose(&plan, &library.catalog, today)?;
     if req.dry_run {
-        return Ok(Outcome::DryRun(dry_run_listing(&project, &destination)));
+        return Ok(Produced::DryRun(dry_run_listing(&project, &destination)));
     }
     if let Some(p) = prompter.filter(|_| !req.yes) {
         summarise(&plan, &project, &destination);
@@ -60,8 +60,8 @@ pub fn run(
         fallback: (plan.answers.author.clone(), plan.answers.email.clone()),
     };
     let written = generate::write(&project, &destination, &request)?;
-    report(&plan, &project, &written);
-    Ok(Outcome::Created(written.path))
+    announce(&plan, &project, &written);
+    Ok(Produced::Created(written.path))
 }
 
 /// The tree that would be written, one file a line, with the blueprint it comes from.
@@ -69,11 +69,7 @@ fn dry_run_listing(project: &Project, destination: &std::path::Path) -> String {
     let width = crate::ui::column_width(project.files.iter().map(|f| f.path.as_str()));
     let mut out = format!("{}/\n", destination.display());
     for file in &project.files {
-        out.push_str(&format!(
-            "  {:width$}  {}\n",
-            file.path.as_str(),
-            file.origin
-        ));
+        out.push_str(&format!("  {:width$}  {}\n", file.path.as_str(), file.part));
     }
     out
 }
@@ -137,7 +133,7 @@ fn summarise(plan: &Plan<'_>, project: &Project, destination: &std::path::Path) 
     ui::plain(&format!("  into       {}\n", destination.display()));
 }
 
-fn report(plan: &Plan<'_>, project: &Project, written: &generate::Written) {
+fn announce(plan: &Plan<'_>, project: &Project, written: &generate::Written) {
     let solved = if plan.solved {
         ", with the reference solution"
     } else {

@@ -25,7 +25,7 @@ pub(crate) fn blueprint_files(
                     path: format!("{id}/template/{}", file.rel),
                     message: format!(
                         "{} is also written by {}; only the project model may merge files",
-                        rendered.path, previous.origin
+                        rendered.path, previous.part
                     ),
                 });
             }
@@ -78,6 +78,6 @@ pub fn render_file(
         path,
         contents,
         executable: file.executable,
-        origin: id.to_string(),
+        part: id.to_string(),
     })
 }

@@ -38,8 +38,9 @@ pub struct OutputFile {
     pub path: SafePath,
     pub contents: Vec<u8>,
     pub executable: bool,
-    /// Which blueprint (or `skillforge` for model files) the file comes from.
-    pub origin: String,
+    /// The part that contributes the file: a blueprint's id, or `skillforge` for the
+    /// model's files. (A project's origin is its record, `record::origin`.)
+    pub part: String,
 }
 
 /// Everything the generated project consists of, ready to write.
@@ -90,6 +91,6 @@ fn model_file(path: &str, contents: String) -> OutputFile {
         path: crate::render::safe_relative(path, "skillforge").expect("model paths are safe"),
         contents: contents.into_bytes(),
         executable: false,
-        origin: "skillforge".into(),
+        part: "skillforge".into(),
     }
 }

@@ -35,7 +35,7 @@ fn asks_for_blueprint_name_and_every_question_then_confirms() {
         "15",
         "y",
     ]);
-    let new::Outcome::Created(path) = new::run(
+    let new::Produced::Created(path) = new::run(
         &request(dir.path()),
         &library,
         &Offered::default(),
@@ -119,7 +119,7 @@ fn chosen_skills_lead_to_the_best_plan_and_mark_stretch_goals() {
     // The --skills choice is preselected: "" keeps it. Then the plan (if several), the
     // engine's questions, the page size and the confirmation take their defaults.
     let mut p = Scripted::new(["", "", "", "", "", "", "", "y"]);
-    let new::Outcome::Created(path) = new::run(
+    let new::Produced::Created(path) = new::run(
         &req,
         &library,
         &Offered::default(),
