@@ -308,3 +308,106 @@ fn short_reason(e: &Error) -> String {
         other => other.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::prompt::Scripted;
+
+    fn request(dir: &std::path::Path) -> NewRequest {
+        NewRequest {
+            name: Some("demo".into()),
+            yes: true,
+            output_dir: dir.to_path_buf(),
+            ..NewRequest::default()
+        }
+    }
+
+    fn offered(bases: &[&str], addons: &[&str]) -> Offered {
+        Offered {
+            source: "./mine".into(),
+            bases: bases.iter().map(ToString::to_string).collect(),
+            addons: addons.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    fn ids(plan: &Plan<'_>) -> Vec<String> {
+        plan.parts().map(|b| b.id().to_string()).collect()
+    }
+
+    #[test]
+    fn a_single_offered_base_is_the_base_and_offered_addons_are_composed() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = Library::embedded().unwrap();
+        let req = request(dir.path());
+        let offer = offered(&["fastapi-service"], &["docker"]);
+        let plan = Plan::resolve(&req, &library, &offer, None, None).unwrap();
+        assert_eq!(ids(&plan), ["fastapi-service", "docker"]);
+        assert!(req.blueprint.is_none() && req.addons.is_empty(), "{req:?}");
+    }
+
+    #[test]
+    fn the_blueprint_flag_wins_over_offered_bases() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = Library::embedded().unwrap();
+        let req = NewRequest {
+            blueprint: Some("pypi-package".into()),
+            ..request(dir.path())
+        };
+        let offer = offered(&["fastapi-service", "pandas-analysis"], &[]);
+        let plan = Plan::resolve(&req, &library, &offer, None, None).unwrap();
+        assert_eq!(ids(&plan), ["pypi-package"]);
+    }
+
+    #[test]
+    fn several_offered_bases_need_the_blueprint_flag() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = Library::embedded().unwrap();
+        let offer = offered(&["fastapi-service", "pandas-analysis"], &[]);
+        let err = Plan::resolve(&request(dir.path()), &library, &offer, None, None).unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.contains("./mine") && message.contains("--blueprint ID"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn an_existing_destination_is_refused_before_any_question() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("demo")).unwrap();
+        let library = Library::embedded().unwrap();
+        let req = NewRequest {
+            blueprint: Some("fastapi-service".into()),
+            yes: false,
+            ..request(dir.path())
+        };
+        let mut prompter = Scripted::new(Vec::<&str>::new());
+        let err = Plan::resolve(
+            &req,
+            &library,
+            &Offered::default(),
+            None,
+            Some(&mut prompter),
+        )
+        .unwrap_err();
+        assert!(matches!(err, Error::DestinationExists { .. }), "{err}");
+        assert!(prompter.asked.is_empty(), "{:?}", prompter.asked);
+    }
+
+    #[test]
+    fn yes_takes_every_default_and_the_identity_as_author() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = Library::embedded().unwrap();
+        let req = NewRequest {
+            blueprint: Some("pypi-package".into()),
+            ..request(dir.path())
+        };
+        let identity = Some(("Ada".to_string(), "ada@example.com".to_string()));
+        let plan = Plan::resolve(&req, &library, &Offered::default(), identity, None).unwrap();
+        assert_eq!(plan.answers.author, "Ada");
+        assert_eq!(plan.answers.email, "ada@example.com");
+        assert_eq!(plan.answers.license, "MIT");
+        assert_eq!(plan.names.package, "demo");
+    }
+}

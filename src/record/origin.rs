@@ -274,6 +274,36 @@ pub fn checksum(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::blueprint::Library;
+
+    #[test]
+    fn a_project_records_the_day_it_is_made_and_renders_again_in_its_year() {
+        let library = Library::embedded().unwrap();
+        let plan = Plan::sample(library.get("pypi-package").unwrap(), vec![], "demo").unwrap();
+        let day = time::Date::from_calendar_date(2031, time::Month::July, 4).unwrap();
+        let project = crate::project::compose(&plan, &library.catalog, day).unwrap();
+        let text = |path: &str| {
+            let file = project.files.iter().find(|f| f.path.as_str() == path);
+            String::from_utf8_lossy(&file.unwrap().contents).into_owned()
+        };
+        let origin: Origin = toml::from_str(&text(PATH)).unwrap();
+        assert_eq!((origin.created.as_str(), origin.year), ("2031-07-04", 2031));
+        assert_eq!(origin.made_on(), day);
+        assert!(text("LICENSE").contains("2031"), "{}", text("LICENSE"));
+    }
+
+    #[test]
+    fn a_record_whose_day_does_not_read_is_made_in_its_year() {
+        let library = Library::embedded().unwrap();
+        let plan = Plan::sample(library.get("pypi-package").unwrap(), vec![], "demo").unwrap();
+        let mut origin = Origin::build(&plan, Plan::sample_day(), &[], &[]);
+        origin.created = "last spring".into();
+        origin.year = 2024;
+        assert_eq!(
+            origin.made_on(),
+            time::Date::from_ordinal_date(2024, 1).unwrap()
+        );
+    }
 
     #[test]
     fn checksums_ignore_crlf_but_not_content() {
