@@ -7,6 +7,7 @@
 //! `record` reads and writes a project's `.skillforge/` files, which `practice` checks
 //! against; `ui` prints for people.
 
+#[warn(missing_docs)]
 pub mod arguments;
 pub mod blueprint;
 pub mod cli;
@@ -19,6 +20,7 @@ pub mod interrupt;
 pub mod plan;
 pub mod practice;
 pub mod project;
+#[warn(missing_docs)]
 pub mod record;
 pub mod render;
 pub mod test_parts;

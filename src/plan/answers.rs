@@ -24,6 +24,7 @@ pub const ENGINE_IDS: [&str; 4] = ["author", "email", "python", "license"];
 pub struct Answers {
     /// The author's name, for LICENSE and pyproject.toml.
     pub author: String,
+    /// The author's e-mail address.
     pub email: String,
     /// The lowest supported Python version, one of `PYTHON_VERSIONS`.
     pub python: String,

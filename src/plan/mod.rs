@@ -6,11 +6,17 @@
 //! of skills. A plan is fully decided (every question answered) before anything is
 //! rendered, so composing and writing never need to ask anything.
 
+#[warn(missing_docs)]
 pub mod answers;
+#[warn(missing_docs)]
 pub mod naming;
+// Its public items lack some docs yet (another change to it is under way).
 pub mod planner;
+#[warn(missing_docs)]
 pub mod prompt;
+#[warn(missing_docs)]
 pub mod request;
+#[warn(missing_docs)]
 pub mod resolve;
 
 use crate::blueprint::{Blueprint, Library};
@@ -19,11 +25,15 @@ use crate::record::origin::Origin;
 use answers::{Answers, Mode};
 use naming::ProjectNames;
 
+/// Everything decided about a project before it is composed, borrowing its blueprints
+/// from a `Library`.
 #[derive(Debug, Clone)]
 pub struct Plan<'a> {
+    /// The base blueprint, which contributes first.
     pub base: &'a Blueprint,
     /// Add-ons composed onto the base, in the order they contribute.
     pub addons: Vec<&'a Blueprint>,
+    /// The project's names, from the one the learner typed.
     pub names: ProjectNames,
     /// Answers to the engine's questions and every blueprint's.
     pub answers: Answers,

@@ -7,14 +7,18 @@ use std::path::PathBuf;
 
 use super::naming::ProjectNames;
 
+/// What `new` was asked, as typed: nothing is validated or looked up yet.
 #[derive(Debug, Clone, Default)]
 pub struct NewRequest {
+    /// The project name, the first argument.
     pub name: Option<String>,
+    /// `--blueprint`: the base blueprint's id.
     pub blueprint: Option<String>,
     /// `--skills` lists, as typed.
     pub skills: Vec<String>,
     /// `--from`: a blueprint folder or git URL, and `--rev`.
     pub from: Option<String>,
+    /// `--rev`: the revision of a `--from` git URL.
     pub rev: Option<String>,
     /// `--with` add-on ids, as given.
     pub addons: Vec<String>,
@@ -24,8 +28,11 @@ pub struct NewRequest {
     pub answers: BTreeMap<String, String>,
     /// Take defaults instead of asking.
     pub yes: bool,
+    /// `--solved`: every task's reference solution applied.
     pub solved: bool,
+    /// Make a git repository with a first commit (not `--no-git`).
     pub git: bool,
+    /// `--output-dir`: the folder the project's folder is made in.
     pub output_dir: PathBuf,
 }
 

@@ -23,15 +23,19 @@ pub const PATH: &str = ".skillforge/origin.toml";
 /// The format this build reads and writes.
 pub const FORMAT: u32 = 1;
 
+/// `.skillforge/origin.toml`, as read and written.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Origin {
+    /// The file's format: `FORMAT` for this build.
     pub format: u32,
     /// The skillforge version that made the project.
     pub skillforge: String,
     /// The day it was made (`YYYY-MM-DD`); its year is the licence's.
     pub created: String,
+    /// The licence's year, the year of `created`.
     pub year: i32,
+    /// The project's name, as `naming` normalised it.
     pub name: String,
     /// Generated with the reference solutions in place (`new --solved`).
     #[serde(default)]
@@ -56,31 +60,45 @@ pub struct Origin {
     pub accepted: BTreeMap<String, String>,
 }
 
+/// One blueprint a project was made from.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OriginBlueprint {
+    /// The blueprint's id.
     pub id: String,
+    /// Its manifest's version.
     pub version: String,
     /// Where a blueprint that is not embedded came from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
 }
 
+/// One task of the project, with what `check`, `hint` and `solution` need of it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OriginTask {
+    /// The task's id, unique in the project.
     pub id: String,
+    /// Its number in TASKS.md, from 1.
     pub number: usize,
+    /// The id of the blueprint it comes from.
     pub blueprint: String,
+    /// Its title in TASKS.md.
     pub title: String,
+    /// The catalog ids of the skills it exercises.
     pub skills: Vec<String>,
+    /// Their names, in the same order.
     pub skill_names: Vec<String>,
+    /// A stretch goal: it exercises none of the skills asked for.
     #[serde(default)]
     pub stretch: bool,
+    /// Ids of the tasks it builds on.
     pub requires: Vec<String>,
     /// pytest paths (files or folders) or node-id prefixes (`tests/x.py::TestY`).
     pub tests: Vec<String>,
+    /// The files the learner is expected to change.
     pub files: Vec<String>,
+    /// Its hints, in the order `hint` reveals them.
     pub hints: Vec<String>,
 }
 
@@ -155,6 +173,7 @@ impl Origin {
             .unwrap_or(time::Date::MIN)
     }
 
+    /// The file's text: a comment saying what it is for, then the TOML.
     pub fn to_toml(&self) -> String {
         let body = toml::to_string(self).expect("the origin serializes");
         format!(
@@ -190,6 +209,7 @@ impl Origin {
         crate::fsutil::write_atomic(&root.join(PATH), self.to_toml().as_bytes())
     }
 
+    /// The task whose id is `id`.
     pub fn task(&self, id: &str) -> Option<&OriginTask> {
         self.tasks.iter().find(|t| t.id == id)
     }
