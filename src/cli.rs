@@ -1,5 +1,5 @@
-//! The command line, as clap derive types and nothing else. `request` turns these into the
-//! domain values the rest of the program uses; nothing past that point sees clap.
+//! The command line, as clap derive types and nothing else. `arguments` turns these into
+//! the domain values the rest of the program uses; nothing past that point sees clap.
 
 use std::path::PathBuf;
 

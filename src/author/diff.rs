@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 
 /// The step that turns `before` into `after`, files in path order; empty when they are
 /// the same. `origin` names the step in errors. Files must be UTF-8 text.
-pub fn step(before: &Tree, after: &Tree, origin: &str) -> Result<String> {
+pub(super) fn step(before: &Tree, after: &Tree, origin: &str) -> Result<String> {
     let mut paths: Vec<&String> = before.keys().chain(after.keys()).collect();
     paths.sort();
     paths.dedup();
@@ -57,9 +57,10 @@ fn text<'a>(bytes: Option<&'a [u8]>, rel: &str, origin: &str) -> Result<&'a str>
 }
 
 fn label(side: &str, rel: &str, exists: bool) -> String {
-    match exists {
-        true => format!("{side}/{rel}"),
-        false => "/dev/null".into(),
+    if exists {
+        format!("{side}/{rel}")
+    } else {
+        "/dev/null".into()
     }
 }
 

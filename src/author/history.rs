@@ -9,11 +9,11 @@ use git2::{IndexAddOption, Repository, RepositoryInitOptions, Signature, Sort};
 use crate::error::{Error, Result};
 
 /// Every file of a commit's tree, by `/`-separated path.
-pub type Files = BTreeMap<String, Vec<u8>>;
+pub(super) type Files = BTreeMap<String, Vec<u8>>;
 
 /// One commit of the history.
 #[derive(Debug)]
-pub struct Commit {
+pub(super) struct Commit {
     /// The abbreviated id, as `git log --oneline` shows it.
     pub id: String,
     pub subject: String,
@@ -21,14 +21,14 @@ pub struct Commit {
 }
 
 /// A new repository in `dir` on branch `main`.
-pub fn init(dir: &Path) -> Result<Repository> {
+pub(super) fn init(dir: &Path) -> Result<Repository> {
     let mut options = RepositoryInitOptions::new();
     options.initial_head("main");
     Ok(Repository::init_opts(dir, &options)?)
 }
 
 /// Commits the whole work tree (`git add -A && git commit`) on top of HEAD, if any.
-pub fn commit_all(repo: &Repository, message: &str) -> Result<()> {
+pub(super) fn commit_all(repo: &Repository, message: &str) -> Result<()> {
     let mut index = repo.index()?;
     index.add_all(["*"], IndexAddOption::DEFAULT, None)?;
     index.update_all(["*"], None)?;
@@ -52,7 +52,7 @@ pub fn commit_all(repo: &Repository, message: &str) -> Result<()> {
 
 /// The commits from the first to HEAD, oldest first. A merge commit is refused: each task
 /// is one commit on a straight line.
-pub fn read(dir: &Path) -> Result<Vec<Commit>> {
+pub(super) fn read(dir: &Path) -> Result<Vec<Commit>> {
     let repo = Repository::open(dir).map_err(|e| Error::Refused {
         message: format!(
             "{} is not a git repository ({}); make one with `skillforge author replay`",

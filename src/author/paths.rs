@@ -5,10 +5,10 @@
 //! expressions back where the sample names stand. The files skillforge writes itself map
 //! to the manifest key to change instead.
 
-use crate::naming::ProjectNames;
+use crate::plan::naming::ProjectNames;
 
 /// Where a change to a file skillforge writes belongs instead, or `None` for other files.
-pub fn model_file_fix(path: &str) -> Option<&'static str> {
+pub(super) fn model_file_fix(path: &str) -> Option<&'static str> {
     Some(match path {
         "pyproject.toml" => {
             "change [python] dependencies, groups or scripts, or [pyproject], in blueprint.toml"
@@ -26,13 +26,13 @@ pub fn model_file_fix(path: &str) -> Option<&'static str> {
 
 /// Files under `.skillforge/` that record a learner's progress, not the blueprint: running
 /// `skillforge check` in the repository changes them, and `record` ignores them.
-pub fn is_progress(path: &str) -> bool {
-    path.starts_with(".skillforge/") && path != crate::origin::PATH
+pub(super) fn is_progress(path: &str) -> bool {
+    path.starts_with(".skillforge/") && path != crate::record::origin::PATH
 }
 
 /// The raw path of a file the author created at `rendered`: each sample name in a path
 /// component becomes the expression it renders from.
-pub fn raw_for_new(rendered: &str, names: &ProjectNames) -> String {
+pub(super) fn raw_for_new(rendered: &str, names: &ProjectNames) -> String {
     rendered
         .split('/')
         .map(|part| {

@@ -373,19 +373,20 @@ fn verify(
             continue;
         }
         let twin = format!("{path}{TWIN_SUFFIX}");
-        let message = match rendered.contains_key(&twin)
+        let message = if rendered.contains_key(&twin)
             || sources.get(path).is_some_and(|s| s.ends_with(".hbs"))
         {
-            true => format!(
+            format!(
                 "{twin}, the template beside it, does not render to it: the change touches \
-                 lines the template generates, or the two were changed differently; make \
-                 {twin} render to {path} (with {{{{...}}}} where the sample values stand) and \
-                 amend the commit"
-            ),
-            false => format!(
+             lines the template generates, or the two were changed differently; make \
+             {twin} render to {path} (with {{{{...}}}} where the sample values stand) and \
+             amend the commit"
+            )
+        } else {
+            format!(
                 "{path}: its raw file does not render back to it; a new file's path may use the \
-                 sample names only as whole {{{{project.package}}}} or {{{{project.name}}}} values"
-            ),
+             sample names only as whole {{{{project.package}}}} or {{{{project.name}}}} values"
+            )
         };
         return Err(fail(commit, message));
     }

@@ -109,7 +109,7 @@ pub(super) fn owned_files(session: &Session, state: &Tree) -> Result<Rendered> {
     let mut out: Rendered = session
         .compose(state)?
         .into_iter()
-        .filter(|f| f.origin == session.id())
+        .filter(|f| f.part == session.id())
         .map(|f| (f.path.as_str().to_string(), (f.contents, f.executable)))
         .collect();
     for (rendered, raw) in session.rendered_paths(state)? {

@@ -4,12 +4,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::answers::{self, Mode};
 use crate::blueprint::steps::Tree;
 use crate::blueprint::{Blueprint, Kind, Library, Manifest, local};
 use crate::error::{Error, Result};
-use crate::naming::ProjectNames;
 use crate::plan::Plan;
+use crate::plan::naming::ProjectNames;
 use crate::project::{self, Context, OutputFile};
 use crate::render::Renderer;
 
@@ -22,6 +21,11 @@ const SAMPLE_AUTHOR: (&str, &str) = ("Sample Author", "author@example.com");
 
 /// The licence year: fixed, so that a replay made another year renders the same files.
 const SAMPLE_YEAR: i32 = 2025;
+
+/// The day the sample project is made, in `SAMPLE_YEAR`.
+fn sample_day() -> time::Date {
+    time::Date::from_calendar_date(SAMPLE_YEAR, time::Month::January, 1).expect("a real day")
+}
 
 /// A blueprint folder loaded for authoring, with the base it is rendered onto.
 #[derive(Debug)]
@@ -78,15 +82,14 @@ impl Session {
     /// The whole project with the blueprint's template replaced by `state` (raw files).
     pub fn compose(&self, state: &Tree) -> Result<Vec<OutputFile>> {
         self.with_plan(state, |plan| {
-            Ok(project::compose_in(plan, &self.library.catalog, SAMPLE_YEAR)?.files)
+            Ok(project::compose(plan, &self.library.catalog, sample_day())?.files)
         })
     }
 
     /// Every raw path of `state` by the path it renders to.
     pub fn rendered_paths(&self, state: &Tree) -> Result<BTreeMap<String, String>> {
         self.with_plan(state, |plan| {
-            let mut context = Context::new(plan);
-            context.year = SAMPLE_YEAR;
+            let context = Context::new(plan, SAMPLE_YEAR);
             let mut renderer = Renderer::new();
             let mut out = BTreeMap::new();
             for rel in state.keys() {
@@ -107,19 +110,9 @@ impl Session {
             Some(base) => (base, vec![&blueprint]),
             None => (&blueprint, vec![]),
         };
-        let identity = Some((SAMPLE_AUTHOR.0.to_string(), SAMPLE_AUTHOR.1.to_string()));
-        let parts = std::iter::once(base).chain(addons.iter().copied());
-        let questions = answers::questions_for(identity, parts);
-        let answers =
-            answers::resolve(&questions, &BTreeMap::new(), &mut Mode::Defaults, &self.id)?;
-        let plan = Plan {
-            base,
-            addons,
-            names: self.names.clone(),
-            answers,
-            solved: false,
-            focus: Vec::new(),
-        };
+        let mut plan = Plan::sample(base, addons, SAMPLE_NAME)?;
+        plan.answers.author = SAMPLE_AUTHOR.0.to_string();
+        plan.answers.email = SAMPLE_AUTHOR.1.to_string();
         f(&plan)
     }
 }

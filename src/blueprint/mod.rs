@@ -74,7 +74,13 @@ pub(crate) mod testing {
     use super::{Blueprint, Catalog, Library, Manifest};
 
     /// A blueprint whose manifest is the required keys plus `extra` TOML.
-    pub fn blueprint(id: &str, kind: &str, hours: u32, skills: &str, extra: &str) -> Blueprint {
+    pub(crate) fn blueprint(
+        id: &str,
+        kind: &str,
+        hours: u32,
+        skills: &str,
+        extra: &str,
+    ) -> Blueprint {
         let text = format!(
             "schema = 1\nid = \"{id}\"\nkind = \"{kind}\"\nversion = \"1\"\ntitle = \"T\"\n\
              summary = \"S\"\ndifficulty = \"beginner\"\nhours = {hours}\nskills = [{skills}]\n{extra}\n"
@@ -90,7 +96,7 @@ pub(crate) mod testing {
     }
 
     /// A library of `blueprints` with an empty catalog.
-    pub fn library(blueprints: Vec<Blueprint>) -> Library {
+    pub(crate) fn library(blueprints: Vec<Blueprint>) -> Library {
         Library {
             catalog: Catalog {
                 schema: 1,

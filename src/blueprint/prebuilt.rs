@@ -10,7 +10,7 @@ static PREBUILT: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/prebuilt.
 
 /// The data of the embedded file at `path`, read from its JSON copy; `None` when there is no
 /// copy or it does not fit `T`, and the caller parses the TOML instead.
-pub fn read<T: DeserializeOwned>(path: &str) -> Option<T> {
+pub(crate) fn read<T: DeserializeOwned>(path: &str) -> Option<T> {
     let (_, json) = PREBUILT.iter().find(|(p, _)| *p == path)?;
     serde_json::from_str(json).ok()
 }

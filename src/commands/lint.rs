@@ -5,14 +5,11 @@
 //! rendered with sample answers as starter and as solved, and every task's test entries
 //! something `check` can map (see `blueprint::test_entries`).
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::answers::{self, Mode};
 use crate::blueprint::test_entries::{self, StarterFile};
 use crate::blueprint::{Blueprint, Kind, Library, checks, compat, steps};
 use crate::error::{Error, Result};
-use crate::naming::ProjectNames;
 use crate::plan::Plan;
 use crate::project::{self, Context};
 use crate::render::Renderer;
@@ -102,29 +99,14 @@ fn render_problems(blueprint: &Blueprint, text: &str, library: &Library) -> Vec<
     } else {
         vec![]
     };
-    let questions =
-        answers::questions_for(None, std::iter::once(base).chain(addons.iter().copied()));
-    let answers = match answers::resolve(
-        &questions,
-        &BTreeMap::new(),
-        &mut Mode::Defaults,
-        blueprint.id(),
-    ) {
-        Ok(a) => a,
+    let mut plan = match Plan::sample(base, addons, "sample-project") {
+        Ok(plan) => plan,
         Err(e) => return vec![format!("{}: {e}", blueprint.origin)],
     };
-    let names = ProjectNames::parse("sample-project").expect("a valid sample name");
     let mut problems = Vec::new();
     for solved in [false, true] {
-        let plan = Plan {
-            base,
-            addons: addons.clone(),
-            names: names.clone(),
-            answers: answers.clone(),
-            solved,
-            focus: vec![],
-        };
-        let context = Context::new(&plan);
+        plan.solved = solved;
+        let context = Context::new(&plan, Plan::sample_day().year());
         let mut renderer = Renderer::new();
         let finished = steps::solved(blueprint).unwrap_or_default();
         let files = blueprint.template.iter().map(|f| ("template", f));
@@ -135,7 +117,7 @@ fn render_problems(blueprint: &Blueprint, text: &str, library: &Library) -> Vec<
                 problems.push(e.to_string());
             }
         }
-        match project::compose(&plan, &library.catalog) {
+        match project::compose(&plan, &library.catalog, Plan::sample_day()) {
             Ok(project) if !solved => problems.extend(test_problems(blueprint, text, &project)),
             Ok(_) => {}
             Err(e) => problems.push(e.to_string()),
@@ -150,7 +132,7 @@ fn test_problems(blueprint: &Blueprint, text: &str, project: &project::Project) 
     let own: Vec<StarterFile<'_>> = project
         .files
         .iter()
-        .filter(|f| f.origin == blueprint.id())
+        .filter(|f| f.part == blueprint.id())
         .map(|f| StarterFile {
             path: f.path.as_str(),
             contents: &f.contents,

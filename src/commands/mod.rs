@@ -2,7 +2,6 @@
 
 pub mod author;
 pub mod check;
-pub mod completions;
 pub mod hint;
 pub mod lint;
 pub mod list;

@@ -1,10 +1,10 @@
 //! `skillforge show ID`: one blueprint's questions, tasks and files.
 
-use crate::answers::default_text;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::blueprint::{Blueprint, Library, SourceFile, steps};
 use crate::error::{Error, Result};
+use crate::plan::answers::default_text;
 
 pub fn run(library: &Library, id: &str) -> Result<()> {
     let b = library.get(id).ok_or_else(|| Error::UnknownBlueprint {

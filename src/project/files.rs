@@ -13,7 +13,7 @@ use crate::render::{Renderer, SafePath, safe_relative};
 /// Every part's files, rendered: the starter `template/`, or when the plan is solved the
 /// raw files its steps finish (`blueprint::steps::solved`). Two parts writing one path is
 /// an error naming both.
-pub fn blueprint_files(
+pub(crate) fn blueprint_files(
     plan: &Plan<'_>,
     context: &Context,
     renderer: &mut Renderer,
@@ -35,7 +35,7 @@ pub fn blueprint_files(
                     path: format!("{id}/{tree}/{}", file.rel),
                     message: format!(
                         "{} is also written by {}; only the project model may merge files",
-                        rendered.path, previous.origin
+                        rendered.path, previous.part
                     ),
                 });
             }
@@ -80,6 +80,6 @@ pub fn render_file(
         path,
         contents,
         executable: file.executable,
-        origin: id.to_string(),
+        part: id.to_string(),
     })
 }

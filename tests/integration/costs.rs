@@ -63,7 +63,7 @@ fn owners() -> &'static Vec<(String, String, usize)> {
 }
 
 /// The blueprint owning `task`, or `task` itself when no blueprint has it.
-pub fn owner(task: &str) -> String {
+pub(crate) fn owner(task: &str) -> String {
     owners()
         .iter()
         .find(|(id, _, _)| id == task)
@@ -71,19 +71,21 @@ pub fn owner(task: &str) -> String {
 }
 
 /// Charges the time since `started` to the blueprint that owns `task`.
-pub fn charge_task(activity: &str, task: &str, started: Instant) {
+pub(crate) fn charge_task(activity: &str, task: &str, started: Instant) {
     write(activity, &[(owner(task), started.elapsed().as_secs_f64())]);
 }
 
 /// Charges the time since `started` to `parts` (blueprint ids), in proportion to their
 /// tasks (a part with no task counts as one).
-pub fn charge_parts<S: AsRef<str>>(activity: &str, parts: &[S], started: Instant) {
+pub(crate) fn charge_parts<S: AsRef<str>>(activity: &str, parts: &[S], started: Instant) {
     let seconds = started.elapsed().as_secs_f64();
     let weight = |part: &str| {
-        owners()
+        let count = owners()
             .iter()
             .find(|(_, b, _)| b == part)
-            .map_or(1, |(_, _, count)| *count) as f64
+            .map_or(1, |(_, _, count)| *count);
+        // A task count is small: it converts exactly.
+        f64::from(u32::try_from(count).unwrap_or(u32::MAX))
     };
     let total: f64 = parts.iter().map(|p| weight(p.as_ref())).sum();
     let charges: Vec<(String, f64)> = parts

@@ -185,7 +185,7 @@ impl Walk {
             .cwd(&self.project)
             .timeout(std::time::Duration::from_secs(600))
             .run();
-        (out.code == if expect_all { 0 } else { 1 }, out)
+        (out.code == i32::from(!expect_all), out)
     }
 
     /// The starter: lint clean, every task failing with a well-formed results.json, and a

@@ -340,7 +340,7 @@ fn a_folder_entry_gets_a_checksum_of_every_file_under_it() {
             (rel, bytes)
         })
         .collect();
-    let expected = skillforge::origin::folder_checksum(
+    let expected = skillforge::record::origin::folder_checksum(
         "tests/tasks",
         files.iter().map(|(p, b)| (p.as_str(), b.as_slice())),
     );

@@ -35,7 +35,7 @@ fn tools_dir() -> PathBuf {
 }
 
 /// The tools venv's bin folder, created once per test run when missing.
-pub fn tools() -> &'static Path {
+pub(crate) fn tools() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
         let venv = tools_dir().join("venv");
@@ -91,7 +91,7 @@ fn ruff() -> &'static Path {
     })
 }
 
-pub fn uv() -> Command {
+pub(crate) fn uv() -> Command {
     let mut cmd = Command::new(tools_dir().join("venv/bin/uv"));
     cmd.env("UV_CACHE_DIR", tools_dir().join("uv-cache"))
         .env("UV_PYTHON_DOWNLOADS", "never")
@@ -101,7 +101,7 @@ pub fn uv() -> Command {
 }
 
 #[track_caller]
-pub fn run_ok(cmd: &mut Command, what: &str) -> String {
+pub(crate) fn run_ok(cmd: &mut Command, what: &str) -> String {
     let out = cmd
         .output()
         .unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
@@ -130,7 +130,7 @@ fn check(problems: &mut Vec<String>, label: &str, what: &str, cmd: &mut Command)
 
 /// The checks of any generated project, starter or solved, with the project's own ruff
 /// (`bin`: its venv's bin folder) and the tools' validate-pyproject.
-pub fn lint_problems(label: &str, project: &Path, bin: &Path) -> Vec<String> {
+pub(crate) fn lint_problems(label: &str, project: &Path, bin: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     let run = |program: PathBuf| {
         let mut cmd = Command::new(program);
@@ -161,7 +161,12 @@ pub fn lint_problems(label: &str, project: &Path, bin: &Path) -> Vec<String> {
 /// The checks of a solved project: its lints, mypy as the project configures it (with the
 /// project's venv, `bin`), then packaging, workflows and images. `scratch` takes the built
 /// distributions and mypy's cache.
-pub fn solved_problems(label: &str, project: &Path, bin: &Path, scratch: &Path) -> Vec<String> {
+pub(crate) fn solved_problems(
+    label: &str,
+    project: &Path,
+    bin: &Path,
+    scratch: &Path,
+) -> Vec<String> {
     let mut problems = lint_problems(label, project, bin);
     check(
         &mut problems,

@@ -8,15 +8,19 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
+/// Where the file lives in a project.
 pub const PATH: &str = ".skillforge/progress.toml";
 
+/// `.skillforge/progress.toml`, as read and written.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Progress {
+    /// Each task's progress, by task id; a task not listed has none.
     #[serde(default)]
     pub tasks: BTreeMap<String, TaskProgress>,
 }
 
+/// What the learner asked of skillforge for one task.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TaskProgress {
@@ -49,6 +53,7 @@ impl Progress {
         }
     }
 
+    /// Writes the progress to the project at `root`, whole or not at all.
     pub fn write(&self, root: &Path) -> Result<()> {
         let body = toml::to_string(self).expect("progress serializes");
         let text = format!(
@@ -57,22 +62,13 @@ impl Progress {
         crate::fsutil::write_atomic(&root.join(PATH), text.as_bytes())
     }
 
+    /// The progress of task `id`; none yet when it has none.
     pub fn task(&self, id: &str) -> TaskProgress {
         self.tasks.get(id).cloned().unwrap_or_default()
     }
 
+    /// The progress of task `id`, to change, added when it has none.
     pub fn task_mut(&mut self, id: &str) -> &mut TaskProgress {
         self.tasks.entry(id.to_string()).or_default()
     }
-}
-
-/// Today as `YYYY-MM-DD`, for the records.
-pub fn today() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    format!(
-        "{:04}-{:02}-{:02}",
-        now.year(),
-        u8::from(now.month()),
-        now.day()
-    )
 }

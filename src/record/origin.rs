@@ -14,21 +14,28 @@ use sha2::{Digest, Sha256};
 
 use crate::blueprint::Source;
 use crate::error::{Error, Result};
+use crate::plan::Plan;
+use crate::project::{OutputFile, PlannedTask};
+use crate::test_parts::file_of;
 
 /// Where the file lives in a project.
 pub const PATH: &str = ".skillforge/origin.toml";
 /// The format this build reads and writes.
 pub const FORMAT: u32 = 1;
 
+/// `.skillforge/origin.toml`, as read and written.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Origin {
+    /// The file's format: `FORMAT` for this build.
     pub format: u32,
     /// The skillforge version that made the project.
     pub skillforge: String,
     /// The day it was made (`YYYY-MM-DD`); its year is the licence's.
     pub created: String,
+    /// The licence's year, the year of `created`.
     pub year: i32,
+    /// The project's name, as `naming` normalised it.
     pub name: String,
     /// Generated with the reference solutions in place (`new --solved`).
     #[serde(default)]
@@ -53,35 +60,65 @@ pub struct Origin {
     pub accepted: BTreeMap<String, String>,
 }
 
+/// One blueprint a project was made from.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OriginBlueprint {
+    /// The blueprint's id.
     pub id: String,
+    /// Its manifest's version.
     pub version: String,
     /// Where a blueprint that is not embedded came from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
 }
 
+/// One task of the project, with what `check`, `hint` and `solution` need of it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OriginTask {
+    /// The task's id, unique in the project.
     pub id: String,
+    /// Its number in TASKS.md, from 1.
     pub number: usize,
+    /// The id of the blueprint it comes from.
     pub blueprint: String,
+    /// Its title in TASKS.md.
     pub title: String,
+    /// The catalog ids of the skills it exercises.
     pub skills: Vec<String>,
+    /// Their names, in the same order.
     pub skill_names: Vec<String>,
+    /// A stretch goal: it exercises none of the skills asked for.
     #[serde(default)]
     pub stretch: bool,
+    /// Ids of the tasks it builds on.
     pub requires: Vec<String>,
     /// pytest paths (files or folders) or node-id prefixes (`tests/x.py::TestY`).
     pub tests: Vec<String>,
+    /// The files the learner is expected to change.
     pub files: Vec<String>,
+    /// Its hints, in the order `hint` reveals them.
     pub hints: Vec<String>,
 }
 
 impl OriginTask {
+    fn from_planned(t: &PlannedTask) -> OriginTask {
+        OriginTask {
+            id: t.id.clone(),
+            number: t.number,
+            blueprint: t.blueprint.clone(),
+            title: t.title.clone(),
+            skills: t.skills.clone(),
+            skill_names: t.skill_names.clone(),
+            stretch: t.stretch,
+            requires: t.requires.clone(),
+            tests: t.tests.clone(),
+            files: t.files.clone(),
+            hints: t.hints.clone(),
+        }
+    }
+
     /// The files holding the task's tests (node ids without their `::` part).
     pub fn test_files(&self) -> impl Iterator<Item = &str> {
         self.tests.iter().map(|t| crate::test_parts::file_of(t))
@@ -89,6 +126,54 @@ impl OriginTask {
 }
 
 impl Origin {
+    /// The origin of a project composed from `plan` on the day `made` into `files`, with
+    /// its `tasks` in the order of TASKS.md: every task test entry gets its checksum.
+    pub fn build(
+        plan: &Plan<'_>,
+        made: time::Date,
+        tasks: &[PlannedTask],
+        files: &[OutputFile],
+    ) -> Origin {
+        let tasks: Vec<OriginTask> = tasks.iter().map(OriginTask::from_planned).collect();
+        let checksums = tasks
+            .iter()
+            .flat_map(|t| &t.tests)
+            .filter_map(|entry| Some((entry.clone(), entry_sum(&tasks, entry, files)?)))
+            .collect();
+        Origin {
+            format: FORMAT,
+            skillforge: env!("CARGO_PKG_VERSION").to_string(),
+            created: super::day_text(made),
+            year: made.year(),
+            name: plan.names.name.clone(),
+            solved: plan.solved,
+            focus: plan.focus.clone(),
+            answers: plan.answers.to_map(),
+            blueprints: plan
+                .parts()
+                .map(|b| OriginBlueprint {
+                    id: b.id().to_string(),
+                    version: b.manifest.version.clone(),
+                    source: b.source.clone(),
+                })
+                .collect(),
+            tasks,
+            checksums,
+            accepted: BTreeMap::new(),
+        }
+    }
+
+    /// The day the project was made, as composing needs it to render the project again:
+    /// `created` in the recorded `year` (the licence's), or the first of January of that
+    /// year when `created` does not read as a day.
+    pub fn made_on(&self) -> time::Date {
+        let day = super::parse_day(&self.created);
+        day.and_then(|d| d.replace_year(self.year).ok())
+            .or_else(|| time::Date::from_ordinal_date(self.year, 1).ok())
+            .unwrap_or(time::Date::MIN)
+    }
+
+    /// The file's text: a comment saying what it is for, then the TOML.
     pub fn to_toml(&self) -> String {
         let body = toml::to_string(self).expect("the origin serializes");
         format!(
@@ -124,6 +209,7 @@ impl Origin {
         crate::fsutil::write_atomic(&root.join(PATH), self.to_toml().as_bytes())
     }
 
+    /// The task whose id is `id`.
     pub fn task(&self, id: &str) -> Option<&OriginTask> {
         self.tasks.iter().find(|t| t.id == id)
     }
@@ -143,6 +229,23 @@ pub fn entry_checksum(tasks: &[OriginTask], entry: &str, bytes: &[u8]) -> String
         .collect();
     let text = String::from_utf8_lossy(bytes);
     checksum(crate::test_parts::covered(&text, entry, &entries).as_bytes())
+}
+
+/// The checksum of what the test `entry` covers among the project's `files`: a file (or a
+/// class in it), or a folder; `None` when it names neither (`lint` refuses such entries).
+fn entry_sum(tasks: &[OriginTask], entry: &str, files: &[OutputFile]) -> Option<String> {
+    let path = file_of(entry);
+    if let Some(file) = files.iter().find(|f| f.path.as_str() == path) {
+        return Some(entry_checksum(tasks, entry, &file.contents));
+    }
+    let prefix = format!("{path}/");
+    let mut under = files
+        .iter()
+        .filter(|f| f.path.as_str().starts_with(&prefix))
+        .map(|f| (f.path.as_str(), f.contents.as_slice()))
+        .peekable();
+    under.peek()?;
+    Some(folder_checksum(path, under))
 }
 
 /// The checksum of the folder entry `folder`: of every file under it among `files`
@@ -191,6 +294,36 @@ pub fn checksum(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::blueprint::Library;
+
+    #[test]
+    fn a_project_records_the_day_it_is_made_and_renders_again_in_its_year() {
+        let library = Library::embedded().unwrap();
+        let plan = Plan::sample(library.get("pypi-package").unwrap(), vec![], "demo").unwrap();
+        let day = time::Date::from_calendar_date(2031, time::Month::July, 4).unwrap();
+        let project = crate::project::compose(&plan, &library.catalog, day).unwrap();
+        let text = |path: &str| {
+            let file = project.files.iter().find(|f| f.path.as_str() == path);
+            String::from_utf8_lossy(&file.unwrap().contents).into_owned()
+        };
+        let origin: Origin = toml::from_str(&text(PATH)).unwrap();
+        assert_eq!((origin.created.as_str(), origin.year), ("2031-07-04", 2031));
+        assert_eq!(origin.made_on(), day);
+        assert!(text("LICENSE").contains("2031"), "{}", text("LICENSE"));
+    }
+
+    #[test]
+    fn a_record_whose_day_does_not_read_is_made_in_its_year() {
+        let library = Library::embedded().unwrap();
+        let plan = Plan::sample(library.get("pypi-package").unwrap(), vec![], "demo").unwrap();
+        let mut origin = Origin::build(&plan, Plan::sample_day(), &[], &[]);
+        origin.created = "last spring".into();
+        origin.year = 2024;
+        assert_eq!(
+            origin.made_on(),
+            time::Date::from_ordinal_date(2024, 1).unwrap()
+        );
+    }
 
     #[test]
     fn checksums_ignore_crlf_but_not_content() {

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 /// Validates a typed answer: `Err` carries the message shown under the prompt.
 pub type Validator<'a> = &'a dyn Fn(&str) -> std::result::Result<(), String>;
 
+/// Asks the user; every method fails with `Error::Cancelled` when the user cancels.
 pub trait Prompter {
     /// Picks one of `items`; returns its index.
     fn select(&mut self, prompt: &str, items: &[String], default: usize) -> Result<usize>;
@@ -22,6 +23,7 @@ pub trait Prompter {
         default: Option<&str>,
         validate: Validator<'_>,
     ) -> Result<String>;
+    /// Asks a yes-or-no question.
     fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool>;
     /// Picks any number of `items`, `chosen` selected to start with; typing filters the list.
     /// Returns the chosen indices in item order.
@@ -45,6 +47,7 @@ pub struct Terminal {
 }
 
 impl Terminal {
+    /// A prompter on stderr with dialoguer's colourful theme.
     pub fn new() -> Self {
         Terminal {
             theme: ColorfulTheme::default(),
@@ -147,6 +150,7 @@ pub struct Scripted {
 }
 
 impl Scripted {
+    /// A prompter that gives `answers` in order, one a question; "" takes the default.
     pub fn new<I: IntoIterator<Item = S>, S: Into<String>>(answers: I) -> Self {
         Scripted {
             answers: answers.into_iter().map(Into::into).collect(),

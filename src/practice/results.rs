@@ -1,6 +1,7 @@
-//! From test results to task results: which tests belong to which task, whether each task
-//! passes, and the machine-readable `results.json` (the Exercism test-runner v3 shape, with
-//! each test's task and skills added, and a summary per task).
+//! `.skillforge/results.json`, the last check's results: which tests belong to which task,
+//! whether each task passes, and the file itself (the Exercism test-runner v3 shape, with
+//! each test's task and skills added, and a summary per task). It is the check's output,
+//! git-ignored and rewritten on every run, so it lives with the checking, not in `record`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -9,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::collector::{Outcome, TestResult};
 use crate::error::Result;
-use crate::origin::{Origin, OriginTask};
+use crate::record::origin::{Origin, OriginTask};
 
 /// Where the last check's results live in a project (git-ignored).
 pub const RESULTS_PATH: &str = ".skillforge/results.json";
@@ -156,7 +157,7 @@ pub struct Report {
     pub message: Option<String>,
     pub tests: Vec<ReportTest>,
     pub tasks: Vec<TaskResult>,
-    /// When the run happened (RFC 3339, UTC).
+    /// When the run started (RFC 3339, UTC).
     pub checked_at: String,
 }
 
@@ -179,14 +180,16 @@ fn harness() -> Role {
 }
 
 impl Report {
-    /// The report of a run whose graded tests gave `results` (and the learner's own tests
-    /// `own`); `error` says why the tests could not run, when they could not.
+    /// The report of a run started at `checked_at` whose graded tests gave `results` (and
+    /// the learner's own tests `own`); `error` says why the tests could not run, when they
+    /// could not.
     pub fn new(
         origin: &Origin,
         results: &[TestResult],
         own: &[TestResult],
         tasks: Vec<TaskResult>,
         error: Option<String>,
+        checked_at: time::OffsetDateTime,
     ) -> Report {
         let graded = results.iter().map(|r| (r, task_of(origin, r)));
         let theirs = own.iter().map(|r| (r, None));
@@ -233,20 +236,24 @@ impl Report {
             message: error,
             tests,
             tasks,
-            checked_at: now_rfc3339(),
+            checked_at: rfc3339(checked_at),
         }
     }
 
-    /// The report of a check that could not run its tests: `message` says why, and every
-    /// one of `tasks` is unknown.
-    pub fn could_not_run(message: String, tasks: Vec<TaskResult>) -> Report {
+    /// The report of a check started at `checked_at` that could not run its tests:
+    /// `message` says why, and every one of `tasks` is unknown.
+    pub fn could_not_run(
+        message: String,
+        tasks: Vec<TaskResult>,
+        checked_at: time::OffsetDateTime,
+    ) -> Report {
         Report {
             version: 3,
             status: "error".into(),
             message: Some(message),
             tests: Vec::new(),
             tasks,
-            checked_at: now_rfc3339(),
+            checked_at: rfc3339(checked_at),
         }
     }
 
@@ -277,8 +284,8 @@ impl Report {
     }
 }
 
-fn now_rfc3339() -> String {
-    let t = time::OffsetDateTime::now_utc();
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
         t.year(),

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::blueprint::{Question, QuestionKind};
 use crate::error::{Error, Result};
-use crate::prompt::Prompter;
+use crate::plan::prompt::Prompter;
 
 /// Python versions a project can target, oldest first.
 pub const PYTHON_VERSIONS: &[&str] = &["3.11", "3.12", "3.13", "3.14"];
@@ -16,8 +16,53 @@ pub const PYTHON_VERSIONS: &[&str] = &["3.11", "3.12", "3.13", "3.14"];
 /// Licences skillforge has texts for (SPDX identifiers).
 pub const LICENSES: &[&str] = &["MIT", "Apache-2.0", "BSD-3-Clause", "ISC"];
 
-/// Answers by question id.
-pub type Answers = BTreeMap<String, Value>;
+/// The ids of the engine's own questions, which no blueprint may reuse.
+pub const ENGINE_IDS: [&str; 4] = ["author", "email", "python", "license"];
+
+/// Every answer of a plan: the engine's four as fields, the blueprints' by question id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answers {
+    /// The author's name, for LICENSE and pyproject.toml.
+    pub author: String,
+    /// The author's e-mail address.
+    pub email: String,
+    /// The lowest supported Python version, one of `PYTHON_VERSIONS`.
+    pub python: String,
+    /// An SPDX identifier, one of `LICENSES`.
+    pub license: String,
+    /// Answers to the blueprints' own questions, by question id.
+    pub blueprints: BTreeMap<String, Value>,
+}
+
+impl Answers {
+    /// The answers of a map by question id, as `resolve` gathers them and origin.toml
+    /// records them. An engine answer that is missing reads as empty, one that is not text
+    /// as its JSON (engine answers are always text when skillforge wrote them).
+    pub fn from_map(mut map: BTreeMap<String, Value>) -> Answers {
+        let mut take = |id: &str| match map.remove(id) {
+            Some(Value::String(s)) => s,
+            Some(other) => other.to_string(),
+            None => String::new(),
+        };
+        Answers {
+            author: take("author"),
+            email: take("email"),
+            python: take("python"),
+            license: take("license"),
+            blueprints: map,
+        }
+    }
+
+    /// Every answer by question id, as origin.toml records them.
+    pub fn to_map(&self) -> BTreeMap<String, Value> {
+        let engine = [&self.author, &self.email, &self.python, &self.license];
+        let mut map = self.blueprints.clone();
+        for (id, value) in ENGINE_IDS.into_iter().zip(engine) {
+            map.insert(id.to_string(), Value::String(value.clone()));
+        }
+        map
+    }
+}
 
 /// How missing answers are obtained.
 pub enum Mode<'a> {
@@ -183,7 +228,7 @@ pub fn resolve(
             known,
         });
     }
-    let mut answers = Answers::new();
+    let mut answers = BTreeMap::new();
     for q in questions {
         let value = match given.get(&q.id) {
             Some(raw) => parse(q, raw).map_err(|reason| Error::InvalidAnswer {
@@ -195,7 +240,7 @@ pub fn resolve(
         };
         answers.insert(q.id.clone(), value);
     }
-    Ok(answers)
+    Ok(Answers::from_map(answers))
 }
 
 fn answer_missing(q: &Question, mode: &mut Mode<'_>) -> Result<Value> {
@@ -243,7 +288,7 @@ fn ask(q: &Question, default: Option<&str>, prompter: &mut dyn Prompter) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prompt::Scripted;
+    use crate::plan::prompt::Scripted;
 
     fn page_size() -> Question {
         Question {
@@ -270,7 +315,7 @@ mod tests {
             "b",
         )
         .unwrap();
-        assert_eq!(a["page_size"], Value::from(25));
+        assert_eq!(a.blueprints["page_size"], Value::from(25));
         let err = resolve(
             &[page_size()],
             &given(&[("page_size", "0")]),
@@ -310,9 +355,9 @@ mod tests {
             "b",
         )
         .unwrap();
-        assert_eq!(a["license"], "MIT");
-        assert_eq!(a["python"], "3.11");
-        assert_eq!(a["author"], "Your Name");
+        assert_eq!(a.license, "MIT");
+        assert_eq!(a.python, "3.11");
+        assert_eq!(a.author, "Your Name");
     }
 
     #[test]
@@ -333,10 +378,27 @@ mod tests {
         );
         qs.push(engine_questions(None)[3].clone());
         let a = resolve(&qs, &given(&[]), &mut Mode::Ask(&mut p), "b").unwrap();
-        assert_eq!(a["page_size"], Value::from(7));
-        assert_eq!(a["author"], "Ada");
-        assert_eq!(a["license"], "Apache-2.0");
+        assert_eq!(a.blueprints["page_size"], Value::from(7));
+        assert_eq!(a.author, "Ada");
+        assert_eq!(a.license, "Apache-2.0");
         assert_eq!(p.asked.len(), 5);
+    }
+
+    #[test]
+    fn engine_answers_are_fields_and_read_back_from_the_record() {
+        let mut map = given(&[("author", "Ada"), ("license", "ISC")])
+            .into_iter()
+            .map(|(k, v)| (k, Value::String(v)))
+            .collect::<BTreeMap<_, _>>();
+        map.insert("page_size".into(), Value::from(20));
+        let answers = Answers::from_map(map);
+        assert_eq!(
+            (answers.author.as_str(), answers.email.as_str()),
+            ("Ada", "")
+        );
+        assert_eq!(answers.license, "ISC");
+        assert_eq!(answers.blueprints.keys().collect::<Vec<_>>(), ["page_size"]);
+        assert_eq!(Answers::from_map(answers.to_map()), answers);
     }
 
     #[test]
