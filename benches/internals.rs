@@ -16,13 +16,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group};
-use skillforge::answers::{self, Mode};
 use skillforge::blueprint::{Blueprint, Kind, Library, local};
 use skillforge::generate::{self, GitRequest};
 use skillforge::git::{self, WrittenFile};
-use skillforge::naming::ProjectNames;
 use skillforge::plan::Plan;
-use skillforge::planner;
+use skillforge::plan::planner;
 use skillforge::project::{self, Project};
 
 const SIZES: [usize; 2] = [100, 1000];
@@ -43,18 +41,10 @@ fn synthetic_blueprint(root: &Path, count: usize) -> PathBuf {
 
 /// Renders the project of `blueprint` with every default, as `new --from ... -y` does.
 fn compose(library: &Library, blueprint: &Blueprint) -> Project {
-    let questions = answers::questions_for(None, [blueprint]);
-    let answers = answers::resolve(&questions, &BTreeMap::new(), &mut Mode::Defaults, "bench")
+    let plan = Plan::sample(blueprint, Vec::new(), "bench-project")
         .expect("defaults answer every question");
-    let plan = Plan {
-        base: blueprint,
-        addons: Vec::new(),
-        names: ProjectNames::parse("bench-project").expect("a valid name"),
-        answers,
-        solved: false,
-        focus: Vec::new(),
-    };
-    project::compose(&plan, &library.catalog).expect("the synthetic blueprint renders")
+    project::compose(&plan, &library.catalog, Plan::sample_day())
+        .expect("the synthetic blueprint renders")
 }
 
 fn git_request(enabled: bool) -> GitRequest {

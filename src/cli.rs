@@ -1,5 +1,5 @@
-//! The command line, as clap derive types and nothing else. `request` turns these into the
-//! domain values the rest of the program uses; nothing past that point sees clap.
+//! The command line, as clap derive types and nothing else. `arguments` turns these into
+//! the domain values the rest of the program uses; nothing past that point sees clap.
 
 use std::path::PathBuf;
 
@@ -48,6 +48,9 @@ pub enum Command {
     Show(ShowArgs),
     /// Check a blueprint folder for its author: every problem, with file and line.
     Lint(LintArgs),
+    /// Write a blueprint's steps through git: replay them into a repository, record them back.
+    #[command(subcommand)]
+    Author(AuthorCommand),
     /// Run the project's tests, tick the tasks that pass, and say what to do next.
     Check(CheckArgs),
     /// Reveal the next hint of a task (the first unfinished task when none is named).
@@ -224,6 +227,40 @@ pub struct ShowArgs {
 pub struct LintArgs {
     /// A blueprint folder, or a folder of blueprint folders.
     pub path: std::path::PathBuf,
+}
+
+/// `skillforge author ...`: see docs/authoring.md.
+#[derive(Debug, Subcommand)]
+pub enum AuthorCommand {
+    /// Render the starter into a new git repository, then commit each task's step on top.
+    Replay(ReplayArgs),
+    /// Write steps/<task>.patch from the repository's history, one commit per task.
+    Record(RecordArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// The blueprint folder.
+    pub blueprint: PathBuf,
+    /// The repository to create: a new or empty folder.
+    pub repo: PathBuf,
+    /// For an add-on: the base to render it onto (default: the first it applies to).
+    #[arg(long, value_name = "ID")]
+    pub base: Option<String>,
+    /// Stop after this task's commit.
+    #[arg(long, value_name = "TASK")]
+    pub through: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// The repository `author replay` made, one commit per task on top of the starter.
+    pub repo: PathBuf,
+    /// The blueprint folder whose steps/ is written.
+    pub blueprint: PathBuf,
+    /// For an add-on: the base it was replayed onto (default: the first it applies to).
+    #[arg(long, value_name = "ID")]
+    pub base: Option<String>,
 }
 
 #[derive(Debug, Args)]

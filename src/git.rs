@@ -161,7 +161,7 @@ fn entry(path: &str, id: git2::Oid, meta: &std::fs::Metadata, trust_mode: bool) 
         mtime: IndexTime::new(meta.mtime() as i32, meta.mtime_nsec() as u32),
         dev: meta.dev() as u32,
         ino: meta.ino() as u32,
-        mode: if executable { 0o100755 } else { 0o100644 },
+        mode: if executable { 0o100_755 } else { 0o100_644 },
         uid: meta.uid(),
         gid: meta.gid(),
         file_size: meta.size() as u32,

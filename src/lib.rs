@@ -1,11 +1,15 @@
 //! skillforge: generate tested Python portfolio projects from composable blueprints.
 //!
-//! The stages, in the order data flows through them:
-//! `cli` (argv) -> `request` (what was asked) -> `answers` + `plan` (everything decided) ->
-//! `project` (composed model, rendered in memory by `render`) -> `generate` (temp dir, `git`,
-//! rename into place). `blueprint` loads the embedded blueprints; `ui` prints for people.
+//! The stages, in the order data flows through them (see `docs/architecture.md`):
+//! `cli` (argv) -> `arguments` (domain values) -> `plan` (request, answers, names, planner:
+//! everything decided) -> `project` (composed model, rendered in memory by `render`) ->
+//! `generate` (temp dir, `git`, rename into place). `blueprint` loads the blueprints;
+//! `record` reads and writes a project's `.skillforge/` files, which `practice` checks
+//! against; `ui` prints for people.
 
-pub mod answers;
+#[warn(missing_docs)]
+pub mod arguments;
+pub mod author;
 pub mod blueprint;
 pub mod cli;
 pub mod commands;
@@ -14,26 +18,27 @@ pub mod fsutil;
 pub mod generate;
 pub mod git;
 pub mod interrupt;
-pub mod naming;
-pub mod origin;
 pub mod plan;
-pub mod planner;
 pub mod practice;
 pub mod project;
-pub mod prompt;
+#[warn(missing_docs)]
+pub mod record;
 pub mod render;
-pub mod request;
 pub mod test_parts;
 pub mod ui;
 
 use std::ffi::OsString;
 
 use clap::Parser;
+use time::OffsetDateTime;
 
 use crate::cli::{Cli, Command};
 use crate::error::{ExitCode, Result};
 
 /// Runs skillforge with `args` (including the program name) and returns the exit code.
+///
+/// This is the edge where the clock is read: the commands take the day or the time as a
+/// value, so the code under them renders and records the same for the same inputs.
 pub fn run<I, T>(args: I) -> ExitCode
 where
     I: IntoIterator<Item = T>,
@@ -50,7 +55,7 @@ where
             };
         }
     };
-    ui::set_color(cli.color);
+    ui::set_color(arguments::color_choice(cli.color));
     match dispatch(cli.command) {
         Ok(code) => code,
         Err(e) => {
@@ -64,26 +69,43 @@ fn dispatch(command: Command) -> Result<ExitCode> {
     use practice::Workspace;
     match command {
         Command::New(args) => {
-            let mut request = request::NewRequest::from_args(args)?;
+            let request = arguments::new_request(args)?;
             interrupt::install("cancelled; nothing was written");
-            let (library, _checkout) = commands::new::library_for(&mut request)?;
-            let mut terminal = prompt::Terminal::new();
-            let prompter: Option<&mut dyn prompt::Prompter> = if prompt::terminal_available() {
-                Some(&mut terminal)
-            } else {
-                None
-            };
-            match commands::new::run(request, &library, prompter)? {
-                commands::new::Outcome::Created(path) => println!("{}", path.display()),
-                commands::new::Outcome::DryRun(listing) => print!("{listing}"),
+            let (library, offered, _checkout) = commands::new::library_for(&request)?;
+            let mut terminal = plan::prompt::Terminal::new();
+            let prompter: Option<&mut dyn plan::prompt::Prompter> =
+                if plan::prompt::terminal_available() {
+                    Some(&mut terminal)
+                } else {
+                    None
+                };
+            let today = OffsetDateTime::now_utc().date();
+            match commands::new::run(&request, &library, &offered, prompter, today)? {
+                commands::new::Produced::Created(path) => println!("{}", path.display()),
+                commands::new::Produced::DryRun(listing) => print!("{listing}"),
             }
         }
         Command::List(args) => commands::list::run(&blueprint::Library::embedded()?, args.json),
-        Command::Plan(args) => commands::plan::run(&blueprint::Library::embedded()?, &args)?,
+        Command::Plan(args) => {
+            let options = arguments::plan_options(args);
+            commands::plan::run(&blueprint::Library::embedded()?, &options)?;
+        }
         Command::Skills(args) => commands::skills::run(&blueprint::Library::embedded()?, args.json),
         Command::Show(args) => commands::show::run(&blueprint::Library::embedded()?, &args.id)?,
         Command::Lint(args) => commands::lint::run(&args.path)?,
-        Command::Completions(args) => commands::completions::run(&args),
+        Command::Author(cli::AuthorCommand::Replay(a)) => {
+            let options = author::replay::Options {
+                blueprint_dir: &a.blueprint,
+                repo: &a.repo,
+                base: a.base.as_deref(),
+                through: a.through.as_deref(),
+            };
+            commands::author::replay(&options)?;
+        }
+        Command::Author(cli::AuthorCommand::Record(a)) => {
+            commands::author::record(&a.repo, &a.blueprint, a.base.as_deref())?;
+        }
+        Command::Completions(args) => arguments::print_completions(args.shell),
         Command::Check(args) => return check(&args),
         Command::Hint(args) => {
             let ws = Workspace::locate(args.project.path.as_deref())?;
@@ -96,6 +118,7 @@ fn dispatch(command: Command) -> Result<ExitCode> {
                 give_up: args.give_up,
                 apply: args.apply,
                 from: args.from.as_deref(),
+                today: OffsetDateTime::now_utc().date(),
             };
             commands::solution::run(&ws, &options)?;
         }
@@ -116,7 +139,11 @@ fn check(args: &cli::CheckArgs) -> Result<ExitCode> {
         Err(error) => {
             // An origin file that cannot be read: no earlier result may stand for this run.
             if let Ok(root) = practice::Workspace::root_of(path) {
-                let report = practice::outcome::Report::could_not_run(error.to_string(), vec![]);
+                let report = practice::results::Report::could_not_run(
+                    error.to_string(),
+                    vec![],
+                    OffsetDateTime::now_utc(),
+                );
                 let _ = report.write(&root);
             }
             return Err(error);
@@ -130,15 +157,17 @@ fn check(args: &cli::CheckArgs) -> Result<ExitCode> {
     if args.watch {
         let root = ws.root.clone();
         practice::watch::watch(&root, || {
-            if let Err(e) = commands::check::run(&mut ws, &options) {
+            if let Err(e) = commands::check::run(&mut ws, &options, OffsetDateTime::now_utc()) {
                 ui::error(&e.to_string());
             }
         })?;
         return Ok(ExitCode::Success);
     }
-    Ok(if commands::check::run(&mut ws, &options)? {
-        ExitCode::Success
-    } else {
-        ExitCode::Failure
-    })
+    Ok(
+        if commands::check::run(&mut ws, &options, OffsetDateTime::now_utc())? {
+            ExitCode::Success
+        } else {
+            ExitCode::Failure
+        },
+    )
 }

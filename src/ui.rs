@@ -5,20 +5,13 @@ use std::io::Write;
 
 use anstyle::{AnsiColor, Style};
 
-use crate::cli::Color;
-
 const ERROR: Style = AnsiColor::Red.on_default().bold();
 const WARN: Style = AnsiColor::Yellow.on_default().bold();
 const OK: Style = AnsiColor::Green.on_default().bold();
 const DIM: Style = Style::new().dimmed();
 const BOLD: Style = Style::new().bold();
 
-pub fn set_color(choice: Color) {
-    let choice = match choice {
-        Color::Auto => anstream::ColorChoice::Auto,
-        Color::Always => anstream::ColorChoice::Always,
-        Color::Never => anstream::ColorChoice::Never,
-    };
+pub fn set_color(choice: anstream::ColorChoice) {
     choice.write_global();
 }
 

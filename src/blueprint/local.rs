@@ -84,32 +84,38 @@ pub fn load(root: &Path) -> Result<Vec<Blueprint>> {
     Ok(found)
 }
 
-/// Reads a blueprint folder: the manifest, then every file, each problem an error.
+/// Reads a blueprint folder and checks it (`checks::folder`); the first problem is the
+/// error. Junk is left out and empty folders get a `.gitkeep`, silently: `lint` names them.
 pub fn load_one(dir: &Path) -> Result<Blueprint> {
-    let (manifest_path, text) = read_manifest(dir)?;
-    let manifest = Manifest::parse(&manifest_path, &text)?;
-    let (trees, problems) = read_files(dir);
-    match problems.into_iter().next() {
-        Some(first) => Err(first),
-        None => Ok(Blueprint {
-            manifest,
-            origin: manifest_path,
-            template: trees.template,
-            solution: trees.solution,
-            steps: trees.steps,
-            source: Some(crate::blueprint::Source {
-                // Absolute, so a project made from it can find it again from anywhere.
-                location: dir
-                    .canonicalize()
-                    .unwrap_or(dir.to_path_buf())
-                    .display()
-                    .to_string(),
-                rev: None,
-            }),
+    let findings = super::checks::folder(dir);
+    match (findings.errors.into_iter().next(), findings.blueprint) {
+        (Some(first), _) => Err(first),
+        (None, Some(blueprint)) => Ok(blueprint),
+        (None, None) => unreachable!("a blueprint that could not be read has an error"),
+    }
+}
+
+/// The blueprint read from `dir`, with its `--from` source.
+pub fn assemble(dir: &Path, manifest: Manifest, origin: String, trees: Trees) -> Blueprint {
+    Blueprint {
+        manifest,
+        origin,
+        template: trees.template,
+        solution: trees.solution,
+        steps: trees.steps,
+        source: Some(crate::blueprint::Source {
+            // Absolute, so a project made from it can find it again from anywhere.
+            location: dir
+                .canonicalize()
+                .unwrap_or(dir.to_path_buf())
+                .display()
+                .to_string(),
+            rev: None,
         }),
     }
 }
 
+/// The manifest of the blueprint folder `dir`: its path, for messages, and its text.
 pub fn read_manifest(dir: &Path) -> Result<(String, String)> {
     let path = dir.join("blueprint.toml");
     let shown = path.display().to_string();
@@ -125,81 +131,122 @@ pub fn read_manifest(dir: &Path) -> Result<(String, String)> {
 #[derive(Debug, Default)]
 pub struct Trees {
     pub template: Vec<SourceFile>,
+    /// Format v1 only: the finished files, overlaid on the template.
     pub solution: Vec<SourceFile>,
     pub steps: Vec<SourceFile>,
+    /// Junk left out and empty folders kept, one finding each, for `lint`.
+    pub tidy: Vec<Error>,
 }
 
 /// The `template/`, `solution/` and `steps/` trees of `dir`, and every file that could not
 /// be taken (unsafe symlink, non-UTF-8 name, unreadable), so `lint` can report them all.
+/// Junk (`checks::is_junk`) is left out; an empty folder gets an empty `.gitkeep`.
 pub fn read_files(dir: &Path) -> (Trees, Vec<Error>) {
     let mut problems = Vec::new();
     let root = match dir.canonicalize() {
         Ok(root) => root,
         Err(e) => return (Trees::default(), vec![Error::io("cannot resolve", dir)(e)]),
     };
-    let mut trees = Vec::new();
+    let mut trees = Trees::default();
     for sub in ["template", "solution", "steps"] {
-        let mut files = Vec::new();
-        let base = root.join(sub);
-        if base.is_dir() {
-            walk(&root, &base, &base, &mut files, &mut problems);
+        let mut walker = Walker {
+            root: &root,
+            base: root.join(sub),
+            files: Vec::new(),
+            problems: &mut problems,
+            tidy: &mut trees.tidy,
+        };
+        if walker.base.is_dir() {
+            let base = walker.base.clone();
+            walker.walk(&base);
         }
+        let mut files = walker.files;
         files.sort_by(|a, b| a.rel.cmp(&b.rel));
-        trees.push(files);
+        match sub {
+            "template" => trees.template = files,
+            "solution" => trees.solution = files,
+            _ => trees.steps = files,
+        }
     }
-    let steps = trees.pop().unwrap_or_default();
-    let solution = trees.pop().unwrap_or_default();
-    let template = trees.pop().unwrap_or_default();
-    let trees = Trees {
-        template,
-        solution,
-        steps,
-    };
     (trees, problems)
 }
 
-fn walk(
-    root: &Path,
-    base: &Path,
-    dir: &Path,
-    out: &mut Vec<SourceFile>,
-    problems: &mut Vec<Error>,
-) {
-    match read_dir(dir) {
-        Ok(entries) => {
-            for path in entries {
-                if let Err(e) = take(root, base, &path, out, problems) {
-                    problems.push(e);
-                }
-            }
-        }
-        Err(e) => problems.push(e),
-    }
+/// One tree being read: its files, and what was wrong or untidy in it.
+struct Walker<'a> {
+    /// The blueprint's folder, canonical: symlinks may not leave it.
+    root: &'a Path,
+    /// The tree's folder (`template/`, ...): paths are relative to it.
+    base: PathBuf,
+    files: Vec<SourceFile>,
+    problems: &'a mut Vec<Error>,
+    tidy: &'a mut Vec<Error>,
 }
 
-/// Takes one entry: a file into `out`, a folder walked.
-fn take(
-    root: &Path,
-    base: &Path,
-    path: &Path,
-    out: &mut Vec<SourceFile>,
-    problems: &mut Vec<Error>,
-) -> Result<()> {
-    let path = path.to_path_buf();
-    {
+impl Walker<'_> {
+    fn walk(&mut self, dir: &Path) {
+        let entries = match read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) => return self.problems.push(e),
+        };
+        let mut kept = 0;
+        for path in entries {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            if let Some(what) = super::checks::is_junk(&name) {
+                self.tidy.push(Error::Blueprint {
+                    path: path.display().to_string(),
+                    message: format!(
+                        "{what}, never copied into a project: delete it, and add its name to \
+                         the .gitignore of the blueprint's repository"
+                    ),
+                });
+                continue;
+            }
+            kept += 1;
+            if let Err(e) = self.take(&path) {
+                self.problems.push(e);
+            }
+        }
+        if kept == 0 && dir != self.base {
+            self.keep_empty(dir);
+        }
+    }
+
+    /// An empty folder: the project gets it with an empty `.gitkeep` in it, since neither
+    /// the project's first commit nor the blueprint's repository can record an empty folder.
+    fn keep_empty(&mut self, dir: &Path) {
+        let keep = dir.join(super::checks::KEEP_FILE);
+        self.tidy.push(Error::Blueprint {
+            path: dir.display().to_string(),
+            message: format!(
+                "an empty folder, kept in the project with an empty {}; git does not record \
+                 empty folders, so add {} to keep it in the blueprint's repository",
+                super::checks::KEEP_FILE,
+                keep.display()
+            ),
+        });
+        let rel = keep.strip_prefix(&self.base).expect("walked below base");
+        self.files.push(SourceFile {
+            rel: rel.to_string_lossy().replace('\\', "/"),
+            bytes: Cow::Borrowed(b""),
+            executable: false,
+        });
+    }
+
+    /// Takes one entry: a file into `files`, a folder walked.
+    fn take(&mut self, path: &Path) -> Result<()> {
         let shown = path.display().to_string();
-        let rel = path.strip_prefix(base).expect("walked below base");
+        let rel = path.strip_prefix(&self.base).expect("walked below base");
         let rel = rel.to_str().ok_or_else(|| Error::UnsafePath {
             path: shown.clone(),
             reason: "the file name is not valid UTF-8".into(),
         })?;
         let meta = path
             .symlink_metadata()
-            .map_err(Error::io("cannot read", &path))?;
+            .map_err(Error::io("cannot read", path))?;
         let target = if meta.file_type().is_symlink() {
-            resolve_link(root, &path)?
+            resolve_link(self.root, path)?
         } else {
-            path.clone()
+            path.to_path_buf()
         };
         let meta = target
             .metadata()
@@ -211,7 +258,7 @@ fn take(
                     reason: "symlinked folders are not followed".into(),
                 });
             }
-            walk(root, base, &path, out, problems);
+            self.walk(path);
         } else if meta.is_file() {
             let bytes = std::fs::read(&target).map_err(Error::io("cannot read", &target))?;
             #[cfg(unix)]
@@ -219,7 +266,7 @@ fn take(
                 std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o111 != 0;
             #[cfg(not(unix))]
             let executable = false;
-            out.push(SourceFile {
+            self.files.push(SourceFile {
                 rel: rel.replace('\\', "/"),
                 bytes: Cow::Owned(bytes),
                 executable,
@@ -230,8 +277,8 @@ fn take(
                 reason: "only regular files can be templates".into(),
             });
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// The target of the symlink `link`, which must stay inside `root`.

@@ -8,8 +8,12 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 
-/// The manifest format version this build reads.
-pub const SCHEMA: u32 = 1;
+/// The newest manifest format this build reads: 2, template plus steps. Format 1 (a
+/// `solution/` folder, steps optional) is still read; see `blueprint::steps`.
+pub const SCHEMA: u32 = 2;
+
+/// The oldest manifest format this build reads.
+pub const OLDEST_SCHEMA: u32 = 1;
 
 /// Seconds a test may run when its blueprint sets no `test-timeout`: far above what any
 /// test of ours needs, short enough that an endless loop is reported soon.
@@ -179,39 +183,50 @@ impl Manifest {
     /// Every rule of the format this manifest breaks, each with its line: `lint` reports
     /// them all, `parse` stops at the first.
     pub fn problems(&self, path: &str, text: &str) -> Vec<Error> {
-        let mut out = Vec::new();
-        let mut fail = |needle: &str, message: String| {
-            out.push(Error::Manifest {
-                path: path.to_string(),
-                line: text.find(needle).map_or(1, |at| line_of(text, at)),
-                message,
-            })
+        let mut fail = Found {
+            path,
+            text,
+            out: Vec::new(),
         };
-        if self.schema != SCHEMA {
+        if !(OLDEST_SCHEMA..=SCHEMA).contains(&self.schema) {
             let msg = format!(
-                "schema {} is not supported; this skillforge reads schema {SCHEMA}",
+                "schema {} is not supported; this skillforge reads schema {OLDEST_SCHEMA} \
+                 to {SCHEMA}",
                 self.schema
             );
-            fail("schema", msg);
+            fail.at("schema", msg);
         }
         if !is_kebab(&self.id) {
-            fail("id", format!("id {:?} must be kebab-case", self.id));
+            fail.at("id", format!("id {:?} must be kebab-case", self.id));
         }
         match self.kind {
-            Kind::Addon if self.applies_to.is_empty() => fail(
+            Kind::Addon if self.applies_to.is_empty() => fail.at(
                 "kind",
                 "an add-on must say which bases it applies to (applies-to)".into(),
             ),
-            Kind::Base if !self.applies_to.is_empty() => fail(
+            Kind::Base if !self.applies_to.is_empty() => fail.at(
                 "applies-to",
                 "applies-to is for add-ons; a base applies to nothing".into(),
             ),
             _ => {}
         }
+        self.question_problems(&mut fail);
+        self.task_problems(&mut fail);
+        for key in self.pyproject.keys().filter(|k| *k != "tool") {
+            let msg = format!(
+                "[pyproject.{key}] cannot be set; only [pyproject.tool] tables are merged \
+                 (dependencies go in [python])"
+            );
+            fail.at("[pyproject", msg);
+        }
+        fail.out
+    }
+
+    fn question_problems(&self, fail: &mut Found<'_>) {
         let mut seen = std::collections::BTreeSet::new();
         for q in &self.questions {
             if !is_identifier(&q.id) {
-                fail(
+                fail.at(
                     &q.id,
                     format!("question id {:?} must be a lower-case identifier", q.id),
                 );
@@ -222,13 +237,13 @@ impl Manifest {
                      {{{{author.email}}}}, {{{{python.min}}}} or {{{{license}}}} instead",
                     q.id
                 );
-                fail(&q.id, msg);
+                fail.at(&q.id, msg);
             }
             if !seen.insert(q.id.as_str()) {
-                fail(&q.id, format!("question {:?} is defined twice", q.id));
+                fail.at(&q.id, format!("question {:?} is defined twice", q.id));
             }
             if q.kind == QuestionKind::Choice && q.choices.is_empty() {
-                fail(
+                fail.at(
                     &q.id,
                     format!("question {:?} has type choice but no choices", q.id),
                 );
@@ -236,25 +251,28 @@ impl Manifest {
             if let Some(p) = &q.pattern
                 && let Err(e) = regex::Regex::new(p)
             {
-                fail(
+                fail.at(
                     p,
                     format!("question {:?} has an invalid pattern: {e}", q.id),
                 );
             }
         }
+    }
+
+    fn task_problems(&self, fail: &mut Found<'_>) {
         let mut task_ids = std::collections::BTreeSet::new();
         for t in &self.tasks {
             if !is_kebab(&t.id) {
-                fail(&t.id, format!("task id {:?} must be kebab-case", t.id));
+                fail.at(&t.id, format!("task id {:?} must be kebab-case", t.id));
             }
             if !task_ids.insert(t.id.as_str()) {
-                fail(&t.id, format!("task {:?} is defined twice", t.id));
+                fail.at(&t.id, format!("task {:?} is defined twice", t.id));
             }
             if t.tests.is_empty() {
-                fail(&t.id, format!("task {:?} lists no tests", t.id));
+                fail.at(&t.id, format!("task {:?} lists no tests", t.id));
             }
             if t.hints.is_empty() || t.hints.len() > 5 {
-                fail(
+                fail.at(
                     &t.id,
                     format!("task {:?} needs 1 to 5 hints, has {}", t.id, t.hints.len()),
                 );
@@ -262,17 +280,30 @@ impl Manifest {
         }
         for t in &self.tasks {
             for r in t.requires.iter().filter(|r| !task_ids.contains(r.as_str())) {
-                fail(r, format!("task {:?} requires unknown task {r:?}", t.id));
+                fail.at(r, format!("task {:?} requires unknown task {r:?}", t.id));
             }
         }
-        for key in self.pyproject.keys().filter(|k| *k != "tool") {
-            let msg = format!(
-                "[pyproject.{key}] cannot be set; only [pyproject.tool] tables are merged \
-                 (dependencies go in [python])"
-            );
-            fail("[pyproject", msg);
-        }
-        out
+    }
+}
+
+/// Problems found in one manifest, each placed on the line of a needle.
+struct Found<'a> {
+    path: &'a str,
+    text: &'a str,
+    out: Vec<Error>,
+}
+
+impl Found<'_> {
+    /// Records `message` on the line of the first `needle` in the text (1 when absent).
+    fn at(&mut self, needle: &str, message: String) {
+        self.out.push(Error::Manifest {
+            path: self.path.to_string(),
+            line: self
+                .text
+                .find(needle)
+                .map_or(1, |at| line_of(self.text, at)),
+            message,
+        });
     }
 }
 
@@ -385,9 +416,9 @@ tests = ["tests/test_first.py"]
 
     #[test]
     fn unsupported_schema_is_refused() {
-        let (line, message) = error_of(&MINIMAL.replace("schema = 1", "schema = 2"));
+        let (line, message) = error_of(&MINIMAL.replace("schema = 1", "schema = 3"));
         assert_eq!(line, 1);
-        assert!(message.contains("schema 2"), "{message}");
+        assert!(message.contains("schema 3"), "{message}");
     }
 
     #[test]

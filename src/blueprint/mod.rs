@@ -1,9 +1,11 @@
 //! Blueprints: their manifests and files, and the library of those embedded in the binary.
 //!
-//! A blueprint is data: a manifest, a starter `template/`, a `solution/` overlay and the
-//! per-task `steps/` that lead from one to the other. This
-//! module loads and checks them; turning them into a project is `project`'s job.
+//! A blueprint is data: a manifest, a starter `template/` and the per-task `steps/` that
+//! solve it (format 2; a format-1 blueprint may have a `solution/` overlay instead, see
+//! `steps::solved`). This module loads and checks them (`checks`); turning them into a
+//! project is `project`'s job.
 
+pub mod checks;
 pub mod compat;
 mod index;
 pub mod local;
@@ -22,10 +24,10 @@ pub use manifest::{Kind, Manifest, Question, QuestionKind, Task};
 pub use skills::{Catalog, Skill};
 pub use source::{ENGINE_ASSETS, Library};
 
-/// One file of a blueprint's `template/` or `solution/` tree.
+/// One file of a blueprint's `template/`, `steps/` or (format 1) `solution/` tree.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
-    /// Path below `template/` or `solution/`, `/`-separated, possibly with `{{...}}`.
+    /// Path below its tree's folder, `/`-separated, possibly with `{{...}}`.
     pub rel: String,
     pub bytes: Cow<'static, [u8]>,
     pub executable: bool,
@@ -45,6 +47,8 @@ pub struct Blueprint {
     /// Where the manifest came from, for error messages: `fastapi-service/blueprint.toml`.
     pub origin: String,
     pub template: Vec<SourceFile>,
+    /// Format 1 only: finished files overlaid on the template when there are no steps;
+    /// always empty in format 2 (loading refuses a `solution/` folder there).
     pub solution: Vec<SourceFile>,
     /// `steps/<task-id>.patch`: each task's reference solution (see `steps`).
     pub steps: Vec<SourceFile>,
@@ -72,7 +76,13 @@ pub(crate) mod testing {
     use super::{Blueprint, Catalog, Library, Manifest};
 
     /// A blueprint whose manifest is the required keys plus `extra` TOML.
-    pub fn blueprint(id: &str, kind: &str, hours: u32, skills: &str, extra: &str) -> Blueprint {
+    pub(crate) fn blueprint(
+        id: &str,
+        kind: &str,
+        hours: u32,
+        skills: &str,
+        extra: &str,
+    ) -> Blueprint {
         let text = format!(
             "schema = 1\nid = \"{id}\"\nkind = \"{kind}\"\nversion = \"1\"\ntitle = \"T\"\n\
              summary = \"S\"\ndifficulty = \"beginner\"\nhours = {hours}\nskills = [{skills}]\n{extra}\n"
@@ -88,7 +98,7 @@ pub(crate) mod testing {
     }
 
     /// A library of `blueprints` with an empty catalog.
-    pub fn library(blueprints: Vec<Blueprint>) -> Library {
+    pub(crate) fn library(blueprints: Vec<Blueprint>) -> Library {
         let catalog = Catalog {
             schema: 1,
             categories: vec![],

@@ -16,7 +16,7 @@ static INDEX: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/index.rs"));
 
 /// The summary of the embedded manifest at `path` (`docker/blueprint.toml`); `None` when the
 /// build made none or it does not read as one, and the caller loads the manifest instead.
-pub fn summary(path: &str) -> Option<Summary> {
+pub(super) fn summary(path: &str) -> Option<Summary> {
     let (_, json) = INDEX.iter().find(|(p, _)| *p == path)?;
     let mut summary: Summary = serde_json::from_str(json).ok()?;
     summary.origin = path.to_string();
@@ -25,7 +25,7 @@ pub fn summary(path: &str) -> Option<Summary> {
 
 /// The data of the embedded file at `path`, read from its JSON copy; `None` when there is no
 /// copy or it does not fit `T`, and the caller parses the TOML instead.
-pub fn read<T: DeserializeOwned>(path: &str) -> Option<T> {
+pub(crate) fn read<T: DeserializeOwned>(path: &str) -> Option<T> {
     let (_, json) = PREBUILT.iter().find(|(p, _)| *p == path)?;
     serde_json::from_str(json).ok()
 }

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use include_dir::{Dir, DirEntry, include_dir};
 
-use super::{Blueprint, Catalog, Manifest, SourceFile, Summary, prebuilt};
+use super::{Blueprint, Catalog, Manifest, SourceFile, Summary, checks, prebuilt};
 use crate::error::{Error, Result};
 
 static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/blueprints");
@@ -165,7 +165,7 @@ impl Library {
     }
 
     /// Every skill a blueprint or task names must exist in the catalog, and every blueprint
-    /// id named by the composition rules must exist.
+    /// id named by the composition rules must exist (`checks::references`).
     fn check_skills(&self) -> Result<()> {
         // A set, not `Catalog::get`: fifty blueprints name a thousand skills among hundreds.
         let known: HashSet<&str> = self.catalog.skills.iter().map(|s| s.id.as_str()).collect();
@@ -235,8 +235,27 @@ fn files_under(dir: &'static Dir<'static>, sub: &str) -> Vec<SourceFile> {
     out
 }
 
+/// Junk is left out and an empty folder gets an empty `.gitkeep`, as from a folder on disk
+/// (`blueprint::checks`); `lint blueprints` names both.
 fn collect(dir: &'static Dir<'static>, root: &std::path::Path, out: &mut Vec<SourceFile>) {
-    for entry in dir.entries() {
+    let entries: Vec<&DirEntry> = dir
+        .entries()
+        .iter()
+        .filter(|e| {
+            let name = e.path().file_name().unwrap_or_default().to_string_lossy();
+            checks::is_junk(&name).is_none()
+        })
+        .collect();
+    if entries.is_empty() && dir.path() != root {
+        let keep = dir.path().join(checks::KEEP_FILE);
+        let rel = keep.strip_prefix(root).unwrap_or(&keep);
+        out.push(SourceFile {
+            rel: rel.to_string_lossy().replace('\\', "/"),
+            bytes: Cow::Borrowed(b""),
+            executable: false,
+        });
+    }
+    for entry in entries {
         match entry {
             DirEntry::Dir(d) => collect(d, root, out),
             DirEntry::File(f) => {

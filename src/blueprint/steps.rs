@@ -1,15 +1,18 @@
-//! Per-task reference solutions.
+//! Per-task reference solutions, and the finished project they add up to.
 //!
-//! `solution/` is the finished project; `steps/<task-id>.patch` splits it by task. Each patch
-//! is a diff in git's format (`git diff`; several files, `new file mode` and
-//! `deleted file mode` for files created or deleted) against the raw files (paths and contents before rendering, as under
-//! `template/`) that the tasks before it, in manifest order, left. Applying every patch to
-//! `template/` gives `template/` overlaid with `solution/`, which `lint` checks.
+//! `steps/<task-id>.patch` is each task's reference change. Each patch is a diff in git's
+//! format (`git diff`; several files, `new file mode` and `deleted file mode` for files
+//! created or deleted, `new file mode 100755` for an executable one) against the raw files
+//! (paths and contents before rendering, as under `template/`) that the tasks before it, in
+//! manifest order, left. The template with every step applied is the solved project
+//! (`new --solved`). A format-v1 blueprint (`schema = 1`) may instead carry the finished
+//! files in `solution/`, overlaid on the template; when it has steps too, they must rebuild
+//! exactly that overlay (see `docs/blueprint-format.md`).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use diffy::patch_set::{FileOperation, ParseOptions, PatchKind, PatchSet};
+use diffy::patch_set::{FileMode, FileOperation, FilePatch, ParseOptions, PatchKind, PatchSet};
 
 use super::{Blueprint, SourceFile};
 use crate::error::{Error, Result};
@@ -37,12 +40,29 @@ pub fn around(blueprint: &Blueprint, task: &str) -> Result<Option<(Tree, Tree)>>
             continue;
         };
         let before = state.clone();
-        apply(&mut state, &blueprint.manifest.id, step)?;
+        apply(&mut state, folder(blueprint), step)?;
         if t.id == task {
             return Ok(Some((before, state)));
         }
     }
     Ok(None)
+}
+
+/// The raw files of the solved blueprint: the template with every step applied in
+/// manifest order; for a format-v1 blueprint without steps, the template overlaid with
+/// `solution/`. Errors name the step that does not apply.
+pub fn solved(blueprint: &Blueprint) -> Result<Tree> {
+    let mut state = tree(&blueprint.template);
+    if blueprint.steps.is_empty() {
+        overlay(&mut state, &blueprint.solution);
+        return Ok(state);
+    }
+    for task in &blueprint.manifest.tasks {
+        if let Some(step) = step_of(blueprint, &task.id) {
+            apply(&mut state, folder(blueprint), step)?;
+        }
+    }
+    Ok(state)
 }
 
 /// `files` keyed by path.
@@ -66,15 +86,30 @@ fn remove_twin(state: &mut Tree, rel: &str) {
     state.retain(|other, _| other == rel || rendered_name(other) != rendered_name(rel));
 }
 
-/// Applies one step to `state`.
+/// The folder of `blueprint` as its messages name it: `fastapi-service` when embedded, the
+/// path given to `--from` or `lint` otherwise.
+pub fn folder(blueprint: &Blueprint) -> &str {
+    let origin = blueprint.origin.as_str();
+    origin
+        .strip_suffix("/blueprint.toml")
+        .or_else(|| origin.strip_suffix("\\blueprint.toml"))
+        .unwrap_or(blueprint.id())
+}
+
+/// Applies one step to `state`; `blueprint` is its folder, for messages. Errors name the
+/// patch and the line of the file's header in it (1 when the patch as a whole is at fault).
 pub fn apply(state: &mut Tree, blueprint: &str, step: &SourceFile) -> Result<()> {
     let origin = format!("{blueprint}/steps/{}", step.rel);
-    let fail = |message: String| Error::Blueprint {
+    let text = std::str::from_utf8(&step.bytes).map_err(|e| Error::Manifest {
         path: origin.clone(),
+        line: 1,
+        message: format!("not valid UTF-8 ({e})"),
+    })?;
+    let fail = |rel: &str, message: String| Error::Manifest {
+        path: origin.clone(),
+        line: header_line(text, rel),
         message,
     };
-    let text =
-        std::str::from_utf8(&step.bytes).map_err(|e| fail(format!("not valid UTF-8 ({e})")))?;
     // Plain unified diffs are accepted too; only git's headers can create an empty file.
     let format = if text.starts_with("diff --git ") || text.contains("\ndiff --git ") {
         ParseOptions::gitdiff()
@@ -82,61 +117,82 @@ pub fn apply(state: &mut Tree, blueprint: &str, step: &SourceFile) -> Result<()>
         ParseOptions::unidiff()
     };
     for file in PatchSet::parse(text, format) {
-        let file = file.map_err(|e| fail(format!("not a diff: {e}")))?;
-        let PatchKind::Text(patch) = file.patch() else {
-            return Err(fail("binary patches are not supported".into()));
-        };
-        match file.operation() {
-            FileOperation::Create(path) => {
-                let rel = strip_prefix(path);
-                let contents = diffy::apply("", patch)
-                    .map_err(|e| fail(format!("cannot create {rel}: {e}")))?;
-                remove_twin(state, &rel);
-                state.insert(
-                    rel.clone(),
-                    SourceFile {
-                        rel,
-                        bytes: Cow::Owned(contents.into_bytes()),
-                        executable: false,
-                    },
-                );
+        let file = file.map_err(|e| fail("", format!("not a diff: {e}")))?;
+        apply_file(state, &file).map_err(|(rel, message)| fail(&rel, message))?;
+    }
+    Ok(())
+}
+
+/// Applies one file's part of a patch; an error is the file's path and what is wrong.
+fn apply_file(state: &mut Tree, file: &FilePatch<'_, str>) -> Result<(), (String, String)> {
+    let PatchKind::Text(patch) = file.patch() else {
+        return Err((String::new(), "binary patches are not supported".into()));
+    };
+    match file.operation() {
+        FileOperation::Create(path) => {
+            let rel = strip_prefix(path);
+            let contents = diffy::apply("", patch)
+                .map_err(|e| (rel.clone(), format!("cannot create {rel}: {e}")))?;
+            let executable = file.new_mode() == Some(&FileMode::Executable);
+            remove_twin(state, &rel);
+            let bytes = Cow::Owned(contents.into_bytes());
+            let created = SourceFile {
+                rel: rel.clone(),
+                bytes,
+                executable,
+            };
+            state.insert(rel, created);
+        }
+        FileOperation::Delete(path) => {
+            let rel = strip_prefix(path);
+            if state.remove(&rel).is_none() {
+                let message = format!("deletes {rel}, which does not exist there");
+                return Err((rel, message));
             }
-            FileOperation::Delete(path) => {
-                let rel = strip_prefix(path);
-                state
-                    .remove(&rel)
-                    .ok_or_else(|| fail(format!("deletes {rel}, which does not exist there")))?;
+        }
+        FileOperation::Modify { original, modified } => {
+            let rel = strip_prefix(original);
+            if rel != strip_prefix(modified) {
+                let message =
+                    format!("renames {rel}; a step can only create, change or delete files");
+                return Err((rel, message));
             }
-            FileOperation::Modify { original, modified } => {
-                let rel = strip_prefix(original);
-                if rel != strip_prefix(modified) {
-                    return Err(fail(format!(
-                        "renames {rel}; a step can only create, change or delete files"
-                    )));
-                }
-                let file = state.get_mut(&rel).ok_or_else(|| {
-                    fail(format!(
-                        "changes {rel}, which neither the template nor an earlier step has"
-                    ))
-                })?;
-                let current = std::str::from_utf8(&file.bytes)
-                    .map_err(|_| fail(format!("changes {rel}, which is not UTF-8 text")))?;
-                let changed = diffy::apply(current, patch).map_err(|e| {
-                    fail(format!(
-                        "does not apply to {rel} as the earlier steps left it: {e}"
-                    ))
-                })?;
-                file.bytes = Cow::Owned(changed.into_bytes());
-            }
-            FileOperation::Rename { from, .. } | FileOperation::Copy { from, .. } => {
-                return Err(fail(format!(
-                    "renames or copies {}; a step can only create, change or delete files",
-                    strip_prefix(from)
-                )));
-            }
+            modify(state, &rel, patch).map_err(|message| (rel, message))?;
+        }
+        FileOperation::Rename { from, .. } | FileOperation::Copy { from, .. } => {
+            let rel = strip_prefix(from);
+            let message =
+                format!("renames or copies {rel}; a step can only create, change or delete files");
+            return Err((rel, message));
         }
     }
     Ok(())
+}
+
+fn modify(state: &mut Tree, rel: &str, patch: &diffy::Patch<'_, str>) -> Result<(), String> {
+    let file = state.get_mut(rel).ok_or_else(|| {
+        format!("changes {rel}, which neither the template nor an earlier step has")
+    })?;
+    let current = std::str::from_utf8(&file.bytes)
+        .map_err(|_| format!("changes {rel}, which is not UTF-8 text"))?;
+    let changed = diffy::apply(current, patch)
+        .map_err(|e| format!("does not apply to {rel} as the earlier steps left it: {e}"))?;
+    file.bytes = Cow::Owned(changed.into_bytes());
+    Ok(())
+}
+
+/// The 1-based line in the patch `text` of the first header naming `rel` (`diff --git`,
+/// `---` or `+++`); 1 when there is none.
+fn header_line(text: &str, rel: &str) -> usize {
+    if rel.is_empty() {
+        return 1;
+    }
+    text.lines()
+        .position(|l| {
+            (l.starts_with("diff --git ") || l.starts_with("--- ") || l.starts_with("+++ "))
+                && l.contains(rel)
+        })
+        .map_or(1, |i| i + 1)
 }
 
 /// `a/src/x.py` and `b/src/x.py` name `src/x.py`.
@@ -147,15 +203,44 @@ fn strip_prefix(path: &str) -> String {
         .to_string()
 }
 
-/// What is wrong with a blueprint's steps, for `lint`: patches for unknown tasks, tasks
-/// without a patch (once there are any), patches that do not apply, and a last state that
-/// is not the solution.
-pub fn problems(blueprint: &Blueprint) -> Vec<String> {
+/// What is wrong with a blueprint's steps and its format, for loading and `lint`: patches
+/// not named after a task; in format v2 (`schema = 2`) a `solution/` folder or a task
+/// without a step; in format v1 with steps, a task without one or a last state that is not
+/// `template/` + `solution/`; and patches that do not apply or change nothing.
+pub fn problems(blueprint: &Blueprint) -> Vec<Error> {
+    let mut out = layout_problems(blueprint);
     if blueprint.steps.is_empty() {
-        return vec![];
+        return out;
     }
-    let id = blueprint.id();
+    let id = folder(blueprint);
+    let mut state = tree(&blueprint.template);
+    for task in &blueprint.manifest.tasks {
+        let Some(step) = step_of(blueprint, &task.id) else {
+            continue;
+        };
+        let before = state.clone();
+        if let Err(e) = apply(&mut state, id, step) {
+            out.push(e);
+            return out;
+        }
+        if same(&before, &state) {
+            out.push(Error::Blueprint {
+                path: format!("{id}/steps/{}", step.rel),
+                message: "changes nothing; a task's step must change its files".into(),
+            });
+        }
+    }
+    if blueprint.manifest.schema < 2 && !blueprint.solution.is_empty() {
+        out.extend(differ_from_solution(blueprint, &state));
+    }
+    out
+}
+
+/// Step names, `solution/` and missing steps against the blueprint's format.
+fn layout_problems(blueprint: &Blueprint) -> Vec<Error> {
+    let id = folder(blueprint);
     let tasks = &blueprint.manifest.tasks;
+    let v2 = blueprint.manifest.schema >= 2;
     let mut out = Vec::new();
     for step in &blueprint.steps {
         let known = step
@@ -163,50 +248,53 @@ pub fn problems(blueprint: &Blueprint) -> Vec<String> {
             .strip_suffix(".patch")
             .is_some_and(|t| tasks.iter().any(|task| task.id == t));
         if !known {
-            out.push(format!(
-                "{id}/steps/{}: not named after a task (steps/<task-id>.patch)",
-                step.rel
-            ));
+            out.push(Error::Blueprint {
+                path: format!("{id}/steps/{}", step.rel),
+                message: "not named after a task (steps/<task-id>.patch)".into(),
+            });
         }
     }
-    let mut state = tree(&blueprint.template);
-    for task in tasks {
-        let Some(step) = step_of(blueprint, &task.id) else {
-            out.push(format!(
-                "{id}/steps: task {:?} has no step; every task needs steps/{}.patch",
-                task.id, task.id
-            ));
-            continue;
-        };
-        let before = state.clone();
-        if let Err(e) = apply(&mut state, id, step) {
-            out.push(e.to_string());
-            return out;
-        }
-        if same(&before, &state) {
-            out.push(format!(
-                "{id}/steps/{}: changes nothing; a task's step must change its files",
-                step.rel
-            ));
-        }
+    if v2 && !blueprint.solution.is_empty() {
+        out.push(Error::Blueprint {
+            path: format!("{id}/solution"),
+            message: "format v2 (schema = 2) has no solution/: the steps rebuild the solved \
+                      project; delete the folder"
+                .into(),
+        });
     }
+    if !v2 && blueprint.steps.is_empty() {
+        return out;
+    }
+    for task in tasks.iter().filter(|t| step_of(blueprint, &t.id).is_none()) {
+        out.push(Error::Blueprint {
+            path: format!("{id}/steps/{}.patch", task.id),
+            message: format!(
+                "missing: every task needs a step, and task {:?} has none; record it with \
+                 `skillforge author record` (docs/authoring.md)",
+                task.id
+            ),
+        });
+    }
+    out
+}
+
+/// The files where `state`, after the last step, is not `template/` + `solution/`.
+fn differ_from_solution(blueprint: &Blueprint, state: &Tree) -> Option<Error> {
     let mut finished = tree(&blueprint.template);
     overlay(&mut finished, &blueprint.solution);
-    let differ: Vec<&str> = finished
+    let differ: std::collections::BTreeSet<&str> = finished
         .keys()
         .chain(state.keys())
         .filter(|rel| finished.get(*rel).map(|f| &f.bytes) != state.get(*rel).map(|f| &f.bytes))
         .map(String::as_str)
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
         .collect();
-    if !differ.is_empty() {
-        out.push(format!(
-            "{id}/steps: after the last step these files differ from template/ + solution/: {}",
-            differ.join(", ")
-        ));
-    }
-    out
+    (!differ.is_empty()).then(|| Error::Blueprint {
+        path: format!("{}/steps", folder(blueprint)),
+        message: format!(
+            "after the last step these files differ from template/ + solution/: {}",
+            differ.into_iter().collect::<Vec<_>>().join(", ")
+        ),
+    })
 }
 
 fn same(a: &Tree, b: &Tree) -> bool {
@@ -279,7 +367,7 @@ mod tests {
 
     #[test]
     fn consistent_steps_have_no_problems() {
-        assert_eq!(problems(&blueprint()), Vec::<String>::new());
+        assert!(problems(&blueprint()).is_empty());
     }
 
     #[test]
@@ -289,8 +377,8 @@ mod tests {
             "one.patch",
             "--- a/app.py\n+++ b/app.py\n@@ -1,2 +1,2 @@\n def uno():\n-    pass\n+    return 1\n",
         );
-        let found = problems(&b);
-        assert!(found[0].starts_with("b/steps/one.patch"), "{found:?}");
+        let found: Vec<String> = problems(&b).iter().map(ToString::to_string).collect();
+        assert!(found[0].starts_with("b/steps/one.patch:1:"), "{found:?}");
         assert!(found[0].contains("does not apply to app.py"), "{found:?}");
     }
 
@@ -299,12 +387,13 @@ mod tests {
         let mut b = blueprint();
         b.steps.remove(1);
         b.steps.push(file("three.patch", ""));
-        let found = problems(&b).join("\n");
+        let found: Vec<String> = problems(&b).iter().map(ToString::to_string).collect();
+        let found = found.join("\n");
         assert!(
             found.contains("three.patch: not named after a task"),
             "{found}"
         );
-        assert!(found.contains("task \"two\" has no step"), "{found}");
+        assert!(found.contains("b/steps/two.patch: missing"), "{found}");
         assert!(
             found.contains("differ from template/ + solution/: app.py, notes.md.hbs"),
             "{found}"
@@ -322,6 +411,36 @@ mod tests {
         apply(&mut state, "b", &step).unwrap();
         assert_eq!(state["src/pkg/py.typed"].bytes.len(), 0);
         assert_eq!(text(&state, "x.txt"), "x\n");
+    }
+
+    /// The solved raw tree of an embedded blueprint: each path, `x` when executable, and
+    /// the sha256 of its bytes.
+    fn listing(tree: &Tree) -> String {
+        use sha2::{Digest, Sha256};
+        tree.values()
+            .map(|f| {
+                let hex: String = Sha256::digest(&f.bytes)
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                let mode = if f.executable { "x" } else { "-" };
+                format!("{mode} {hex} {}\n", f.rel)
+            })
+            .collect()
+    }
+
+    /// The snapshots were taken from `template/` overlaid with `solution/` while the embedded
+    /// blueprints still had one (format v1); the steps rebuild exactly those bytes, and pass
+    /// the format's checks. A new blueprint's snapshot is reviewed like any other.
+    #[test]
+    fn every_embedded_blueprint_solves_to_the_recorded_tree() {
+        let library = crate::blueprint::Library::embedded().unwrap();
+        for summary in &library.blueprints {
+            let b = library.get(summary.id()).unwrap().unwrap();
+            let found: Vec<String> = problems(b).iter().map(ToString::to_string).collect();
+            assert!(found.is_empty(), "{found:?}");
+            insta::assert_snapshot!(format!("solved-{}", b.id()), listing(&solved(b).unwrap()));
+        }
     }
 
     #[test]

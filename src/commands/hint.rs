@@ -3,10 +3,10 @@
 //! nothing when every task passed.
 
 use crate::error::{Error, Result};
-use crate::origin::OriginTask;
 use crate::practice::Workspace;
-use crate::practice::outcome::Report;
-use crate::practice::progress::Progress;
+use crate::practice::results::Report;
+use crate::record::origin::OriginTask;
+use crate::record::progress::Progress;
 use crate::ui;
 
 pub fn run(ws: &Workspace, key: Option<&str>) -> Result<()> {

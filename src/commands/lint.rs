@@ -1,17 +1,15 @@
-//! `skillforge lint PATH`: checks a blueprint for its author and reports every problem, each
-//! with its file and line: the manifest against the format, the skills against the catalog,
-//! every file (symlinks, names), every template and path rendered with sample answers as
-//! starter and as solved, and every task's test entries something `check` can map (see
-//! `blueprint::test_entries`).
+//! `skillforge lint PATH`: checks a blueprint for its author, says which format it is in,
+//! and reports every problem, each with its file and, where it has one, its line: the checks
+//! loading runs too (`blueprint::checks`: the manifest against the format, every file, the
+//! steps), the skills against the catalog, junk and empty folders, every template and path
+//! rendered with sample answers as starter and as solved, and every task's test entries
+//! something `check` can map (see `blueprint::test_entries`).
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::answers::{self, Mode};
 use crate::blueprint::test_entries::{self, StarterFile};
-use crate::blueprint::{Blueprint, Kind, Library, Manifest, Summary, compat, local, steps};
+use crate::blueprint::{Blueprint, Kind, Library, Summary, checks, compat, steps};
 use crate::error::{Error, Result};
-use crate::naming::ProjectNames;
 use crate::plan::Plan;
 use crate::project::{self, Context};
 use crate::render::Renderer;
@@ -21,7 +19,10 @@ pub fn run(path: &Path) -> Result<()> {
     let library = Library::embedded()?;
     let mut total = 0;
     for dir in &dirs {
-        let problems = lint_one(dir, &library);
+        let (format, problems) = lint_one(dir, &library);
+        if let Some(format) = format {
+            println!("{}: {format}", dir.display());
+        }
         for p in &problems {
             println!("{p}");
         }
@@ -59,64 +60,21 @@ fn blueprint_dirs(path: &Path) -> Result<Vec<std::path::PathBuf>> {
     Ok(dirs)
 }
 
-/// Every problem of the blueprint in `dir`, as printable lines.
-fn lint_one(dir: &Path, library: &Library) -> Vec<String> {
-    let (origin, text) = match local::read_manifest(dir) {
-        Ok(m) => m,
-        Err(e) => return vec![e.to_string()],
+/// Which format the blueprint in `dir` is in (when its manifest reads), and every problem
+/// of it as printable lines: the checks loading runs (`blueprint::checks`), then the
+/// catalog, junk and empty folders, and rendering with sample answers.
+fn lint_one(dir: &Path, library: &Library) -> (Option<String>, Vec<String>) {
+    let findings = checks::folder(dir);
+    let mut problems: Vec<String> = findings.errors.iter().map(ToString::to_string).collect();
+    let Some(blueprint) = &findings.blueprint else {
+        return (None, problems);
     };
-    let manifest: Manifest = match toml::from_str(&text) {
-        Ok(m) => m,
-        Err(e) => {
-            return vec![crate::blueprint::manifest::toml_error(&origin, &text, &e).to_string()];
-        }
-    };
-    let mut problems: Vec<String> = manifest
-        .problems(&origin, &text)
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    let line = |needle: &str| {
-        text.find(needle)
-            .map_or(1, |at| crate::blueprint::manifest::line_of(&text, at))
-    };
-    let task_skills = manifest.tasks.iter().flat_map(|t| &t.skills);
-    for skill in manifest.skills.iter().chain(task_skills) {
-        if library.catalog.get(skill).is_none() {
-            problems.push(format!(
-                "{origin}:{}: skill {skill:?} is not in the catalog",
-                line(&format!("\"{skill}\""))
-            ));
-        }
-    }
-    let rules = manifest
-        .applies_to
-        .iter()
-        .chain(&manifest.requires)
-        .chain(&manifest.conflicts);
-    for id in rules.filter(|id| *id != "*" && library.summary(id).is_none() && **id != manifest.id)
-    {
-        problems.push(format!(
-            "{origin}:{}: names blueprint {id:?}, which does not exist",
-            line(&format!("\"{id}\""))
-        ));
-    }
-    let (trees, file_problems) = local::read_files(dir);
-    problems.extend(file_problems.iter().map(ToString::to_string));
-    let blueprint = Blueprint {
-        manifest,
-        origin,
-        template: trees.template,
-        solution: trees.solution,
-        steps: trees.steps,
-        source: Some(crate::blueprint::Source {
-            location: dir.display().to_string(),
-            rev: None,
-        }),
-    };
-    problems.extend(steps::problems(&blueprint));
-    problems.extend(render_problems(&blueprint, &text, library));
-    dedup(problems)
+    let text = &findings.text;
+    let references = checks::references(&blueprint.manifest, &blueprint.origin, text, library);
+    problems.extend(references.iter().map(ToString::to_string));
+    problems.extend(findings.tidy.iter().map(ToString::to_string));
+    problems.extend(render_problems(blueprint, text, library));
+    (Some(checks::format_note(blueprint)), dedup(problems))
 }
 
 /// Renders the blueprint with sample answers (composed onto a base it applies to, when it is
@@ -147,43 +105,25 @@ fn render_problems(blueprint: &Blueprint, text: &str, library: &Library) -> Vec<
     } else {
         vec![]
     };
-    let questions =
-        answers::questions_for(None, std::iter::once(base).chain(addons.iter().copied()));
-    let answers = match answers::resolve(
-        &questions,
-        &BTreeMap::new(),
-        &mut Mode::Defaults,
-        blueprint.id(),
-    ) {
-        Ok(a) => a,
+    let mut plan = match Plan::sample(base, addons, "sample-project") {
+        Ok(plan) => plan,
         Err(e) => return vec![format!("{}: {e}", blueprint.origin)],
     };
-    let names = ProjectNames::parse("sample-project").expect("a valid sample name");
     let mut problems = Vec::new();
     for solved in [false, true] {
-        let plan = Plan {
-            base,
-            addons: addons.clone(),
-            names: names.clone(),
-            answers: answers.clone(),
-            solved,
-            focus: vec![],
-        };
-        let context = Context::new(&plan);
+        plan.solved = solved;
+        let context = Context::new(&plan, Plan::sample_day().year());
         let mut renderer = Renderer::new();
-        for (tree, files) in [
-            ("template", &blueprint.template),
-            ("solution", &blueprint.solution),
-        ] {
-            for file in files.iter() {
-                if let Err(e) =
-                    project::render_file(blueprint.id(), tree, file, &context, &mut renderer)
-                {
-                    problems.push(e.to_string());
-                }
+        let finished = steps::solved(blueprint).unwrap_or_default();
+        let files = blueprint.template.iter().map(|f| ("template", f));
+        for (tree, file) in files.chain(finished.values().map(|f| ("steps", f))) {
+            if let Err(e) =
+                project::render_file(blueprint.id(), tree, file, &context, &mut renderer)
+            {
+                problems.push(e.to_string());
             }
         }
-        match project::compose(&plan, &library.catalog) {
+        match project::compose(&plan, &library.catalog, Plan::sample_day()) {
             Ok(project) if !solved => problems.extend(test_problems(blueprint, text, &project)),
             Ok(_) => {}
             Err(e) => problems.push(e.to_string()),
@@ -198,7 +138,7 @@ fn test_problems(blueprint: &Blueprint, text: &str, project: &project::Project) 
     let own: Vec<StarterFile<'_>> = project
         .files
         .iter()
-        .filter(|f| f.origin == blueprint.id())
+        .filter(|f| f.part == blueprint.id())
         .map(|f| StarterFile {
             path: f.path.as_str(),
             contents: &f.contents,
@@ -233,9 +173,11 @@ fn test_problems(blueprint: &Blueprint, text: &str, project: &project::Project) 
         }
     }
     for harness in blueprint.manifest.harness.iter().filter(|h| !exists(h)) {
+        let at = text.find(&format!("\"{harness}\"")).unwrap_or(0);
         out.push(format!(
-            "{}: harness {harness:?} is not in the starter",
-            blueprint.origin
+            "{}:{}: harness {harness:?} is not in the starter",
+            blueprint.origin,
+            crate::blueprint::manifest::line_of(text, at)
         ));
     }
     out

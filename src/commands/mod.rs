@@ -1,7 +1,7 @@
 //! One small function per subcommand; `lib::run` dispatches to them.
 
+pub mod author;
 pub mod check;
-pub mod completions;
 pub mod hint;
 pub mod lint;
 pub mod list;

@@ -7,12 +7,12 @@ use serde::Serialize;
 
 use crate::blueprint::Library;
 use crate::blueprint::matching::SkillIndex;
-use crate::cli::PlanArgs;
 use crate::error::{Error, Result};
-use crate::planner::{self, Proposal};
+use crate::plan::planner::{self, Proposal};
 
+/// What `plan` shows: the best proposal for the requested skills and the next best.
 #[derive(Serialize)]
-struct Report<'a> {
+struct Proposals<'a> {
     requested: &'a [String],
     #[serde(flatten)]
     best: &'a Proposal,
@@ -21,32 +21,50 @@ struct Report<'a> {
     alternatives: &'a [Proposal],
 }
 
-pub fn run(library: &Library, args: &PlanArgs) -> Result<()> {
+/// What `plan` is asked.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Skills to practise, as typed: ids, names or aliases, comma-separated lists.
+    pub skills: Vec<String>,
+    /// One JSON object instead of text.
+    pub json: bool,
+    /// How many next-best proposals to show.
+    pub alternatives: usize,
+}
+
+/// Ranks `library`'s projects for the skills asked and prints the best, as text or JSON.
+pub fn run(library: &Library, args: &Options) -> Result<()> {
     let requested = SkillIndex::new(&library.catalog).resolve(&args.skills)?;
     let ranked = planner::rank(library, &requested, args.alternatives.saturating_add(1))?;
     let (best, rest) = ranked.split_first().ok_or_else(|| Error::Blueprint {
         path: "blueprints".into(),
         message: "this build has no base blueprint to plan with".into(),
     })?;
-    let alternatives = rest;
-    let reasons = best
-        .uncovered
-        .iter()
-        .map(|s| (s.as_str(), planner::why_uncovered(library, s)))
-        .collect();
+    let proposals = Proposals {
+        requested: &requested,
+        best,
+        uncovered_reasons: best
+            .uncovered
+            .iter()
+            .map(|s| (s.as_str(), planner::why_uncovered(library, s)))
+            .collect(),
+        alternatives: rest,
+    };
     if args.json {
-        let report = Report {
-            requested: &requested,
-            best,
-            uncovered_reasons: reasons,
-            alternatives,
-        };
         println!(
             "{}",
-            serde_json::to_string_pretty(&report).expect("plain data serialises")
+            serde_json::to_string_pretty(&proposals).expect("plain data serialises")
         );
-        return Ok(());
+    } else {
+        print_text(library, &proposals);
     }
+    Ok(())
+}
+
+fn print_text(library: &Library, proposals: &Proposals<'_>) {
+    let Proposals {
+        requested, best, ..
+    } = proposals;
     let name = |id: &str| library.catalog.name_of(id).to_string();
     println!("Best plan: {}", best.label());
     println!(
@@ -66,27 +84,31 @@ pub fn run(library: &Library, args: &PlanArgs) -> Result<()> {
         };
         println!("  {:20} {covers}", part.id);
     }
-    for (skill, reason) in &reasons {
+    for (skill, reason) in &proposals.uncovered_reasons {
         println!("  not covered: {} ({reason})", name(skill));
     }
-    if !alternatives.is_empty() {
-        println!("\nAlternatives:");
-        for (i, p) in alternatives.iter().enumerate() {
-            println!(
-                "  {}. {}: covers {}/{}, {} tasks ({} stretch), ~{} h",
-                i + 2,
-                p.label(),
-                p.covered.len(),
-                requested.len(),
-                p.tasks,
-                p.stretch_tasks,
-                p.hours
-            );
-        }
-    }
+    print_alternatives(proposals.alternatives, requested.len());
     println!(
         "\nGenerate it: skillforge new NAME --skills {:?} --yes",
         requested.join(",")
     );
-    Ok(())
+}
+
+fn print_alternatives(alternatives: &[Proposal], requested: usize) {
+    if alternatives.is_empty() {
+        return;
+    }
+    println!("\nAlternatives:");
+    for (i, p) in alternatives.iter().enumerate() {
+        println!(
+            "  {}. {}: covers {}/{}, {} tasks ({} stretch), ~{} h",
+            i + 2,
+            p.label(),
+            p.covered.len(),
+            requested,
+            p.tasks,
+            p.stretch_tasks,
+            p.hours
+        );
+    }
 }

@@ -1,8 +1,10 @@
 //! `skillforge show ID`: one blueprint's questions, tasks and files.
 
-use crate::answers::default_text;
-use crate::blueprint::Library;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::blueprint::{Blueprint, Library, SourceFile, steps};
 use crate::error::{Error, Result};
+use crate::plan::answers::default_text;
 
 pub fn run(library: &Library, id: &str) -> Result<()> {
     let b = library.get(id)?.ok_or_else(|| Error::UnknownBlueprint {
@@ -57,22 +59,29 @@ pub fn run(library: &Library, id: &str) -> Result<()> {
             t.tests.join(" ")
         );
     }
-    println!("\nfiles (starter; * = replaced or added by the solution):");
-    let solution: Vec<&str> = b.solution.iter().map(|f| f.rel.as_str()).collect();
-    for f in &b.template {
-        let mark = if solution.contains(&f.rel.as_str()) {
-            "*"
-        } else {
-            " "
+    print_files(b)
+}
+
+/// The starter's files, marked where the steps change, add or delete them.
+fn print_files(b: &Blueprint) -> Result<()> {
+    println!("\nfiles (starter; * = changed or added by the steps, - = deleted):");
+    // Keyed by output path, so a file a step replaces by its `.hbs` twin counts as changed.
+    let by_output = |tree: steps::Tree| -> BTreeMap<String, SourceFile> {
+        let output = |rel: &str| rel.strip_suffix(".hbs").unwrap_or(rel).to_string();
+        tree.into_values().map(|f| (output(&f.rel), f)).collect()
+    };
+    let template = by_output(steps::tree(&b.template));
+    let solved = by_output(steps::solved(b)?);
+    let paths: BTreeSet<&String> = template.keys().chain(solved.keys()).collect();
+    for path in paths {
+        let (mark, file) = match (template.get(path), solved.get(path)) {
+            (Some(t), None) => ("-", t),
+            (Some(t), Some(s)) if t.bytes == s.bytes && t.rel == s.rel => (" ", t),
+            (Some(t), Some(_)) => ("*", t),
+            (None, Some(s)) => ("*", s),
+            (None, None) => unreachable!("every path comes from one of them"),
         };
-        println!("  {mark} {}", f.rel);
-    }
-    for f in b
-        .solution
-        .iter()
-        .filter(|f| !b.template.iter().any(|t| t.rel == f.rel))
-    {
-        println!("  * {}", f.rel);
+        println!("  {mark} {}", file.rel);
     }
     println!("  + pyproject.toml README.md TASKS.md .gitignore LICENSE (written by skillforge)");
     Ok(())

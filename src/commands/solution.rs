@@ -11,11 +11,11 @@ use std::collections::BTreeSet;
 use std::time::SystemTime;
 
 use crate::error::{Error, Result};
-use crate::origin::OriginTask;
 use crate::practice::Workspace;
-use crate::practice::outcome::{RESULTS_PATH, Report};
-use crate::practice::progress::{Progress, today};
 use crate::practice::reference::{self, FileSolution, Solution};
+use crate::practice::results::{RESULTS_PATH, Report};
+use crate::record::origin::OriginTask;
+use crate::record::progress::Progress;
 use crate::ui;
 
 pub struct Options<'a> {
@@ -23,6 +23,8 @@ pub struct Options<'a> {
     pub give_up: bool,
     pub apply: bool,
     pub from: Option<&'a str>,
+    /// The day, recorded with a give-up.
+    pub today: time::Date,
 }
 
 /// Where the task stands, per the last `skillforge check`.
@@ -51,7 +53,7 @@ pub fn run(ws: &Workspace, options: &Options<'_>) -> Result<()> {
     let conflicts = solution.files.iter().any(|f| f.changes() && f.conflict());
     // Recorded once the learner sees the reference: not when --apply writes and shows nothing.
     if give_up && !(options.apply && matches!(standing, Standing::Open) && conflicts) {
-        record_give_up(ws, task)?;
+        record_give_up(ws, task, options.today)?;
     }
     if let Some(note) = &solution.version_note {
         ui::warn(note);
@@ -191,10 +193,10 @@ fn gives_up(ws: &Workspace, task: &OriginTask, give_up: bool) -> Result<bool> {
     Ok(true)
 }
 
-/// Records in `.skillforge/progress.toml` that the learner gave up on `task` today.
-fn record_give_up(ws: &Workspace, task: &OriginTask) -> Result<()> {
+/// Records in `.skillforge/progress.toml` that the learner gave up on `task` on `today`.
+fn record_give_up(ws: &Workspace, task: &OriginTask, today: time::Date) -> Result<()> {
     let mut progress = Progress::read(&ws.root)?;
-    progress.task_mut(&task.id).gave_up = Some(today());
+    progress.task_mut(&task.id).gave_up = Some(crate::record::day_text(today));
     progress.write(&ws.root)
 }
 

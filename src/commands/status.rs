@@ -8,10 +8,10 @@
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::origin::OriginTask;
 use crate::practice::Workspace;
-use crate::practice::outcome::{Report, TaskStatus};
-use crate::practice::progress::Progress;
+use crate::practice::results::{Report, TaskStatus};
+use crate::record::origin::OriginTask;
+use crate::record::progress::Progress;
 use crate::ui;
 
 #[derive(Debug, Serialize)]
@@ -160,27 +160,13 @@ pub fn run(ws: &Workspace, json: bool) -> Result<()> {
     out.push('\n');
     let width = ui::column_width(status.tasks.iter().map(|t| t.title.as_str()));
     for t in &status.tasks {
-        let mark = match t.status {
-            TaskStatus::Pass => ui::green("✔"),
-            TaskStatus::Fail => ui::red("✘"),
-            TaskStatus::NoTests => ui::yellow("!"),
-            TaskStatus::Unknown => ui::dim("·"),
-        };
-        let mut notes = vec![format!("hints {}/{}", t.hints_used, t.hints_total)];
-        if let Some(day) = &t.gave_up {
-            notes.push(format!("gave up {day}"));
-        }
-        if t.stretch {
-            notes.push("stretch".into());
-        }
-        if !t.accepted_tests.is_empty() {
-            notes.push("graded with your accepted tests".into());
-        }
+        let mark = mark(t.status);
+        let notes = notes(t);
         out.push_str(&format!(
             "{mark} {:>3}. {:<width$}  {}\n",
             t.number,
             t.title,
-            ui::dim(&notes.join(", "))
+            ui::dim(&notes)
         ));
     }
     out.push_str(&format!("\n{}\n", ui::bold("Skills")));
@@ -197,4 +183,29 @@ pub fn run(ws: &Workspace, json: bool) -> Result<()> {
     }
     ui::out(&out);
     Ok(())
+}
+
+/// A task's status as one mark: passes, fails, has no tests, or not known yet.
+fn mark(status: TaskStatus) -> String {
+    match status {
+        TaskStatus::Pass => ui::green("✔"),
+        TaskStatus::Fail => ui::red("✘"),
+        TaskStatus::NoTests => ui::yellow("!"),
+        TaskStatus::Unknown => ui::dim("·"),
+    }
+}
+
+/// What a task's line adds after its title: hints used, a give-up, stretch, accepted tests.
+fn notes(t: &TaskLine) -> String {
+    let mut notes = vec![format!("hints {}/{}", t.hints_used, t.hints_total)];
+    if let Some(day) = &t.gave_up {
+        notes.push(format!("gave up {day}"));
+    }
+    if t.stretch {
+        notes.push("stretch".into());
+    }
+    if !t.accepted_tests.is_empty() {
+        notes.push("graded with your accepted tests".into());
+    }
+    notes.join(", ")
 }

@@ -19,8 +19,8 @@ use std::time::Duration;
 use crate::blueprint::Library;
 use crate::blueprint::manifest::DEFAULT_TEST_TIMEOUT;
 use crate::error::Result;
-use crate::origin::{Origin, OriginTask, checksum, folder_checksum};
 use crate::plan::Plan;
+use crate::record::origin::{Origin, OriginTask, checksum, folder_checksum};
 use crate::test_parts::file_of;
 
 use super::Workspace;
@@ -110,7 +110,7 @@ impl Grading {
     pub fn for_project(ws: &Workspace, library: &Library) -> Result<Grading> {
         let origin = &ws.origin;
         let plan = Plan::from_origin(origin, library)?;
-        let project = crate::project::compose_in(&plan, &library.catalog, origin.year)?;
+        let project = crate::project::compose(&plan, &library.catalog, origin.made_on())?;
         let rendered: BTreeMap<String, Vec<u8>> = project
             .files
             .into_iter()
@@ -121,7 +121,7 @@ impl Grading {
             .map(|b| String::from_utf8_lossy(b).into_owned())
             .unwrap_or_default();
         let pytest_table = pytest_table(&pyproject);
-        let roots = test_roots(&plan, &pytest_table);
+        let roots = test_roots(&plan, pytest_table.as_ref());
         let files: BTreeMap<String, Vec<u8>> = rendered
             .iter()
             .filter(|(path, _)| is_graded(path, &roots))
@@ -153,7 +153,7 @@ impl Grading {
         Ok(Grading {
             files,
             roots,
-            config: config_file(&pytest_table),
+            config: config_file(pytest_table.as_ref()),
             requirements: requirements(&pyproject),
             timeout: Duration::from_secs(u64::from(timeout)),
             ignored,
@@ -246,10 +246,9 @@ fn pytest_table(pyproject: &str) -> Option<toml_edit::Item> {
 
 /// The top-level folders of the tests: pytest's `testpaths`, and the folders of every task
 /// and harness test the blueprints name.
-fn test_roots(plan: &Plan<'_>, pytest: &Option<toml_edit::Item>) -> Vec<String> {
+fn test_roots(plan: &Plan<'_>, pytest: Option<&toml_edit::Item>) -> Vec<String> {
     let mut roots = BTreeSet::new();
     let testpaths = pytest
-        .as_ref()
         .and_then(|t| {
             t.get("testpaths")
                 .or_else(|| t.get("ini_options")?.get("testpaths"))
@@ -285,9 +284,8 @@ pub const CONFIG_FILE: &str = ".pytest.toml";
 
 /// A `.pytest.toml` with the blueprint's `[tool.pytest]` settings (or its legacy
 /// `ini_options`) as its `[pytest]` table: what `-c` gives pytest.
-fn config_file(pytest: &Option<toml_edit::Item>) -> String {
+fn config_file(pytest: Option<&toml_edit::Item>) -> String {
     let settings = pytest
-        .as_ref()
         .and_then(|t| t.get("ini_options").or(Some(t)))
         .and_then(|t| t.as_table_like())
         .map(|t| {
@@ -366,7 +364,7 @@ fn learner_files(root: &Path, roots: &[String]) -> BTreeMap<String, Vec<u8>> {
 /// The tasks of the rendered project's origin file.
 fn rendered_tasks(rendered: &BTreeMap<String, Vec<u8>>) -> Vec<OriginTask> {
     let text = rendered
-        .get(crate::origin::PATH)
+        .get(crate::record::origin::PATH)
         .map(|b| String::from_utf8_lossy(b).into_owned())
         .unwrap_or_default();
     toml::from_str::<Origin>(&text)
@@ -494,17 +492,17 @@ mod tests {
         let pyproject = "[project]\nname = \"x\"\ndependencies = [\"fastapi>=1\"]\n\n\
                          [dependency-groups]\ntest = [\"pytest>=9\"]\ndev = [{include-group = \"test\"}]\n\n\
                          [tool.pytest]\ntestpaths = [\"tests\"]\naddopts = [\"-ra\"]\n\n[tool.ruff]\nline-length = 88\n";
-        let config = config_file(&pytest_table(pyproject));
+        let config = config_file(pytest_table(pyproject).as_ref());
         assert!(config.contains("[pytest]") && config.contains("testpaths = [\"tests\"]"));
         assert!(
             !config.contains("ruff") && !config.contains("fastapi"),
             "{config}"
         );
         assert_eq!(requirements(pyproject), ["fastapi>=1", "pytest>=9"]);
-        let empty = config_file(&None);
+        let empty = config_file(None);
         assert!(empty.contains("[pytest]"), "{empty}");
         let legacy = "[tool.pytest.ini_options]\naddopts = \"-ra\"\n";
-        let config = config_file(&pytest_table(legacy));
+        let config = config_file(pytest_table(legacy).as_ref());
         assert!(config.contains("[pytest]\naddopts = \"-ra\""), "{config}");
     }
 

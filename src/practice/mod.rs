@@ -7,9 +7,8 @@
 
 pub mod collector;
 pub mod grading;
-pub mod outcome;
-pub mod progress;
 pub mod reference;
+pub mod results;
 pub mod runner;
 pub mod sandbox;
 pub mod tasks_md;
@@ -19,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use crate::blueprint::{Library, local};
 use crate::error::{Error, Result};
-use crate::origin::{self, Origin, OriginTask};
+use crate::record::origin::{self, Origin, OriginTask};
 
 /// A generated project, found from a folder inside it.
 #[derive(Debug)]

@@ -19,7 +19,7 @@ use crate::project::{Context, render_file};
 use crate::render::Renderer;
 
 use super::Workspace;
-use crate::origin::OriginTask;
+use crate::record::origin::OriginTask;
 
 /// Rendered files by path.
 type Files = BTreeMap<String, String>;
@@ -64,8 +64,7 @@ pub fn solve(ws: &Workspace, library: &Library, task: &OriginTask) -> Result<Sol
         .parts()
         .find(|b| b.id() == task.blueprint)
         .expect("every task comes from a part");
-    let mut context = Context::new(&plan);
-    context.year = ws.origin.year;
+    let context = Context::new(&plan, ws.origin.year);
     let (before, after, whole_files) = states(blueprint, &context, task)?;
     let mut paths: Vec<&String> = before
         .keys()
@@ -138,8 +137,7 @@ fn states(
         return Ok((render(&before)?, render(&after)?, false));
     }
     let template = steps::tree(&blueprint.template);
-    let mut finished = template.clone();
-    steps::overlay(&mut finished, &blueprint.solution);
+    let finished = steps::solved(blueprint)?;
     let keep = |mut files: Files| {
         files.retain(|path, _| task.files.contains(path));
         files

@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use crate::answers::PYTHON_VERSIONS;
-use crate::naming::ProjectNames;
 use crate::plan::Plan;
+use crate::plan::answers::PYTHON_VERSIONS;
+use crate::plan::naming::ProjectNames;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Context {
@@ -37,12 +37,11 @@ pub struct PythonInfo {
     pub versions: Vec<String>,
 }
 
-/// Answers the engine asks itself; everything else belongs to the blueprints.
-const ENGINE_KEYS: &[&str] = &["author", "email", "python", "license"];
-
 impl Context {
-    pub fn new(plan: &Plan<'_>) -> Context {
-        let min = plan.answer("python");
+    /// The context of `plan`'s project, made in `year` (the licence's).
+    pub fn new(plan: &Plan<'_>, year: i32) -> Context {
+        let answers = &plan.answers;
+        let min = answers.python.clone();
         let versions = PYTHON_VERSIONS
             .iter()
             .skip_while(|v| **v != min)
@@ -56,16 +55,15 @@ impl Context {
                 .map(|b| (b.id().replace('-', "_"), true))
                 .collect(),
             author: Author {
-                name: plan.answer("author"),
-                email: plan.answer("email"),
+                name: answers.author.clone(),
+                email: answers.email.clone(),
             },
-            python: PythonInfo { versions, min },
-            license: plan.answer("license"),
-            year: time::OffsetDateTime::now_utc().year(),
-            answers: plan
-                .answers
+            python: PythonInfo { min, versions },
+            license: answers.license.clone(),
+            year,
+            answers: answers
+                .blueprints
                 .iter()
-                .filter(|(k, _)| !ENGINE_KEYS.contains(&k.as_str()))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
         }

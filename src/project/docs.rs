@@ -51,7 +51,7 @@ struct Section {
     body: String,
 }
 
-pub fn readme(
+pub(crate) fn readme(
     plan: &Plan<'_>,
     context: &Context,
     tasks: &[PlannedTask],
@@ -61,7 +61,7 @@ pub fn readme(
     render_asset("_project/README.md.hbs", &doc, r)
 }
 
-pub fn tasks_md(
+pub(crate) fn tasks_md(
     plan: &Plan<'_>,
     context: &Context,
     tasks: &[PlannedTask],
@@ -71,7 +71,7 @@ pub fn tasks_md(
     render_asset("_project/TASKS.md.hbs", &doc, r)
 }
 
-pub fn gitignore(plan: &Plan<'_>) -> String {
+pub(crate) fn gitignore(plan: &Plan<'_>) -> String {
     let mut text = asset("_project/gitignore.txt").to_string();
     let extra: Vec<&String> = plan
         .parts()
@@ -87,7 +87,7 @@ pub fn gitignore(plan: &Plan<'_>) -> String {
     text
 }
 
-pub fn license(context: &Context, r: &mut Renderer) -> Result<String> {
+pub(crate) fn license(context: &Context, r: &mut Renderer) -> Result<String> {
     render_asset(&format!("_licenses/{}.txt", context.license), context, r)
 }
 
@@ -97,7 +97,6 @@ fn doc<'a>(
     tasks: &[PlannedTask],
     r: &mut Renderer,
 ) -> Result<Doc<'a>> {
-    let catalog_names = |ids: &[String]| ids.join(", ");
     let mut blueprints = Vec::new();
     let mut sections = Vec::new();
     for b in plan.parts() {
@@ -130,34 +129,34 @@ fn doc<'a>(
         task_count: tasks.len(),
         hours: plan.parts().map(|b| b.manifest.hours).sum(),
         harness,
-        tasks: tasks
-            .iter()
-            .map(|t| TaskDoc {
-                number: t.number,
-                id: t.id.clone(),
-                title: t.title.clone(),
-                summary: t.summary.trim().to_string(),
-                description: t.description.trim().to_string(),
-                skills: catalog_names(&t.skill_names),
-                command: t.tests.join(" "),
-                requires: t
-                    .requires
-                    .iter()
-                    .map(|r| format!("`{r}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                files: t
-                    .files
-                    .iter()
-                    .map(|f| format!("`{f}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                stretch: t.stretch,
-                hint_count: t.hints.len(),
-            })
-            .collect(),
+        tasks: tasks.iter().map(TaskDoc::of).collect(),
         sections,
     })
+}
+
+impl TaskDoc {
+    fn of(t: &PlannedTask) -> TaskDoc {
+        let quoted = |items: &[String]| {
+            items
+                .iter()
+                .map(|i| format!("`{i}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        TaskDoc {
+            number: t.number,
+            id: t.id.clone(),
+            title: t.title.clone(),
+            summary: t.summary.trim().to_string(),
+            description: t.description.trim().to_string(),
+            skills: t.skill_names.join(", "),
+            command: t.tests.join(" "),
+            requires: quoted(&t.requires),
+            files: quoted(&t.files),
+            stretch: t.stretch,
+            hint_count: t.hints.len(),
+        }
+    }
 }
 
 fn asset(path: &str) -> &'static str {

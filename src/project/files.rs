@@ -1,16 +1,19 @@
-//! The blueprints' own files: the starter `template/`, overlaid with `solution/` when the
-//! plan is solved. Paths and `.hbs` files are rendered, every path is checked, and two
+//! The blueprints' own files: the starter `template/`, or the template with every step
+//! applied when the plan is solved. Paths and `.hbs` files are rendered, every path is checked, and two
 //! blueprints writing the same file is refused.
 
 use std::collections::BTreeMap;
 
 use super::{Context, MODEL_FILES, OutputFile};
-use crate::blueprint::SourceFile;
+use crate::blueprint::{SourceFile, steps};
 use crate::error::{Error, Result};
 use crate::plan::Plan;
 use crate::render::{Renderer, SafePath, safe_relative};
 
-pub fn blueprint_files(
+/// Every part's files, rendered: the starter `template/`, or when the plan is solved the
+/// raw files its steps finish (`blueprint::steps::solved`). Two parts writing one path is
+/// an error naming both.
+pub(crate) fn blueprint_files(
     plan: &Plan<'_>,
     context: &Context,
     renderer: &mut Renderer,
@@ -18,32 +21,31 @@ pub fn blueprint_files(
     let mut out: BTreeMap<SafePath, OutputFile> = BTreeMap::new();
     for blueprint in plan.parts() {
         let id = blueprint.id();
-        for file in &blueprint.template {
-            let rendered = render_file(id, "template", file, context, renderer)?;
+        let solved;
+        let (tree, files): (&str, Vec<&SourceFile>) = if plan.solved {
+            solved = steps::solved(blueprint)?;
+            ("steps", solved.values().collect())
+        } else {
+            ("template", blueprint.template.iter().collect())
+        };
+        for file in files {
+            let rendered = render_file(id, tree, file, context, renderer)?;
             if let Some(previous) = out.get(&rendered.path) {
                 return Err(Error::Blueprint {
-                    path: format!("{id}/template/{}", file.rel),
+                    path: format!("{id}/{tree}/{}", file.rel),
                     message: format!(
                         "{} is also written by {}; only the project model may merge files",
-                        rendered.path, previous.origin
+                        rendered.path, previous.part
                     ),
                 });
             }
             out.insert(rendered.path.clone(), rendered);
         }
     }
-    if plan.solved {
-        for blueprint in plan.parts() {
-            for file in &blueprint.solution {
-                let rendered = render_file(blueprint.id(), "solution", file, context, renderer)?;
-                out.insert(rendered.path.clone(), rendered);
-            }
-        }
-    }
     Ok(out.into_values().collect())
 }
 
-/// Renders one file of a blueprint's `tree` (`template` or `solution`): its path, checked,
+/// Renders one file of a blueprint's `tree` (`template`, `steps` or `solution`, for errors): its path, checked,
 /// and its contents.
 pub fn render_file(
     id: &str,
@@ -78,6 +80,6 @@ pub fn render_file(
         path,
         contents,
         executable: file.executable,
-        origin: id.to_string(),
+        part: id.to_string(),
     })
 }

@@ -9,7 +9,6 @@
 mod context;
 mod docs;
 mod files;
-mod origin;
 mod pyproject;
 mod tasks;
 
@@ -20,6 +19,7 @@ pub use tasks::{PlannedTask, stretch_goals};
 use crate::blueprint::Catalog;
 use crate::error::Result;
 use crate::plan::Plan;
+use crate::record::origin::Origin;
 use crate::render::{Renderer, SafePath};
 
 /// Files written by the model itself; a blueprint shipping one of these is an error.
@@ -29,7 +29,7 @@ pub const MODEL_FILES: &[&str] = &[
     "TASKS.md",
     ".gitignore",
     "LICENSE",
-    crate::origin::PATH,
+    crate::record::origin::PATH,
 ];
 
 /// One file of the generated project.
@@ -38,8 +38,9 @@ pub struct OutputFile {
     pub path: SafePath,
     pub contents: Vec<u8>,
     pub executable: bool,
-    /// Which blueprint (or `skillforge` for model files) the file comes from.
-    pub origin: String,
+    /// The part that contributes the file: a blueprint's id, or `skillforge` for the
+    /// model's files. (A project's origin is its record, `record::origin`.)
+    pub part: String,
 }
 
 /// Everything the generated project consists of, ready to write.
@@ -50,16 +51,11 @@ pub struct Project {
     pub tasks: Vec<PlannedTask>,
 }
 
-/// Composes the plan's blueprints into one project, rendering every template in memory.
-pub fn compose(plan: &Plan<'_>, catalog: &Catalog) -> Result<Project> {
-    compose_in(plan, catalog, time::OffsetDateTime::now_utc().year())
-}
-
-/// `compose` as it was in `year` (the licence's year): how `check` renders a project again
-/// from its origin file, exactly as it was made.
-pub fn compose_in(plan: &Plan<'_>, catalog: &Catalog, year: i32) -> Result<Project> {
-    let mut context = Context::new(plan);
-    context.year = year;
+/// Composes the plan's blueprints into one project made on the day `made` (its year is the
+/// licence's), rendering every template in memory. `check` renders a project again exactly
+/// as it was made by passing the day its origin file records (`Origin::made_on`).
+pub fn compose(plan: &Plan<'_>, catalog: &Catalog, made: time::Date) -> Result<Project> {
+    let context = Context::new(plan, made.year());
     let mut renderer = Renderer::new();
     let tasks = tasks::plan_tasks(plan, catalog, &context, &mut renderer)?;
     let mut files = files::blueprint_files(plan, &context, &mut renderer)?;
@@ -80,8 +76,8 @@ pub fn compose_in(plan: &Plan<'_>, catalog: &Catalog, year: i32) -> Result<Proje
         "LICENSE",
         docs::license(&context, &mut renderer)?,
     ));
-    let origin = origin::build(plan, &context, &tasks, &files);
-    files.push(model_file(crate::origin::PATH, origin.to_toml()));
+    let origin = Origin::build(plan, made, &tasks, &files);
+    files.push(model_file(crate::record::origin::PATH, origin.to_toml()));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Project {
         name: plan.names.name.clone(),
@@ -95,6 +91,6 @@ fn model_file(path: &str, contents: String) -> OutputFile {
         path: crate::render::safe_relative(path, "skillforge").expect("model paths are safe"),
         contents: contents.into_bytes(),
         executable: false,
-        origin: "skillforge".into(),
+        part: "skillforge".into(),
     }
 }

@@ -16,7 +16,11 @@ use crate::render::Renderer;
 
 const TOOL_BASE: &str = "_project/pyproject-tool.toml.hbs";
 
-pub fn render(plan: &Plan<'_>, context: &Context, renderer: &mut Renderer) -> Result<String> {
+pub(crate) fn render(
+    plan: &Plan<'_>,
+    context: &Context,
+    renderer: &mut Renderer,
+) -> Result<String> {
     let head = head(plan, context, renderer)?;
     let tools = tools(plan, context, renderer)?;
     Ok(format!("{head}\n{tools}"))

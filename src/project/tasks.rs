@@ -68,7 +68,7 @@ pub fn stretch_goals<'a, T: TaskLinks>(tasks: &[&'a T], focus: &[String]) -> BTr
         .collect()
 }
 
-pub fn plan_tasks(
+pub(crate) fn plan_tasks(
     plan: &Plan<'_>,
     catalog: &Catalog,
     context: &Context,

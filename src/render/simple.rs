@@ -24,7 +24,7 @@ const KEYWORDS: &[&str] = &["else", "this", "true", "false", "null"];
 
 /// Renders `text` when every `{{...}}` in it is a dotted path to a string, number or boolean
 /// of `data`; `None` when handlebars must decide.
-pub fn render(text: &str, data: &Value) -> Option<String> {
+pub(crate) fn render(text: &str, data: &Value) -> Option<String> {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut rest = text;
     while let Some(open) = rest.find("{{") {

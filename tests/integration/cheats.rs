@@ -174,8 +174,14 @@ fn run_file(name: &str, file: &CheatFile) -> Vec<String> {
         if cheats.is_empty() {
             continue;
         }
+        let started = std::time::Instant::now();
         let project = project(file, start, work.path());
+        let parts: Vec<&str> = std::iter::once(file.blueprint.as_str())
+            .chain(file.with.iter().map(String::as_str))
+            .collect();
+        crate::costs::charge_parts("cheats", &parts, started);
         for cheat in cheats {
+            let started = std::time::Instant::now();
             let label = format!("{name}: {} ({})", cheat.task, cheat.tried);
             if let Err(e) = apply(cheat, &project) {
                 problems.push(format!("{label}: the cheat does not apply: {e}"));
@@ -200,6 +206,7 @@ fn run_file(name: &str, file: &CheatFile) -> Vec<String> {
                 ));
             }
             undo(&project);
+            crate::costs::charge_task("cheats", &cheat.task, started);
         }
     }
     problems
@@ -234,4 +241,46 @@ fn python_every_cheat_fails_its_task() {
         problems.len(),
         problems.join("\n\n")
     );
+}
+
+/// Every task of every blueprint has at least one cheat on record, and every cheat names a
+/// task of the project its file generates: a new blueprint is not done until a learner's
+/// shortcuts have been tried against each of its tasks.
+#[test]
+fn every_task_has_a_cheat_on_record() {
+    let library = skillforge::blueprint::Library::embedded().unwrap();
+    let files = cheat_files();
+    let mut problems = Vec::new();
+    for (name, file) in &files {
+        let parts: Vec<&str> = std::iter::once(file.blueprint.as_str())
+            .chain(file.with.iter().map(String::as_str))
+            .collect();
+        for cheat in &file.cheat {
+            let owner = crate::costs::owner(&cheat.task);
+            if !parts.contains(&owner.as_str()) {
+                problems.push(format!(
+                    "tests/cheats/{name}.toml: task {:?} is not a task of {}",
+                    cheat.task,
+                    parts.join("+")
+                ));
+            }
+        }
+    }
+    if std::env::var_os("SKILLFORGE_CHEATS").is_none() {
+        for blueprint in &library.blueprints {
+            for task in &blueprint.tasks {
+                if !files
+                    .iter()
+                    .any(|(_, f)| f.cheat.iter().any(|c| c.task == task.id))
+                {
+                    problems.push(format!(
+                        "{}: task {} has no cheat in tests/cheats/ (try one, see docs/blueprint-format.md \"Cheats\")",
+                        blueprint.id(),
+                        task.id
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -136,6 +136,51 @@ fn a_custom_blueprint_folder_generates_a_project() {
 }
 
 #[test]
+fn junk_is_never_copied_and_empty_folders_are_kept_in_the_first_commit() {
+    let (_d, bp) = blueprint();
+    fs::create_dir_all(bp.join("template/data/raw")).unwrap();
+    fs::create_dir_all(bp.join("template/src/{{project.package}}/__pycache__")).unwrap();
+    for junk in [
+        "template/.DS_Store",
+        "template/src/{{project.package}}/__pycache__/calc.cpython-312.pyc",
+        "template/src/{{project.package}}/.calc.py.swp",
+        "template/src/{{project.package}}/calc.py~",
+    ] {
+        fs::write(bp.join(junk), "junk").unwrap();
+    }
+    let out_dir = tempfile::tempdir().unwrap();
+    sf(["new", "demo", "--from", bp.to_str().unwrap(), "--yes"])
+        .git_identity("Test Learner", "learner@example.com")
+        .cwd(out_dir.path())
+        .run()
+        .success();
+    let project = out_dir.path().join("demo");
+    let files = crate::support::tree(&project);
+    assert!(
+        files
+            .iter()
+            .all(|f| !f.contains("__pycache__") && !f.ends_with('~')),
+        "{files:?}"
+    );
+    assert!(!project.join(".DS_Store").exists() && !project.join("src/demo/.calc.py.swp").exists());
+    let repo = git2::Repository::open(&project).unwrap();
+    let head = repo.head().unwrap().peel_to_tree().unwrap();
+    let keep = head.get_path(Path::new("data/raw/.gitkeep")).unwrap();
+    assert_eq!(repo.find_blob(keep.id()).unwrap().content(), b"");
+
+    let out = sf(["lint", bp.to_str().unwrap()]).run().code(4);
+    for named in [
+        "template/.DS_Store: macOS folder metadata",
+        "__pycache__: Python bytecode cache",
+        ".calc.py.swp: vim swap file",
+        "calc.py~: editor backup",
+        "template/data/raw: an empty folder",
+    ] {
+        assert!(out.stdout.contains(named), "{named}:\n{}", out.stdout);
+    }
+}
+
+#[test]
 fn a_git_url_is_cloned_at_the_requested_revision() {
     let (_d, bp) = blueprint();
     let repo = git2::Repository::init(&bp).unwrap();

@@ -737,7 +737,7 @@ fn python_the_tasks_of_an_edited_origin_file_are_graded_as_the_blueprint_defines
     let path = mini.root.join(".skillforge/origin.toml");
     let origin = fs::read_to_string(&path).unwrap();
     // Every task's tests pointed at the harness, which passes.
-    let pointed = regex::Regex::new(r#"(?m)^tests = \[.*\]$"#)
+    let pointed = regex::Regex::new(r"(?m)^tests = \[.*\]$")
         .unwrap()
         .replace_all(&origin, r#"tests = ["tests/test_harness.py"]"#)
         .into_owned();
@@ -1166,8 +1166,7 @@ fn python_a_script_standing_in_for_the_interpreter_is_refused() {
         ),
     )
     .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(&python, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(&python, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let mini = Mini::with_venv(&venv, &[]);
     mini.check(&[])
         .code(6)

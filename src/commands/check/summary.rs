@@ -3,12 +3,12 @@
 //! The table and the verdict go to stdout, notes to stderr.
 
 use crate::error::Result;
-use crate::origin::OriginTask;
 use crate::practice::Workspace;
 use crate::practice::collector::{Outcome, TestResult};
 use crate::practice::grading::Ignored;
-use crate::practice::outcome::{self, Report, TaskResult, TaskStatus};
-use crate::practice::progress::Progress;
+use crate::practice::results::{self, Report, TaskResult, TaskStatus};
+use crate::record::origin::OriginTask;
+use crate::record::progress::Progress;
 use crate::ui;
 
 use super::Checked;
@@ -59,7 +59,7 @@ impl Summary<'_> {
             .graded
             .tests
             .iter()
-            .filter(|r| outcome::task_of(&self.ws.origin, r).is_none())
+            .filter(|r| results::task_of(&self.ws.origin, r).is_none())
             .collect();
         let failing: Vec<&&TestResult> = harness
             .iter()
@@ -254,7 +254,7 @@ impl Summary<'_> {
                 && task
                     .tests
                     .iter()
-                    .any(|s| outcome::belongs(&r.nodeid, s, r.collect_error))
+                    .any(|s| results::belongs(&r.nodeid, s, r.collect_error))
         };
         let tests = &self.checked.graded.tests;
         tests

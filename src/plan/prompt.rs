@@ -1,0 +1,231 @@
+//! Asking the user: a small trait with a terminal implementation (dialoguer, on stderr) and
+//! a scripted one for tests. dialoguer reads keys from the terminal itself, so piped stdin
+//! cannot drive it; tests use `Scripted`, and the real flow is tested in a pseudo-terminal.
+
+use std::collections::VecDeque;
+use std::io::IsTerminal;
+
+use dialoguer::theme::ColorfulTheme;
+
+use crate::error::{Error, Result};
+
+/// Validates a typed answer: `Err` carries the message shown under the prompt.
+pub type Validator<'a> = &'a dyn Fn(&str) -> std::result::Result<(), String>;
+
+/// Asks the user; every method fails with `Error::Cancelled` when the user cancels.
+pub trait Prompter {
+    /// Picks one of `items`; returns its index.
+    fn select(&mut self, prompt: &str, items: &[String], default: usize) -> Result<usize>;
+    /// Reads a line of text, re-asking until `validate` accepts it.
+    fn input(
+        &mut self,
+        prompt: &str,
+        default: Option<&str>,
+        validate: Validator<'_>,
+    ) -> Result<String>;
+    /// Asks a yes-or-no question.
+    fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool>;
+    /// Picks any number of `items`, `chosen` selected to start with; typing filters the list.
+    /// Returns the chosen indices in item order.
+    fn multi_select(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        chosen: &[usize],
+    ) -> Result<Vec<usize>>;
+}
+
+/// Whether prompts can be shown: both stdin and stderr must be terminals.
+pub fn terminal_available() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// The real prompter: dialoguer on stderr, so stdout stays clean for the created path.
+pub struct Terminal {
+    theme: ColorfulTheme,
+    term: dialoguer::console::Term,
+}
+
+impl Terminal {
+    /// A prompter on stderr with dialoguer's colourful theme.
+    pub fn new() -> Self {
+        Terminal {
+            theme: ColorfulTheme::default(),
+            term: dialoguer::console::Term::stderr(),
+        }
+    }
+}
+
+impl Default for Terminal {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn prompt_error(e: dialoguer::Error) -> Error {
+    match e {
+        dialoguer::Error::IO(io) if io.kind() == std::io::ErrorKind::Interrupted => {
+            Error::Cancelled
+        }
+        dialoguer::Error::IO(io) => Error::Prompt(format!("cannot read the answer: {io}")),
+    }
+}
+
+impl Prompter for Terminal {
+    fn select(&mut self, prompt: &str, items: &[String], default: usize) -> Result<usize> {
+        dialoguer::Select::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .items(items)
+            .default(default)
+            .interact_on_opt(&self.term)
+            .map_err(prompt_error)?
+            .ok_or(Error::Cancelled)
+    }
+
+    fn input(
+        &mut self,
+        prompt: &str,
+        default: Option<&str>,
+        validate: Validator<'_>,
+    ) -> Result<String> {
+        let mut input = dialoguer::Input::<String>::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .validate_with(|s: &String| validate(s));
+        if let Some(d) = default {
+            input = input.default(d.to_string());
+        }
+        input.interact_text_on(&self.term).map_err(prompt_error)
+    }
+
+    fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool> {
+        dialoguer::Confirm::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .default(default)
+            .interact_on_opt(&self.term)
+            .map_err(prompt_error)?
+            .ok_or(Error::Cancelled)
+    }
+
+    /// dialoguer's multi-select cannot search, and its fuzzy select picks one item: so a
+    /// fuzzy select whose items toggle, with "Done" on top, stands in for both.
+    fn multi_select(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        chosen: &[usize],
+    ) -> Result<Vec<usize>> {
+        let mut selected: Vec<bool> = (0..items.len()).map(|i| chosen.contains(&i)).collect();
+        loop {
+            let count = selected.iter().filter(|s| **s).count();
+            let mut labels = vec![format!("Done ({count} chosen)")];
+            labels.extend(
+                items
+                    .iter()
+                    .zip(&selected)
+                    .map(|(item, on)| format!("[{}] {item}", if *on { "x" } else { " " })),
+            );
+            let picked = dialoguer::FuzzySelect::with_theme(&self.theme)
+                .with_prompt(format!(
+                    "{prompt} (type to search, Enter toggles, Done to finish)"
+                ))
+                .items(&labels)
+                .default(0)
+                .interact_on_opt(&self.term)
+                .map_err(prompt_error)?
+                .ok_or(Error::Cancelled)?;
+            match picked {
+                0 => return Ok((0..items.len()).filter(|i| selected[*i]).collect()),
+                i => selected[i - 1] = !selected[i - 1],
+            }
+        }
+    }
+}
+
+/// A prompter that replays answers, for tests. Running out of answers is a test bug.
+#[derive(Debug, Default)]
+pub struct Scripted {
+    answers: VecDeque<String>,
+    /// Every prompt shown, in order, so tests can assert what was asked.
+    pub asked: Vec<String>,
+}
+
+impl Scripted {
+    /// A prompter that gives `answers` in order, one a question; "" takes the default.
+    pub fn new<I: IntoIterator<Item = S>, S: Into<String>>(answers: I) -> Self {
+        Scripted {
+            answers: answers.into_iter().map(Into::into).collect(),
+            asked: Vec::new(),
+        }
+    }
+
+    fn next(&mut self, prompt: &str) -> Result<String> {
+        self.asked.push(prompt.to_string());
+        self.answers
+            .pop_front()
+            .ok_or_else(|| Error::Prompt(format!("no scripted answer for {prompt:?}")))
+    }
+}
+
+impl Prompter for Scripted {
+    /// The scripted answer is the item's text (or its leading text), or "" for the default.
+    fn select(&mut self, prompt: &str, items: &[String], default: usize) -> Result<usize> {
+        let answer = self.next(prompt)?;
+        if answer.is_empty() {
+            return Ok(default);
+        }
+        items
+            .iter()
+            .position(|i| i.starts_with(&answer))
+            .ok_or_else(|| Error::Prompt(format!("{answer:?} is not one of {items:?}")))
+    }
+
+    fn input(
+        &mut self,
+        prompt: &str,
+        default: Option<&str>,
+        validate: Validator<'_>,
+    ) -> Result<String> {
+        loop {
+            let mut answer = self.next(prompt)?;
+            if answer.is_empty() {
+                answer = default.unwrap_or_default().to_string();
+            }
+            // Like the terminal, an invalid answer is asked again.
+            if validate(&answer).is_ok() {
+                return Ok(answer);
+            }
+        }
+    }
+
+    fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool> {
+        let answer = self.next(prompt)?;
+        Ok(match answer.as_str() {
+            "" => default,
+            a => a.starts_with(['y', 'Y']),
+        })
+    }
+
+    /// The scripted answer lists the final selection, comma-separated, each matching the end
+    /// of an item's text; "" keeps `chosen`.
+    fn multi_select(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        chosen: &[usize],
+    ) -> Result<Vec<usize>> {
+        let answer = self.next(prompt)?;
+        if answer.is_empty() {
+            return Ok(chosen.to_vec());
+        }
+        let mut picked: Vec<usize> = Vec::new();
+        for want in answer.split(',').map(str::trim) {
+            let i = items
+                .iter()
+                .position(|item| item.ends_with(want))
+                .ok_or_else(|| Error::Prompt(format!("{want:?} is not one of the items")))?;
+            picked.push(i);
+        }
+        picked.sort_unstable();
+        Ok(picked)
+    }
+}
