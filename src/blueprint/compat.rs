@@ -1,16 +1,37 @@
 //! Which add-ons may join which base: the rules are data in the manifests (`applies-to`,
-//! `requires`, `conflicts`); this module reads them and explains every refusal.
+//! `[not-for]`, `requires`, `conflicts`); this module reads them and explains every refusal,
+//! with the add-on's own reason when it gives one.
 
 use super::{Blueprint, Kind, Library};
 use crate::error::{Error, Result};
 
-/// Whether `addon` declares that it can be composed onto `base`.
+/// Whether `addon` declares that it can be composed onto `base`: `base` (or `"*"`) is in its
+/// `applies-to`, and not in its `[not-for]`.
 pub fn applies_to(addon: &Blueprint, base: &Blueprint) -> bool {
-    addon
-        .manifest
-        .applies_to
+    let m = &addon.manifest;
+    !m.not_for.contains_key(base.id()) && m.applies_to.iter().any(|a| a == "*" || a == base.id())
+}
+
+/// The bases of `library` that `addon` applies to, in library order (`"*"` resolved).
+pub fn bases_of<'a>(library: &'a Library, addon: &Blueprint) -> Vec<&'a Blueprint> {
+    library
+        .blueprints
         .iter()
-        .any(|a| a == "*" || a == base.id())
+        .filter(|b| b.manifest.kind == Kind::Base && applies_to(addon, b))
+        .collect()
+}
+
+/// Why `addon` is not composed onto `base`: its own `[not-for]` sentence when it has one,
+/// otherwise the bases it does apply to.
+fn not_applicable(addon: &Blueprint, base: &Blueprint) -> String {
+    let (id, base_id) = (addon.id(), base.id());
+    match addon.manifest.not_for.get(base_id) {
+        Some(reason) => format!("{id} is not for {base_id}: {}", reason.trim()),
+        None => format!(
+            "{id} applies to {}, not to {base_id}",
+            addon.manifest.applies_to.join(", ")
+        ),
+    }
 }
 
 /// Resolves `--with` ids against `base`: unknown ids, bases given as add-ons, add-ons that do
@@ -34,11 +55,7 @@ pub fn resolve_addons<'a>(
             ));
         }
         if !applies_to(addon, base) {
-            let targets = addon.manifest.applies_to.join(", ");
-            return Err(incompatible(
-                id,
-                format!("{id} applies to {targets}, not to {}", base.id()),
-            ));
+            return Err(incompatible(id, not_applicable(addon, base)));
         }
         if !chosen.iter().any(|c| c.id() == addon.id()) {
             chosen.push(addon);
@@ -147,6 +164,11 @@ mod tests {
                 "addon",
                 "applies-to = [\"*\"]\nconflicts = [\"ci\"]",
             ),
+            blueprint(
+                "release",
+                "addon",
+                "applies-to = [\"*\"]\n[not-for]\nlib = \"lib ships its own release; use its publish task\"",
+            ),
         ])
     }
 
@@ -179,9 +201,39 @@ mod tests {
         assert!(reason("api", &["lib"]).contains("use --blueprint lib"));
         let unknown = reason("api", &["dockr"]);
         assert!(
-            unknown.contains("\"dockr\"") && unknown.contains("docker, ci, deploy, lint"),
+            unknown.contains("\"dockr\"") && unknown.contains("docker, ci, deploy, lint, release"),
             "{unknown}"
         );
+    }
+
+    #[test]
+    fn refuses_a_not_for_base_with_the_addons_own_reason() {
+        assert_eq!(
+            reason("lib", &["release"]),
+            reason_text(
+                "release",
+                "release is not for lib: lib ships its own release; use its publish task"
+            )
+        );
+        assert_eq!(resolve("api", &["release"]).unwrap(), ["release"]);
+    }
+
+    #[test]
+    fn bases_of_resolves_the_wildcard_and_leaves_out_not_for() {
+        let lib = library();
+        let bases = |addon: &str| {
+            bases_of(&lib, lib.get(addon).unwrap())
+                .iter()
+                .map(|b| b.id().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(bases("release"), ["api"]);
+        assert_eq!(bases("lint"), ["api", "lib"]);
+        assert_eq!(bases("docker"), ["api"]);
+    }
+
+    fn reason_text(id: &str, reason: &str) -> String {
+        incompatible(id, reason.to_string()).to_string()
     }
 
     #[test]
@@ -193,7 +245,7 @@ mod tests {
                 .map(|b| b.id().to_string())
                 .collect::<Vec<_>>()
         };
-        assert_eq!(ids("api"), ["docker", "ci", "deploy", "lint"]);
+        assert_eq!(ids("api"), ["docker", "ci", "deploy", "lint", "release"]);
         assert_eq!(ids("lib"), ["lint"]);
     }
 }

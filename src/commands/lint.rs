@@ -100,6 +100,7 @@ fn lint_one(dir: &Path, library: &Library) -> Vec<String> {
             line(&format!("\"{id}\""))
         ));
     }
+    problems.extend(not_for_problems(&manifest, library, &origin, &text));
     let (trees, file_problems) = local::read_files(dir);
     problems.extend(file_problems.iter().map(ToString::to_string));
     let blueprint = Blueprint {
@@ -116,6 +117,33 @@ fn lint_one(dir: &Path, library: &Library) -> Vec<String> {
     problems.extend(steps::problems(&blueprint));
     problems.extend(render_problems(&blueprint, &text, library));
     dedup(problems)
+}
+
+/// Every key of an add-on's `[not-for]` must be an existing base; `text` is the manifest's,
+/// for the lines.
+fn not_for_problems(
+    manifest: &Manifest,
+    library: &Library,
+    origin: &str,
+    text: &str,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for id in manifest.not_for.keys() {
+        let at = text
+            .find(&format!("\n{id} ="))
+            .map_or(1, |at| crate::blueprint::manifest::line_of(text, at + 1));
+        match library.get(id) {
+            None => problems.push(format!(
+                "{origin}:{at}: [not-for] names blueprint {id:?}, which does not exist"
+            )),
+            Some(b) if b.manifest.kind != Kind::Base => problems.push(format!(
+                "{origin}:{at}: [not-for] names {id:?}, an add-on; it lists bases \
+                 (use conflicts for add-ons)"
+            )),
+            Some(_) => {}
+        }
+    }
+    problems
 }
 
 /// Renders the blueprint with sample answers (composed onto a base it applies to, when it is

@@ -34,6 +34,14 @@ pub fn run(library: &Library, id: &str) -> Result<()> {
         .map(|s| library.catalog.name_of(s))
         .collect();
     println!("skills: {}", skills.join(", "));
+    if m.kind == crate::blueprint::Kind::Addon {
+        let bases = crate::blueprint::compat::bases_of(library, b);
+        let ids: Vec<&str> = bases.iter().map(|b| b.id()).collect();
+        println!("applies to: {}", ids.join(", "));
+        for (base, reason) in &m.not_for {
+            println!("not for {base}: {reason}");
+        }
+    }
     if !m.questions.is_empty() {
         println!("\nquestions (answer with --set ID=VALUE):");
         for q in &m.questions {
