@@ -56,7 +56,7 @@ fn main() {
 /// The keys of a manifest its summary holds (`src/blueprint/index.rs`), with the tasks cut
 /// down to their ids, skills and requirements.
 fn summary(mut manifest: toml::Table) -> toml::Table {
-    const KEYS: [&str; 11] = [
+    const KEYS: [&str; 12] = [
         "id",
         "kind",
         "title",
@@ -67,6 +67,7 @@ fn summary(mut manifest: toml::Table) -> toml::Table {
         "applies-to",
         "requires",
         "conflicts",
+        "not-for",
         "tasks",
     ];
     manifest.retain(|key, _| KEYS.contains(&key));

@@ -97,9 +97,10 @@ pub fn manifest(origin: &str, text: &str) -> (Option<Manifest>, Vec<Error>) {
     }
 }
 
-/// Skills missing from `library`'s catalog and blueprints named by `applies-to`, `requires`
-/// or `conflicts` that `library` does not have (the manifest's own id counts as known),
-/// each with its line in the manifest `text`.
+/// Skills missing from `library`'s catalog, blueprints named by `applies-to`, `requires`
+/// or `conflicts` that `library` does not have (the manifest's own id counts as known), and
+/// `[not-for]` keys that are not bases of `library`, each with its line in the manifest
+/// `text`.
 pub fn references(manifest: &Manifest, origin: &str, text: &str, library: &Library) -> Vec<Error> {
     let line = |needle: String| {
         text.find(&needle)
@@ -117,6 +118,23 @@ pub fn references(manifest: &Manifest, origin: &str, text: &str, library: &Libra
             path: origin.to_string(),
             line: line(format!("\"{id}\"")),
             message: format!("names blueprint {id:?}, which does not exist"),
+        });
+    }
+    for id in manifest.not_for.keys() {
+        let line = text
+            .find(&format!("\n{id} ="))
+            .map_or(1, |at| manifest::line_of(text, at + 1));
+        let message = match library.summary(id) {
+            None => format!("[not-for] names blueprint {id:?}, which does not exist"),
+            Some(b) if b.kind != super::Kind::Base => format!(
+                "[not-for] names {id:?}, an add-on; it lists bases (use conflicts for add-ons)"
+            ),
+            Some(_) => continue,
+        };
+        out.push(Error::Manifest {
+            path: origin.to_string(),
+            line,
+            message,
         });
     }
     let task_skills = manifest.tasks.iter().flat_map(|t| &t.skills);

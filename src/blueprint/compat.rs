@@ -1,12 +1,36 @@
 //! Which add-ons may join which base: the rules are data in the manifests (`applies-to`,
-//! `requires`, `conflicts`); this module reads them and explains every refusal.
+//! `[not-for]`, `requires`, `conflicts`); this module reads them and explains every refusal,
+//! with the add-on's own reason when it gives one.
 
 use super::{Blueprint, Kind, Library, Summary};
 use crate::error::{Error, Result};
 
-/// Whether `addon` declares that it can be composed onto the base `base`.
+/// Whether `addon` declares that it can be composed onto the base `base`: `base` (or `"*"`)
+/// is in its `applies-to`, and not in its `[not-for]`.
 pub fn applies_to(addon: &Summary, base: &str) -> bool {
-    addon.applies_to.iter().any(|a| a == "*" || a == base)
+    !addon.not_for.contains_key(base) && addon.applies_to.iter().any(|a| a == "*" || a == base)
+}
+
+/// The bases of `library` that `addon` applies to, in library order (`"*"` resolved).
+pub fn bases_of<'a>(library: &'a Library, addon: &Summary) -> Vec<&'a Summary> {
+    library
+        .blueprints
+        .iter()
+        .filter(|b| b.kind == Kind::Base && applies_to(addon, b.id()))
+        .collect()
+}
+
+/// Why `addon` is not composed onto `base`: its own `[not-for]` sentence when it has one,
+/// otherwise the bases it does apply to.
+fn not_applicable(addon: &Summary, base: &str) -> String {
+    let id = addon.id();
+    match addon.not_for.get(base) {
+        Some(reason) => format!("{id} is not for {base}: {}", reason.trim()),
+        None => format!(
+            "{id} applies to {}, not to {base}",
+            addon.applies_to.join(", ")
+        ),
+    }
 }
 
 /// The add-ons of `resolve`, loaded (see `Library::get`).
@@ -44,11 +68,7 @@ pub fn resolve<'a>(library: &'a Library, base: &str, ids: &[String]) -> Result<V
             ));
         }
         if !applies_to(addon, base) {
-            let targets = addon.applies_to.join(", ");
-            return Err(incompatible(
-                id,
-                format!("{id} applies to {targets}, not to {base}"),
-            ));
+            return Err(incompatible(id, not_applicable(addon, base)));
         }
         if !chosen.iter().any(|c| c.id() == addon.id()) {
             chosen.push(addon);
@@ -155,6 +175,11 @@ mod tests {
                 "addon",
                 "applies-to = [\"*\"]\nconflicts = [\"ci\"]",
             ),
+            blueprint(
+                "release",
+                "addon",
+                "applies-to = [\"*\"]\n[not-for]\nlib = \"lib ships its own release; use its publish task\"",
+            ),
         ])
     }
 
@@ -186,9 +211,39 @@ mod tests {
         assert!(reason("api", &["lib"]).contains("use --blueprint lib"));
         let unknown = reason("api", &["dockr"]);
         assert!(
-            unknown.contains("\"dockr\"") && unknown.contains("docker, ci, deploy, lint"),
+            unknown.contains("\"dockr\"") && unknown.contains("docker, ci, deploy, lint, release"),
             "{unknown}"
         );
+    }
+
+    #[test]
+    fn refuses_a_not_for_base_with_the_addons_own_reason() {
+        assert_eq!(
+            reason("lib", &["release"]),
+            reason_text(
+                "release",
+                "release is not for lib: lib ships its own release; use its publish task"
+            )
+        );
+        assert_eq!(resolve("api", &["release"]).unwrap(), ["release"]);
+    }
+
+    #[test]
+    fn bases_of_resolves_the_wildcard_and_leaves_out_not_for() {
+        let lib = library();
+        let bases = |addon: &str| {
+            bases_of(&lib, lib.summary(addon).unwrap())
+                .iter()
+                .map(|b| b.id().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(bases("release"), ["api"]);
+        assert_eq!(bases("lint"), ["api", "lib"]);
+        assert_eq!(bases("docker"), ["api"]);
+    }
+
+    fn reason_text(id: &str, reason: &str) -> String {
+        incompatible(id, reason.to_string()).to_string()
     }
 
     #[test]
@@ -200,7 +255,7 @@ mod tests {
                 .map(|b| b.id().to_string())
                 .collect::<Vec<_>>()
         };
-        assert_eq!(ids("api"), ["docker", "ci", "deploy", "lint"]);
+        assert_eq!(ids("api"), ["docker", "ci", "deploy", "lint", "release"]);
         assert_eq!(ids("lib"), ["lint"]);
     }
 }

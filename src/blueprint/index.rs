@@ -30,6 +30,9 @@ pub struct Summary {
     pub requires: Vec<String>,
     #[serde(default)]
     pub conflicts: Vec<String>,
+    /// Bases an add-on refuses, each with the reason and what to use instead (`[not-for]`).
+    #[serde(default)]
+    pub not_for: std::collections::BTreeMap<String, String>,
     /// The tasks, in manifest order.
     #[serde(default)]
     pub tasks: Vec<TaskSummary>,
@@ -62,6 +65,7 @@ impl Summary {
             applies_to: m.applies_to.clone(),
             requires: m.requires.clone(),
             conflicts: m.conflicts.clone(),
+            not_for: m.not_for.clone(),
             tasks: m
                 .tasks
                 .iter()

@@ -45,6 +45,10 @@ pub struct Manifest {
     pub requires: Vec<String>,
     #[serde(default)]
     pub conflicts: Vec<String>,
+    /// An add-on's refusals: base id -> why it is not for that base and what to use instead.
+    /// Such a base is refused even when `applies-to` is `"*"`, with this sentence.
+    #[serde(default)]
+    pub not_for: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     pub questions: Vec<Question>,
     #[serde(default)]
@@ -210,6 +214,9 @@ impl Manifest {
             ),
             _ => {}
         }
+        for problem in self.not_for_problems() {
+            fail.at("not-for", problem);
+        }
         self.question_problems(&mut fail);
         self.task_problems(&mut fail);
         for key in self.pyproject.keys().filter(|k| *k != "tool") {
@@ -304,6 +311,37 @@ impl Found<'_> {
                 .map_or(1, |at| line_of(self.text, at)),
             message,
         });
+    }
+}
+
+impl Manifest {
+    /// What is wrong with the `[not-for]` table: it belongs to add-ons, its keys are base ids
+    /// the add-on does not also name in `applies-to`, and each reason is a sentence.
+    fn not_for_problems(&self) -> Vec<String> {
+        if self.not_for.is_empty() {
+            return Vec::new();
+        }
+        if self.kind == Kind::Base {
+            return vec!["[not-for] is for add-ons; a base is refused by nothing".into()];
+        }
+        let mut out = Vec::new();
+        for (id, reason) in &self.not_for {
+            if !is_kebab(id) {
+                out.push(format!(
+                    "[not-for] key {id:?} must be a base id (kebab-case)"
+                ));
+            } else if self.applies_to.contains(id) {
+                out.push(format!(
+                    "{id} is both in applies-to and in [not-for]; keep one"
+                ));
+            }
+            if reason.trim().is_empty() {
+                out.push(format!(
+                    "[not-for] {id} gives no reason; say why, and what to use instead"
+                ));
+            }
+        }
+        out
     }
 }
 
@@ -436,6 +474,79 @@ tests = ["tests/test_first.py"]
         );
         let (_, message) = error_of(&text);
         assert!(message.contains("unknown task \"zero\""), "{message}");
+    }
+
+    const ADDON: &str = r#"schema = 1
+id = "ci"
+kind = "addon"
+version = "1.0.0"
+title = "CI"
+summary = "A workflow"
+difficulty = "beginner"
+hours = 1
+skills = ["pytest"]
+applies-to = ["*"]
+
+[not-for]
+lib = "lib ships its own workflows; use its release task instead"
+
+[[tasks]]
+id = "first"
+title = "First"
+summary = "Do it"
+skills = ["pytest"]
+hints = ["look"]
+tests = ["tests/test_first.py"]
+"#;
+
+    #[test]
+    fn not_for_maps_bases_to_their_reasons() {
+        let m = Manifest::parse("ci/blueprint.toml", ADDON).unwrap();
+        assert_eq!(
+            m.not_for.get("lib").map(String::as_str),
+            Some("lib ships its own workflows; use its release task instead")
+        );
+    }
+
+    #[test]
+    fn not_for_is_refused_on_a_base_with_its_line() {
+        let text = format!("{MINIMAL}\n[not-for]\nlib = \"no\"\n");
+        let (line, message) = error_of(&text);
+        assert_eq!(
+            line,
+            text.lines().position(|l| l == "[not-for]").unwrap() + 1
+        );
+        assert!(message.contains("for add-ons"), "{message}");
+    }
+
+    #[test]
+    fn not_for_needs_a_reason_and_no_contradiction() {
+        let silent = ADDON.replace("instead\"", "\"").replace(
+            "\"lib ships its own workflows; use its release task ",
+            "\"  ",
+        );
+        let (_, message) = error_of(&silent);
+        assert!(message.contains("lib gives no reason"), "{message}");
+        let both = ADDON.replace("[\"*\"]", "[\"lib\"]");
+        let (_, message) = error_of(&both);
+        assert!(
+            message.contains("both in applies-to and in [not-for]"),
+            "{message}"
+        );
+        let typo = ADDON.replace("lib = ", "Lib = ");
+        let (_, message) = error_of(&typo);
+        assert!(message.contains("\"Lib\" must be a base id"), "{message}");
+    }
+
+    #[test]
+    fn not_for_rejects_values_that_are_not_sentences() {
+        let (line, message) = error_of(
+            &ADDON
+                .replace("lib = \"lib", "lib = [\"lib")
+                .replace("instead\"", "instead\"]"),
+        );
+        assert_eq!(line, 13);
+        assert!(message.contains("string"), "{message}");
     }
 
     #[test]

@@ -1,8 +1,11 @@
-//! `skillforge list [--json]`: the blueprints with their skills, difficulty and hours.
+//! `skillforge list [--json]`: the blueprints with their skills, difficulty and hours, and
+//! for each add-on the bases it applies to and those it refuses, with the reason.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::blueprint::{Kind, Library};
+use crate::blueprint::{Kind, Library, compat};
 
 #[derive(Serialize)]
 struct Entry<'a> {
@@ -14,6 +17,12 @@ struct Entry<'a> {
     hours: u32,
     tasks: usize,
     skills: &'a [String],
+    /// An add-on's bases, `"*"` resolved against the library; absent for a base.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    applies_to: Option<Vec<&'a str>>,
+    /// An add-on's refused bases, each with why and what to use instead.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    not_for: &'a BTreeMap<String, String>,
 }
 
 pub fn run(library: &Library, json: bool) {
@@ -29,6 +38,13 @@ pub fn run(library: &Library, json: bool) {
             hours: b.hours,
             tasks: b.tasks.len(),
             skills: &b.skills,
+            applies_to: (b.kind == Kind::Addon).then(|| {
+                compat::bases_of(library, b)
+                    .iter()
+                    .map(|b| b.id())
+                    .collect()
+            }),
+            not_for: &b.not_for,
         })
         .collect();
     if json {
@@ -58,5 +74,11 @@ pub fn run(library: &Library, json: bool) {
             e.skills.join(", ")
         );
         println!("{:width$}  {}", "", e.summary);
+        if let Some(bases) = &e.applies_to {
+            println!("{:width$}  applies to: {}", "", bases.join(", "));
+        }
+        for (base, reason) in e.not_for {
+            println!("{:width$}  not for {base}: {reason}", "");
+        }
     }
 }

@@ -36,6 +36,15 @@ pub fn run(library: &Library, id: &str) -> Result<()> {
         .map(|s| library.catalog.name_of(s))
         .collect();
     println!("skills: {}", skills.join(", "));
+    if m.kind == crate::blueprint::Kind::Addon {
+        let own = crate::blueprint::Summary::of(m, &b.origin);
+        let bases = crate::blueprint::compat::bases_of(library, &own);
+        let ids: Vec<&str> = bases.iter().map(|b| b.id()).collect();
+        println!("applies to: {}", ids.join(", "));
+        for (base, reason) in &m.not_for {
+            println!("not for {base}: {reason}");
+        }
+    }
     if !m.questions.is_empty() {
         println!("\nquestions (answer with --set ID=VALUE):");
         for q in &m.questions {

@@ -253,6 +253,108 @@ fn unknown_or_misplaced_addons_are_refused() {
 }
 
 #[test]
+fn an_addon_refuses_a_base_it_is_not_for_with_its_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    sf([
+        "new",
+        "demo",
+        "-b",
+        "pypi-package",
+        "--with",
+        "github-ci",
+        "-y",
+    ])
+    .cwd(dir.path())
+    .run()
+    .code(2)
+    .stderr_has("github-ci is not for pypi-package: pypi-package has its own CI")
+    .stderr_has("add github-ci to another base");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn list_and_show_say_which_bases_an_addon_applies_to_and_refuses() {
+    let out = sf(["list"]).run().success();
+    assert!(
+        out.stdout
+            .contains("applies to: fastapi-service, mlflow-experiment, pandas-analysis\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("not for pypi-package: pypi-package has its own CI")
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&sf(["list", "--json"]).run().success().stdout).unwrap();
+    let entry = |id: &str| {
+        json.as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["id"] == id)
+            .cloned()
+            .expect("listed")
+    };
+    let quality = entry("quality");
+    assert_eq!(quality["applies_to"].as_array().unwrap().len(), 4);
+    assert!(quality.get("not_for").is_none());
+    assert!(
+        entry("github-ci")["not_for"]["pypi-package"]
+            .as_str()
+            .unwrap()
+            .contains("ci-workflow")
+    );
+    assert!(entry("fastapi-service").get("applies_to").is_none());
+    sf(["show", "github-ci"])
+        .run()
+        .success()
+        .stdout_has("applies to: fastapi-service, mlflow-experiment, pandas-analysis\n")
+        .stdout_has("not for pypi-package: pypi-package has its own CI");
+}
+
+#[test]
+fn lint_checks_that_not_for_names_bases() {
+    let dir = tempfile::tempdir().unwrap();
+    let bp = dir.path().join("github-ci");
+    copy_tree(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("blueprints/github-ci"),
+        &bp,
+    );
+    let manifest = bp.join("blueprint.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap().replace(
+        "[not-for]\n",
+        "[not-for]\nquality = \"an add-on\"\nnope = \"a typo\"\n",
+    );
+    std::fs::write(&manifest, text).unwrap();
+    let out = sf(["lint", bp.to_str().unwrap()]).run().code(4);
+    assert!(
+        out.stdout
+            .contains("[not-for] names \"quality\", an add-on"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("[not-for] names blueprint \"nope\", which does not exist"),
+        "{}",
+        out.stdout
+    );
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
 fn dry_run_lists_every_file_with_its_origin_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = sf(["new", "demo", "-b", "fastapi-service", "-y", "--dry-run"])
