@@ -62,7 +62,7 @@ def task(bp: str, index: int, skills: list[str], rng: random.Random) -> str:
 
 def manifest(bp: str, kind: str, rules: str, skills: list[str], rng: random.Random) -> str:
     head = (
-        f'schema = 1\nid = "{bp}"\nkind = "{kind}"\nversion = "1.0.0"\n'
+        f'schema = 2\nid = "{bp}"\nkind = "{kind}"\nversion = "1.0.0"\n'
         f'title = "Synthetic {kind} {bp}"\nsummary = "{paragraph(16, rng).replace(chr(10), " ")}"\n'
         f"description = '''\n{paragraph(300, rng)}\n'''\n"
         f'difficulty = "{rng.choice(["beginner", "intermediate", "advanced"])}"\n'
@@ -84,7 +84,7 @@ def write(folder: Path, bp: str, text: str) -> None:
     for i in range(TASKS):
         (folder / "steps" / f"{bp}-t{i}.patch").write_text(
             f"--- a/{module}.py\n+++ b/{module}.py\n@@ -1,3 +1,3 @@\n"
-            f' """{bp}."""\n \n-VALUE = 0\n+VALUE = {i + 1}\n'
+            f' """{bp}."""\n \n-VALUE = {i}\n+VALUE = {i + 1}\n'
         )
 
 
