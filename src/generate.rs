@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::git::{self, Committed};
+use crate::interrupt;
 use crate::project::Project;
 
 /// What to do about git.
@@ -51,23 +52,7 @@ pub fn write(project: &Project, destination: &Path, git_request: &GitRequest) ->
     refuse_existing(destination)?;
     let parent = parent_of(destination)?;
     remove_leftovers(&parent);
-    let staging = tempfile::Builder::new()
-        .prefix(&format!("{STAGING_PREFIX}{}-", std::process::id()))
-        .tempdir_in(&parent)
-        .map_err(|e| unusable(destination, &parent, &e))?;
-    crate::interrupt::set_staging(Some(staging.path().to_path_buf()));
-    let result = fill_and_move(project, staging, destination, &parent, git_request);
-    crate::interrupt::set_staging(None);
-    result
-}
-
-fn fill_and_move(
-    project: &Project,
-    staging: tempfile::TempDir,
-    destination: &Path,
-    parent: &Path,
-    git_request: &GitRequest,
-) -> Result<Written> {
+    let staging = Staging::create(&parent).map_err(|e| unusable(destination, &parent, &e))?;
     let fail_after: Option<usize> = std::env::var(FAULT_ENV).ok().and_then(|v| v.parse().ok());
     let delay: Option<u64> = std::env::var(DELAY_ENV).ok().and_then(|v| v.parse().ok());
     for (count, file) in project.files.iter().enumerate() {
@@ -81,21 +66,72 @@ fn fill_and_move(
                 source: std::io::Error::other(format!("{FAULT_ENV} is set")),
             });
         }
-        write_file(staging.path(), file)?;
+        staging.step(|root| write_file(root, file))?;
     }
-    let git = commit(staging.path(), project, parent, git_request)?;
-    // Checked again just before the rename: rename(2) silently replaces an empty folder.
-    refuse_existing(destination)?;
-    let staged = staging.keep();
-    if let Err(e) = fs::rename(&staged, destination) {
-        let _ = fs::remove_dir_all(&staged);
-        return Err(Error::io("cannot move the project into", destination)(e));
-    }
+    let git = staging.step(|root| commit(root, project, &parent, git_request))?;
+    staging.move_to(destination)?;
     Ok(Written {
         path: destination.to_path_buf(),
         files: project.files.len(),
         git,
     })
+}
+
+/// The folder a project is written into before it is moved into place: removed when dropped
+/// (an error) and by an interrupt, and written only in [`interrupt::uninterrupted`] steps so
+/// that the two never overlap.
+struct Staging {
+    /// `None` once moved into place.
+    dir: Option<tempfile::TempDir>,
+    _registered: interrupt::Guard,
+}
+
+impl Staging {
+    /// Creates the folder in `parent` and registers it with the interrupt handler in one
+    /// step: a signal cannot come between the two and leave it behind.
+    fn create(parent: &Path) -> std::io::Result<Staging> {
+        interrupt::uninterrupted(|| {
+            let dir = tempfile::Builder::new()
+                .prefix(&format!("{STAGING_PREFIX}{}-", std::process::id()))
+                .tempdir_in(parent)?;
+            let registered = interrupt::remove_on_interrupt(dir.path().to_path_buf());
+            Ok(Staging {
+                dir: Some(dir),
+                _registered: registered,
+            })
+        })
+    }
+
+    /// Runs `write` on the folder's path, whole, before or after any interrupt.
+    fn step<T>(&self, write: impl FnOnce(&Path) -> T) -> T {
+        let root = self.dir.as_ref().expect("not moved yet").path();
+        interrupt::uninterrupted(|| write(root))
+    }
+
+    /// Renames the folder to `destination` and tells the handler the run is complete, in one
+    /// step: an interrupt comes either before (nothing is left) or after (the project is whole).
+    fn move_to(mut self, destination: &Path) -> Result<()> {
+        let dir = self.dir.take().expect("not moved yet");
+        interrupt::uninterrupted(|| {
+            // Checked again just before the rename: rename(2) silently replaces an empty folder.
+            refuse_existing(destination)?;
+            fs::rename(dir.path(), destination)
+                .map_err(Error::io("cannot move the project into", destination))?;
+            interrupt::complete();
+            // The folder is the project now: the temporary folder must not remove it.
+            let _ = dir.keep();
+            Ok(())
+        })
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        // Removing the folder is a step too, so the handler never finds it half-removed.
+        if let Some(dir) = self.dir.take() {
+            interrupt::uninterrupted(|| drop(dir));
+        }
+    }
 }
 
 /// Removes staging folders left in `parent` by runs that were killed (their process no longer
@@ -119,9 +155,20 @@ fn remove_leftovers(parent: &Path) {
 }
 
 /// Whether process `pid` exists. Where this cannot be told, assume it does (keep the folder).
+#[cfg(unix)]
 fn process_alive(pid: u32) -> bool {
-    let proc = Path::new("/proc");
-    !proc.is_dir() || proc.join(pid.to_string()).exists()
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return true;
+    };
+    // SAFETY: signal 0 only checks that the process exists; nothing is sent.
+    let found = unsafe { libc::kill(pid, 0) } == 0;
+    // EPERM: it exists, as someone else's.
+    found || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_: u32) -> bool {
+    true
 }
 
 fn refuse_existing(destination: &Path) -> Result<()> {

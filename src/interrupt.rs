@@ -1,14 +1,23 @@
-//! Ctrl-C, SIGTERM and SIGHUP: whatever a command was doing, nothing of it is left behind.
+//! Signals that ask the process to stop: whatever a command was doing, nothing of it is left
+//! behind, and one message says so.
 //!
 //! Commands register what an interrupt must undo while it exists: a half-written folder
 //! (`new`'s staging folder, `check`'s scratch folder) to remove, a process group (`check`'s
 //! pytest and everything it started) to kill. The handler undoes all of it, restores the
-//! terminal, says so, and exits 130. `new` prompts before anything touches the disk, and its
-//! destination only appears by an atomic rename, so after the handler nothing of a run is left.
+//! terminal, says so, and exits 130.
+//!
+//! The handler runs on a thread of its own (signal-hook's iterator on Unix, ctrlc on
+//! Windows), so the work it interrupts goes on meanwhile. Work that writes into a registered
+//! folder therefore runs in [`uninterrupted`] steps: the handler takes the same lock before it
+//! cleans up and keeps it until the process has exited, so it never removes a folder while a
+//! file is being written into it (which would recreate the folder, or fail the removal
+//! half-way), and no step starts after it. A step that makes a run's result visible (`new`'s
+//! rename into place) calls [`complete`] inside it: from then on there is nothing to undo, and
+//! a signal lets the run end as it would have.
 
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, Once, PoisonError};
 
 use crate::error::ExitCode;
 
@@ -22,40 +31,128 @@ struct Cleanup {
 /// Set as soon as the handler starts: work it interrupts must not carry on meanwhile.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
+/// Set by [`complete`]: the run's result is in place, an interrupt has nothing to undo.
+static COMPLETE: AtomicBool = AtomicBool::new(false);
+
 static CLEANUP: Mutex<Cleanup> = Mutex::new(Cleanup {
     message: "cancelled",
     paths: Vec::new(),
     groups: Vec::new(),
 });
 
+/// Held by a step of work that writes into a registered folder, and by the handler from the
+/// moment it starts cleaning up until the process exits. Always taken before `CLEANUP`.
+static STEP: Mutex<()> = Mutex::new(());
+
+/// The signals handled on Unix: every one whose default action ends the process and that
+/// comes from outside it (a terminal, `kill`, a closed session, a resource limit). Signals
+/// that report a fault of the process itself (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, ...)
+/// are left alone, as is SIGPIPE, which Rust ignores so that a closed pipe is an error.
+#[cfg(unix)]
+const SIGNALS: &[libc::c_int] = &[
+    libc::SIGINT,
+    libc::SIGTERM,
+    libc::SIGHUP,
+    libc::SIGQUIT,
+    libc::SIGALRM,
+    libc::SIGUSR1,
+    libc::SIGUSR2,
+    libc::SIGVTALRM,
+    libc::SIGPROF,
+    libc::SIGXCPU,
+    libc::SIGXFSZ,
+];
+
 /// Installs the handler, which prints `message` when it runs; harmless to call again (the
-/// first handler stays, the message is replaced).
+/// first handler stays, the message is replaced). A signal that comes before this runs ends
+/// the process the default way, which is right as long as nothing has been written yet.
 pub fn install(message: &'static str) {
-    if let Ok(mut cleanup) = CLEANUP.lock() {
-        cleanup.message = message;
-    }
-    let _ = ctrlc::set_handler(|| {
-        INTERRUPTED.store(true, Ordering::SeqCst);
-        let message = match CLEANUP.lock() {
-            Ok(mut cleanup) => {
-                for group in cleanup.groups.drain(..) {
-                    kill_group(group);
-                }
-                end_orphans();
-                for path in cleanup.paths.drain(..) {
-                    let _ = std::fs::remove_dir_all(path);
-                }
-                cleanup.message
-            }
-            Err(_) => "cancelled",
-        };
-        // dialoguer hides the cursor while a prompt is open; only a terminal has one.
-        if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-            let _ = dialoguer::console::Term::stderr().show_cursor();
+    static INSTALLED: Once = Once::new();
+    lock(&CLEANUP).message = message;
+    INSTALLED.call_once(listen);
+}
+
+#[cfg(unix)]
+fn listen() {
+    // Registered here, on the calling thread: a signal from now on waits for the listener.
+    let Ok(mut signals) = signal_hook::iterator::Signals::new(SIGNALS) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        for _ in signals.forever() {
+            handle();
         }
-        eprintln!("\n{message}");
-        std::process::exit(ExitCode::Cancelled as i32);
     });
+}
+
+#[cfg(not(unix))]
+fn listen() {
+    let _ = ctrlc::set_handler(handle);
+}
+
+/// Runs `step`, a piece of work that writes into a folder registered with
+/// [`remove_on_interrupt`], whole: an interrupt that comes meanwhile waits for it to finish,
+/// then removes the folder; a step that would start after the interrupt never does (it waits
+/// here until the handler has ended the process). Steps should be short (one file, one
+/// commit): the handler waits for the one under way.
+pub fn uninterrupted<T>(step: impl FnOnce() -> T) -> T {
+    let _held = lock(&STEP);
+    step()
+}
+
+/// Called inside the [`uninterrupted`] step that puts the run's result in place: an
+/// interrupt after it has nothing to undo, so the run goes on to report what it did.
+pub fn complete() {
+    COMPLETE.store(true, Ordering::SeqCst);
+}
+
+/// What a signal does: wait for the step under way, undo what is registered, say so once,
+/// and exit with [`ExitCode::Cancelled`]; or nothing at all once the run is complete.
+fn handle() {
+    let held = lock(&STEP);
+    if COMPLETE.load(Ordering::SeqCst) {
+        // The result is in place and whole; the run is only reporting it now.
+        drop(held);
+        return;
+    }
+    INTERRUPTED.store(true, Ordering::SeqCst);
+    let message = {
+        let mut cleanup = lock(&CLEANUP);
+        for group in cleanup.groups.drain(..) {
+            kill_group(group);
+        }
+        end_orphans();
+        for path in cleanup.paths.drain(..) {
+            remove_folder(&path);
+        }
+        cleanup.message
+    };
+    // dialoguer hides the cursor while a prompt is open; only a terminal has one.
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        let _ = dialoguer::console::Term::stderr().show_cursor();
+    }
+    eprintln!("\n{message}");
+    // `held` is never released: no step runs between the clean-up and the exit.
+    std::process::exit(ExitCode::Cancelled as i32);
+}
+
+/// Removes `path` and everything in it. A step that was writing into it has finished (the
+/// handler holds `STEP`), but a process group just killed may still be closing files in it,
+/// so a removal that fails is tried again for a moment.
+fn remove_folder(path: &std::path::Path) {
+    for _ in 0..50 {
+        match std::fs::remove_dir_all(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            _ => return,
+        }
+    }
+}
+
+/// Locks `mutex` even when a thread panicked while holding it: what it guards stays usable.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Blocks for ever once an interrupt is being handled: a caller that saw its child process
@@ -67,28 +164,16 @@ pub fn wait_if_interrupted() {
     }
 }
 
-/// Records the folder being written, so an interrupt can remove it; `None` once it is moved.
-pub fn set_staging(path: Option<PathBuf>) {
-    if let Ok(mut cleanup) = CLEANUP.lock() {
-        cleanup.paths.clear();
-        cleanup.paths.extend(path);
-    }
-}
-
 /// While the returned guard lives, an interrupt removes `path` (a folder).
 pub fn remove_on_interrupt(path: PathBuf) -> Guard {
-    if let Ok(mut cleanup) = CLEANUP.lock() {
-        cleanup.paths.push(path.clone());
-    }
+    lock(&CLEANUP).paths.push(path.clone());
     Guard(Registered::Path(path))
 }
 
 /// While the returned guard lives, an interrupt kills the process group `group` (the id of
 /// the process that leads it), and whatever it left behind.
 pub fn kill_on_interrupt(group: u32) -> Guard {
-    if let Ok(mut cleanup) = CLEANUP.lock() {
-        cleanup.groups.push(group);
-    }
+    lock(&CLEANUP).groups.push(group);
     Guard(Registered::Group(group))
 }
 
@@ -102,11 +187,10 @@ pub struct Guard(Registered);
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        if let Ok(mut cleanup) = CLEANUP.lock() {
-            match &self.0 {
-                Registered::Path(path) => cleanup.paths.retain(|p| p != path),
-                Registered::Group(group) => cleanup.groups.retain(|g| g != group),
-            }
+        let mut cleanup = lock(&CLEANUP);
+        match &self.0 {
+            Registered::Path(path) => cleanup.paths.retain(|p| p != path),
+            Registered::Group(group) => cleanup.groups.retain(|g| g != group),
         }
     }
 }
