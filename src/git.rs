@@ -137,6 +137,8 @@ fn add_from_memory(
     let odb = repo.odb()?;
     let trust_mode = repo.config()?.get_bool("core.filemode").unwrap_or(true);
     for file in files {
+        // An interrupt stops the commit here rather than after thousands of objects.
+        crate::interrupt::checkpoint();
         if repo.is_path_ignored(file.path)? {
             continue;
         }

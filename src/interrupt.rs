@@ -17,7 +17,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard, Once, PoisonError};
+use std::sync::{Condvar, Mutex, MutexGuard, Once, PoisonError};
 
 use crate::error::ExitCode;
 
@@ -28,7 +28,8 @@ struct Cleanup {
     groups: Vec<u32>,
 }
 
-/// Set as soon as the handler starts: work it interrupts must not carry on meanwhile.
+/// Set as soon as the handler starts: work it interrupts must not carry on meanwhile (a step
+/// does not start, `wait_if_interrupted` blocks).
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// Set by [`complete`]: the run's result is in place, an interrupt has nothing to undo.
@@ -40,9 +41,11 @@ static CLEANUP: Mutex<Cleanup> = Mutex::new(Cleanup {
     groups: Vec::new(),
 });
 
-/// Held by a step of work that writes into a registered folder, and by the handler from the
-/// moment it starts cleaning up until the process exits. Always taken before `CLEANUP`.
-static STEP: Mutex<()> = Mutex::new(());
+/// Whether a step of work that writes into a registered folder is under way. The handler
+/// waits on `STEP_ENDED` until none is, then keeps the lock until the process has exited.
+/// Always taken before `CLEANUP`.
+static STEP: Mutex<bool> = Mutex::new(false);
+static STEP_ENDED: Condvar = Condvar::new();
 
 /// The signals handled on Unix: every one whose default action ends the process and that
 /// comes from outside it (a terminal, `kill`, a closed session, a resource limit). Signals
@@ -91,17 +94,53 @@ fn listen() {
 }
 
 /// Runs `step`, a piece of work that writes into a folder registered with
-/// [`remove_on_interrupt`], whole: an interrupt that comes meanwhile waits for it to finish,
-/// then removes the folder; a step that would start after the interrupt never does (it waits
-/// here until the handler has ended the process). Steps should be short (one file, one
-/// commit): the handler waits for the one under way.
+/// [`remove_on_interrupt`], whole: an interrupt that comes meanwhile waits for it to finish
+/// (or to reach a [`checkpoint`]), then removes the folder; a step that would start after the
+/// interrupt never does (it waits here until the handler has ended the process).
 pub fn uninterrupted<T>(step: impl FnOnce() -> T) -> T {
-    let _held = lock(&STEP);
+    {
+        let mut under_way = lock(&STEP);
+        // Checked under the lock, which the handler takes only after setting the flag.
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            drop(under_way);
+            wait_for_exit();
+        }
+        *under_way = true;
+    }
+    let _ended = StepEnded;
     step()
 }
 
-/// Called inside the [`uninterrupted`] step that puts the run's result in place: an
-/// interrupt after it has nothing to undo, so the run goes on to report what it did.
+/// Ends the step under way when dropped, even when the step panics, so that the handler never
+/// waits for ever.
+struct StepEnded;
+
+impl Drop for StepEnded {
+    fn drop(&mut self) {
+        *lock(&STEP) = false;
+        STEP_ENDED.notify_all();
+    }
+}
+
+/// Inside a long [`uninterrupted`] step, between two writes: if an interrupt is waiting, the
+/// step ends here, where what it wrote so far is whole, and never goes on (the handler removes
+/// the folder and ends the process). Lets a signal during a large commit act at once.
+pub fn checkpoint() {
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        drop(StepEnded);
+        wait_for_exit();
+    }
+}
+
+/// Parks this thread until the handler, running on its own thread, ends the process.
+fn wait_for_exit() -> ! {
+    loop {
+        std::thread::park();
+    }
+}
+
+/// Called inside the [`uninterrupted`] step that puts the run's result in place, the run's last
+/// step: an interrupt after it has nothing to undo, so the run goes on to report what it did.
 pub fn complete() {
     COMPLETE.store(true, Ordering::SeqCst);
 }
@@ -109,13 +148,23 @@ pub fn complete() {
 /// What a signal does: wait for the step under way, undo what is registered, say so once,
 /// and exit with [`ExitCode::Cancelled`]; or nothing at all once the run is complete.
 fn handle() {
-    let held = lock(&STEP);
+    if COMPLETE.load(Ordering::SeqCst) {
+        return;
+    }
+    // Set before waiting for the step under way, so that no other step starts after it.
+    INTERRUPTED.store(true, Ordering::SeqCst);
+    let mut held = lock(&STEP);
+    while *held {
+        held = STEP_ENDED
+            .wait(held)
+            .unwrap_or_else(PoisonError::into_inner);
+    }
     if COMPLETE.load(Ordering::SeqCst) {
         // The result is in place and whole; the run is only reporting it now.
+        INTERRUPTED.store(false, Ordering::SeqCst);
         drop(held);
         return;
     }
-    INTERRUPTED.store(true, Ordering::SeqCst);
     let message = {
         let mut cleanup = lock(&CLEANUP);
         for group in cleanup.groups.drain(..) {

@@ -13,6 +13,7 @@ mod practise;
 mod practise_edges;
 mod prompts;
 mod python;
+mod signals;
 mod solution;
 mod support;
 mod terminal;
