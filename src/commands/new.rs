@@ -74,9 +74,15 @@ fn dry_run_listing(project: &Project, destination: &std::path::Path) -> String {
     out
 }
 
+/// A git checkout of `--from`, removed when dropped or by an interrupt.
+pub struct Checkout {
+    _dir: tempfile::TempDir,
+    _registered: crate::interrupt::Guard,
+}
+
 /// The embedded library plus the blueprints of `--from`, and what they offer the plan.
-/// The returned folder holds a git checkout while it lives.
-pub fn library_for(req: &NewRequest) -> Result<(Library, Offered, Option<tempfile::TempDir>)> {
+/// The returned checkout holds a git clone while it lives.
+pub fn library_for(req: &NewRequest) -> Result<(Library, Offered, Option<Checkout>)> {
     let library = Library::embedded()?;
     let Some(source) = req.from.clone() else {
         return Ok((library, Offered::default(), None));
@@ -104,6 +110,10 @@ pub fn library_for(req: &NewRequest) -> Result<(Library, Offered, Option<tempfil
         addons: ids(Kind::Addon),
         source,
     };
+    let checkout = checkout.map(|dir| Checkout {
+        _registered: crate::interrupt::remove_on_interrupt(dir.path().to_path_buf()),
+        _dir: dir,
+    });
     Ok((library.with(loaded)?, offered, checkout))
 }
 

@@ -30,8 +30,8 @@ const SIGNALS: [(libc::c_int, &str); 5] = [
     (libc::SIGUSR1, "SIGUSR1"),
 ];
 
-/// A base blueprint whose template holds 3,000 small data files in 30 folders.
-fn big_blueprint(dir: &Path) -> PathBuf {
+/// A base blueprint whose template holds `data_files` small files, a hundred a folder.
+fn big_blueprint(dir: &Path, data_files: usize) -> PathBuf {
     let bp = dir.join("big");
     crate::support::write_files(
         &bp,
@@ -74,7 +74,7 @@ tests = ["tests/test_add.py"]
             ("solution/src/{{project.package}}/calc.py", "VALUE = 1\n"),
         ],
     );
-    for n in 0..DATA_FILES {
+    for n in 0..data_files {
         let folder = bp.join(format!("template/data/part{:02}", n / 100));
         fs::create_dir_all(&folder).unwrap();
         fs::write(folder.join(format!("row{n:04}.txt")), format!("{n}\n")).unwrap();
@@ -93,15 +93,16 @@ enum Stage {
     Committing,
 }
 
-/// Starts `new demo --from BP` in `out`, hermetically (its own HOME, no terminal), writing
-/// each file `delay_ms` apart.
-fn start(bp: &Path, out: &Path, home: &Path, delay_ms: u32) -> Child {
+/// Starts `new demo --from SOURCE` in `out`, hermetically (its own HOME and temporary
+/// folder, no terminal), writing each file `delay_ms` apart.
+fn start(source: &str, out: &Path, home: &Path, delay_ms: u32) -> Child {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_skillforge"));
-    cmd.args(["new", "demo", "--from", bp.to_str().unwrap(), "--yes"])
+    cmd.args(["new", "demo", "--from", source, "--yes"])
         .current_dir(out)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", home)
+        .env("TMPDIR", home.join("tmp"))
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -176,12 +177,20 @@ fn reach(child: &mut Child, out: &Path, stage: Stage, signal: libc::c_int) {
     }
 }
 
-/// Sends `signal` to a run at `stage`, and checks that it left nothing and said so once.
-fn interrupt_at(bp: &Path, stage: Stage, (signal, name): (libc::c_int, &str)) {
-    let out = tempfile::tempdir().unwrap();
+/// A fresh HOME with an empty temporary folder in it.
+fn home() -> tempfile::TempDir {
     let home = tempfile::tempdir().unwrap();
+    fs::create_dir(home.path().join("tmp")).unwrap();
+    home
+}
+
+/// Sends `signal` to a run of `new --from SOURCE` at `stage`, and checks that it left
+/// nothing (in its folder or the temporary one) and said so once.
+fn interrupt_at(source: &str, stage: Stage, (signal, name): (libc::c_int, &str)) {
+    let out = tempfile::tempdir().unwrap();
+    let home = home();
     let delay_ms = u32::from(matches!(stage, Stage::Writing(_)));
-    let mut child = start(bp, out.path(), home.path(), delay_ms);
+    let mut child = start(source, out.path(), home.path(), delay_ms);
     reach(&mut child, out.path(), stage, signal);
     // SAFETY: sends a signal to the child this test started and has not reaped.
     assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
@@ -203,43 +212,52 @@ fn interrupt_at(bp: &Path, stage: Stage, (signal, name): (libc::c_int, &str)) {
     );
     let left: Vec<_> = fs::read_dir(out.path()).unwrap().flatten().collect();
     assert!(left.is_empty(), "{name} at {stage:?} left {left:?}");
+    let temporary: Vec<_> = fs::read_dir(home.path().join("tmp"))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert!(
+        temporary.is_empty(),
+        "{name} at {stage:?} left {temporary:?}"
+    );
 }
 
 #[test]
 fn every_signal_while_loading_leaves_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let bp = big_blueprint(dir.path());
+    let bp = big_blueprint(dir.path(), DATA_FILES);
     for signal in SIGNALS {
-        interrupt_at(&bp, Stage::Loading, signal);
+        interrupt_at(bp.to_str().unwrap(), Stage::Loading, signal);
     }
 }
 
 #[test]
 fn every_signal_while_writing_files_leaves_no_staging_folder() {
     let dir = tempfile::tempdir().unwrap();
-    let bp = big_blueprint(dir.path());
+    let bp = big_blueprint(dir.path(), DATA_FILES);
     for (signal, written) in SIGNALS.into_iter().zip([1, 40, 150, 300, 80]) {
-        interrupt_at(&bp, Stage::Writing(written), signal);
+        interrupt_at(bp.to_str().unwrap(), Stage::Writing(written), signal);
     }
 }
 
 #[test]
 fn every_signal_during_the_first_commit_leaves_no_project_and_no_git() {
     let dir = tempfile::tempdir().unwrap();
-    let bp = big_blueprint(dir.path());
+    let bp = big_blueprint(dir.path(), DATA_FILES);
     for signal in SIGNALS {
-        interrupt_at(&bp, Stage::Committing, signal);
+        interrupt_at(bp.to_str().unwrap(), Stage::Committing, signal);
     }
 }
 
 #[test]
 fn a_killed_run_is_swept_by_the_next_and_a_live_run_is_not() {
     let dir = tempfile::tempdir().unwrap();
-    let bp = big_blueprint(dir.path());
+    let bp = big_blueprint(dir.path(), DATA_FILES);
     let out = tempfile::tempdir().unwrap();
-    let home = tempfile::tempdir().unwrap();
+    let home = home();
     let stage = Stage::Writing(100);
-    let mut killed = start(&bp, out.path(), home.path(), 1);
+    let source = bp.to_str().unwrap();
+    let mut killed = start(source, out.path(), home.path(), 1);
     reach(&mut killed, out.path(), stage, libc::SIGTERM);
     killed.kill().unwrap();
     killed.wait().unwrap();
@@ -248,7 +266,7 @@ fn a_killed_run_is_swept_by_the_next_and_a_live_run_is_not() {
     assert!(!out.path().join("demo").exists());
 
     // The next run sweeps the dead run's folder before it writes its own.
-    let mut live = start(&bp, out.path(), home.path(), 5);
+    let mut live = start(source, out.path(), home.path(), 5);
     wait_until(
         &mut live,
         "the next run swept the leftover and wrote",
@@ -273,4 +291,23 @@ fn a_killed_run_is_swept_by_the_next_and_a_live_run_is_not() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(names, ["other"]);
+}
+
+#[test]
+fn a_signal_also_removes_the_clone_of_a_git_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let bp = big_blueprint(dir.path(), 300);
+    let repo = git2::Repository::init(&bp).unwrap();
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::now("T", "t@example.com").unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, "blueprint", &tree, &[])
+        .unwrap();
+    let url = format!("file://{}", bp.display());
+    for signal in [SIGNALS[0], SIGNALS[1]] {
+        interrupt_at(&url, Stage::Writing(20), signal);
+    }
 }
