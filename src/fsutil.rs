@@ -1,4 +1,6 @@
-//! Writing files inside a learner's project: whole or not at all.
+//! Writing files inside a learner's project: whole or not at all, even when a signal comes
+//! in the middle (the write is an `interrupt::uninterrupted` step, so the handler waits for
+//! it and never leaves its temporary file behind).
 
 use std::io::Write;
 use std::path::Path;
@@ -8,6 +10,10 @@ use crate::error::{Error, Result};
 /// Replaces `path` with `bytes` through a temporary file in the same folder, so an
 /// interrupted write leaves the old file, never half of the new one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    crate::interrupt::uninterrupted(|| replace(path, bytes))
+}
+
+fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(Error::io("cannot create", dir))?;
     let mut file =

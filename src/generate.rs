@@ -256,3 +256,44 @@ fn commit(
     let committed = git::init_and_commit(staging, &files, &request.message, (name, email))?;
     Ok(GitOutcome::Committed(committed))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(unix)]
+    fn a_run_is_alive_until_its_process_is_gone() {
+        assert!(process_alive(std::process::id()));
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        assert!(!process_alive(pid), "a reaped process is gone");
+    }
+
+    #[test]
+    fn leftovers_of_dead_runs_are_swept_and_others_kept() {
+        let parent = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let names = [
+            format!("{STAGING_PREFIX}{dead}-abc"),
+            format!("{STAGING_PREFIX}{}-abc", std::process::id()),
+            format!("{STAGING_PREFIX}notapid-abc"),
+            "project".to_string(),
+        ];
+        for name in &names {
+            fs::create_dir_all(parent.path().join(name).join("src")).unwrap();
+        }
+        remove_leftovers(parent.path());
+        for name in &names[1..] {
+            assert!(parent.path().join(name).exists(), "{name} is kept");
+        }
+        assert_eq!(
+            !parent.path().join(&names[0]).exists(),
+            cfg!(unix),
+            "a dead run's folder is swept where that can be told"
+        );
+    }
+}

@@ -41,11 +41,16 @@ static CLEANUP: Mutex<Cleanup> = Mutex::new(Cleanup {
     groups: Vec::new(),
 });
 
-/// Whether a step of work that writes into a registered folder is under way. The handler
+/// How many threads are in a step of work that writes into a registered folder. The handler
 /// waits on `STEP_ENDED` until none is, then keeps the lock until the process has exited.
 /// Always taken before `CLEANUP`.
-static STEP: Mutex<bool> = Mutex::new(false);
+static STEP: Mutex<usize> = Mutex::new(0);
 static STEP_ENDED: Condvar = Condvar::new();
+
+thread_local! {
+    /// How deep this thread is in nested steps: only the outermost one counts in `STEP`.
+    static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
 
 /// The signals handled on Unix: every one whose default action ends the process and that
 /// comes from outside it (a terminal, `kill`, a closed session, a resource limit). Signals
@@ -98,27 +103,31 @@ fn listen() {
 /// (or to reach a [`checkpoint`]), then removes the folder; a step that would start after the
 /// interrupt never does (it waits here until the handler has ended the process).
 pub fn uninterrupted<T>(step: impl FnOnce() -> T) -> T {
-    {
+    if DEPTH.get() == 0 {
         let mut under_way = lock(&STEP);
         // Checked under the lock, which the handler takes only after setting the flag.
         if INTERRUPTED.load(Ordering::SeqCst) {
             drop(under_way);
             wait_for_exit();
         }
-        *under_way = true;
+        *under_way += 1;
     }
+    DEPTH.set(DEPTH.get() + 1);
     let _ended = StepEnded;
     step()
 }
 
-/// Ends the step under way when dropped, even when the step panics, so that the handler never
-/// waits for ever.
+/// Ends this thread's step when dropped, even when the step panics, so that the handler
+/// never waits for ever.
 struct StepEnded;
 
 impl Drop for StepEnded {
     fn drop(&mut self) {
-        *lock(&STEP) = false;
-        STEP_ENDED.notify_all();
+        DEPTH.set(DEPTH.get() - 1);
+        if DEPTH.get() == 0 {
+            *lock(&STEP) -= 1;
+            STEP_ENDED.notify_all();
+        }
     }
 }
 
@@ -127,7 +136,10 @@ impl Drop for StepEnded {
 /// the folder and ends the process). Lets a signal during a large commit act at once.
 pub fn checkpoint() {
     if INTERRUPTED.load(Ordering::SeqCst) {
-        drop(StepEnded);
+        if DEPTH.replace(0) > 0 {
+            *lock(&STEP) -= 1;
+            STEP_ENDED.notify_all();
+        }
         wait_for_exit();
     }
 }
@@ -154,7 +166,7 @@ fn handle() {
     // Set before waiting for the step under way, so that no other step starts after it.
     INTERRUPTED.store(true, Ordering::SeqCst);
     let mut held = lock(&STEP);
-    while *held {
+    while *held > 0 {
         held = STEP_ENDED
             .wait(held)
             .unwrap_or_else(PoisonError::into_inner);
@@ -317,4 +329,27 @@ fn children() -> Vec<libc::pid_t> {
             (parent == me).then_some(pid)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_steps_count_once_and_end_with_the_outermost() {
+        uninterrupted(|| {
+            assert_eq!(DEPTH.get(), 1);
+            assert!(*lock(&STEP) >= 1);
+            uninterrupted(|| assert_eq!(DEPTH.get(), 2));
+            assert_eq!(DEPTH.get(), 1);
+        });
+        assert_eq!(DEPTH.get(), 0);
+    }
+
+    #[test]
+    fn a_step_that_panics_still_ends() {
+        let panicked = std::panic::catch_unwind(|| uninterrupted(|| panic!("in a step")));
+        assert!(panicked.is_err());
+        assert_eq!(DEPTH.get(), 0);
+    }
 }
