@@ -272,6 +272,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(unix)]
     fn leftovers_of_dead_runs_are_swept_and_others_kept() {
         let parent = tempfile::tempdir().unwrap();
         let mut child = std::process::Command::new("true").spawn().unwrap();
@@ -287,13 +288,12 @@ mod tests {
             fs::create_dir_all(parent.path().join(name).join("src")).unwrap();
         }
         remove_leftovers(parent.path());
+        assert!(
+            !parent.path().join(&names[0]).exists(),
+            "a dead run's is swept"
+        );
         for name in &names[1..] {
             assert!(parent.path().join(name).exists(), "{name} is kept");
         }
-        assert_eq!(
-            !parent.path().join(&names[0]).exists(),
-            cfg!(unix),
-            "a dead run's folder is swept where that can be told"
-        );
     }
 }
