@@ -8,12 +8,14 @@
 //!
 //! The handler runs on a thread of its own (signal-hook's iterator on Unix, ctrlc on
 //! Windows), so the work it interrupts goes on meanwhile. Work that writes into a registered
-//! folder therefore runs in [`uninterrupted`] steps: the handler takes the same lock before it
-//! cleans up and keeps it until the process has exited, so it never removes a folder while a
-//! file is being written into it (which would recreate the folder, or fail the removal
-//! half-way), and no step starts after it. A step that makes a run's result visible (`new`'s
-//! rename into place) calls [`complete`] inside it: from then on there is nothing to undo, and
-//! a signal lets the run end as it would have.
+//! folder therefore runs in [`uninterrupted`] steps (one file, one commit, the rename): the
+//! handler first stops new steps from starting, then waits for the one under way (or for it
+//! to reach a [`checkpoint`]), and only then cleans up, so it never removes a folder while a
+//! file is being written into it (which would recreate the folder, or make the removal fail
+//! half-way), and nothing is written after it. It exits from its own thread, once the clean-up
+//! is done; the thread it interrupted is parked meanwhile and never returns to report. A step
+//! that makes a run's result visible (`new`'s rename into place) calls [`complete`] inside
+//! it: from then on there is nothing to undo, and a signal lets the run end as it would have.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
