@@ -82,8 +82,28 @@ pub fn install(message: &'static str) {
     INSTALLED.call_once(listen);
 }
 
+/// The terminal's settings when the handler was installed, before any prompt: a prompt reads
+/// keys with the terminal in raw mode (no echo, no line editing), and a signal that ends the
+/// process meanwhile must not leave the user's shell that way.
+#[cfg(unix)]
+static TERMINAL: std::sync::OnceLock<libc::termios> = std::sync::OnceLock::new();
+
+/// Set inside the signal handler itself, where the listener thread may not have woken yet.
+#[cfg(unix)]
+static SIGNALLED: std::sync::OnceLock<std::sync::Arc<AtomicBool>> = std::sync::OnceLock::new();
+
 #[cfg(unix)]
 fn listen() {
+    let flag = SIGNALLED.get_or_init(std::sync::Arc::default);
+    for &signal in SIGNALS {
+        let _ = signal_hook::flag::register(signal, std::sync::Arc::clone(flag));
+    }
+    let mut settings = std::mem::MaybeUninit::<libc::termios>::uninit();
+    // SAFETY: tcgetattr fills `settings` when it returns 0, which is checked before reading it.
+    if unsafe { libc::tcgetattr(libc::STDIN_FILENO, settings.as_mut_ptr()) } == 0 {
+        // SAFETY: initialised by the successful call above.
+        let _ = TERMINAL.set(unsafe { settings.assume_init() });
+    }
     // Registered here, on the calling thread: a signal from now on waits for the listener.
     let Ok(mut signals) = signal_hook::iterator::Signals::new(SIGNALS) else {
         return;
@@ -190,13 +210,25 @@ fn handle() {
         }
         cleanup.message
     };
-    // dialoguer hides the cursor while a prompt is open; only a terminal has one.
-    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        let _ = dialoguer::console::Term::stderr().show_cursor();
-    }
+    restore_terminal();
     eprintln!("\n{message}");
     // `held` is never released: no step runs between the clean-up and the exit.
     std::process::exit(ExitCode::Cancelled as i32);
+}
+
+/// Puts the terminal back as it was before any prompt: its settings (a prompt may be reading
+/// a key in raw mode) and the cursor (dialoguer hides it while a prompt is open).
+fn restore_terminal() {
+    #[cfg(unix)]
+    if let Some(settings) = TERMINAL.get() {
+        // SAFETY: sets the terminal's attributes from a value tcgetattr filled.
+        unsafe {
+            libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, settings);
+        }
+    }
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        let _ = dialoguer::console::Term::stderr().show_cursor();
+    }
 }
 
 /// Removes `path` and everything in it. A step that was writing into it has finished (the
@@ -218,13 +250,27 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Blocks for ever once an interrupt is being handled: a caller that saw its child process
-/// die calls this first, so that it does not go on to report a run the handler is about to
-/// end (the handler exits the process).
+/// Blocks for ever once a signal has come (the handler exits the process), unless the run
+/// is complete: a caller that saw its child process die, or a prompt's read cut short (a
+/// signal interrupts the wait for a key), calls this first, so that it does not go on to
+/// report a failure the handler is about to report as an interrupt.
 pub fn wait_if_interrupted() {
-    while INTERRUPTED.load(Ordering::SeqCst) {
-        std::thread::sleep(std::time::Duration::from_millis(100));
+    while signalled() && !COMPLETE.load(Ordering::SeqCst) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
+}
+
+/// Whether a signal has come: set by the signal handler itself (Unix), before any system call
+/// it cut short returns, so a thread that sees the error sees the flag too.
+fn signalled() -> bool {
+    #[cfg(unix)]
+    if SIGNALLED
+        .get()
+        .is_some_and(|flag| flag.load(Ordering::SeqCst))
+    {
+        return true;
+    }
+    INTERRUPTED.load(Ordering::SeqCst)
 }
 
 /// While the returned guard lives, an interrupt removes `path` (a folder).

@@ -59,6 +59,8 @@ where
     match dispatch(cli.command) {
         Ok(code) => code,
         Err(e) => {
+            // A signal may have cut short what failed (a prompt): the handler reports it.
+            interrupt::wait_if_interrupted();
             ui::error(&e.to_string());
             e.exit_code()
         }

@@ -311,3 +311,63 @@ fn a_signal_also_removes_the_clone_of_a_git_source() {
         interrupt_at(&url, Stage::Writing(20), signal);
     }
 }
+
+/// The skillforge process running with `dir` as its working folder.
+fn skillforge_in(dir: &Path) -> Option<libc::pid_t> {
+    let dir = dir.canonicalize().ok()?;
+    let exe = Path::new(env!("CARGO_BIN_EXE_skillforge"))
+        .canonicalize()
+        .ok()?;
+    fs::read_dir("/proc").ok()?.flatten().find_map(|entry| {
+        let pid = entry.file_name().to_str()?.parse().ok()?;
+        let here = fs::read_link(entry.path().join("cwd")).ok()? == dir;
+        (here && fs::read_link(entry.path().join("exe")).ok()? == exe).then_some(pid)
+    })
+}
+
+#[test]
+fn a_signal_at_a_prompt_gives_the_terminal_back_as_it_was() {
+    use std::os::fd::AsRawFd;
+    let dir = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    // Run from a shell that outlives it, as at a prompt: when the session's leader exits the
+    // kernel resets the terminal, which would hide what the run left it as.
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "\"$0\" new demo; echo \"exit $?\"; sleep 60"])
+        .arg(env!("CARGO_BIN_EXE_skillforge"))
+        .current_dir(dir.path())
+        .env("HOME", home.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("TERM", "xterm-256color")
+        .env("NO_COLOR", "1");
+    let mut p = rexpect::session::spawn_command(cmd, Some(30_000)).unwrap();
+    let terminal = p.process().get_file_handle().unwrap();
+    let settings = || {
+        let mut t = std::mem::MaybeUninit::<libc::termios>::uninit();
+        // SAFETY: fills `t` from the pseudo-terminal this test opened; checked before use.
+        assert_eq!(
+            unsafe { libc::tcgetattr(terminal.as_raw_fd(), t.as_mut_ptr()) },
+            0
+        );
+        // SAFETY: filled by the successful call above.
+        unsafe { t.assume_init() }.c_lflag
+    };
+    // Line editing and Ctrl-C: what raw mode turns off.
+    let cooked = libc::ICANON | libc::ISIG;
+    p.exp_string("Skills to practise").unwrap();
+    // The picker is waiting for a key, with the terminal in raw mode.
+    let start = Instant::now();
+    while settings() & cooked != 0 {
+        assert!(start.elapsed() < Duration::from_secs(30), "never raw");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let pid = skillforge_in(dir.path()).expect("the run is found by its folder");
+    // SAFETY: sends a signal to the run this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let said = p.exp_string("exit 130").unwrap();
+    // The prompt's read is cut short too; the handler alone reports it.
+    assert_eq!(said.matches(CANCELLED).count(), 1, "one message: {said}");
+    assert_eq!(settings() & cooked, cooked, "the terminal is cooked again");
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    p.process_mut().exit().unwrap();
+}
