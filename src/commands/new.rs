@@ -36,6 +36,7 @@ pub fn run(
     let plan = Plan::resolve(req, library, offered, identity.clone(), ask)?;
     let destination = req.destination(&plan.names);
     let project = project::compose(&plan, &library.catalog, today)?;
+    project::portable::check(&plan, &project)?;
     if req.dry_run {
         return Ok(Produced::DryRun(dry_run_listing(&project, &destination)));
     }

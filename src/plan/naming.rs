@@ -5,6 +5,7 @@
 //! that would produce a project that cannot install or import is refused here, with the reason
 //! and a name that would work.
 
+use crate::blueprint::Blueprint;
 use crate::error::{Error, Result};
 
 /// Longest accepted name: long enough for any real project, short enough for every file system.
@@ -112,8 +113,130 @@ fn check_package(package: &str) -> std::result::Result<(), String> {
             "the package {package:?} would shadow the module of the same name; try \"my-{{name}}\""
         ));
     }
+    if let Some(device) = windows_device(package) {
+        return Err(format!(
+            "Windows reserves the name {device} for a device, so a folder named {{name}} cannot \
+             be checked out there; try \"my-{{name}}\""
+        ));
+    }
     Ok(())
 }
+
+/// The device name Windows reserves that `component` (one path component) stands for, in
+/// any case and with any extension (`con`, `Aux.txt`, `lpt1.tar.gz`; trailing spaces
+/// before the extension are ignored too), or `None`. From Microsoft's "Naming Files, Paths,
+/// and Namespaces": such a file cannot be created, so git cannot check it out.
+pub fn windows_device(component: &str) -> Option<String> {
+    let stem = component.split('.').next().unwrap_or(component);
+    let stem = stem.trim_end_matches(' ').to_ascii_uppercase();
+    let numbered = |prefix: &str| {
+        stem.strip_prefix(prefix).is_some_and(|n| {
+            matches!(
+                n,
+                "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "¹" | "²" | "³"
+            )
+        })
+    };
+    let reserved = matches!(
+        stem.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) || numbered("COM")
+        || numbered("LPT");
+    reserved.then_some(stem)
+}
+
+impl ProjectNames {
+    /// Refuses a name whose distribution or import name is one of `requirements` (PEP 508
+    /// strings, compared by PEP 503 normalised name and by the module each installs): the
+    /// project would depend on itself (`fastapi` with fastapi-service cannot be installed)
+    /// or its package would shadow the library (`mlflow` with mlflow-skinny installed).
+    pub fn refuse_dependencies<'r>(
+        &self,
+        requirements: impl IntoIterator<Item = &'r str>,
+    ) -> Result<()> {
+        for requirement in requirements {
+            let dist = normalise(requirement_name(requirement));
+            if dist.is_empty() {
+                continue;
+            }
+            let module = import_name(&dist);
+            let clash = if dist == self.name {
+                Some(format!(
+                    "the project depends on {dist:?}, a distribution of the same name, \
+                     so it could not be installed"
+                ))
+            } else if module == self.package {
+                Some(format!(
+                    "the project depends on {dist:?}, which installs the module \
+                     {module:?}; the project's package of the same name would shadow it"
+                ))
+            } else {
+                None
+            };
+            if let Some(why) = clash {
+                return Err(Error::InvalidName {
+                    name: self.name.clone(),
+                    reason: format!("{why}; try \"my-{}\"", self.name),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every requirement of a project made of `parts`: their dependencies, every dependency
+/// group (the development tools too: a package named `pytest` or `ruff` would shadow them in
+/// the project's own environment) and the build backend.
+pub fn requirements<'b>(parts: impl IntoIterator<Item = &'b Blueprint>) -> Vec<String> {
+    let mut out = vec![crate::project::BUILD_REQUIRES.to_string()];
+    for blueprint in parts {
+        let python = &blueprint.manifest.python;
+        out.extend(python.dependencies.iter().cloned());
+        for specs in python.groups.values() {
+            let strings = specs.as_array().into_iter().flatten();
+            out.extend(strings.filter_map(|v| v.as_str().map(str::to_string)));
+        }
+    }
+    out
+}
+
+/// The distribution name a PEP 508 requirement starts with: `uvicorn[standard]>=0.40` is
+/// `uvicorn`.
+pub fn requirement_name(requirement: &str) -> &str {
+    let requirement = requirement.trim_start();
+    let end = requirement
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(requirement.len());
+    &requirement[..end]
+}
+
+/// The top-level module the distribution `dist` (normalised) installs: its name with `_`
+/// for `-`, except for the dependencies of the embedded blueprints whose module is named
+/// otherwise (and the stub packages, which install `<module>-stubs`).
+fn import_name(dist: &str) -> String {
+    let known = IMPORT_NAMES
+        .iter()
+        .find(|(d, _)| *d == dist)
+        .map(|(_, module)| (*module).to_string());
+    known.unwrap_or_else(|| match dist.strip_suffix("-stubs") {
+        Some(module) => format!("{}-stubs", module.replace('-', "_")),
+        None => dist.replace('-', "_"),
+    })
+}
+
+/// Distributions whose module is not their name, among the blueprints' dependencies and
+/// the libraries learners name projects after.
+const IMPORT_NAMES: &[(&str, &str)] = &[
+    ("mlflow-skinny", "mlflow"),
+    ("scikit-learn", "sklearn"),
+    ("pyyaml", "yaml"),
+    ("types-pyyaml", "yaml-stubs"),
+    ("pillow", "PIL"),
+    ("python-dotenv", "dotenv"),
+    ("beautifulsoup4", "bs4"),
+    ("opencv-python", "cv2"),
+    ("python-dateutil", "dateutil"),
+];
 
 fn title_case(raw: &str) -> String {
     raw.split(['-', '_', '.', ' '])

@@ -9,7 +9,7 @@ use crate::ui;
 
 use super::Plan;
 use super::answers::{self, Mode};
-use super::naming::ProjectNames;
+use super::naming::{self, ProjectNames};
 use super::planner::{self, Proposal};
 use super::prompt::Prompter;
 use super::request::NewRequest;
@@ -58,7 +58,9 @@ impl<'a> Plan<'a> {
             focus = choose_skills(library, &focus, p)?;
         }
         let (base, addons) = choose_parts(&wanted, &focus, library, reborrow(&mut prompter))?;
-        let names = choose_name(req, reborrow(&mut prompter))?;
+        let parts = std::iter::once(base).chain(addons.iter().copied());
+        let requirements = naming::requirements(parts);
+        let names = choose_name(req, &requirements, reborrow(&mut prompter))?;
         let destination = req.destination(&names);
         if !req.dry_run && destination.symlink_metadata().is_ok() {
             return Err(Error::DestinationExists { path: destination });
@@ -282,17 +284,23 @@ fn ids(blueprints: &[&Summary]) -> String {
 }
 
 /// The project's names: from the first argument, or typed at a prompt until valid.
-fn choose_name(req: &NewRequest, prompter: Option<&mut dyn Prompter>) -> Result<ProjectNames> {
+/// A name whose package or distribution is one of the plan's `requirements` is refused.
+fn choose_name(
+    req: &NewRequest,
+    requirements: &[String],
+    prompter: Option<&mut dyn Prompter>,
+) -> Result<ProjectNames> {
+    let parse = |raw: &str| {
+        let names = ProjectNames::parse(raw)?;
+        names.refuse_dependencies(requirements.iter().map(String::as_str))?;
+        Ok(names)
+    };
     match (&req.name, prompter) {
-        (Some(name), _) => ProjectNames::parse(name),
+        (Some(name), _) => parse(name),
         (None, Some(p)) => {
-            let validate = |s: &str| {
-                ProjectNames::parse(s)
-                    .map(|_| ())
-                    .map_err(|e| short_reason(&e))
-            };
+            let validate = |s: &str| parse(s).map(|_| ()).map_err(|e| short_reason(&e));
             let raw = p.input("Project name", None, &validate)?;
-            ProjectNames::parse(&raw)
+            parse(&raw)
         }
         (None, None) => Err(Error::NeedsInput {
             what: "the project name".into(),

@@ -9,11 +9,13 @@
 mod context;
 mod docs;
 mod files;
+pub mod portable;
 mod pyproject;
 mod tasks;
 
 pub use context::Context;
 pub use files::render_file;
+pub use pyproject::BUILD_REQUIRES;
 pub use tasks::{PlannedTask, stretch_goals};
 
 use crate::blueprint::Catalog;
