@@ -88,8 +88,8 @@ fn fragment_problem(text: &str) -> Option<String> {
     text.split('/').find_map(|part| match part {
         "" => Some("it has an empty folder name ('//' or a '/' at an end)".into()),
         "." | ".." => Some(format!(
-            "{part:?} would lead out of its folder, maybe out of the project; give a folder \
-             name"
+            "{part:?} is not a folder name ('..' leads out of the folder, maybe out of the \
+             project); give a folder name"
         )),
         _ => crate::render::safe_relative(part, "answer")
             .err()
