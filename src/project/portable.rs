@@ -39,7 +39,7 @@ pub fn problems(plan: &Plan<'_>, project: &Project) -> Vec<Error> {
     let ignores = Ignores::of(project);
     for file in &project.files {
         if let Some(why) = ignores.why_ignored(file.path.as_str()) {
-            out.push(blame(plan, file, &[], &why));
+            out.push(blame(plan, file, &[file.path.as_str()], &why));
         }
     }
     out.extend(case_clashes(plan, project));
@@ -175,7 +175,7 @@ fn case_clashes(plan: &Plan<'_>, project: &Project) -> Vec<Error> {
                     out.push(blame(
                         plan,
                         file,
-                        &[other.as_str()],
+                        &[prefix, other.as_str()],
                         &format!(
                             "{prefix} and {other} differ only in case, and macOS and Windows \
                              fold case, so one would overwrite the other there"
@@ -187,7 +187,7 @@ fn case_clashes(plan: &Plan<'_>, project: &Project) -> Vec<Error> {
                     out.push(blame(
                         plan,
                         file,
-                        &[],
+                        &[prefix],
                         &format!("{prefix} would be both a file and a folder"),
                     ));
                     break;
@@ -210,6 +210,9 @@ fn too_long(plan: &Plan<'_>, file: &OutputFile, length: usize) -> Error {
          have to check out on Windows",
         name.name, file.path
     );
+    if let Some(error) = blame_on_answer(plan, file, &[file.path.as_str()], &why) {
+        return error;
+    }
     // Blamed on the name when a name of 8 characters would fit.
     if length - from_name * name.name.len() + from_name * 8 <= MAX_PATH {
         let over = length - MAX_PATH;
@@ -222,36 +225,48 @@ fn too_long(plan: &Plan<'_>, file: &OutputFile, length: usize) -> Error {
     blueprint_fault(file, &format!("{why}; shorten the blueprint's path"))
 }
 
-/// The cause of a problem with `file` (and the `others` paths it clashes with): the
-/// project's name when a path has a part named after it, an answer when one is part of a
-/// path, or else the blueprint.
-fn blame(plan: &Plan<'_>, file: &OutputFile, others: &[&str], why: &str) -> Error {
+/// The cause of a problem with `file`, seen in `paths` (its own, or the two that clash):
+/// the project's name when a path has a part named after it, an answer when one is part of
+/// a path, or else the blueprint.
+fn blame(plan: &Plan<'_>, file: &OutputFile, paths: &[&str], why: &str) -> Error {
     let names = &plan.names;
-    let parts = || {
-        std::iter::once(file.path.as_str())
-            .chain(others.iter().copied())
-            .flat_map(|p| p.split('/'))
-    };
     let stem = |part: &str| part.split('.').next().unwrap_or(part).to_string();
-    if parts().any(|p| stem(p) == names.package || stem(p) == names.name) {
+    let named = paths
+        .iter()
+        .flat_map(|p| p.split('/'))
+        .any(|p| stem(p) == names.package || stem(p) == names.name);
+    if named {
         return Error::InvalidName {
             name: names.name.clone(),
             reason: format!("{}: {why}; try \"my-{}\"", file.path, names.name),
         };
     }
-    for (id, value) in &plan.answers.blueprints {
-        let Some(text) = value.as_str().filter(|t| !t.is_empty()) else {
-            continue;
-        };
-        if parts().any(|p| p.contains(text)) {
-            return Error::InvalidAnswer {
+    blame_on_answer(plan, file, paths, why)
+        .unwrap_or_else(|| blueprint_fault(file, &format!("{why}; rename it in the blueprint")))
+}
+
+/// Whether the answer `text` (a part of a path, or several) starts at one of the parts of
+/// `path`, whole or cut short where `path` ends: `SRC/extra` is in `SRC`.
+fn holds_answer(path: &str, text: &str) -> bool {
+    let starts = std::iter::once(0).chain(path.match_indices('/').map(|(at, _)| at + 1));
+    starts
+        .map(|at| &path[at..])
+        .any(|rest| rest.starts_with(text) || text.starts_with(&format!("{rest}/")))
+}
+
+/// The problem as the learner's answer, when an answer is part of one of `paths`.
+fn blame_on_answer(plan: &Plan<'_>, file: &OutputFile, paths: &[&str], why: &str) -> Option<Error> {
+    plan.answers.blueprints.iter().find_map(|(id, value)| {
+        let text = value.as_str().filter(|t| !t.is_empty())?;
+        paths
+            .iter()
+            .any(|p| holds_answer(p, text))
+            .then(|| Error::InvalidAnswer {
                 question: format!("--set {id}"),
                 value: text.to_string(),
                 reason: format!("it makes the path {}: {why}", file.path),
-            };
-        }
-    }
-    blueprint_fault(file, &format!("{why}; rename it in the blueprint"))
+            })
+    })
 }
 
 fn blueprint_fault(file: &OutputFile, why: &str) -> Error {

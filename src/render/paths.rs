@@ -76,11 +76,11 @@ fn is_git_dir(part: &str) -> bool {
 }
 
 /// Longest path component, in bytes: the limit of ext4, APFS and NTFS (255 UTF-16 units).
-pub(super) const MAX_COMPONENT: usize = 255;
+const MAX_COMPONENT: usize = 255;
 
 /// Why the path component `part` cannot be checked out on Windows or macOS, with the fix,
 /// or `None` when it can. `part` is not empty, `.` or `..` (checked before).
-pub(super) fn unportable(part: &str) -> Option<String> {
+pub fn unportable(part: &str) -> Option<String> {
     if let Some(c) = part
         .chars()
         .find(|c| matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*') || c.is_control())
