@@ -548,6 +548,67 @@ mod tests {
     }
 
     #[test]
+    fn refuses_windows_device_names_in_any_case() {
+        for name in [
+            "con", "CON", "Prn", "aux", "NUL", "com1", "Com9", "lpt1", "LPT9", "com0",
+        ] {
+            assert!(reason(name).contains("Windows reserves"), "{name}");
+        }
+        for name in ["console", "con-api", "aux.txt", "com10", "lpt", "nullable"] {
+            assert!(ProjectNames::parse(name).is_ok(), "{name}");
+        }
+    }
+
+    #[test]
+    fn device_names_are_read_as_windows_reads_them() {
+        assert_eq!(windows_device("Aux.tar.gz").as_deref(), Some("AUX"));
+        assert_eq!(windows_device("nul .txt").as_deref(), Some("NUL"));
+        assert_eq!(windows_device("COM²").as_deref(), Some("COM²"));
+        assert_eq!(windows_device("conout$").as_deref(), Some("CONOUT$"));
+        assert_eq!(windows_device("auxiliary.py"), None);
+    }
+
+    fn clash(name: &str, requirements: &[&str]) -> Option<String> {
+        let names = ProjectNames::parse(name).unwrap();
+        match names.refuse_dependencies(requirements.iter().copied()) {
+            Ok(()) => None,
+            Err(Error::InvalidName { reason, .. }) => Some(reason),
+            Err(other) => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn refuses_a_dependency_by_its_normalised_distribution_name() {
+        let r = clash("FastAPI", &["pydantic>=2", "fastapi>=0.165"]).unwrap();
+        assert!(
+            r.contains("depends on \"fastapi\"") && r.contains("my-fastapi"),
+            "{r}"
+        );
+        assert!(clash("pydantic.settings", &["Pydantic_Settings>=2"]).is_some());
+        assert!(clash("uvicorn", &["uvicorn[standard] >= 0.40"]).is_some());
+        assert!(clash("pandas", &["pandas ; python_version >= '3.11'"]).is_some());
+        assert!(clash("fastapi-service", &["fastapi>=0.165"]).is_none());
+    }
+
+    #[test]
+    fn refuses_a_dependency_by_the_module_it_installs() {
+        let r = clash("mlflow", &["mlflow-skinny>=3"]).unwrap();
+        assert!(r.contains("installs the module \"mlflow\""), "{r}");
+        assert!(clash("sklearn", &["scikit-learn>=1.7"]).is_some());
+        assert!(clash("yaml", &["PyYAML>=6"]).is_some());
+        assert!(clash("pre_commit", &["pre-commit>=4"]).is_some());
+        assert!(clash("pandas", &["pandas-stubs>=2"]).is_none());
+    }
+
+    #[test]
+    fn reads_the_name_a_requirement_starts_with() {
+        assert_eq!(requirement_name("uvicorn[standard]>=0.40"), "uvicorn");
+        assert_eq!(requirement_name("  types-PyYAML"), "types-PyYAML");
+        assert_eq!(requirement_name("zope.interface==7"), "zope.interface");
+        assert_eq!(requirement_name("pkg @ https://example.com/pkg.whl"), "pkg");
+    }
+
+    #[test]
     fn accepts_soft_keywords_and_digits_inside() {
         assert!(ProjectNames::parse("match").is_ok());
         assert_eq!(ProjectNames::parse("api2").unwrap().package, "api2");

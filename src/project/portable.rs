@@ -275,3 +275,72 @@ fn blueprint_fault(file: &OutputFile, why: &str) -> Error {
         message: why.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::safe_relative;
+
+    fn file(path: &str, contents: &str) -> OutputFile {
+        OutputFile {
+            path: safe_relative(path, "t").unwrap(),
+            contents: contents.as_bytes().to_vec(),
+            executable: false,
+            part: "t".into(),
+        }
+    }
+
+    fn ignores(files: &[(&str, &str)]) -> Ignores {
+        Ignores::of(&Project {
+            name: "demo".into(),
+            files: files.iter().map(|(p, c)| file(p, c)).collect(),
+            tasks: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn reads_ignores_as_git_does() {
+        let i = ignores(&[
+            (".gitignore", "build/\n/top.txt\n*.log\n!keep.log\n"),
+            ("data/.gitignore", "*\n!.gitignore\n!README.md\n"),
+        ]);
+        assert!(
+            i.why_ignored("src/build/__init__.py")
+                .unwrap()
+                .contains("build/")
+        );
+        assert!(i.why_ignored("top.txt").is_some());
+        assert!(i.why_ignored("src/top.txt").is_none());
+        assert!(i.why_ignored("a/b.log").is_some());
+        assert!(i.why_ignored("a/keep.log").is_none());
+        assert!(
+            i.why_ignored("data/raw.csv")
+                .unwrap()
+                .contains("data/.gitignore")
+        );
+        assert!(i.why_ignored("data/README.md").is_none());
+        assert!(i.why_ignored("src/builder.py").is_none());
+    }
+
+    #[test]
+    fn finds_an_answer_at_the_start_of_a_part() {
+        assert!(holds_answer("docs/notes/README.md", "notes"));
+        assert!(holds_answer("docs/notes/README.md", "docs/notes"));
+        assert!(holds_answer("SRC", "SRC/extra"));
+        assert!(holds_answer("report.md", "report"));
+        assert!(!holds_answer("docs/mynotes/README.md", "notes"));
+        assert!(!holds_answer("SRC2", "SRC/extra"));
+    }
+
+    #[test]
+    fn an_answer_fragment_must_stay_inside_and_be_portable() {
+        for bad in [
+            "", "..", "a/../b", "/abs", "a\\b", "a//b", "CON", "x.", "a:b", ".git",
+        ] {
+            assert!(fragment_problem(bad).is_some(), "{bad:?}");
+        }
+        for good in ["notes", "docs/notes", "data-2026", "Ünïcode"] {
+            assert!(fragment_problem(good).is_none(), "{good:?}");
+        }
+    }
+}
