@@ -146,55 +146,108 @@ pub fn windows_device(component: &str) -> Option<String> {
 }
 
 impl ProjectNames {
-    /// Refuses a name whose distribution or import name is one of `requirements` (PEP 508
-    /// strings, compared by PEP 503 normalised name and by the module each installs): the
-    /// project would depend on itself (`fastapi` with fastapi-service cannot be installed)
-    /// or its package would shadow the library (`mlflow` with mlflow-skinny installed).
-    pub fn refuse_dependencies<'r>(
-        &self,
-        requirements: impl IntoIterator<Item = &'r str>,
-    ) -> Result<()> {
-        for requirement in requirements {
+    /// Refuses a name that is one of the plan's `dependencies`: a requirement's distribution
+    /// (PEP 503 normalised) or the module it installs, or for an embedded blueprint anything
+    /// its environment holds (`installed-names.toml`). The project would depend on itself
+    /// (`fastapi` with fastapi-service cannot be installed) or its package would shadow a
+    /// library or be shadowed by it (`mlflow` with mlflow-skinny, `starlette` under FastAPI).
+    pub fn refuse_dependencies(&self, dependencies: &Dependencies) -> Result<()> {
+        match self.dependency_clash(dependencies) {
+            Some(why) => Err(Error::InvalidName {
+                name: self.name.clone(),
+                reason: format!("{why}; try \"my-{}\"", self.name),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    fn dependency_clash(&self, dependencies: &Dependencies) -> Option<String> {
+        for requirement in &dependencies.requirements {
             let dist = normalise(requirement_name(requirement));
-            if dist.is_empty() {
-                continue;
-            }
             let module = import_name(&dist);
-            let clash = if dist == self.name {
-                Some(format!(
-                    "the project depends on {dist:?}, a distribution of the same name, \
-                     so it could not be installed"
-                ))
-            } else if module == self.package {
-                Some(format!(
-                    "the project depends on {dist:?}, which installs the module \
-                     {module:?}; the project's package of the same name would shadow it"
-                ))
-            } else {
-                None
-            };
-            if let Some(why) = clash {
-                return Err(Error::InvalidName {
-                    name: self.name.clone(),
-                    reason: format!("{why}; try \"my-{}\"", self.name),
-                });
+            if dist == self.name {
+                return Some(format!(
+                    "the project depends on {dist:?}, a distribution of the same name, so it \
+                     could not be installed"
+                ));
+            }
+            if module.eq_ignore_ascii_case(&self.package) {
+                return Some(format!(
+                    "the project depends on {dist:?}, which installs the module {module:?}; \
+                     the project's package of the same name would shadow it"
+                ));
             }
         }
-        Ok(())
+        let package = self.package.to_ascii_lowercase();
+        for id in &dependencies.embedded {
+            let Some(installed) = installed_names().get(id) else {
+                continue;
+            };
+            if installed.distributions.contains(&self.name) {
+                return Some(format!(
+                    "{id}'s dependencies install a distribution named {:?}, so the project \
+                     could not be installed beside it",
+                    self.name
+                ));
+            }
+            if installed.modules.contains(&package) {
+                return Some(format!(
+                    "{id}'s dependencies install the module {package:?}; the project's \
+                     package of the same name would clash with it"
+                ));
+            }
+        }
+        None
     }
+}
+
+/// What a plan's parts install: their requirements (PEP 508 strings), and the ids of the
+/// embedded parts, whose whole environment is known (`installed-names.toml`).
+#[derive(Debug, Clone, Default)]
+pub struct Dependencies {
+    /// Every requirement, groups and build backend included.
+    pub requirements: Vec<String>,
+    /// The ids of the parts embedded in skillforge.
+    pub embedded: Vec<String>,
+}
+
+/// What installing one embedded blueprint's requirements brings in (see
+/// `scripts/installed-names`).
+#[derive(Debug, serde::Deserialize)]
+struct Installed {
+    /// PEP 503 normalised.
+    distributions: Vec<String>,
+    /// Top-level modules, lower-cased: macOS and Windows fold case.
+    modules: Vec<String>,
+}
+
+fn installed_names() -> &'static std::collections::BTreeMap<String, Installed> {
+    static TABLE: std::sync::OnceLock<std::collections::BTreeMap<String, Installed>> =
+        std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        toml::from_str(include_str!("installed-names.toml"))
+            .expect("installed-names.toml is written by scripts/installed-names")
+    })
 }
 
 /// Every requirement of a project made of `parts`: their dependencies, every dependency
 /// group (the development tools too: a package named `pytest` or `ruff` would shadow them in
 /// the project's own environment) and the build backend.
-pub fn requirements<'b>(parts: impl IntoIterator<Item = &'b Blueprint>) -> Vec<String> {
-    let mut out = vec![crate::project::BUILD_REQUIRES.to_string()];
+pub fn requirements<'b>(parts: impl IntoIterator<Item = &'b Blueprint>) -> Dependencies {
+    let mut out = Dependencies {
+        requirements: vec![crate::project::BUILD_REQUIRES.to_string()],
+        embedded: Vec::new(),
+    };
     for blueprint in parts {
         let python = &blueprint.manifest.python;
-        out.extend(python.dependencies.iter().cloned());
+        out.requirements.extend(python.dependencies.iter().cloned());
         for specs in python.groups.values() {
             let strings = specs.as_array().into_iter().flatten();
-            out.extend(strings.filter_map(|v| v.as_str().map(str::to_string)));
+            out.requirements
+                .extend(strings.filter_map(|v| v.as_str().map(str::to_string)));
+        }
+        if blueprint.source.is_none() {
+            out.embedded.push(blueprint.id().to_string());
         }
     }
     out
@@ -570,7 +623,11 @@ mod tests {
 
     fn clash(name: &str, requirements: &[&str]) -> Option<String> {
         let names = ProjectNames::parse(name).unwrap();
-        match names.refuse_dependencies(requirements.iter().copied()) {
+        let dependencies = Dependencies {
+            requirements: requirements.iter().map(|r| r.to_string()).collect(),
+            embedded: Vec::new(),
+        };
+        match names.refuse_dependencies(&dependencies) {
             Ok(()) => None,
             Err(Error::InvalidName { reason, .. }) => Some(reason),
             Err(other) => panic!("{other}"),
@@ -598,6 +655,48 @@ mod tests {
         assert!(clash("yaml", &["PyYAML>=6"]).is_some());
         assert!(clash("pre_commit", &["pre-commit>=4"]).is_some());
         assert!(clash("pandas", &["pandas-stubs>=2"]).is_none());
+    }
+
+    #[test]
+    fn the_installed_names_list_every_embedded_requirement() {
+        let library = crate::blueprint::Library::embedded().unwrap();
+        for id in [
+            "fastapi-service",
+            "pandas-analysis",
+            "pypi-package",
+            "mlflow-experiment",
+        ] {
+            let blueprint = library.get(id).unwrap().unwrap();
+            let deps = requirements([blueprint]);
+            let installed = &installed_names()[id];
+            for requirement in deps.requirements.iter().skip(1) {
+                let dist = normalise(requirement_name(requirement));
+                assert!(
+                    installed.distributions.contains(&dist),
+                    "{id}: {dist} is missing; run scripts/installed-names"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn refuses_what_an_embedded_blueprints_environment_holds() {
+        let library = crate::blueprint::Library::embedded().unwrap();
+        let fastapi = library.get("fastapi-service").unwrap().unwrap();
+        let deps = requirements([fastapi]);
+        for name in [
+            "starlette",
+            "click",
+            "anyio",
+            "typing-extensions",
+            "pygments",
+            "py",
+        ] {
+            let names = ProjectNames::parse(name).unwrap();
+            assert!(names.refuse_dependencies(&deps).is_err(), "{name}");
+        }
+        let names = ProjectNames::parse("bookmarks").unwrap();
+        assert!(names.refuse_dependencies(&deps).is_ok());
     }
 
     #[test]

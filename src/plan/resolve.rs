@@ -59,8 +59,8 @@ impl<'a> Plan<'a> {
         }
         let (base, addons) = choose_parts(&wanted, &focus, library, reborrow(&mut prompter))?;
         let parts = std::iter::once(base).chain(addons.iter().copied());
-        let requirements = naming::requirements(parts);
-        let names = choose_name(req, &requirements, reborrow(&mut prompter))?;
+        let dependencies = naming::requirements(parts);
+        let names = choose_name(req, &dependencies, reborrow(&mut prompter))?;
         let destination = req.destination(&names);
         if !req.dry_run && destination.symlink_metadata().is_ok() {
             return Err(Error::DestinationExists { path: destination });
@@ -284,15 +284,15 @@ fn ids(blueprints: &[&Summary]) -> String {
 }
 
 /// The project's names: from the first argument, or typed at a prompt until valid.
-/// A name whose package or distribution is one of the plan's `requirements` is refused.
+/// A name whose package or distribution is one of the plan's `dependencies` is refused.
 fn choose_name(
     req: &NewRequest,
-    requirements: &[String],
+    dependencies: &naming::Dependencies,
     prompter: Option<&mut dyn Prompter>,
 ) -> Result<ProjectNames> {
     let parse = |raw: &str| {
         let names = ProjectNames::parse(raw)?;
-        names.refuse_dependencies(requirements.iter().map(String::as_str))?;
+        names.refuse_dependencies(dependencies)?;
         Ok(names)
     };
     match (&req.name, prompter) {

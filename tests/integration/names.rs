@@ -63,17 +63,19 @@ fn refuses_names_that_are_a_dependency_of_the_plan() {
         ("hatchling", "pypi-package", None),
         ("pre-commit", "fastapi-service", Some("quality")),
         ("ruff", "pandas-analysis", Some("quality")),
+        // Installed with them: a package of the same name would clash.
+        ("starlette", "fastapi-service", None),
+        ("click", "mlflow-experiment", None),
+        ("packaging", "pypi-package", None),
+        ("dateutil", "pandas-analysis", None),
+        ("identify", "pypi-package", Some("quality")),
     ] {
         let mut args = vec![name, "--blueprint", base];
         if let Some(addon) = extra {
             args.extend(["--with", addon]);
         }
         let suggestion = format!("my-{}", name.to_lowercase().replace(['_', '.'], "-"));
-        refused(
-            &args,
-            2,
-            &["invalid project name", "depends on", &suggestion],
-        );
+        refused(&args, 2, &["invalid project name", "depend", &suggestion]);
     }
 }
 
