@@ -403,6 +403,72 @@ fn score(base: &Part<'_>, addons: &[&Part<'_>], requested: &[String]) -> Proposa
     }
 }
 
+/// How a proposal covers the requested skills, for people: "covers 2 of 2 requested skills",
+/// or with the rest named, "covers 1 of 2 requested skills; not covered: Decorators"
+/// (display names from `catalog`).
+pub fn coverage_text(p: &Proposal, catalog: &crate::blueprint::Catalog) -> String {
+    let total = p.covered.len() + p.uncovered.len();
+    let mut text = format!("covers {} of {total} requested skills", p.covered.len());
+    if !p.uncovered.is_empty() {
+        let names: Vec<&str> = p.uncovered.iter().map(|s| catalog.name_of(s)).collect();
+        text.push_str(&format!("; not covered: {}", names.join(", ")));
+    }
+    text
+}
+
+/// One ranked plan on one line, as `plan` lists alternatives and `new` offers them:
+/// "pypi-package: covers 1 of 2 requested skills; not covered: Decorators; 8 tasks (7 stretch), ~10 h".
+pub fn plan_line(p: &Proposal, catalog: &crate::blueprint::Catalog) -> String {
+    format!(
+        "{}: {}; {} tasks ({} stretch), ~{} h",
+        p.label(),
+        coverage_text(p, catalog),
+        p.tasks,
+        p.stretch_tasks,
+        p.hours
+    )
+}
+
+/// A base blueprint close to skills none of the library's projects exercises, for saying so
+/// rather than offering a project that practises none of them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Nearest {
+    /// The base's id.
+    pub blueprint: String,
+    /// The catalog categories (display names) it shares with the requested skills.
+    pub shared: Vec<String>,
+}
+
+/// The base whose skills fall in the most of the requested skills' catalog categories
+/// (Django is web development, as FastAPI is), ties going to the earlier base in the
+/// library; `None` when no base shares a category with any of them.
+pub fn nearest(library: &Library, requested: &[String]) -> Option<Nearest> {
+    let catalog = &library.catalog;
+    let category = |id: &str| catalog.get(id).map(|s| s.category.clone());
+    let wanted: Vec<String> = requested.iter().filter_map(|r| category(r)).collect();
+    let mut best: Option<(usize, Nearest)> = None;
+    for base in library.blueprints.iter().filter(|b| b.kind == Kind::Base) {
+        let own: Vec<String> = base.all_skills().into_iter().filter_map(category).collect();
+        let mut shared: Vec<String> = Vec::new();
+        for c in wanted.iter().filter(|c| own.contains(c)) {
+            let name = catalog
+                .categories
+                .iter()
+                .find(|k| &k.id == c)
+                .map_or(c.clone(), |k| k.name.clone());
+            if !shared.contains(&name) {
+                shared.push(name);
+            }
+        }
+        let score = wanted.iter().filter(|c| own.contains(c)).count();
+        if score > 0 && best.as_ref().is_none_or(|(s, _)| score > *s) {
+            let blueprint = base.id.clone();
+            best = Some((score, Nearest { blueprint, shared }));
+        }
+    }
+    best.map(|(_, n)| n)
+}
+
 /// Why a requested skill is not covered by the best plan, for people.
 pub fn why_uncovered(library: &Library, skill: &str) -> String {
     match library.catalog.get(skill) {
