@@ -52,10 +52,12 @@ impl<'a> Plan<'a> {
         } else {
             SkillIndex::new(&library.catalog).resolve(&req.skills)?
         };
+        // Skills given on the command line are the answer: the picker is for when none are.
         if wanted.base.is_none()
+            && req.skills.is_empty()
             && let Some(p) = reborrow(&mut prompter)
         {
-            focus = choose_skills(library, &focus, p)?;
+            focus = choose_skills(library, p)?;
         }
         let (base, addons) = choose_parts(&wanted, &focus, library, reborrow(&mut prompter))?;
         let names = choose_name(req, reborrow(&mut prompter))?;
@@ -117,14 +119,15 @@ fn reborrow<'s>(prompter: &'s mut Option<&mut dyn Prompter>) -> Option<&'s mut d
     }
 }
 
-/// The skills to practise, from a searchable list grouped by category, with `preselected`
-/// (from `--skills`) already chosen. Choosing none falls back to picking a blueprint.
-fn choose_skills(
-    library: &Library,
-    preselected: &[String],
-    prompter: &mut dyn Prompter,
-) -> Result<Vec<String>> {
+/// The skills to practise, from a searchable list grouped by category; a skill no
+/// blueprint exercises yet says so. Choosing none falls back to picking a blueprint.
+fn choose_skills(library: &Library, prompter: &mut dyn Prompter) -> Result<Vec<String>> {
     let catalog = &library.catalog;
+    let exercised: Vec<&str> = library
+        .blueprints
+        .iter()
+        .flat_map(|b| b.all_skills())
+        .collect();
     let mut ids: Vec<&str> = Vec::new();
     let mut items: Vec<String> = Vec::new();
     for category in &catalog.categories {
@@ -134,95 +137,154 @@ fn choose_skills(
             .filter(|s| s.category == category.id && s.practicable)
         {
             ids.push(&skill.id);
-            items.push(format!("{}: {}", category.name, skill.name));
+            let mut item = format!("{}: {}", category.name, skill.name);
+            if !exercised.contains(&skill.id.as_str()) {
+                item.push_str(NOT_EXERCISED);
+            }
+            items.push(item);
         }
     }
-    let chosen: Vec<usize> = preselected
-        .iter()
-        .filter_map(|s| ids.iter().position(|id| id == s))
-        .collect();
-    let picked = prompter.multi_select("Skills to practise", &items, &chosen)?;
+    let picked = prompter.multi_select("Skills to practise", &items, &[])?;
     Ok(picked.into_iter().map(|i| ids[i].to_string()).collect())
 }
 
+/// How the skill picker marks a skill that no blueprint exercises yet.
+pub const NOT_EXERCISED: &str = " (no blueprint yet)";
+
 /// The base and add-ons: from the flags, or the best proposal for `focus` (chosen among
-/// the ranked proposals at a prompt when there is a terminal).
+/// the ranked proposals at a prompt when there is a terminal). A base picked at a prompt
+/// is offered its add-ons when `--with` named none. Fails when no project exercises any
+/// skill of `focus`: a project practising none of them is never made for them.
 fn choose_parts<'a>(
     wanted: &Wanted,
     focus: &[String],
     library: &'a Library,
-    prompter: Option<&mut dyn Prompter>,
+    mut prompter: Option<&mut dyn Prompter>,
 ) -> Result<(&'a Blueprint, Vec<&'a Blueprint>)> {
     if focus.is_empty() || wanted.base.is_some() {
-        let blueprint = choose_blueprint(wanted, library, prompter)?;
-        return Ok((
-            blueprint,
-            compat::resolve_addons(library, blueprint.id(), &wanted.addons)?,
-        ));
+        let blueprint = choose_blueprint(wanted, library, reborrow(&mut prompter))?;
+        let ids = match prompter {
+            Some(p) if wanted.base.is_none() && wanted.addons.is_empty() => {
+                choose_addons(library, blueprint.id(), p)?
+            }
+            _ => wanted.addons.clone(),
+        };
+        let addons = compat::resolve_addons(library, blueprint.id(), &ids)?;
+        if !focus.is_empty() {
+            warn_coverage(library, blueprint, &addons, focus);
+        }
+        return Ok((blueprint, addons));
     }
-    let shown = &planner::rank(library, focus, 5)?;
-    let chosen = choose_proposal(shown, focus.len(), prompter)?;
+    let ranked = planner::rank(library, focus, 5)?;
+    let shown: Vec<Proposal> = ranked.into_iter().filter(|p| !p.covered.is_empty()).collect();
+    if shown.is_empty() {
+        return Err(nothing_covers(library, focus));
+    }
+    let chosen = choose_proposal(library, &shown, prompter)?;
     let base = library
         .get(&chosen.blueprint)?
         .expect("ranked plans name the library's blueprints");
     let mut ids = chosen.addons.clone();
     ids.extend(wanted.addons.iter().cloned());
     let addons = compat::resolve_addons(library, base.id(), &ids)?;
-    note_coverage(library, chosen, focus.len());
+    ui::note(&format!(
+        "plan: {} {}",
+        chosen.label(),
+        planner::coverage_text(chosen, &library.catalog)
+    ));
     Ok((base, addons))
 }
 
-/// One of the `shown` proposals for `requested` skills: the first, or the one picked at a
-/// prompt when there is a choice.
+/// The refusal of `new --skills` when no project exercises any of `focus`, naming the
+/// nearest base as only that and the flag that makes it anyway.
+pub fn nothing_covers(library: &Library, focus: &[String]) -> Error {
+    let names: Vec<&str> = focus.iter().map(|s| library.catalog.name_of(s)).collect();
+    let nearest = match planner::nearest(library, focus) {
+        Some(n) => format!(
+            "; the nearest blueprint is {} ({}), which exercises none of the skills asked for: pass \
+             --blueprint {} to make it anyway",
+            n.blueprint,
+            n.shared.join(", ").to_lowercase(),
+            n.blueprint
+        ),
+        None => "; `skillforge list` shows what the blueprints exercise".into(),
+    };
+    Error::Refused {
+        message: format!(
+            "nothing exercises {} yet, so no project here practises it{nearest}",
+            names.join(", ")
+        ),
+    }
+}
+
+/// Warns when the base and add-ons the flags named exercise none of `focus`, and says which
+/// skills they leave out when they cover some.
+fn warn_coverage(library: &Library, base: &Blueprint, addons: &[&Blueprint], focus: &[String]) {
+    let parts: Vec<&str> = std::iter::once(base)
+        .chain(addons.iter().copied())
+        .filter_map(|b| library.summary(b.id()))
+        .flat_map(Summary::all_skills)
+        .collect();
+    let label = std::iter::once(base.id())
+        .chain(addons.iter().map(|a| a.id()))
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let (covered, uncovered): (Vec<&String>, Vec<&String>) =
+        focus.iter().partition(|s| parts.contains(&s.as_str()));
+    let names = |skills: &[&String]| {
+        skills
+            .iter()
+            .map(|s| library.catalog.name_of(s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if covered.is_empty() {
+        ui::warn(&format!(
+            "{label} exercises none of the skills asked for ({}): every task is a stretch goal",
+            names(&uncovered)
+        ));
+    } else if !uncovered.is_empty() {
+        ui::note(&format!(
+            "plan: {label} covers {} of {} requested skills; not covered: {}",
+            covered.len(),
+            focus.len(),
+            names(&uncovered)
+        ));
+    }
+}
+
+/// The add-ons for `base`, picked at a prompt among those that apply to it.
+fn choose_addons(library: &Library, base: &str, prompter: &mut dyn Prompter) -> Result<Vec<String>> {
+    let offered = compat::compatible_addons(library, base);
+    if offered.is_empty() {
+        return Ok(Vec::new());
+    }
+    let items: Vec<String> = offered
+        .iter()
+        .map(|a| format!("{:12} {} (~{} h)", a.id(), a.summary, a.hours))
+        .collect();
+    let picked = prompter.multi_select("Add-ons", &items, &[])?;
+    Ok(picked.into_iter().map(|i| offered[i].id.clone()).collect())
+}
+
+/// One of the `shown` proposals: the first, or the one picked at a prompt when there is a
+/// choice. Each line names what its plan leaves uncovered.
 fn choose_proposal<'p>(
+    library: &Library,
     shown: &'p [Proposal],
-    requested: usize,
     prompter: Option<&mut dyn Prompter>,
 ) -> Result<&'p Proposal> {
     let index = match prompter {
         Some(p) if shown.len() > 1 => {
             let items: Vec<String> = shown
                 .iter()
-                .map(|c| {
-                    format!(
-                        "{}: covers {}/{}, {} tasks ({} stretch), ~{} h",
-                        c.label(),
-                        c.covered.len(),
-                        requested,
-                        c.tasks,
-                        c.stretch_tasks,
-                        c.hours
-                    )
-                })
+                .map(|c| planner::plan_line(c, &library.catalog))
                 .collect();
             p.select("Plan", &items, 0)?
         }
         _ => 0,
     };
-    shown.get(index).ok_or_else(|| Error::Blueprint {
-        path: "blueprints".into(),
-        message: "this build has no base blueprint to plan with".into(),
-    })
-}
-
-/// Says on stderr what the `chosen` proposal covers of the `requested` skills.
-fn note_coverage(library: &Library, chosen: &Proposal, requested: usize) {
-    let uncovered: Vec<&str> = chosen
-        .uncovered
-        .iter()
-        .map(|s| library.catalog.name_of(s))
-        .collect();
-    ui::note(&format!(
-        "plan: {} covers {} of {} requested skills{}",
-        chosen.label(),
-        chosen.covered.len(),
-        requested,
-        if uncovered.is_empty() {
-            String::new()
-        } else {
-            format!("; not covered: {}", uncovered.join(", "))
-        }
-    ));
+    Ok(&shown[index])
 }
 
 /// The base blueprint: the one asked for, or one picked at a prompt.
