@@ -144,9 +144,9 @@ fn doc<'a>(
     })
 }
 
-/// The skills of the plan's focus that none of its parts exercises (in its skill list or a
+/// The skills of the plan's focus (catalog ids) that none of its parts exercises (in its skill list or a
 /// task's), in the order they were asked for.
-pub(crate) fn not_covered<'p>(plan: &'p Plan<'_>) -> Vec<&'p String> {
+pub fn not_covered<'p>(plan: &'p Plan<'_>) -> Vec<&'p String> {
     plan.focus
         .iter()
         .filter(|skill| {

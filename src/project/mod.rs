@@ -14,6 +14,7 @@ mod tasks;
 
 pub use context::Context;
 pub use files::render_file;
+pub use docs::not_covered;
 pub use tasks::{PlannedTask, stretch_goals};
 
 use crate::blueprint::Catalog;
