@@ -62,12 +62,62 @@ impl Default for Terminal {
     }
 }
 
-fn prompt_error(e: dialoguer::Error) -> Error {
+/// The columns a prompt line takes besides its item: dialoguer's "❯ " before the item, and
+/// one spare so that a line exactly as wide as the terminal does not wrap (a wrapped line
+/// throws off dialoguer's redrawing, which counts lines).
+const MARGIN: usize = 3;
+
+/// `items` cut to fit a terminal `columns` wide, each ending in "…" where it was cut. Widths
+/// are counted in terminal columns, not bytes or characters.
+pub fn fit(items: &[String], columns: usize) -> Vec<String> {
+    let width = columns.saturating_sub(MARGIN).max(12);
+    items
+        .iter()
+        .map(|item| dialoguer::console::truncate_str(item, width, "…").into_owned())
+        .collect()
+}
+
+/// How long a prompt that saw Ctrl-C waits for the interrupt handler to end the process.
+const HANDLER_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// What a prompt that ended without an answer means. dialoguer hides the cursor while a
+/// prompt is open and does not show it again when reading a key fails, so it is shown here
+/// on every such path.
+///
+/// Ctrl-C is read as a key in raw mode: console then raises SIGINT at this process and
+/// returns `Interrupted`. The handler of `crate::interrupt` runs on its own thread, undoes
+/// what must be undone, shows the cursor, prints the one cancel message and exits; if this
+/// thread returned meanwhile, `run` would print a second message, and exit first about one
+/// time in four, before the handler had shown the cursor. So it waits for the handler,
+/// and only returns `Cancelled` when none is installed (skillforge used as a library).
+fn ended(term: &dialoguer::console::Term, e: Option<dialoguer::Error>) -> Error {
+    let _ = term.show_cursor();
     match e {
-        dialoguer::Error::IO(io) if io.kind() == std::io::ErrorKind::Interrupted => {
+        None => Error::Cancelled,
+        Some(dialoguer::Error::IO(io)) if io.kind() == std::io::ErrorKind::Interrupted => {
+            let start = std::time::Instant::now();
+            while start.elapsed() < HANDLER_WAIT {
+                // Blocks for ever once the handler runs: it ends the process.
+                crate::interrupt::wait_if_interrupted();
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
             Error::Cancelled
         }
-        dialoguer::Error::IO(io) => Error::Prompt(format!("cannot read the answer: {io}")),
+        Some(dialoguer::Error::IO(io)) => Error::Prompt(format!("cannot read the answer: {io}")),
+    }
+}
+
+impl Terminal {
+    fn columns(&self) -> usize {
+        usize::from(self.term.size().1)
+    }
+
+    fn failed(&self, e: dialoguer::Error) -> Error {
+        ended(&self.term, Some(e))
+    }
+
+    fn cancelled(&self) -> Error {
+        ended(&self.term, None)
     }
 }
 
@@ -75,11 +125,11 @@ impl Prompter for Terminal {
     fn select(&mut self, prompt: &str, items: &[String], default: usize) -> Result<usize> {
         dialoguer::Select::with_theme(&self.theme)
             .with_prompt(prompt)
-            .items(items)
+            .items(&fit(items, self.columns()))
             .default(default)
             .interact_on_opt(&self.term)
-            .map_err(prompt_error)?
-            .ok_or(Error::Cancelled)
+            .map_err(|e| self.failed(e))?
+            .ok_or_else(|| self.cancelled())
     }
 
     fn input(
@@ -94,7 +144,9 @@ impl Prompter for Terminal {
         if let Some(d) = default {
             input = input.default(d.to_string());
         }
-        input.interact_text_on(&self.term).map_err(prompt_error)
+        input
+            .interact_text_on(&self.term)
+            .map_err(|e| self.failed(e))
     }
 
     fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool> {
@@ -102,8 +154,8 @@ impl Prompter for Terminal {
             .with_prompt(prompt)
             .default(default)
             .interact_on_opt(&self.term)
-            .map_err(prompt_error)?
-            .ok_or(Error::Cancelled)
+            .map_err(|e| self.failed(e))?
+            .ok_or_else(|| self.cancelled())
     }
 
     /// dialoguer's multi-select cannot search, and its fuzzy select picks one item: so a
@@ -128,11 +180,11 @@ impl Prompter for Terminal {
                 .with_prompt(format!(
                     "{prompt} (type to search, Enter toggles, Done to finish)"
                 ))
-                .items(&labels)
+                .items(&fit(&labels, self.columns()))
                 .default(0)
                 .interact_on_opt(&self.term)
-                .map_err(prompt_error)?
-                .ok_or(Error::Cancelled)?;
+                .map_err(|e| self.failed(e))?
+                .ok_or_else(|| self.cancelled())?;
             match picked {
                 0 => return Ok((0..items.len()).filter(|i| selected[*i]).collect()),
                 i => selected[i - 1] = !selected[i - 1],

@@ -176,7 +176,10 @@ fn choose_parts<'a>(
         return Ok((blueprint, addons));
     }
     let ranked = planner::rank(library, focus, 5)?;
-    let shown: Vec<Proposal> = ranked.into_iter().filter(|p| !p.covered.is_empty()).collect();
+    let shown: Vec<Proposal> = ranked
+        .into_iter()
+        .filter(|p| !p.covered.is_empty())
+        .collect();
     if shown.is_empty() {
         return Err(nothing_covers(library, focus));
     }
@@ -254,7 +257,11 @@ fn warn_coverage(library: &Library, base: &Blueprint, addons: &[&Blueprint], foc
 }
 
 /// The add-ons for `base`, picked at a prompt among those that apply to it.
-fn choose_addons(library: &Library, base: &str, prompter: &mut dyn Prompter) -> Result<Vec<String>> {
+fn choose_addons(
+    library: &Library,
+    base: &str,
+    prompter: &mut dyn Prompter,
+) -> Result<Vec<String>> {
     let offered = compat::compatible_addons(library, base);
     if offered.is_empty() {
         return Ok(Vec::new());

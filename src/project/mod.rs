@@ -13,8 +13,8 @@ mod pyproject;
 mod tasks;
 
 pub use context::Context;
-pub use files::render_file;
 pub use docs::not_covered;
+pub use files::render_file;
 pub use tasks::{PlannedTask, stretch_goals};
 
 use crate::blueprint::Catalog;
