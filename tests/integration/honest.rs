@@ -244,3 +244,125 @@ fn ctrl_c_at_a_prompt_always_restores_the_cursor_and_says_so_once() {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }
+
+/// rexpect reads each byte as one character: the text as the terminal shows it.
+fn bytes_as_text(read: &str) -> String {
+    let bytes: Vec<u8> = read
+        .chars()
+        .map(|c| u8::try_from(c).unwrap_or(b'?'))
+        .collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Ctrl-C, sent at the prompt that shows `at` in a run of `new` with `args`.
+fn ctrl_c_at(args: &[&str], at: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let mut p = pty(dir.path(), home.path(), args);
+    let before = p.exp_string(at).unwrap();
+    p.send("\x03").unwrap();
+    p.flush().unwrap();
+    let all = before + &p.exp_eof().unwrap();
+    if let Some(hidden) = all.rfind(HIDE) {
+        assert!(
+            all.rfind(SHOW) > Some(hidden),
+            "{at}: the cursor stays hidden: {all:?}"
+        );
+    }
+    assert_eq!(all.matches("cancelled").count(), 1, "{at}: {all:?}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "{at}");
+}
+
+const ANSWERED: [&str; 8] = [
+    "--set",
+    "author=Ada",
+    "--set",
+    "email=ada@example.com",
+    "--set",
+    "python=3.12",
+    "--set",
+    "licence=MIT",
+];
+
+#[test]
+fn ctrl_c_at_a_text_prompt_a_choice_or_the_confirmation_restores_the_cursor() {
+    ctrl_c_at(&["new", "-b", "pypi-package"], "Project name");
+    let mut choice = vec!["new", "demo", "-b", "pypi-package"];
+    choice.extend(&ANSWERED[..4]);
+    ctrl_c_at(&choice, "Lowest supported Python");
+    let mut confirm = vec!["new", "demo", "-b", "pypi-package"];
+    confirm.extend(ANSWERED);
+    ctrl_c_at(&confirm, "Generate this project?");
+}
+
+#[test]
+fn no_at_the_confirmation_exits_0_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let mut args = vec![
+        "new",
+        "demo",
+        "-b",
+        "pypi-package",
+        "-s",
+        "pytest,decorators",
+    ];
+    args.extend(ANSWERED);
+    let mut p = pty(dir.path(), home.path(), &args);
+    let summary = p.exp_string("Generate this project?").unwrap();
+    for shown in [
+        "author",
+        "Ada",
+        "ada@example.com",
+        ">=3.12",
+        "MIT",
+        "skills",
+        "Decorators",
+        "not covered",
+    ] {
+        assert!(
+            summary.contains(shown),
+            "the summary lacks {shown:?}: {summary}"
+        );
+    }
+    p.send_line("n").unwrap();
+    let rest = p.exp_eof().unwrap();
+    assert!(rest.contains("nothing was written"), "{rest:?}");
+    assert!(!rest.contains("error"), "{rest:?}");
+    let status = p.process().wait().unwrap();
+    assert!(
+        matches!(status, rexpect::process::WaitStatus::Exited(_, 0)),
+        "{status:?}"
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn option_lines_are_cut_to_a_narrow_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_skillforge");
+    let mut cmd = std::process::Command::new("sh");
+    cmd.args(["-c", "stty cols 40 rows 50 && exec \"$0\" new demo", bin])
+        .current_dir(dir.path())
+        .env("HOME", home.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("TERM", "xterm-256color")
+        .env("NO_COLOR", "1");
+    let mut p = rexpect::session::spawn_command(cmd, Some(30_000)).unwrap();
+    p.exp_string("Done (0 chosen)").unwrap();
+    let shown = p.exp_string("Web development").unwrap();
+    p.send("\x1b").unwrap();
+    p.flush().unwrap();
+    p.exp_eof().unwrap();
+    let escapes = regex::Regex::new("\x1b\\[[0-9;?]*[A-Za-z]").unwrap();
+    let plain = escapes.replace_all(&bytes_as_text(&shown), "").into_owned();
+    assert!(plain.contains('…'), "nothing was cut: {plain}");
+    for line in plain.split("\r\n") {
+        assert!(
+            line.chars().count() <= 40,
+            "{} columns: {line:?}",
+            line.chars().count()
+        );
+    }
+}

@@ -48,7 +48,10 @@ fn asks_for_blueprint_name_and_every_question_then_confirms() {
     assert_eq!(path, dir.path().join("my-notes"));
     assert_eq!(p.asked[0], "Skills to practise");
     assert_eq!(p.asked[1], "Blueprint");
-    assert_eq!(p.asked[2], "Add-ons", "a base picked at the prompt is offered add-ons");
+    assert_eq!(
+        p.asked[2], "Add-ons",
+        "a base picked at the prompt is offered add-ons"
+    );
     assert_eq!(p.asked[3], "Project name");
     assert_eq!(p.asked[4], "Project name", "an invalid name is asked again");
     assert_eq!(p.asked.last().unwrap(), "Generate this project?");
@@ -131,7 +134,9 @@ fn chosen_skills_lead_to_the_best_plan_and_mark_stretch_goals() {
         panic!("expected a project");
     };
     assert!(
-        !p.asked.iter().any(|a| a == "Skills to practise" || a == "Blueprint"),
+        !p.asked
+            .iter()
+            .any(|a| a == "Skills to practise" || a == "Blueprint"),
         "the plan picks the blueprint: {:?}",
         p.asked
     );
