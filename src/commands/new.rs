@@ -205,3 +205,58 @@ fn announce(plan: &Plan<'_>, project: &Project, written: &generate::Written) {
     );
     ui::plain("  then open TASKS.md and start with task 1 (stuck? skillforge hint)");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_shows_every_answer_the_skills_and_what_is_not_covered() {
+        let library = Library::embedded().unwrap();
+        let base = library.get("fastapi-service").unwrap().unwrap();
+        let mut plan = Plan::sample(base, Vec::new(), "notes").unwrap();
+        plan.focus = vec!["fastapi".into(), "decorators".into()];
+        let project = project::compose(&plan, &library.catalog, Plan::sample_day()).unwrap();
+        let text = summary(
+            &plan,
+            &project,
+            &library.catalog,
+            std::path::Path::new("out/notes"),
+        );
+        for row in [
+            "project      notes (package notes)",
+            "blueprint    fastapi-service",
+            "author       Your Name",
+            "e-mail       you@example.com",
+            "python       >=3.11",
+            "licence      MIT",
+            "page_size    20",
+            "skills       FastAPI, Decorators",
+            "not covered  Decorators",
+            "into         out/notes",
+        ] {
+            assert!(text.contains(row), "{row:?} missing from:\n{text}");
+        }
+        let stretch = project.tasks.iter().filter(|t| t.stretch).count();
+        assert!(
+            text.contains(&format!(
+                "tasks        {} ({stretch} stretch)",
+                project.tasks.len()
+            )),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_summary_without_skills_asked_for_claims_none() {
+        let library = Library::embedded().unwrap();
+        let base = library.get("pypi-package").unwrap().unwrap();
+        let plan = Plan::sample(base, Vec::new(), "notes").unwrap();
+        let project = project::compose(&plan, &library.catalog, Plan::sample_day()).unwrap();
+        let text = summary(&plan, &project, &library.catalog, std::path::Path::new("x"));
+        assert!(
+            !text.contains("skills") && !text.contains("not covered"),
+            "{text}"
+        );
+    }
+}

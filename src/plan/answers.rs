@@ -440,4 +440,53 @@ mod tests {
         assert_eq!(parse(q, "bsd-3-clause").unwrap(), "BSD-3-Clause");
         assert!(parse(q, "GPL").unwrap_err().contains("MIT"));
     }
+
+    #[test]
+    fn licence_and_license_both_set_the_licence() {
+        for key in ["licence", "license"] {
+            let a = resolve(
+                &engine_questions(None),
+                &given(&[(key, "isc")]),
+                &mut Mode::Defaults,
+                "b",
+            )
+            .unwrap();
+            assert_eq!(a.license, "ISC", "{key}");
+        }
+        let err = resolve(
+            &engine_questions(None),
+            &given(&[("licence", "ISC"), ("license", "MIT")]),
+            &mut Mode::Defaults,
+            "b",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("set it once"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_email_is_explained_in_words() {
+        let q = &engine_questions(None)[1];
+        for bad in ["ada", "ada@", "@example.com", "ada @example.com", "a@b@c"] {
+            let reason = parse(q, bad).unwrap_err();
+            assert!(
+                reason.starts_with("expected an e-mail address such as"),
+                "{reason}"
+            );
+            assert!(!reason.contains('^') && !reason.contains("\\s"), "{reason}");
+        }
+        assert!(parse(q, "ada@example.com").is_ok());
+    }
+
+    #[test]
+    fn a_pattern_without_help_is_named_as_a_pattern() {
+        let q = Question {
+            pattern: Some("^[a-z]+$".into()),
+            ..question("slug", "Slug", QuestionKind::String)
+        };
+        assert_eq!(
+            parse(&q, "A").unwrap_err(),
+            "it must match the pattern ^[a-z]+$"
+        );
+    }
 }

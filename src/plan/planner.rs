@@ -700,6 +700,40 @@ mod tests {
         assert!(rank(&library(), &["fastapi".to_string()], 1).is_ok());
     }
 
+    #[test]
+    fn the_nearest_base_shares_the_category_of_skills_nothing_exercises() {
+        let library = Library::embedded().unwrap();
+        let nearest = |skills: &[&str]| {
+            let skills: Vec<String> = skills.iter().map(ToString::to_string).collect();
+            nearest(&library, &skills).map(|n| n.blueprint)
+        };
+        assert_eq!(nearest(&["django"]).as_deref(), Some("fastapi-service"));
+        assert_eq!(
+            nearest(&["flask", "django"]).as_deref(),
+            Some("fastapi-service")
+        );
+    }
+
+    #[test]
+    fn coverage_names_what_a_plan_leaves_out() {
+        let library = library();
+        let requested = vec!["fastapi".to_string(), "kubernetes".to_string()];
+        let ranked = rank(&library, &requested, 5).unwrap();
+        let text = coverage_text(&ranked[0], &library.catalog);
+        let name = library.catalog.name_of("kubernetes");
+        assert_eq!(
+            text,
+            format!("covers 1 of 2 requested skills; not covered: {name}")
+        );
+        let line = plan_line(&ranked[0], &library.catalog);
+        assert!(line.starts_with("api: covers 1 of 2"), "{line}");
+        let whole = rank(&library, &requested[..1], 1).unwrap();
+        assert_eq!(
+            coverage_text(&whole[0], &library.catalog),
+            "covers 1 of 1 requested skills"
+        );
+    }
+
     /// Every subset of every base's compatible add-ons that `compat::resolve` accepts, scored
     /// and ranked: the search without pruning.
     fn brute_force(library: &Library, requested: &[String]) -> Vec<Proposal> {

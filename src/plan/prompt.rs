@@ -91,7 +91,9 @@ const HANDLER_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
 /// time in four, before the handler had shown the cursor. So it waits for the handler,
 /// and only returns `Cancelled` when none is installed (skillforge used as a library).
 fn ended(term: &dialoguer::console::Term, e: Option<dialoguer::Error>) -> Error {
-    let _ = term.show_cursor();
+    if term.is_term() {
+        let _ = term.show_cursor();
+    }
     match e {
         None => Error::Cancelled,
         Some(dialoguer::Error::IO(io)) if io.kind() == std::io::ErrorKind::Interrupted => {
@@ -125,7 +127,7 @@ impl Prompter for Terminal {
     fn select(&mut self, prompt: &str, items: &[String], default: usize) -> Result<usize> {
         dialoguer::Select::with_theme(&self.theme)
             .with_prompt(prompt)
-            .items(&fit(items, self.columns()))
+            .items(fit(items, self.columns()))
             .default(default)
             .interact_on_opt(&self.term)
             .map_err(|e| self.failed(e))?
@@ -180,7 +182,7 @@ impl Prompter for Terminal {
                 .with_prompt(format!(
                     "{prompt} (type to search, Enter toggles, Done to finish)"
                 ))
-                .items(&fit(&labels, self.columns()))
+                .items(fit(&labels, self.columns()))
                 .default(0)
                 .interact_on_opt(&self.term)
                 .map_err(|e| self.failed(e))?
@@ -279,5 +281,65 @@ impl Prompter for Scripted {
         }
         picked.sort_unstable();
         Ok(picked)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn width(s: &str) -> usize {
+        dialoguer::console::measure_text_width(s)
+    }
+
+    #[test]
+    fn long_lines_are_cut_to_the_terminal_and_short_ones_kept() {
+        let items = vec![
+            "Core Python: Decorators (no blueprint yet)".to_string(),
+            "short".to_string(),
+            "x".repeat(37),
+        ];
+        let cut = fit(&items, 40);
+        assert_eq!(cut[0], "Core Python: Decorators (no blueprin…");
+        assert_eq!(cut[1], "short");
+        assert_eq!(cut[2], "x".repeat(37), "exactly the room left is not cut");
+        assert!(cut.iter().all(|c| width(c) + MARGIN <= 40), "{cut:?}");
+    }
+
+    #[test]
+    fn wide_characters_are_counted_in_columns() {
+        let items = vec!["データサイエンス: 統計とグラフの練習をする".to_string()];
+        let cut = fit(&items, 20);
+        assert!(
+            width(&cut[0]) <= 17,
+            "{} columns: {}",
+            width(&cut[0]),
+            cut[0]
+        );
+        assert!(cut[0].ends_with('…'));
+    }
+
+    #[test]
+    fn a_terminal_too_narrow_still_shows_the_start_of_each_line() {
+        let cut = fit(&["Web development: FastAPI".to_string()], 5);
+        assert_eq!(cut[0], "Web develop…");
+    }
+
+    #[test]
+    fn a_prompt_ended_by_the_user_is_a_cancel_and_a_broken_terminal_an_error() {
+        let term = dialoguer::console::Term::stderr();
+        assert!(matches!(ended(&term, None), Error::Cancelled));
+        let interrupted = std::io::Error::new(std::io::ErrorKind::Interrupted, "read interrupted");
+        // No interrupt handler runs in unit tests: the prompt says cancelled itself.
+        assert!(matches!(
+            ended(&term, Some(dialoguer::Error::IO(interrupted))),
+            Error::Cancelled
+        ));
+        let broken = std::io::Error::new(std::io::ErrorKind::BrokenPipe, "gone");
+        let error = ended(&term, Some(dialoguer::Error::IO(broken)));
+        assert!(
+            matches!(error, Error::Prompt(ref m) if m.contains("gone")),
+            "{error}"
+        );
     }
 }

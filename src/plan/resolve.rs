@@ -478,4 +478,122 @@ mod tests {
         assert_eq!(plan.answers.license, "MIT");
         assert_eq!(plan.names.package, "demo");
     }
+
+    /// A prompter that answers like `Scripted` and keeps the items it was shown.
+    struct Shown {
+        inner: Scripted,
+        items: Vec<Vec<String>>,
+    }
+
+    impl Prompter for Shown {
+        fn select(&mut self, prompt: &str, items: &[String], default: usize) -> Result<usize> {
+            self.items.push(items.to_vec());
+            self.inner.select(prompt, items, default)
+        }
+        fn input(
+            &mut self,
+            prompt: &str,
+            default: Option<&str>,
+            validate: super::super::prompt::Validator<'_>,
+        ) -> Result<String> {
+            self.inner.input(prompt, default, validate)
+        }
+        fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool> {
+            self.inner.confirm(prompt, default)
+        }
+        fn multi_select(
+            &mut self,
+            prompt: &str,
+            items: &[String],
+            chosen: &[usize],
+        ) -> Result<Vec<usize>> {
+            self.items.push(items.to_vec());
+            self.inner.multi_select(prompt, items, chosen)
+        }
+    }
+
+    fn asking(answers: &[&str]) -> Shown {
+        Shown {
+            inner: Scripted::new(answers.iter().copied()),
+            items: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_picker_marks_skills_no_blueprint_exercises_yet() {
+        let library = Library::embedded().unwrap();
+        let mut p = asking(&["FastAPI"]);
+        let chosen = choose_skills(&library, &mut p).unwrap();
+        assert_eq!(chosen, ["fastapi"]);
+        let items = &p.items[0];
+        let decorators = items.iter().find(|i| i.contains("Decorators")).unwrap();
+        assert!(decorators.ends_with(NOT_EXERCISED), "{decorators}");
+        let fastapi = items.iter().find(|i| i.ends_with(": FastAPI")).unwrap();
+        assert!(!fastapi.contains(NOT_EXERCISED), "{fastapi}");
+    }
+
+    #[test]
+    fn picking_only_skills_nothing_exercises_is_refused_naming_the_nearest() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = Library::embedded().unwrap();
+        let req = NewRequest {
+            yes: false,
+            ..request(dir.path())
+        };
+        let mut p = asking(&[&format!("Django{NOT_EXERCISED}")]);
+        let err =
+            Plan::resolve(&req, &library, &Offered::default(), None, Some(&mut p)).unwrap_err();
+        assert!(matches!(err, Error::Refused { .. }), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("nothing exercises Django yet")
+                && text.contains("--blueprint fastapi-service"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_base_picked_instead_of_skills_is_offered_its_addons() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = Library::embedded().unwrap();
+        let req = NewRequest {
+            yes: false,
+            ..request(dir.path())
+        };
+        let docker = library.summary("docker").unwrap();
+        let docker = format!("{} (~{} h)", docker.summary, docker.hours);
+        // The scripted answer matches an item's end, and splits at commas.
+        let docker = docker.rsplit(',').next().unwrap().trim();
+        let mut p = asking(&["", "fastapi-service", docker, "", "", "", "", "", ""]);
+        let plan = Plan::resolve(&req, &library, &Offered::default(), None, Some(&mut p)).unwrap();
+        assert_eq!(ids(&plan), ["fastapi-service", "docker"]);
+        assert_eq!(
+            p.inner.asked[..3],
+            ["Skills to practise", "Blueprint", "Add-ons"]
+        );
+        let offered = &p.items[2];
+        assert!(
+            offered.iter().any(|i| i.starts_with("github-ci")),
+            "{offered:?}"
+        );
+    }
+
+    #[test]
+    fn skills_on_the_command_line_skip_the_picker() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = Library::embedded().unwrap();
+        let req = NewRequest {
+            yes: false,
+            skills: vec!["pydantic".into()],
+            ..request(dir.path())
+        };
+        let mut p = asking(&["", "", "", "", "", "", ""]);
+        let plan = Plan::resolve(&req, &library, &Offered::default(), None, Some(&mut p)).unwrap();
+        assert_eq!(ids(&plan), ["fastapi-service"]);
+        assert!(
+            !p.inner.asked.iter().any(|a| a == "Skills to practise"),
+            "{:?}",
+            p.inner.asked
+        );
+    }
 }
