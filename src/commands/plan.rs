@@ -96,12 +96,9 @@ fn to_json(value: &impl Serialize) -> String {
 }
 
 fn print_nothing(library: &Library, nothing: &NothingCovers<'_>) {
-    let names: Vec<&str> = nothing
-        .requested
-        .iter()
-        .map(|s| library.catalog.name_of(s))
-        .collect();
-    println!("Nothing exercises {} yet.", or_list(&names));
+    let mut headline = planner::nothing_covers_text(library, nothing.requested);
+    headline[..1].make_ascii_uppercase();
+    println!("{headline}.");
     for (skill, reason) in &nothing.uncovered_reasons {
         println!("  {}: {reason}", library.catalog.name_of(skill));
     }
@@ -114,15 +111,6 @@ fn print_nothing(library: &Library, nothing: &NothingCovers<'_>) {
             n.blueprint
         ),
         None => println!("\nNo blueprint is near them; `skillforge list` shows what there is."),
-    }
-}
-
-/// "A", "A or B", "A, B or C".
-fn or_list(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
     }
 }
 
@@ -165,17 +153,5 @@ fn print_alternatives(library: &Library, alternatives: &[&Proposal]) {
     println!("\nAlternatives:");
     for (i, p) in alternatives.iter().enumerate() {
         println!("  {}. {}", i + 2, planner::plan_line(p, &library.catalog));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lists_read_as_english() {
-        assert_eq!(or_list(&["Django"]), "Django");
-        assert_eq!(or_list(&["Django", "Flask"]), "Django or Flask");
-        assert_eq!(or_list(&["A", "B", "C"]), "A, B or C");
     }
 }

@@ -429,6 +429,33 @@ pub fn plan_line(p: &Proposal, catalog: &crate::blueprint::Catalog) -> String {
     )
 }
 
+/// Says that no project exercises any of `requested` (catalog ids), for people: "nothing
+/// exercises Django or Flask yet", or for skills no code can exercise (communication), "no
+/// code project can exercise Communication". No capital, no full stop.
+pub fn nothing_covers_text(library: &Library, requested: &[String]) -> String {
+    let catalog = &library.catalog;
+    let (code, other): (Vec<&String>, Vec<&String>) = requested
+        .iter()
+        .partition(|s| catalog.get(s).is_none_or(|k| k.practicable));
+    let names = |skills: &[&String]| {
+        let names: Vec<&str> = skills.iter().map(|s| catalog.name_of(s)).collect();
+        match names.as_slice() {
+            [] => String::new(),
+            [one] => (*one).to_string(),
+            [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+        }
+    };
+    match (code.is_empty(), other.is_empty()) {
+        (false, true) => format!("nothing exercises {} yet", names(&code)),
+        (true, _) => format!("no code project can exercise {}", names(&other)),
+        (false, false) => format!(
+            "nothing exercises {} yet, and no code project can exercise {}",
+            names(&code),
+            names(&other)
+        ),
+    }
+}
+
 /// A base blueprint close to skills none of the library's projects exercises, for saying so
 /// rather than offering a project that practises none of them.
 #[derive(Debug, Clone, Serialize)]
@@ -712,6 +739,24 @@ mod tests {
             nearest(&["flask", "django"]).as_deref(),
             Some("fastapi-service")
         );
+    }
+
+    #[test]
+    fn nothing_covered_says_yet_only_of_skills_code_can_exercise() {
+        let library = Library::embedded().unwrap();
+        let text = |skills: &[&str]| {
+            let skills: Vec<String> = skills.iter().map(ToString::to_string).collect();
+            nothing_covers_text(&library, &skills)
+        };
+        assert_eq!(
+            text(&["django", "flask"]),
+            "nothing exercises Django or Flask yet"
+        );
+        assert_eq!(
+            text(&["communication"]),
+            "no code project can exercise Communication"
+        );
+        assert!(text(&["django", "communication"]).contains("Django yet, and no code"));
     }
 
     #[test]

@@ -201,7 +201,6 @@ fn choose_parts<'a>(
 /// The refusal of `new --skills` when no project exercises any of `focus`, naming the
 /// nearest base as only that and the flag that makes it anyway.
 pub fn nothing_covers(library: &Library, focus: &[String]) -> Error {
-    let names: Vec<&str> = focus.iter().map(|s| library.catalog.name_of(s)).collect();
     let nearest = match planner::nearest(library, focus) {
         Some(n) => format!(
             "; the nearest blueprint is {} ({}), which exercises none of the skills asked for: pass \
@@ -214,8 +213,8 @@ pub fn nothing_covers(library: &Library, focus: &[String]) -> Error {
     };
     Error::Refused {
         message: format!(
-            "nothing exercises {} yet, so no project here practises it{nearest}",
-            names.join(", ")
+            "{}, so no project here practises it{nearest}",
+            planner::nothing_covers_text(library, focus)
         ),
     }
 }
