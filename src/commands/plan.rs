@@ -104,10 +104,10 @@ fn print_nothing(library: &Library, nothing: &NothingCovers<'_>) {
     }
     match &nothing.nearest {
         Some(n) => println!(
-            "\nThe nearest blueprint is {} ({}), but it exercises none of the skills asked for; \
-             `skillforge show {}` describes it.",
+            "\nThe nearest blueprint is {}, which exercises other {} skills but none of those \
+             asked for; `skillforge show {}` describes it.",
             n.blueprint,
-            n.shared.join(", "),
+            n.shared.join(" and ").to_lowercase(),
             n.blueprint
         ),
         None => println!("\nNo blueprint is near them; `skillforge list` shows what there is."),

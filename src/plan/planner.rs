@@ -467,13 +467,13 @@ pub struct Nearest {
 }
 
 /// The base whose skills fall in the most of the requested skills' catalog categories
-/// (Django is web development, as FastAPI is), ties going to the earlier base in the
-/// library; `None` when no base shares a category with any of them.
+/// (Django is web development, as FastAPI is); among those, the one with the most skills in
+/// them, then the earlier in the library. `None` when no base shares a category with any.
 pub fn nearest(library: &Library, requested: &[String]) -> Option<Nearest> {
     let catalog = &library.catalog;
     let category = |id: &str| catalog.get(id).map(|s| s.category.clone());
     let wanted: Vec<String> = requested.iter().filter_map(|r| category(r)).collect();
-    let mut best: Option<(usize, Nearest)> = None;
+    let mut best: Option<((usize, usize), Nearest)> = None;
     for base in library.blueprints.iter().filter(|b| b.kind == Kind::Base) {
         let own: Vec<String> = base.all_skills().into_iter().filter_map(category).collect();
         let mut shared: Vec<String> = Vec::new();
@@ -487,8 +487,10 @@ pub fn nearest(library: &Library, requested: &[String]) -> Option<Nearest> {
                 shared.push(name);
             }
         }
-        let score = wanted.iter().filter(|c| own.contains(c)).count();
-        if score > 0 && best.as_ref().is_none_or(|(s, _)| score > *s) {
+        let shares = wanted.iter().filter(|c| own.contains(c)).count();
+        let depth = own.iter().filter(|c| wanted.contains(c)).count();
+        let score = (shares, depth);
+        if shares > 0 && best.as_ref().is_none_or(|(s, _)| score > *s) {
             let blueprint = base.id.clone();
             best = Some((score, Nearest { blueprint, shared }));
         }

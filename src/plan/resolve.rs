@@ -203,10 +203,10 @@ fn choose_parts<'a>(
 pub fn nothing_covers(library: &Library, focus: &[String]) -> Error {
     let nearest = match planner::nearest(library, focus) {
         Some(n) => format!(
-            "; the nearest blueprint is {} ({}), which exercises none of the skills asked for: pass \
-             --blueprint {} to make it anyway",
+            "; the nearest blueprint is {}, which exercises other {} skills but none of those \
+             asked for: pass --blueprint {} to make it anyway",
             n.blueprint,
-            n.shared.join(", ").to_lowercase(),
+            n.shared.join(" and ").to_lowercase(),
             n.blueprint
         ),
         None => "; `skillforge list` shows what the blueprints exercise".into(),
