@@ -77,6 +77,22 @@ pub fn fit(items: &[String], columns: usize) -> Vec<String> {
         .collect()
 }
 
+/// The columns a prompt's line takes besides its text: "? " before, " › " after, and room
+/// for a few typed characters of a search.
+const PROMPT_MARGIN: usize = 10;
+
+/// `prompt` followed by `(hint)` when both fit a terminal `columns` wide; else `prompt`
+/// alone, cut to fit: a prompt line that wraps is redrawn as badly as an option line.
+pub fn heading(prompt: &str, hint: &str, columns: usize) -> String {
+    let full = format!("{prompt} ({hint})");
+    let room = columns.saturating_sub(PROMPT_MARGIN).max(12);
+    if dialoguer::console::measure_text_width(&full) <= room {
+        full
+    } else {
+        dialoguer::console::truncate_str(prompt, room, "…").into_owned()
+    }
+}
+
 /// How long a prompt that saw Ctrl-C waits for the interrupt handler to end the process.
 const HANDLER_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
 
@@ -179,8 +195,10 @@ impl Prompter for Terminal {
                     .map(|(item, on)| format!("[{}] {item}", if *on { "x" } else { " " })),
             );
             let picked = dialoguer::FuzzySelect::with_theme(&self.theme)
-                .with_prompt(format!(
-                    "{prompt} (type to search, Enter toggles, Done to finish)"
+                .with_prompt(heading(
+                    prompt,
+                    "type to search, Enter toggles, Done to finish",
+                    self.columns(),
                 ))
                 .items(fit(&labels, self.columns()))
                 .default(0)
@@ -304,6 +322,20 @@ mod tests {
         assert_eq!(cut[1], "short");
         assert_eq!(cut[2], "x".repeat(37), "exactly the room left is not cut");
         assert!(cut.iter().all(|c| width(c) + MARGIN <= 40), "{cut:?}");
+    }
+
+    #[test]
+    fn the_search_hint_is_dropped_before_the_prompt_is_cut() {
+        let hint = "type to search, Enter toggles, Done to finish";
+        assert_eq!(
+            heading("Skills to practise", hint, 120),
+            format!("Skills to practise ({hint})")
+        );
+        assert_eq!(
+            heading("Skills to practise", hint, 40),
+            "Skills to practise"
+        );
+        assert_eq!(heading("Skills to practise", hint, 20), "Skills to p…");
     }
 
     #[test]
