@@ -158,11 +158,14 @@ pub fn not_covered<'p>(plan: &'p Plan<'_>) -> Vec<&'p String> {
         .collect()
 }
 
+/// The display names of `skills` as a sentence lists them: "A", "A and B", "A, B and C".
 fn names<'s>(catalog: &Catalog, skills: impl Iterator<Item = &'s String>) -> String {
-    skills
-        .map(|s| catalog.name_of(s))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let names: Vec<&str> = skills.map(|s| catalog.name_of(s)).collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 impl TaskDoc {
