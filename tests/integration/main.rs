@@ -9,6 +9,7 @@ mod edges;
 mod generate;
 mod git;
 mod grading;
+mod honest;
 mod names;
 mod practise;
 mod practise_edges;
