@@ -241,3 +241,49 @@ fn filters_may_apply(repo: &Repository, files: &[WrittenFile<'_>]) -> bool {
     .any(|p| p.exists());
     in_project || autocrlf || attributes_file || user_file || elsewhere
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written<'a>(files: &'a [(&'a str, &'a str)]) -> Vec<WrittenFile<'a>> {
+        files
+            .iter()
+            .map(|(path, text)| WrittenFile {
+                path,
+                contents: text.as_bytes(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_written_file_missing_from_the_commit_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        // A .gitattributes sends the commit through `add_all`, which adds what is on disk.
+        let files = [(".gitattributes", "* text=auto\n"), ("a.txt", "a\n")];
+        for (path, text) in files {
+            std::fs::write(dir.path().join(path), text).unwrap();
+        }
+        let mut listed = files.to_vec();
+        listed.push(("ghost.txt", "never written\n"));
+        let err = init_and_commit(dir.path(), &written(&listed), "m", ("T", "t@e.x")).unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.contains("ghost.txt") && !message.contains("a.txt,"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn every_written_file_is_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [(".gitignore", "*.log\n"), ("keep.log", "kept\n")];
+        for (path, text) in files {
+            std::fs::write(dir.path().join(path), text).unwrap();
+        }
+        init_and_commit(dir.path(), &written(&files), "m", ("T", "t@e.x")).unwrap();
+        let repo = Repository::open(dir.path()).unwrap();
+        let tree = repo.head().unwrap().peel_to_tree().unwrap();
+        assert!(tree.get_path(Path::new("keep.log")).is_ok());
+    }
+}
