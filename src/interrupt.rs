@@ -35,6 +35,7 @@ struct Cleanup {
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// Set by [`complete`]: the run's result is in place, an interrupt has nothing to undo.
+/// Cleared when something to undo is registered again.
 static COMPLETE: AtomicBool = AtomicBool::new(false);
 
 static CLEANUP: Mutex<Cleanup> = Mutex::new(Cleanup {
@@ -94,10 +95,6 @@ static SIGNALLED: std::sync::OnceLock<std::sync::Arc<AtomicBool>> = std::sync::O
 
 #[cfg(unix)]
 fn listen() {
-    let flag = SIGNALLED.get_or_init(std::sync::Arc::default);
-    for &signal in SIGNALS {
-        let _ = signal_hook::flag::register(signal, std::sync::Arc::clone(flag));
-    }
     let mut settings = std::mem::MaybeUninit::<libc::termios>::uninit();
     // SAFETY: tcgetattr fills `settings` when it returns 0, which is checked before reading it.
     if unsafe { libc::tcgetattr(libc::STDIN_FILENO, settings.as_mut_ptr()) } == 0 {
@@ -105,9 +102,14 @@ fn listen() {
         let _ = TERMINAL.set(unsafe { settings.assume_init() });
     }
     // Registered here, on the calling thread: a signal from now on waits for the listener.
+    // First, so that no signal is ever caught by the flag alone and then not acted on.
     let Ok(mut signals) = signal_hook::iterator::Signals::new(SIGNALS) else {
         return;
     };
+    let flag = SIGNALLED.get_or_init(std::sync::Arc::default);
+    for &signal in SIGNALS {
+        let _ = signal_hook::flag::register(signal, std::sync::Arc::clone(flag));
+    }
     std::thread::spawn(move || {
         for _ in signals.forever() {
             handle();
@@ -273,8 +275,10 @@ fn signalled() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
 }
 
-/// While the returned guard lives, an interrupt removes `path` (a folder).
+/// While the returned guard lives, an interrupt removes `path` (a folder). A run that
+/// registers something to undo is not complete (any more).
 pub fn remove_on_interrupt(path: PathBuf) -> Guard {
+    COMPLETE.store(false, Ordering::SeqCst);
     lock(&CLEANUP).paths.push(path.clone());
     Guard(Registered::Path(path))
 }
@@ -282,6 +286,7 @@ pub fn remove_on_interrupt(path: PathBuf) -> Guard {
 /// While the returned guard lives, an interrupt kills the process group `group` (the id of
 /// the process that leads it), and whatever it left behind.
 pub fn kill_on_interrupt(group: u32) -> Guard {
+    COMPLETE.store(false, Ordering::SeqCst);
     lock(&CLEANUP).groups.push(group);
     Guard(Registered::Group(group))
 }
