@@ -1,0 +1,144 @@
+//! How close a typed word is to a known spelling, for "did you mean" suggestions.
+//!
+//! A character score over whole strings (Jaro-Winkler, as before) rewards a shared first
+//! letter and ignores words: "testing" came out nearest "settings" and "python" nearest
+//! "pytorch". Here words count first: a spelling that has the typed words, whole or as a
+//! prefix or a near miss, scores high; a typo of the whole spelling (Damerau-Levenshtein, so a
+//! swapped pair is one edit) and a long enough typed word inside a spelling ("test" in
+//! "pytest") are the fallbacks. Scores run from 0 (nothing in common) to 1 (the same words).
+
+/// The least score worth suggesting.
+pub const SUGGEST_FROM: f64 = 0.75;
+
+/// Lower-case words of letters and digits: "CI/CD pipelines" is `["ci", "cd", "pipelines"]`.
+pub fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// How close the typed `query` is to a known `spelling`, from 0 to 1.
+pub fn score(query: &str, spelling: &str) -> f64 {
+    let (q, s) = (words(query), words(spelling));
+    if q.is_empty() || s.is_empty() {
+        return 0.0;
+    }
+    let (qk, sk) = (q.concat(), s.concat());
+    let typo = strsim::normalized_damerau_levenshtein(&qk, &sk);
+    let typo = if typo >= 0.78 { typo } else { 0.0 };
+    let inside = if inside(&qk, &s) { 0.8 } else { 0.0 };
+    typo.max(inside).max(by_words(&q, &s))
+}
+
+/// Whether the typed `key` (four letters or more) begins or ends one of a spelling's `words`
+/// or all of them together: "test" in "pytest", "flow" in "mlflow", but not "rust" in
+/// "trusted publishing". (A spelling inside the typed word is not enough: "types" in
+/// "typescript".)
+fn inside(key: &str, words: &[String]) -> bool {
+    let whole = words.concat();
+    key.len() >= 4
+        && key.len() < whole.len()
+        && std::iter::once(&whole)
+            .chain(words)
+            .any(|w| w.starts_with(key) || w.ends_with(key))
+}
+
+/// The share of typed words found in the spelling (each counted by how well it matches),
+/// averaged with the share of the spelling's words found: "test" against "unit tests" finds
+/// its one word but only half the spelling.
+fn by_words(query: &[String], spelling: &[String]) -> f64 {
+    let mut found = 0.0;
+    let mut used = vec![false; spelling.len()];
+    for q in query {
+        let best = spelling
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (word_match(q, s), i))
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((m, i)) = best.filter(|(m, _)| *m > 0.0) {
+            found += m;
+            used[i] = true;
+        }
+    }
+    if found == 0.0 {
+        return 0.0;
+    }
+    let spelling_found = used.iter().filter(|u| **u).count() as f64 / spelling.len() as f64;
+    (found / query.len() as f64 + spelling_found) / 2.0
+}
+
+/// One typed word against one word of a spelling: the same word or its plural is 1; a typed
+/// prefix of three letters or more ("dev" of "development"), or the spelling's word with a
+/// short ending ("containerised" of "container"), 0.85; a near miss of a longer word its
+/// similarity; anything else 0 ("typescript" is not "types").
+fn word_match(q: &str, s: &str) -> f64 {
+    if q == s || singular(q) == singular(s) {
+        return 1.0;
+    }
+    let typed_prefix = q.len() >= 3 && s.starts_with(q);
+    let stem = singular(s);
+    let short_ending = stem.len() >= 3 && q.starts_with(stem) && q.len() - stem.len() <= 4;
+    if typed_prefix || short_ending {
+        return 0.85;
+    }
+    let short = q.len().min(s.len());
+    if short >= 4 {
+        let near = strsim::normalized_damerau_levenshtein(q, s);
+        if near >= 0.8 {
+            return near;
+        }
+    }
+    0.0
+}
+
+/// The word without a plural "s" ("tests", "OOPs"); words of three letters or fewer and
+/// those ending in "ss" are kept.
+pub fn singular(word: &str) -> &str {
+    match word.strip_suffix('s') {
+        Some(stem) if word.len() > 3 && !stem.ends_with('s') => stem,
+        _ => word,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_words_beat_shared_letters() {
+        assert!(score("testing", "settings") < SUGGEST_FROM);
+        assert!(score("python", "pytorch") < SUGGEST_FROM);
+        assert!(score("test", "testing") > score("test", "pytest"));
+        assert!(score("test", "pytest") >= SUGGEST_FROM);
+    }
+
+    #[test]
+    fn typos_and_swapped_letters_are_close() {
+        for (typed, known) in [
+            ("dokcer", "docker"),
+            ("fastapy", "fastapi"),
+            ("pandsa", "pandas"),
+            ("machine lerning", "machine learning"),
+            ("pyton", "python"),
+        ] {
+            assert!(score(typed, known) >= 0.8, "{typed} {known}");
+        }
+    }
+
+    #[test]
+    fn prefixes_and_plurals_count_as_the_word() {
+        assert!(score("web dev", "web development") > 0.9);
+        assert!(score("oops", "oop") > 0.9);
+        assert!(score("unit test", "unit tests") > 0.95);
+    }
+
+    #[test]
+    fn short_or_unrelated_words_are_not_suggested() {
+        assert!(score("rust", "rest") < SUGGEST_FROM);
+        assert!(score("zzzqqq", "sql") < SUGGEST_FROM);
+        assert!(score("django", "mongo") < SUGGEST_FROM);
+        assert!(score("rust", "trusted publishing") < SUGGEST_FROM);
+        assert!(score("typescript", "types") < SUGGEST_FROM);
+    }
+}
