@@ -83,6 +83,9 @@ pub struct Unknown {
     /// Up to three suggestions, best first, as a user would type them (with the name when
     /// it differs: `oop (Object-oriented programming)`).
     pub suggestions: Vec<String>,
+    /// The same suggestions as words `SkillIndex::read` takes ("oop", "testing").
+    #[serde(skip)]
+    pub words: Vec<String>,
 }
 
 impl Unknown {
@@ -267,9 +270,11 @@ impl<'a> SkillIndex<'a> {
                     umbrella.skills.clone()
                 }
                 None => {
+                    let (suggestions, words) = self.suggestions(text).into_iter().unzip();
                     reading.unknown.push(Unknown {
                         word: text.to_string(),
-                        suggestions: self.suggest(text),
+                        suggestions,
+                        words,
                     });
                     continue;
                 }
@@ -297,6 +302,11 @@ impl<'a> SkillIndex<'a> {
     /// Up to three skills or umbrella terms whose spellings are close to `text`, best
     /// first; ties go to the catalog's order, which lists each category's usual choice first.
     pub fn suggest(&self, text: &str) -> Vec<String> {
+        self.suggestions(text).into_iter().map(|(s, _)| s).collect()
+    }
+
+    /// Like `suggest`, each suggestion with the word that names it.
+    fn suggestions(&self, text: &str) -> Vec<(String, String)> {
         let mut scored: Vec<(f64, usize, Target<'a>)> = Vec::new();
         for (order, (spelling, target)) in self.spellings.iter().enumerate() {
             let score = similarity::score(text, spelling);
@@ -317,16 +327,17 @@ impl<'a> SkillIndex<'a> {
             .collect()
     }
 
-    /// A target as a user would type it, with its name when that differs.
-    fn show(&self, target: Target<'a>) -> String {
+    /// A target as a user would see it (with its name when that differs) and type it.
+    fn show(&self, target: Target<'a>) -> (String, String) {
         match target {
             Target::Skill(id) => match self.catalog.name_of(id) {
-                name if key(name) == key(id) => id.to_string(),
-                name => format!("{id} ({name})"),
+                name if key(name) == key(id) => (id.to_string(), id.to_string()),
+                name => (format!("{id} ({name})"), id.to_string()),
             },
             Target::Umbrella(i) => {
                 let u = &self.umbrellas[i];
-                format!("\"{}\" ({}: {} skills)", u.word, u.name, u.skills.len())
+                let shown = format!("\"{}\" ({}: {} skills)", u.word, u.name, u.skills.len());
+                (shown, u.word.to_string())
             }
         }
     }

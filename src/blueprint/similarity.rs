@@ -64,8 +64,17 @@ fn by_words(query: &[String], spelling: &[String]) -> f64 {
     if found == 0.0 {
         return 0.0;
     }
-    let spelling_found = used.iter().filter(|u| **u).count() as f64 / spelling.len() as f64;
-    (found / query.len() as f64 + spelling_found) / 2.0
+    let spelling_found = share(count(used.iter().filter(|u| **u).count()), spelling.len());
+    f64::midpoint(share(found, query.len()), spelling_found)
+}
+
+/// `part` out of `whole` words (a few words, so the conversion is exact).
+fn share(part: f64, whole: usize) -> f64 {
+    part / count(whole)
+}
+
+fn count(n: usize) -> f64 {
+    f64::from(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 /// One typed word against one word of a spelling: the same word or its plural is 1; a typed

@@ -1,12 +1,14 @@
 //! `skillforge plan --skills LIST [--json]`: the best project for the requested skills, what
-//! each part covers, what nothing covers, the effort, and the next-best alternatives.
+//! each part covers, what nothing covers, the effort, and the next-best alternatives. Umbrella
+//! words ("data science") are shown with the skills they were read as; words that name no
+//! skill are left out and named, with suggestions, as long as one skill is left.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::blueprint::Library;
-use crate::blueprint::matching::SkillIndex;
+use crate::blueprint::matching::{Expansion, SkillIndex, Unknown};
 use crate::error::{Error, Result};
 use crate::plan::planner::{self, Proposal};
 
@@ -14,6 +16,10 @@ use crate::plan::planner::{self, Proposal};
 #[derive(Serialize)]
 struct Proposals<'a> {
     requested: &'a [String],
+    /// Each umbrella word of the request and the skills it was read as.
+    read_as: &'a [Expansion],
+    /// The words that name no skill, left out, with suggestions.
+    ignored: &'a [Unknown],
     #[serde(flatten)]
     best: &'a Proposal,
     /// Why each uncovered skill is not covered.
@@ -34,14 +40,21 @@ pub struct Options {
 
 /// Ranks `library`'s projects for the skills asked and prints the best, as text or JSON.
 pub fn run(library: &Library, args: &Options) -> Result<()> {
-    let requested = SkillIndex::new(&library.catalog).resolve(&args.skills)?;
-    let ranked = planner::rank(library, &requested, args.alternatives.saturating_add(1))?;
+    let index = SkillIndex::new(&library.catalog);
+    let reading = index.read(&args.skills).lenient()?;
+    for unknown in &reading.unknown {
+        crate::ui::warn(&format!("left out: {}", unknown.explain()));
+    }
+    let requested = &reading.skills;
+    let ranked = planner::rank(library, requested, args.alternatives.saturating_add(1))?;
     let (best, rest) = ranked.split_first().ok_or_else(|| Error::Blueprint {
         path: "blueprints".into(),
         message: "this build has no base blueprint to plan with".into(),
     })?;
     let proposals = Proposals {
-        requested: &requested,
+        requested,
+        read_as: &reading.expanded,
+        ignored: &reading.unknown,
         best,
         uncovered_reasons: best
             .uncovered
@@ -56,12 +69,19 @@ pub fn run(library: &Library, args: &Options) -> Result<()> {
             serde_json::to_string_pretty(&proposals).expect("plain data serialises")
         );
     } else {
-        print_text(library, &proposals);
+        for expansion in &reading.expanded {
+            println!("{}", index.describe(expansion));
+        }
+        if !reading.expanded.is_empty() {
+            println!();
+        }
+        print_text(library, &proposals, &reading.known_words);
     }
     Ok(())
 }
 
-fn print_text(library: &Library, proposals: &Proposals<'_>) {
+/// The plan as text; `words` are the known words of the request, for the `new` command shown.
+fn print_text(library: &Library, proposals: &Proposals<'_>, words: &[String]) {
     let Proposals {
         requested, best, ..
     } = proposals;
@@ -90,7 +110,7 @@ fn print_text(library: &Library, proposals: &Proposals<'_>) {
     print_alternatives(proposals.alternatives, requested.len());
     println!(
         "\nGenerate it: skillforge new NAME --skills {:?} --yes",
-        requested.join(",")
+        words.join(",")
     );
 }
 
