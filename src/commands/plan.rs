@@ -45,6 +45,9 @@ pub fn run(library: &Library, args: &Options) -> Result<()> {
     for unknown in &reading.unknown {
         crate::ui::warn(&format!("left out: {}", unknown.explain()));
     }
+    if !args.json {
+        print_reading(&index, &reading.expanded);
+    }
     let requested = &reading.skills;
     let ranked = planner::rank(library, requested, args.alternatives.saturating_add(1))?;
     let (best, rest) = ranked.split_first().ok_or_else(|| Error::Blueprint {
@@ -69,15 +72,19 @@ pub fn run(library: &Library, args: &Options) -> Result<()> {
             serde_json::to_string_pretty(&proposals).expect("plain data serialises")
         );
     } else {
-        for expansion in &reading.expanded {
-            println!("{}", index.describe(expansion));
-        }
-        if !reading.expanded.is_empty() {
-            println!();
-        }
         print_text(library, &proposals, &reading.known_words);
     }
     Ok(())
+}
+
+/// Each umbrella word and the skills it was read as, one a line, then a blank line.
+fn print_reading(index: &SkillIndex<'_>, expanded: &[Expansion]) {
+    for expansion in expanded {
+        println!("{}", index.describe(expansion));
+    }
+    if !expanded.is_empty() {
+        println!();
+    }
 }
 
 /// The plan as text; `words` are the known words of the request, for the `new` command shown.

@@ -17,3 +17,4 @@ mod solution;
 mod support;
 mod terminal;
 mod warnings;
+mod words;
