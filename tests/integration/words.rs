@@ -229,3 +229,22 @@ fn skills_lists_the_umbrella_words() {
         .stdout_has("Cloud (also: cloud computing")
         .stdout_has("NoSQL databases (also: nosql");
 }
+
+#[test]
+fn every_technology_the_seed_articles_name_is_in_the_catalog() {
+    let library = skillforge::blueprint::Library::embedded().unwrap();
+    let index = skillforge::blueprint::matching::SkillIndex::new(&library.catalog);
+    let text = include_str!("../data/seed-terms.txt");
+    let terms: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    assert!(terms.len() > 250, "{}", terms.len());
+    let unknown: Vec<&str> = terms
+        .iter()
+        .copied()
+        .filter(|t| !index.read(&[*t]).unknown.is_empty())
+        .collect();
+    assert!(unknown.is_empty(), "not in the catalog: {unknown:?}");
+}
