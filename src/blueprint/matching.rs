@@ -12,8 +12,8 @@ use super::similarity::{self, SUGGEST_FROM};
 use crate::error::{Error, Result};
 
 /// Words dropped from a phrase that names nothing as typed, so "python decorators",
-/// "OOPs concepts" and "testing in python" name a skill or an umbrella.
-const FILLER: [&str; 14] = [
+/// "OOPs concepts", "testing in python" and "backend development" name a skill or an umbrella.
+const FILLER: [&str; 20] = [
     "python",
     "py",
     "concepts",
@@ -22,13 +22,23 @@ const FILLER: [&str; 14] = [
     "skills",
     "skill",
     "programming",
+    "development",
+    "developer",
+    "engineering",
+    "engineer",
+    "scientist",
     "in",
     "with",
     "using",
     "the",
     "of",
     "for",
+    "a",
 ];
+
+/// What joins two names in one phrase ("databases and SQL", "git & GitHub"): a phrase that
+/// names nothing as a whole is read as its parts when every part names something.
+const JOINERS: [&str; 4] = [" and ", " & ", " + ", "/"];
 
 /// The candidate spelled most like `text`, when one is close enough to suggest.
 pub fn closest<'a>(text: &str, candidates: &[&'a str]) -> Option<&'a str> {
@@ -242,6 +252,23 @@ impl<'a> SkillIndex<'a> {
         })
     }
 
+    /// What `text` names, with the part of it that names each: the whole of it, or else each
+    /// part between joiners ("and", "&", "+", "/") when every part names something.
+    fn find_parts(&self, text: &str) -> Option<Vec<(String, Target<'a>)>> {
+        if let Some(target) = self.find(text) {
+            return Some(vec![(text.to_string(), target)]);
+        }
+        let lower = text.to_lowercase();
+        let joiner = JOINERS.iter().find(|j| lower.contains(**j))?;
+        lower
+            .split(joiner)
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| self.find(p).map(|t| (p.to_string(), t)))
+            .collect::<Option<Vec<_>>>()
+            .filter(|parts| parts.len() > 1)
+    }
+
     /// Resolves a comma-separated list (or several), keeping the order given and dropping
     /// repeats, umbrella terms expanded. Every unknown name is reported at once, each with
     /// its suggestions.
@@ -258,27 +285,30 @@ impl<'a> SkillIndex<'a> {
             if text.is_empty() {
                 continue;
             }
-            let skills = match self.find(text) {
-                Some(Target::Skill(id)) => vec![id],
-                Some(Target::Umbrella(i)) => {
-                    let umbrella = &self.umbrellas[i];
-                    reading.expanded.push(Expansion {
-                        word: text.to_string(),
-                        umbrella: umbrella.name.to_string(),
-                        skills: umbrella.skills.iter().map(ToString::to_string).collect(),
-                    });
-                    umbrella.skills.clone()
-                }
-                None => {
-                    let (suggestions, words) = self.suggestions(text).into_iter().unzip();
-                    reading.unknown.push(Unknown {
-                        word: text.to_string(),
-                        suggestions,
-                        words,
-                    });
-                    continue;
-                }
+            let Some(targets) = self.find_parts(text) else {
+                let (suggestions, words) = self.suggestions(text).into_iter().unzip();
+                reading.unknown.push(Unknown {
+                    word: text.to_string(),
+                    suggestions,
+                    words,
+                });
+                continue;
             };
+            let mut skills = Vec::new();
+            for (part, target) in targets {
+                match target {
+                    Target::Skill(id) => skills.push(id),
+                    Target::Umbrella(i) => {
+                        let umbrella = &self.umbrellas[i];
+                        reading.expanded.push(Expansion {
+                            word: part,
+                            umbrella: umbrella.name.to_string(),
+                            skills: umbrella.skills.iter().map(ToString::to_string).collect(),
+                        });
+                        skills.extend(umbrella.skills.iter().copied());
+                    }
+                }
+            }
             reading.known_words.push(text.to_string());
             for id in skills {
                 if !reading.skills.iter().any(|s| s == id) {
@@ -389,6 +419,17 @@ mod tests {
             ["oop", "decorators", "file-handling"]
         );
         assert_eq!(resolve(&["Object Relational Mappers"]).unwrap(), ["orm"]);
+    }
+
+    #[test]
+    fn a_phrase_of_joined_names_reads_as_each() {
+        assert_eq!(
+            resolve(&["git and GitHub, docker & k8s"]).unwrap(),
+            ["git", "git-hosting", "docker", "kubernetes"]
+        );
+        let got = resolve(&["backend development, devops engineering"]).unwrap();
+        assert!(got.contains(&"fastapi".to_string()) && got.contains(&"docker".to_string()));
+        assert!(resolve(&["pandas and zzzqqq"]).is_err());
     }
 
     #[test]
