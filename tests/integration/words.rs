@@ -248,3 +248,28 @@ fn every_technology_the_seed_articles_name_is_in_the_catalog() {
         .collect();
     assert!(unknown.is_empty(), "not in the catalog: {unknown:?}");
 }
+
+#[test]
+fn new_in_a_terminal_asks_about_an_unknown_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_skillforge"));
+    cmd.args(["new", "demo", "--skills", "pandas, fastapy"])
+        .current_dir(dir.path())
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join(".config"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("TERM", "xterm-256color")
+        .env("NO_COLOR", "1");
+    let mut p = rexpect::session::spawn_command(cmd, Some(30_000)).expect("spawn in a pty");
+    p.exp_string("\"fastapy\" is not a skill skillforge knows; use")
+        .unwrap();
+    p.exp_string("fastapi").unwrap();
+    p.exp_string("leave it out").unwrap();
+    p.send_line("").unwrap(); // Enter takes the first suggestion
+    p.exp_regex("Skills to practise|Plan|Project name|Author")
+        .unwrap();
+    p.send_control('c').unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
