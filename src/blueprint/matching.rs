@@ -171,6 +171,8 @@ pub struct SkillIndex<'a> {
     by_key: BTreeMap<String, Target<'a>>,
     /// Every spelling as written, with what it names, for suggestions.
     spellings: Vec<(&'a str, Target<'a>)>,
+    /// The same spellings cut into words, in the same order.
+    phrases: Vec<similarity::Phrase>,
     umbrellas: Vec<Umbrella<'a>>,
 }
 
@@ -180,6 +182,7 @@ impl<'a> SkillIndex<'a> {
             catalog,
             by_key: BTreeMap::new(),
             spellings: Vec::new(),
+            phrases: Vec::new(),
             umbrellas: Vec::new(),
         };
         for skill in &catalog.skills {
@@ -218,6 +221,7 @@ impl<'a> SkillIndex<'a> {
         for spelling in spellings {
             self.by_key.entry(key(spelling)).or_insert(target);
             self.spellings.push((spelling, target));
+            self.phrases.push(similarity::Phrase::new(spelling));
         }
     }
 
@@ -338,8 +342,10 @@ impl<'a> SkillIndex<'a> {
     /// Like `suggest`, each suggestion with the word that names it.
     fn suggestions(&self, text: &str) -> Vec<(String, String)> {
         let mut scored: Vec<(f64, usize, Target<'a>)> = Vec::new();
-        for (order, (spelling, target)) in self.spellings.iter().enumerate() {
-            let score = similarity::score(text, spelling);
+        let typed = similarity::Phrase::new(text);
+        let all = self.spellings.iter().zip(&self.phrases);
+        for (order, ((_, target), phrase)) in all.enumerate() {
+            let score = similarity::phrase_score(&typed, phrase);
             if score < SUGGEST_FROM {
                 continue;
             }
@@ -472,6 +478,33 @@ mod tests {
         );
         let oop = suggest("object orientated");
         assert!(oop[0].starts_with("oop "), "{oop:?}");
+    }
+
+    #[test]
+    fn a_typo_of_any_spelling_suggests_what_it_names_first() {
+        let library = Library::embedded().unwrap();
+        let index = SkillIndex::new(&library.catalog);
+        // One kind of typo a spelling, in turn: a letter dropped, two swapped, one changed.
+        let typo = |chars: &[char], kind: usize| {
+            let (mut t, mid) = (chars.to_vec(), chars.len() / 2);
+            match kind % 3 {
+                0 => drop(t.remove(mid)),
+                1 => t.swap(mid, mid + 1),
+                _ => t[mid] = 'x',
+            }
+            t.into_iter().collect::<String>()
+        };
+        for (i, (spelling, target)) in index.spellings.iter().enumerate() {
+            let chars: Vec<char> = spelling.chars().collect();
+            if chars.len() < 6 {
+                continue;
+            }
+            let typo = typo(&chars, i);
+            if index.find(&typo).is_none() {
+                let got = index.suggest(&typo);
+                assert_eq!(got.first(), Some(&index.show(*target).0), "{typo:?}");
+            }
+        }
     }
 
     #[test]

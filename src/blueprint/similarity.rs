@@ -1,10 +1,10 @@
 //! How close a typed word is to a known spelling, for "did you mean" suggestions.
 //!
-//! A character score over whole strings (Jaro-Winkler, as before) rewards a shared first
+//! A character score over whole strings (Jaro-Winkler) rewards a shared first
 //! letter and ignores words: "testing" came out nearest "settings" and "python" nearest
 //! "pytorch". Here words count first: a spelling that has the typed words, whole or as a
-//! prefix or a near miss, scores high; a typo of the whole spelling (Damerau-Levenshtein, so a
-//! swapped pair is one edit) and a long enough typed word inside a spelling ("test" in
+//! prefix or a near miss, scores high; a typo of the whole spelling (optimal string alignment,
+//! so a swapped pair is one edit) and a long enough typed word inside a spelling ("test" in
 //! "pytest") are the fallbacks. Scores run from 0 (nothing in common) to 1 (the same words).
 
 /// The least score worth suggesting.
@@ -18,17 +18,35 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A phrase cut into its words once, so a spelling is not cut again for every query.
+#[derive(Debug, Clone)]
+pub struct Phrase {
+    words: Vec<String>,
+    key: String,
+}
+
+impl Phrase {
+    pub fn new(text: &str) -> Phrase {
+        let words = words(text);
+        let key = words.concat();
+        Phrase { words, key }
+    }
+}
+
 /// How close the typed `query` is to a known `spelling`, from 0 to 1.
 pub fn score(query: &str, spelling: &str) -> f64 {
-    let (q, s) = (words(query), words(spelling));
+    phrase_score(&Phrase::new(query), &Phrase::new(spelling))
+}
+
+/// `score` of phrases already cut.
+pub fn phrase_score(query: &Phrase, spelling: &Phrase) -> f64 {
+    let (q, s, qk, sk) = (&query.words, &spelling.words, &query.key, &spelling.key);
     if q.is_empty() || s.is_empty() {
         return 0.0;
     }
-    let (qk, sk) = (q.concat(), s.concat());
-    let typo = strsim::normalized_damerau_levenshtein(&qk, &sk);
-    let typo = if typo >= 0.78 { typo } else { 0.0 };
-    let inside = if inside(&qk, &s) { 0.8 } else { 0.0 };
-    typo.max(inside).max(by_words(&q, &s))
+    let typo = near(qk, sk, 0.78);
+    let inside = if inside(qk, s) { 0.8 } else { 0.0 };
+    typo.max(inside).max(by_words(q, s))
 }
 
 /// Whether the typed `key` (four letters or more) begins or ends one of a spelling's `words`
@@ -87,18 +105,29 @@ fn word_match(q: &str, s: &str) -> f64 {
     }
     let typed_prefix = q.len() >= 3 && s.starts_with(q);
     let stem = singular(s);
-    let short_ending = stem.len() >= 3 && q.starts_with(stem) && q.len() - stem.len() <= 4;
+    let short_ending = stem.len() >= 4 && q.starts_with(stem) && q.len() - stem.len() <= 4;
     if typed_prefix || short_ending {
         return 0.85;
     }
-    let short = q.len().min(s.len());
-    if short >= 4 {
-        let near = strsim::normalized_damerau_levenshtein(q, s);
-        if near >= 0.8 {
-            return near;
-        }
+    if q.len().min(s.len()) >= 4 {
+        near(q, s, 0.8)
+    } else {
+        0.0
     }
-    0.0
+}
+
+/// 1 less the share of edits (insertions, deletions, substitutions and swaps of neighbours:
+/// strsim's optimal string alignment) that turn `a` into `b`, when that is at least `least`;
+/// otherwise 0. Lengths too far apart for `least` are not compared at all, which keeps a
+/// suggestion over the whole catalog quick.
+fn near(a: &str, b: &str, least: f64) -> f64 {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    let longest = count(la.max(lb));
+    if longest == 0.0 || count(la.abs_diff(lb)) > (1.0 - least) * longest {
+        return 0.0;
+    }
+    let similar = 1.0 - count(strsim::osa_distance(a, b)) / longest;
+    if similar >= least { similar } else { 0.0 }
 }
 
 /// The word without a plural "s" ("tests", "OOPs"); words of three letters or fewer and
