@@ -10,29 +10,24 @@ use crate::error::{Error, Result};
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(Error::io("cannot create", dir))?;
-    let mut file =
-        tempfile::NamedTempFile::new_in(dir).map_err(Error::io("cannot write in", dir))?;
+    // The file it replaces keeps its own mode; a new file gets the mode any program would
+    // give it under the user's umask (a temporary file would be private, 0600).
+    let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    if existing.is_none() {
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    }
+    let mut file = builder
+        .tempfile_in(dir)
+        .map_err(Error::io("cannot write in", dir))?;
     file.write_all(bytes)
         .map_err(Error::io("cannot write", file.path()))?;
-    // A temporary file is private (0600); the file it replaces keeps its own mode.
-    let mode = match std::fs::metadata(path) {
-        Ok(meta) => meta.permissions(),
-        Err(_) => default_permissions(),
-    };
-    std::fs::set_permissions(file.path(), mode)
-        .map_err(Error::io("cannot set the permissions of", file.path()))?;
+    if let Some(mode) = existing {
+        std::fs::set_permissions(file.path(), mode)
+            .map_err(Error::io("cannot set the permissions of", file.path()))?;
+    }
     file.persist(path)
         .map_err(|e| Error::io("cannot replace", path)(e.error))?;
     Ok(())
-}
-
-#[cfg(unix)]
-fn default_permissions() -> std::fs::Permissions {
-    std::os::unix::fs::PermissionsExt::from_mode(0o644)
-}
-
-#[cfg(not(unix))]
-fn default_permissions() -> std::fs::Permissions {
-    let file = tempfile::tempfile().expect("a temporary file");
-    file.metadata().expect("its metadata").permissions()
 }

@@ -51,7 +51,12 @@ pub fn write(project: &Project, destination: &Path, git_request: &GitRequest) ->
     refuse_existing(destination)?;
     let parent = parent_of(destination)?;
     remove_leftovers(&parent);
-    let staging = tempfile::Builder::new()
+    let mut builder = tempfile::Builder::new();
+    // The project's folder is the staging folder renamed: made as mkdir would make it under
+    // the user's umask, not private as a temporary folder is.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o777));
+    let staging = builder
         .prefix(&format!("{STAGING_PREFIX}{}-", std::process::id()))
         .tempdir_in(&parent)
         .map_err(|e| unusable(destination, &parent, &e))?;
@@ -176,10 +181,17 @@ fn write_file(root: &Path, file: &crate::project::OutputFile) -> Result<()> {
         fs::create_dir_all(dir).map_err(Error::io("cannot create", dir))?;
     }
     fs::write(&path, &file.contents).map_err(Error::io("cannot write", &path))?;
+    // Executable as `chmod +x` under the user's umask would make it: the staging folder
+    // was made with 0777 less the umask, and every bit it has, the file gets.
     #[cfg(unix)]
     if file.executable {
         use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(&path, fs::Permissions::from_mode(0o755))
+        let mode = fs::metadata(root)
+            .map_err(Error::io("cannot read", root))?
+            .permissions()
+            .mode()
+            & 0o777;
+        fs::set_permissions(&path, fs::Permissions::from_mode(mode))
             .map_err(Error::io("cannot make executable", &path))?;
     }
     Ok(())

@@ -1,5 +1,11 @@
-//! The first commit, with git2: `main` as the first branch, everything added, and a clear
-//! rule for a missing identity (commit as the project's author and say so).
+//! The first commit, with git2: git's `init.defaultBranch` (`main` when unset) as the first
+//! branch, every written file added, and a clear rule for a missing identity (commit as the
+//! project's author and say so).
+//!
+//! Every file `new` writes is committed, even one the user's own excludes (`core.excludesFile`,
+//! `info/exclude`) would ignore: the project is made to be pushed and cloned whole. The
+//! project's own `.gitignore` never matches a written file (`project::portable` refuses
+//! such a project before writing), and the commit is checked afterwards.
 //!
 //! The index is built from the contents already in memory, which `bench/run` shows to be
 //! what makes the commit as cheap as `git add -A && git commit`: `Index::add_all` reads every
@@ -88,9 +94,21 @@ pub struct WrittenFile<'a> {
     pub contents: &'a [u8],
 }
 
-/// Initialises a repository in `dir` on branch `main` and commits every file, as
-/// `git add -A && git commit` would. `files` are the files written in `dir` (nothing else is
-/// there); `fallback` is the identity used when git has none configured.
+/// The branch a new repository starts on: git's `init.defaultBranch` when it is set to a
+/// valid branch name, else `main`.
+pub fn default_branch() -> String {
+    git2::Config::open_default()
+        .and_then(|c| c.get_string("init.defaultBranch"))
+        .ok()
+        .map(|b| b.trim().to_string())
+        .filter(|b| !b.is_empty() && git2::Reference::is_valid_name(&format!("refs/heads/{b}")))
+        .unwrap_or_else(|| "main".to_string())
+}
+
+/// Initialises a repository in `dir` on the default branch (`default_branch`) and commits
+/// every file, as `git add -A --force && git commit` would. `files` are the files written in
+/// `dir` (nothing else is there); `fallback` is the identity used when git has none
+/// configured. Fails, naming them, when a file is not in the commit.
 pub fn init_and_commit(
     dir: &Path,
     files: &[WrittenFile<'_>],
@@ -98,13 +116,13 @@ pub fn init_and_commit(
     fallback: (&str, &str),
 ) -> Result<Committed> {
     let mut options = RepositoryInitOptions::new();
-    options.initial_head("main");
+    options.initial_head(&default_branch());
     let repo = Repository::init_opts(dir, &options)?;
     let mut index = repo.index()?;
     if cfg!(unix) && !filters_may_apply(&repo, files) {
         add_from_memory(&repo, &mut index, dir, files)?;
     } else {
-        index.add_all(["*"], IndexAddOption::DEFAULT, None)?;
+        index.add_all(["*"], IndexAddOption::FORCE, None)?;
     }
     let tree = repo.find_tree(index.write_tree()?)?;
     let (signature, fell_back) = match repo.signature() {
@@ -118,6 +136,7 @@ pub fn init_and_commit(
     );
     let id = repo.commit(Some("HEAD"), &signature, &signature, message, &tree, &[])?;
     index.write()?;
+    refuse_missing(&tree, files)?;
     Ok(Committed {
         id: id.to_string(),
         identity,
@@ -125,8 +144,29 @@ pub fn init_and_commit(
     })
 }
 
-/// Adds `files` to `index` from their contents in memory, skipping ignored ones as
-/// `add_all` does, with the file system's view of each (times, inode, mode) so that
+/// Fails when a file of `files` is not in `tree`, naming each: every file written must be
+/// in the first commit, and one left out would be lost to every clone without a word.
+fn refuse_missing(tree: &git2::Tree<'_>, files: &[WrittenFile<'_>]) -> Result<()> {
+    let missing: Vec<&str> = files
+        .iter()
+        .map(|f| f.path)
+        .filter(|p| tree.get_path(Path::new(p)).is_err())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Git {
+        message: format!(
+            "the first commit leaves out {} written file(s): {}; this is a defect of \
+             skillforge, please report it",
+            missing.len(),
+            missing.join(", ")
+        ),
+    })
+}
+
+/// Adds `files` to `index` from their contents in memory, ignored or not (as `add_all`
+/// with `FORCE` does), with the file system's view of each (times, inode, mode) so that
 /// `git status` finds the work tree clean without reading it.
 fn add_from_memory(
     repo: &Repository,
@@ -137,9 +177,6 @@ fn add_from_memory(
     let odb = repo.odb()?;
     let trust_mode = repo.config()?.get_bool("core.filemode").unwrap_or(true);
     for file in files {
-        if repo.is_path_ignored(file.path)? {
-            continue;
-        }
         let path = dir.join(file.path);
         let meta = path
             .symlink_metadata()
@@ -203,4 +240,50 @@ fn filters_may_apply(repo: &Repository, files: &[WrittenFile<'_>]) -> bool {
     .iter()
     .any(|p| p.exists());
     in_project || autocrlf || attributes_file || user_file || elsewhere
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written<'a>(files: &'a [(&'a str, &'a str)]) -> Vec<WrittenFile<'a>> {
+        files
+            .iter()
+            .map(|(path, text)| WrittenFile {
+                path,
+                contents: text.as_bytes(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_written_file_missing_from_the_commit_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        // A .gitattributes sends the commit through `add_all`, which adds what is on disk.
+        let files = [(".gitattributes", "* text=auto\n"), ("a.txt", "a\n")];
+        for (path, text) in files {
+            std::fs::write(dir.path().join(path), text).unwrap();
+        }
+        let mut listed = files.to_vec();
+        listed.push(("ghost.txt", "never written\n"));
+        let err = init_and_commit(dir.path(), &written(&listed), "m", ("T", "t@e.x")).unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.contains("ghost.txt") && !message.contains("a.txt,"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn every_written_file_is_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [(".gitignore", "*.log\n"), ("keep.log", "kept\n")];
+        for (path, text) in files {
+            std::fs::write(dir.path().join(path), text).unwrap();
+        }
+        init_and_commit(dir.path(), &written(&files), "m", ("T", "t@e.x")).unwrap();
+        let repo = Repository::open(dir.path()).unwrap();
+        let tree = repo.head().unwrap().peel_to_tree().unwrap();
+        assert!(tree.get_path(Path::new("keep.log")).is_ok());
+    }
 }

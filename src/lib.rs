@@ -83,6 +83,7 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             match commands::new::run(&request, &library, &offered, prompter, today)? {
                 commands::new::Produced::Created(path) => println!("{}", path.display()),
                 commands::new::Produced::DryRun(listing) => print!("{listing}"),
+                commands::new::Produced::Declined => {}
             }
         }
         Command::List(args) => commands::list::run(&blueprint::Library::embedded()?, args.json),

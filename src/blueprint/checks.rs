@@ -76,6 +76,7 @@ pub fn folder(dir: &Path) -> Findings {
     errors.extend(file_errors);
     let tidy = std::mem::take(&mut trees.tidy);
     let blueprint = local::assemble(dir, manifest, origin, trees);
+    errors.extend(portable_paths(&blueprint));
     errors.extend(steps::problems(&blueprint));
     Findings {
         blueprint: Some(blueprint),
@@ -83,6 +84,44 @@ pub fn folder(dir: &Path) -> Findings {
         errors,
         tidy,
     }
+}
+
+/// The blueprint's own files whose paths a clone of its repository on Windows or macOS
+/// could not hold: a component Windows refuses (`render::unportable`: reserved device
+/// names, trailing dots and spaces, `<>:"|?*`, control characters; a handlebars expression
+/// with a quoted string is one), or two paths equal but for case. What they render to is
+/// checked when they are rendered.
+pub fn portable_paths(blueprint: &Blueprint) -> Vec<Error> {
+    let trees = [
+        ("template", &blueprint.template),
+        ("solution", &blueprint.solution),
+        ("steps", &blueprint.steps),
+    ];
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeMap::new();
+    for (tree, files) in trees {
+        for file in files {
+            let path = format!("{tree}/{}", file.rel);
+            let problem = file.rel.split('/').find_map(crate::render::unportable);
+            let problem = problem.or_else(|| {
+                seen.insert(path.to_lowercase(), path.clone())
+                    .filter(|other| *other != path)
+                    .map(|other| {
+                        format!(
+                            "it differs from {other} only in case, and macOS and Windows fold \
+                             case, so one would overwrite the other; rename one"
+                        )
+                    })
+            });
+            if let Some(message) = problem {
+                out.push(Error::Blueprint {
+                    path: format!("{}/{path}", steps::folder(blueprint)),
+                    message,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// The manifest in `text` (read from `origin`), if it parses, and every rule of the format

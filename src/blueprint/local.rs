@@ -29,14 +29,28 @@ pub fn clone(url: &str, rev: Option<&str>, into: &Path) -> Result<()> {
         },
     })?;
     if let Some(rev) = rev {
-        let object = repo.revparse_single(rev).map_err(|e| Error::Source {
+        let object = revision(&repo, rev).map_err(|e| Error::Source {
             source_name: url.to_string(),
-            message: format!("no revision {rev:?} ({})", e.message()),
+            message: format!(
+                "no branch, tag or commit {rev:?} in it ({}); `git ls-remote {url}` lists \
+                 its branches and tags",
+                e.message()
+            ),
         })?;
         repo.checkout_tree(&object, Some(git2::build::CheckoutBuilder::new().force()))?;
         repo.set_head_detached(object.peel_to_commit()?.id())?;
     }
     Ok(())
+}
+
+/// The object `rev` names in a fresh clone: a commit or anything git resolves (a tag,
+/// `origin/feature`), or a branch of the cloned repository by its plain name, which a
+/// clone only has as `origin/<name>`.
+fn revision<'r>(repo: &'r git2::Repository, rev: &str) -> Result<git2::Object<'r>, git2::Error> {
+    repo.revparse_single(rev).or_else(|first| {
+        repo.revparse_single(&format!("refs/remotes/origin/{rev}"))
+            .map_err(|_| first)
+    })
 }
 
 /// The folder holding the blueprints of `source`: the folder itself, or a clone of a git

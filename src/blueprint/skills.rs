@@ -26,6 +26,9 @@ pub struct Category {
     /// Other words for the whole category ("python" for Core Python).
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Skills of other categories its umbrella words stand for too (SQL for Databases).
+    #[serde(default)]
+    pub also: Vec<String>,
 }
 
 /// A named set of skills that is not one category: typing its name or an alias asks for all
@@ -98,16 +101,19 @@ impl Catalog {
                 return Err(fail(&skill.id, msg));
             }
         }
+        let also = catalog.categories.iter().map(|c| (&c.id, &c.also));
+        let groups = catalog.groups.iter().map(|g| (&g.id, &g.skills));
+        for (id, skills) in also.chain(groups) {
+            if let Some(bad) = skills.iter().find(|s| !seen.contains(s.as_str())) {
+                let msg = format!("{id:?} names {bad:?}, which is not a skill of the catalog");
+                return Err(fail(id, msg));
+            }
+        }
         for group in &catalog.groups {
-            let category = group
-                .categories
-                .iter()
-                .find(|c| !catalog.categories.iter().any(|k| &k.id == *c));
-            let skill = group.skills.iter().find(|s| !seen.contains(s.as_str()));
-            if let Some(bad) = category.or(skill) {
+            let known = |c: &String| catalog.categories.iter().any(|k| &k.id == c);
+            if let Some(bad) = group.categories.iter().find(|c| !known(c)) {
                 let msg = format!(
-                    "group {:?} names {bad:?}, which is neither a category nor a skill of the \
-                     catalog",
+                    "group {:?} names {bad:?}, which is not a category of the catalog",
                     group.id
                 );
                 return Err(fail(&group.id, msg));
@@ -121,10 +127,16 @@ impl Catalog {
     }
 
     /// The skills an umbrella term stands for, in catalog order: the practicable skills of
-    /// `categories` and `skills` together, or all of them when none is practicable (so a
-    /// plan can say why none is covered).
+    /// `categories` (with those the categories name in `also`) and `skills` together, or all
+    /// of them when none is practicable (so a plan can say why none is covered).
     pub fn members(&self, categories: &[String], skills: &[String]) -> Vec<&str> {
-        let inside = |s: &&Skill| categories.contains(&s.category) || skills.contains(&s.id);
+        let also = |id: &String| {
+            self.categories
+                .iter()
+                .any(|c| categories.contains(&c.id) && c.also.contains(id))
+        };
+        let inside =
+            |s: &&Skill| categories.contains(&s.category) || skills.contains(&s.id) || also(&s.id);
         let all: Vec<&Skill> = self.skills.iter().filter(inside).collect();
         let practicable: Vec<&str> = all
             .iter()
@@ -200,5 +212,7 @@ description = "d"
         assert!(soft.contains(&"communication"), "{soft:?}");
         let mixed = catalog.members(&["soft".into()], &["docker".into()]);
         assert_eq!(mixed, ["docker"]);
+        let databases = catalog.members(&["databases".into()], &[]);
+        assert!(databases.contains(&"sql") && databases.contains(&"postgresql"));
     }
 }

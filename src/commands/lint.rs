@@ -124,7 +124,11 @@ fn render_problems(blueprint: &Blueprint, text: &str, library: &Library) -> Vec<
             }
         }
         match project::compose(&plan, &library.catalog, Plan::sample_day()) {
-            Ok(project) if !solved => problems.extend(test_problems(blueprint, text, &project)),
+            Ok(project) if !solved => {
+                let portable = project::portable::problems(&plan, &project);
+                problems.extend(portable.iter().map(ToString::to_string));
+                problems.extend(test_problems(blueprint, text, &project));
+            }
             Ok(_) => {}
             Err(e) => problems.push(e.to_string()),
         }

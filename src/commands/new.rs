@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use crate::blueprint::{Kind, Library, local};
-use crate::error::{Error, Result};
+use crate::blueprint::{Catalog, Kind, Library, local};
+use crate::error::Result;
 use crate::generate::{self, GitOutcome, GitRequest};
 use crate::plan::Plan;
 use crate::plan::prompt::Prompter;
@@ -20,6 +20,8 @@ pub enum Produced {
     Created(PathBuf),
     /// `--dry-run`: the listing of what would be written.
     DryRun(String),
+    /// The user answered no at the confirmation: nothing was written, and that is no error.
+    Declined,
 }
 
 /// Runs `new` on the day `today`, with the blueprints `--from` `offered` in `library`.
@@ -36,13 +38,15 @@ pub fn run(
     let plan = Plan::resolve(req, library, offered, identity.clone(), ask)?;
     let destination = req.destination(&plan.names);
     let project = project::compose(&plan, &library.catalog, today)?;
+    project::portable::check(&plan, &project)?;
     if req.dry_run {
         return Ok(Produced::DryRun(dry_run_listing(&project, &destination)));
     }
     if let Some(p) = prompter.filter(|_| !req.yes) {
-        summarise(&plan, &project, &destination);
+        ui::plain(&summary(&plan, &project, &library.catalog, &destination));
         if !p.confirm("Generate this project?", true)? {
-            return Err(Error::Cancelled);
+            ui::plain("Not generated; nothing was written.");
+            return Ok(Produced::Declined);
         }
     }
     if identity.is_none() && !req.answers.contains_key("author") {
@@ -107,30 +111,61 @@ pub fn library_for(req: &NewRequest) -> Result<(Library, Offered, Option<tempfil
     Ok((library.with(loaded)?, offered, checkout))
 }
 
-fn summarise(plan: &Plan<'_>, project: &Project, destination: &std::path::Path) {
-    ui::heading("\nAbout to generate:");
-    ui::plain(&format!(
-        "  project    {} (package {})",
-        plan.names.name, plan.names.package
-    ));
-    ui::plain(&format!(
-        "  blueprint  {}",
-        plan.parts().map(|b| b.id()).collect::<Vec<_>>().join(" + ")
-    ));
-    ui::plain(&format!(
-        "  author     {} <{}>",
-        plan.answers.author, plan.answers.email
-    ));
-    ui::plain(&format!(
-        "  python     >={}   licence {}",
-        plan.answers.python, plan.answers.license
-    ));
-    ui::plain(&format!(
-        "  tasks      {}{}",
-        project.tasks.len(),
-        if plan.solved { " (solved)" } else { "" }
-    ));
-    ui::plain(&format!("  into       {}\n", destination.display()));
+/// What is about to be generated, for the confirmation: every answer, the skills asked
+/// for and which of them the project leaves out, the tasks and the destination.
+pub fn summary(
+    plan: &Plan<'_>,
+    project: &Project,
+    catalog: &Catalog,
+    destination: &std::path::Path,
+) -> String {
+    let a = &plan.answers;
+    let mut rows: Vec<(String, String)> = vec![
+        (
+            "project".into(),
+            format!("{} (package {})", plan.names.name, plan.names.package),
+        ),
+        (
+            "blueprint".into(),
+            plan.parts().map(|b| b.id()).collect::<Vec<_>>().join(" + "),
+        ),
+        ("author".into(), a.author.clone()),
+        ("e-mail".into(), a.email.clone()),
+        ("python".into(), format!(">={}", a.python)),
+        ("licence".into(), a.license.clone()),
+    ];
+    for (id, value) in &a.blueprints {
+        let text = match value {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        rows.push((id.clone(), text));
+    }
+    if !plan.focus.is_empty() {
+        let names: Vec<&str> = plan.focus.iter().map(|s| catalog.name_of(s)).collect();
+        rows.push(("skills".into(), names.join(", ")));
+        let missing = crate::project::not_covered(plan);
+        if !missing.is_empty() {
+            let names: Vec<&str> = missing.iter().map(|s| catalog.name_of(s)).collect();
+            rows.push(("not covered".into(), names.join(", ")));
+        }
+    }
+    let stretch = project.tasks.iter().filter(|t| t.stretch).count();
+    let mut tasks = project.tasks.len().to_string();
+    if stretch > 0 {
+        tasks.push_str(&format!(" ({stretch} stretch)"));
+    }
+    if plan.solved {
+        tasks.push_str(" (solved)");
+    }
+    rows.push(("tasks".into(), tasks));
+    rows.push(("into".into(), destination.display().to_string()));
+    let width = ui::column_width(rows.iter().map(|(k, _)| k.as_str()));
+    let mut out = String::from("\nAbout to generate:\n");
+    for (key, value) in rows {
+        out.push_str(&format!("  {key:width$}  {value}\n"));
+    }
+    out
 }
 
 fn announce(plan: &Plan<'_>, project: &Project, written: &generate::Written) {
@@ -170,4 +205,59 @@ fn announce(plan: &Plan<'_>, project: &Project, written: &generate::Written) {
         "  skillforge check  # runs the tests: the harness passes, every task is still to do",
     );
     ui::plain("  then open TASKS.md and start with task 1 (stuck? skillforge hint)");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_shows_every_answer_the_skills_and_what_is_not_covered() {
+        let library = Library::embedded().unwrap();
+        let base = library.get("fastapi-service").unwrap().unwrap();
+        let mut plan = Plan::sample(base, Vec::new(), "notes").unwrap();
+        plan.focus = vec!["fastapi".into(), "decorators".into()];
+        let project = project::compose(&plan, &library.catalog, Plan::sample_day()).unwrap();
+        let text = summary(
+            &plan,
+            &project,
+            &library.catalog,
+            std::path::Path::new("out/notes"),
+        );
+        for row in [
+            "project      notes (package notes)",
+            "blueprint    fastapi-service",
+            "author       Your Name",
+            "e-mail       you@example.com",
+            "python       >=3.11",
+            "licence      MIT",
+            "page_size    20",
+            "skills       FastAPI, Decorators",
+            "not covered  Decorators",
+            "into         out/notes",
+        ] {
+            assert!(text.contains(row), "{row:?} missing from:\n{text}");
+        }
+        let stretch = project.tasks.iter().filter(|t| t.stretch).count();
+        assert!(
+            text.contains(&format!(
+                "tasks        {} ({stretch} stretch)",
+                project.tasks.len()
+            )),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_summary_without_skills_asked_for_claims_none() {
+        let library = Library::embedded().unwrap();
+        let base = library.get("pypi-package").unwrap().unwrap();
+        let plan = Plan::sample(base, Vec::new(), "notes").unwrap();
+        let project = project::compose(&plan, &library.catalog, Plan::sample_day()).unwrap();
+        let text = summary(&plan, &project, &library.catalog, std::path::Path::new("x"));
+        assert!(
+            !text.contains("skills") && !text.contains("not covered"),
+            "{text}"
+        );
+    }
 }

@@ -2,6 +2,10 @@
 //! each part covers, what nothing covers, the effort, and the next-best alternatives. Umbrella
 //! words ("data science") are shown with the skills they were read as; words that name no
 //! skill are left out and named, with suggestions, as long as one skill is left.
+//!
+//! A project that exercises none of the requested skills is never offered: when nothing
+//! covers any of them, `plan` says so and names the nearest base as only that, with no
+//! command to generate it; alternatives that cover nothing requested are left out.
 
 use std::collections::BTreeMap;
 
@@ -10,7 +14,7 @@ use serde::Serialize;
 use crate::blueprint::Library;
 use crate::blueprint::matching::{Expansion, SkillIndex, Unknown};
 use crate::error::{Error, Result};
-use crate::plan::planner::{self, Proposal};
+use crate::plan::planner::{self, Nearest, Proposal};
 
 /// What `plan` shows: the best proposal for the requested skills and the next best.
 #[derive(Serialize)]
@@ -24,7 +28,21 @@ struct Proposals<'a> {
     best: &'a Proposal,
     /// Why each uncovered skill is not covered.
     uncovered_reasons: BTreeMap<&'a str, String>,
-    alternatives: &'a [Proposal],
+    alternatives: Vec<&'a Proposal>,
+}
+
+/// What `plan` shows when no project exercises any requested skill: no blueprint to make,
+/// only the nearest one, named as such.
+#[derive(Serialize)]
+struct NothingCovers<'a> {
+    requested: &'a [String],
+    read_as: &'a [Expansion],
+    ignored: &'a [Unknown],
+    covered: [&'a str; 0],
+    uncovered: &'a [String],
+    uncovered_reasons: BTreeMap<&'a str, String>,
+    nearest: Option<Nearest>,
+    alternatives: [&'a str; 0],
 }
 
 /// What `plan` is asked.
@@ -54,27 +72,66 @@ pub fn run(library: &Library, args: &Options) -> Result<()> {
         path: "blueprints".into(),
         message: "this build has no base blueprint to plan with".into(),
     })?;
+    let reasons = best
+        .uncovered
+        .iter()
+        .map(|s| (s.as_str(), planner::why_uncovered(library, s)))
+        .collect();
+    if best.covered.is_empty() {
+        let nothing = NothingCovers {
+            requested,
+            read_as: &reading.expanded,
+            ignored: &reading.unknown,
+            covered: [],
+            uncovered: requested,
+            uncovered_reasons: reasons,
+            nearest: planner::nearest(library, requested),
+            alternatives: [],
+        };
+        if args.json {
+            println!("{}", to_json(&nothing));
+        } else {
+            print_nothing(library, &nothing);
+        }
+        return Ok(());
+    }
     let proposals = Proposals {
         requested,
         read_as: &reading.expanded,
         ignored: &reading.unknown,
         best,
-        uncovered_reasons: best
-            .uncovered
-            .iter()
-            .map(|s| (s.as_str(), planner::why_uncovered(library, s)))
-            .collect(),
-        alternatives: rest,
+        uncovered_reasons: reasons,
+        alternatives: rest.iter().filter(|p| !p.covered.is_empty()).collect(),
     };
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&proposals).expect("plain data serialises")
-        );
+        println!("{}", to_json(&proposals));
     } else {
         print_text(library, &proposals, &reading.known_words);
     }
     Ok(())
+}
+
+fn to_json(value: &impl Serialize) -> String {
+    serde_json::to_string_pretty(value).expect("plain data serialises")
+}
+
+fn print_nothing(library: &Library, nothing: &NothingCovers<'_>) {
+    let mut headline = planner::nothing_covers_text(library, nothing.requested);
+    headline[..1].make_ascii_uppercase();
+    println!("{headline}.");
+    for (skill, reason) in &nothing.uncovered_reasons {
+        println!("  {}: {reason}", library.catalog.name_of(skill));
+    }
+    match &nothing.nearest {
+        Some(n) => println!(
+            "\nThe nearest blueprint is {}, which exercises other {} skills but none of those \
+             asked for; `skillforge show {}` describes it.",
+            n.blueprint,
+            n.shared.join(" and ").to_lowercase(),
+            n.blueprint
+        ),
+        None => println!("\nNo blueprint is near them; `skillforge list` shows what there is."),
+    }
 }
 
 /// Each umbrella word and the skills it was read as, one a line, then a blank line.
@@ -89,15 +146,12 @@ fn print_reading(index: &SkillIndex<'_>, expanded: &[Expansion]) {
 
 /// The plan as text; `words` are the known words of the request, for the `new` command shown.
 fn print_text(library: &Library, proposals: &Proposals<'_>, words: &[String]) {
-    let Proposals {
-        requested, best, ..
-    } = proposals;
+    let best = proposals.best;
     let name = |id: &str| library.catalog.name_of(id).to_string();
     println!("Best plan: {}", best.label());
     println!(
-        "  covers {} of {} requested skills; {} tasks ({} stretch), about {} hours",
-        best.covered.len(),
-        requested.len(),
+        "  {}; {} tasks ({} stretch), about {} hours",
+        planner::coverage_text(best, &library.catalog),
         best.tasks,
         best.stretch_tasks,
         best.hours
@@ -114,28 +168,19 @@ fn print_text(library: &Library, proposals: &Proposals<'_>, words: &[String]) {
     for (skill, reason) in &proposals.uncovered_reasons {
         println!("  not covered: {} ({reason})", name(skill));
     }
-    print_alternatives(proposals.alternatives, requested.len());
+    print_alternatives(library, &proposals.alternatives);
     println!(
         "\nGenerate it: skillforge new NAME --skills {:?} --yes",
         words.join(",")
     );
 }
 
-fn print_alternatives(alternatives: &[Proposal], requested: usize) {
+fn print_alternatives(library: &Library, alternatives: &[&Proposal]) {
     if alternatives.is_empty() {
         return;
     }
     println!("\nAlternatives:");
     for (i, p) in alternatives.iter().enumerate() {
-        println!(
-            "  {}. {}: covers {}/{}, {} tasks ({} stretch), ~{} h",
-            i + 2,
-            p.label(),
-            p.covered.len(),
-            requested,
-            p.tasks,
-            p.stretch_tasks,
-            p.hours
-        );
+        println!("  {}. {}", i + 2, planner::plan_line(p, &library.catalog));
     }
 }

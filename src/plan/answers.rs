@@ -87,6 +87,9 @@ pub fn engine_questions(identity: Option<(String, String)>) -> Vec<Question> {
         .default(Value::String(name)),
         Question {
             pattern: Some(r"^[^@\s]+@[^@\s]+$".into()),
+            help: "an e-mail address such as ada@example.com: a name, one @ and a domain, with no \
+                   spaces"
+                .into(),
             ..question("email", "Author e-mail", QuestionKind::String).default(Value::String(email))
         },
         Question {
@@ -159,7 +162,12 @@ pub fn parse(q: &Question, raw: &str) -> std::result::Result<Value, String> {
             if let Some(p) = &q.pattern {
                 let re = regex::Regex::new(p).map_err(|e| e.to_string())?;
                 if !re.is_match(raw) {
-                    return Err(format!("it must match {p}"));
+                    // A pattern is for the machine; the question's help says it in words.
+                    return Err(if q.help.is_empty() {
+                        format!("it must match the pattern {p}")
+                    } else {
+                        format!("expected {}", q.help)
+                    });
                 }
             }
             Ok(Value::String(raw.into()))
@@ -213,6 +221,7 @@ pub fn resolve(
     mode: &mut Mode<'_>,
     asker: &str,
 ) -> Result<Answers> {
+    let given = &spelled_as_asked(given)?;
     if let Some(key) = given
         .keys()
         .find(|k| !questions.iter().any(|q| &q.id == *k))
@@ -241,6 +250,30 @@ pub fn resolve(
         answers.insert(q.id.clone(), value);
     }
     Ok(Answers::from_map(answers))
+}
+
+/// Other spellings of the engine's question ids that `--set` accepts: British "licence"
+/// is what the prompt says, American "license" what SPDX and pyproject.toml say.
+const SPELLINGS: &[(&str, &str)] = &[("licence", "license"), ("e-mail", "email")];
+
+/// `given` with every other spelling replaced by the question's id. Fails when one answer is
+/// given under two spellings, as a typo would otherwise decide which one counts.
+fn spelled_as_asked(given: &BTreeMap<String, String>) -> Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for (key, value) in given {
+        let id = SPELLINGS
+            .iter()
+            .find(|(other, _)| other == key)
+            .map_or(key.as_str(), |(_, id)| id);
+        if out.insert(id.to_string(), value.clone()).is_some() {
+            return Err(Error::InvalidAnswer {
+                question: format!("--set {key}"),
+                value: value.clone(),
+                reason: format!("{id} is already set under another spelling; set it once"),
+            });
+        }
+    }
+    Ok(out)
 }
 
 fn answer_missing(q: &Question, mode: &mut Mode<'_>) -> Result<Value> {
@@ -406,5 +439,54 @@ mod tests {
         let q = &engine_questions(None)[3];
         assert_eq!(parse(q, "bsd-3-clause").unwrap(), "BSD-3-Clause");
         assert!(parse(q, "GPL").unwrap_err().contains("MIT"));
+    }
+
+    #[test]
+    fn licence_and_license_both_set_the_licence() {
+        for key in ["licence", "license"] {
+            let a = resolve(
+                &engine_questions(None),
+                &given(&[(key, "isc")]),
+                &mut Mode::Defaults,
+                "b",
+            )
+            .unwrap();
+            assert_eq!(a.license, "ISC", "{key}");
+        }
+        let err = resolve(
+            &engine_questions(None),
+            &given(&[("licence", "ISC"), ("license", "MIT")]),
+            &mut Mode::Defaults,
+            "b",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("set it once"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_email_is_explained_in_words() {
+        let q = &engine_questions(None)[1];
+        for bad in ["ada", "ada@", "@example.com", "ada @example.com", "a@b@c"] {
+            let reason = parse(q, bad).unwrap_err();
+            assert!(
+                reason.starts_with("expected an e-mail address such as"),
+                "{reason}"
+            );
+            assert!(!reason.contains('^') && !reason.contains("\\s"), "{reason}");
+        }
+        assert!(parse(q, "ada@example.com").is_ok());
+    }
+
+    #[test]
+    fn a_pattern_without_help_is_named_as_a_pattern() {
+        let q = Question {
+            pattern: Some("^[a-z]+$".into()),
+            ..question("slug", "Slug", QuestionKind::String)
+        };
+        assert_eq!(
+            parse(&q, "A").unwrap_err(),
+            "it must match the pattern ^[a-z]+$"
+        );
     }
 }

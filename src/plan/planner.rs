@@ -403,6 +403,101 @@ fn score(base: &Part<'_>, addons: &[&Part<'_>], requested: &[String]) -> Proposa
     }
 }
 
+/// How a proposal covers the requested skills, for people: "covers 2 of 2 requested skills",
+/// or with the rest named, "covers 1 of 2 requested skills; not covered: Decorators"
+/// (display names from `catalog`).
+pub fn coverage_text(p: &Proposal, catalog: &crate::blueprint::Catalog) -> String {
+    let total = p.covered.len() + p.uncovered.len();
+    let mut text = format!("covers {} of {total} requested skills", p.covered.len());
+    if !p.uncovered.is_empty() {
+        let names: Vec<&str> = p.uncovered.iter().map(|s| catalog.name_of(s)).collect();
+        text.push_str(&format!("; not covered: {}", names.join(", ")));
+    }
+    text
+}
+
+/// One ranked plan on one line, as `plan` lists alternatives and `new` offers them:
+/// "pypi-package: covers 1 of 2 requested skills; not covered: Decorators; 8 tasks (7 stretch), ~10 h".
+pub fn plan_line(p: &Proposal, catalog: &crate::blueprint::Catalog) -> String {
+    format!(
+        "{}: {}; {} tasks ({} stretch), ~{} h",
+        p.label(),
+        coverage_text(p, catalog),
+        p.tasks,
+        p.stretch_tasks,
+        p.hours
+    )
+}
+
+/// Says that no project exercises any of `requested` (catalog ids), for people: "nothing
+/// exercises Django or Flask yet", or for skills no code can exercise (communication), "no
+/// code project can exercise Communication". No capital, no full stop.
+pub fn nothing_covers_text(library: &Library, requested: &[String]) -> String {
+    let catalog = &library.catalog;
+    let (code, other): (Vec<&String>, Vec<&String>) = requested
+        .iter()
+        .partition(|s| catalog.get(s).is_none_or(|k| k.practicable));
+    let names = |skills: &[&String]| {
+        let names: Vec<&str> = skills.iter().map(|s| catalog.name_of(s)).collect();
+        match names.as_slice() {
+            [] => String::new(),
+            [one] => (*one).to_string(),
+            [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+        }
+    };
+    match (code.is_empty(), other.is_empty()) {
+        (false, true) => format!("nothing exercises {} yet", names(&code)),
+        (true, _) => format!("no code project can exercise {}", names(&other)),
+        (false, false) => format!(
+            "nothing exercises {} yet, and no code project can exercise {}",
+            names(&code),
+            names(&other)
+        ),
+    }
+}
+
+/// A base blueprint close to skills none of the library's projects exercises, for saying so
+/// rather than offering a project that practises none of them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Nearest {
+    /// The base's id.
+    pub blueprint: String,
+    /// The catalog categories (display names) it shares with the requested skills.
+    pub shared: Vec<String>,
+}
+
+/// The base whose skills fall in the most of the requested skills' catalog categories
+/// (Django is web development, as FastAPI is); among those, the one with the most skills in
+/// them, then the earlier in the library. `None` when no base shares a category with any.
+pub fn nearest(library: &Library, requested: &[String]) -> Option<Nearest> {
+    let catalog = &library.catalog;
+    let category = |id: &str| catalog.get(id).map(|s| s.category.clone());
+    let wanted: Vec<String> = requested.iter().filter_map(|r| category(r)).collect();
+    let mut best: Option<((usize, usize), Nearest)> = None;
+    for base in library.blueprints.iter().filter(|b| b.kind == Kind::Base) {
+        let own: Vec<String> = base.all_skills().into_iter().filter_map(category).collect();
+        let mut shared: Vec<String> = Vec::new();
+        for c in wanted.iter().filter(|c| own.contains(c)) {
+            let name = catalog
+                .categories
+                .iter()
+                .find(|k| &k.id == c)
+                .map_or(c.clone(), |k| k.name.clone());
+            if !shared.contains(&name) {
+                shared.push(name);
+            }
+        }
+        let shares = wanted.iter().filter(|c| own.contains(c)).count();
+        let depth = own.iter().filter(|c| wanted.contains(c)).count();
+        let score = (shares, depth);
+        if shares > 0 && best.as_ref().is_none_or(|(s, _)| score > *s) {
+            let blueprint = base.id.clone();
+            best = Some((score, Nearest { blueprint, shared }));
+        }
+    }
+    best.map(|(_, n)| n)
+}
+
 /// Why a requested skill is not covered by the best plan, for people.
 pub fn why_uncovered(library: &Library, skill: &str) -> String {
     match library.catalog.get(skill) {
@@ -632,6 +727,58 @@ mod tests {
         assert!(text.contains("17 that apply to api"), "{text}");
         assert!(text.contains("docker-00, docker-01"), "{text}");
         assert!(rank(&library(), &["fastapi".to_string()], 1).is_ok());
+    }
+
+    #[test]
+    fn the_nearest_base_shares_the_category_of_skills_nothing_exercises() {
+        let library = Library::embedded().unwrap();
+        let nearest = |skills: &[&str]| {
+            let skills: Vec<String> = skills.iter().map(ToString::to_string).collect();
+            nearest(&library, &skills).map(|n| n.blueprint)
+        };
+        assert_eq!(nearest(&["django"]).as_deref(), Some("fastapi-service"));
+        assert_eq!(
+            nearest(&["flask", "django"]).as_deref(),
+            Some("fastapi-service")
+        );
+    }
+
+    #[test]
+    fn nothing_covered_says_yet_only_of_skills_code_can_exercise() {
+        let library = Library::embedded().unwrap();
+        let text = |skills: &[&str]| {
+            let skills: Vec<String> = skills.iter().map(ToString::to_string).collect();
+            nothing_covers_text(&library, &skills)
+        };
+        assert_eq!(
+            text(&["django", "flask"]),
+            "nothing exercises Django or Flask yet"
+        );
+        assert_eq!(
+            text(&["communication"]),
+            "no code project can exercise Communication"
+        );
+        assert!(text(&["django", "communication"]).contains("Django yet, and no code"));
+    }
+
+    #[test]
+    fn coverage_names_what_a_plan_leaves_out() {
+        let library = library();
+        let requested = vec!["fastapi".to_string(), "kubernetes".to_string()];
+        let ranked = rank(&library, &requested, 5).unwrap();
+        let text = coverage_text(&ranked[0], &library.catalog);
+        let name = library.catalog.name_of("kubernetes");
+        assert_eq!(
+            text,
+            format!("covers 1 of 2 requested skills; not covered: {name}")
+        );
+        let line = plan_line(&ranked[0], &library.catalog);
+        assert!(line.starts_with("api: covers 1 of 2"), "{line}");
+        let whole = rank(&library, &requested[..1], 1).unwrap();
+        assert_eq!(
+            coverage_text(&whole[0], &library.catalog),
+            "covers 1 of 1 requested skills"
+        );
     }
 
     /// Every subset of every base's compatible add-ons that `compat::resolve` accepts, scored

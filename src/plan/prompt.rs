@@ -62,12 +62,80 @@ impl Default for Terminal {
     }
 }
 
-fn prompt_error(e: dialoguer::Error) -> Error {
+/// The columns a prompt line takes besides its item: dialoguer's "❯ " before the item, and
+/// one spare so that a line exactly as wide as the terminal does not wrap (a wrapped line
+/// throws off dialoguer's redrawing, which counts lines).
+const MARGIN: usize = 3;
+
+/// `items` cut to fit a terminal `columns` wide, each ending in "…" where it was cut. Widths
+/// are counted in terminal columns, not bytes or characters.
+pub fn fit(items: &[String], columns: usize) -> Vec<String> {
+    let width = columns.saturating_sub(MARGIN).max(12);
+    items
+        .iter()
+        .map(|item| dialoguer::console::truncate_str(item, width, "…").into_owned())
+        .collect()
+}
+
+/// The columns a prompt's line takes besides its text: "? " before, " › " after, and room
+/// for a few typed characters of a search.
+const PROMPT_MARGIN: usize = 10;
+
+/// `prompt` followed by `(hint)` when both fit a terminal `columns` wide; else `prompt`
+/// alone, cut to fit: a prompt line that wraps is redrawn as badly as an option line.
+pub fn heading(prompt: &str, hint: &str, columns: usize) -> String {
+    let full = format!("{prompt} ({hint})");
+    let room = columns.saturating_sub(PROMPT_MARGIN).max(12);
+    if dialoguer::console::measure_text_width(&full) <= room {
+        full
+    } else {
+        dialoguer::console::truncate_str(prompt, room, "…").into_owned()
+    }
+}
+
+/// How long a prompt that saw Ctrl-C waits for the interrupt handler to end the process.
+const HANDLER_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// What a prompt that ended without an answer means. dialoguer hides the cursor while a
+/// prompt is open and does not show it again when reading a key fails, so it is shown here
+/// on every such path.
+///
+/// Ctrl-C is read as a key in raw mode: console then raises SIGINT at this process and
+/// returns `Interrupted`. The handler of `crate::interrupt` runs on its own thread, undoes
+/// what must be undone, shows the cursor, prints the one cancel message and exits; if this
+/// thread returned meanwhile, `run` would print a second message, and exit first about one
+/// time in four, before the handler had shown the cursor. So it waits for the handler,
+/// and only returns `Cancelled` when none is installed (skillforge used as a library).
+fn ended(term: &dialoguer::console::Term, e: Option<dialoguer::Error>) -> Error {
+    if term.is_term() {
+        let _ = term.show_cursor();
+    }
     match e {
-        dialoguer::Error::IO(io) if io.kind() == std::io::ErrorKind::Interrupted => {
+        None => Error::Cancelled,
+        Some(dialoguer::Error::IO(io)) if io.kind() == std::io::ErrorKind::Interrupted => {
+            let start = std::time::Instant::now();
+            while start.elapsed() < HANDLER_WAIT {
+                // Blocks for ever once the handler runs: it ends the process.
+                crate::interrupt::wait_if_interrupted();
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
             Error::Cancelled
         }
-        dialoguer::Error::IO(io) => Error::Prompt(format!("cannot read the answer: {io}")),
+        Some(dialoguer::Error::IO(io)) => Error::Prompt(format!("cannot read the answer: {io}")),
+    }
+}
+
+impl Terminal {
+    fn columns(&self) -> usize {
+        usize::from(self.term.size().1)
+    }
+
+    fn failed(&self, e: dialoguer::Error) -> Error {
+        ended(&self.term, Some(e))
+    }
+
+    fn cancelled(&self) -> Error {
+        ended(&self.term, None)
     }
 }
 
@@ -75,11 +143,11 @@ impl Prompter for Terminal {
     fn select(&mut self, prompt: &str, items: &[String], default: usize) -> Result<usize> {
         dialoguer::Select::with_theme(&self.theme)
             .with_prompt(prompt)
-            .items(items)
+            .items(fit(items, self.columns()))
             .default(default)
             .interact_on_opt(&self.term)
-            .map_err(prompt_error)?
-            .ok_or(Error::Cancelled)
+            .map_err(|e| self.failed(e))?
+            .ok_or_else(|| self.cancelled())
     }
 
     fn input(
@@ -94,7 +162,9 @@ impl Prompter for Terminal {
         if let Some(d) = default {
             input = input.default(d.to_string());
         }
-        input.interact_text_on(&self.term).map_err(prompt_error)
+        input
+            .interact_text_on(&self.term)
+            .map_err(|e| self.failed(e))
     }
 
     fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool> {
@@ -102,8 +172,8 @@ impl Prompter for Terminal {
             .with_prompt(prompt)
             .default(default)
             .interact_on_opt(&self.term)
-            .map_err(prompt_error)?
-            .ok_or(Error::Cancelled)
+            .map_err(|e| self.failed(e))?
+            .ok_or_else(|| self.cancelled())
     }
 
     /// dialoguer's multi-select cannot search, and its fuzzy select picks one item: so a
@@ -125,14 +195,16 @@ impl Prompter for Terminal {
                     .map(|(item, on)| format!("[{}] {item}", if *on { "x" } else { " " })),
             );
             let picked = dialoguer::FuzzySelect::with_theme(&self.theme)
-                .with_prompt(format!(
-                    "{prompt} (type to search, Enter toggles, Done to finish)"
+                .with_prompt(heading(
+                    prompt,
+                    "type to search, Enter toggles, Done to finish",
+                    self.columns(),
                 ))
-                .items(&labels)
+                .items(fit(&labels, self.columns()))
                 .default(0)
                 .interact_on_opt(&self.term)
-                .map_err(prompt_error)?
-                .ok_or(Error::Cancelled)?;
+                .map_err(|e| self.failed(e))?
+                .ok_or_else(|| self.cancelled())?;
             match picked {
                 0 => return Ok((0..items.len()).filter(|i| selected[*i]).collect()),
                 i => selected[i - 1] = !selected[i - 1],
@@ -227,5 +299,79 @@ impl Prompter for Scripted {
         }
         picked.sort_unstable();
         Ok(picked)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn width(s: &str) -> usize {
+        dialoguer::console::measure_text_width(s)
+    }
+
+    #[test]
+    fn long_lines_are_cut_to_the_terminal_and_short_ones_kept() {
+        let items = vec![
+            "Core Python: Decorators (no blueprint yet)".to_string(),
+            "short".to_string(),
+            "x".repeat(37),
+        ];
+        let cut = fit(&items, 40);
+        assert_eq!(cut[0], "Core Python: Decorators (no blueprin…");
+        assert_eq!(cut[1], "short");
+        assert_eq!(cut[2], "x".repeat(37), "exactly the room left is not cut");
+        assert!(cut.iter().all(|c| width(c) + MARGIN <= 40), "{cut:?}");
+    }
+
+    #[test]
+    fn the_search_hint_is_dropped_before_the_prompt_is_cut() {
+        let hint = "type to search, Enter toggles, Done to finish";
+        assert_eq!(
+            heading("Skills to practise", hint, 120),
+            format!("Skills to practise ({hint})")
+        );
+        assert_eq!(
+            heading("Skills to practise", hint, 40),
+            "Skills to practise"
+        );
+        assert_eq!(heading("Skills to practise", hint, 20), "Skills to p…");
+    }
+
+    #[test]
+    fn wide_characters_are_counted_in_columns() {
+        let items = vec!["データサイエンス: 統計とグラフの練習をする".to_string()];
+        let cut = fit(&items, 20);
+        assert!(
+            width(&cut[0]) <= 17,
+            "{} columns: {}",
+            width(&cut[0]),
+            cut[0]
+        );
+        assert!(cut[0].ends_with('…'));
+    }
+
+    #[test]
+    fn a_terminal_too_narrow_still_shows_the_start_of_each_line() {
+        let cut = fit(&["Web development: FastAPI".to_string()], 5);
+        assert_eq!(cut[0], "Web develop…");
+    }
+
+    #[test]
+    fn a_prompt_ended_by_the_user_is_a_cancel_and_a_broken_terminal_an_error() {
+        let term = dialoguer::console::Term::stderr();
+        assert!(matches!(ended(&term, None), Error::Cancelled));
+        let interrupted = std::io::Error::new(std::io::ErrorKind::Interrupted, "read interrupted");
+        // No interrupt handler runs in unit tests: the prompt says cancelled itself.
+        assert!(matches!(
+            ended(&term, Some(dialoguer::Error::IO(interrupted))),
+            Error::Cancelled
+        ));
+        let broken = std::io::Error::new(std::io::ErrorKind::BrokenPipe, "gone");
+        let error = ended(&term, Some(dialoguer::Error::IO(broken)));
+        assert!(
+            matches!(error, Error::Prompt(ref m) if m.contains("gone")),
+            "{error}"
+        );
     }
 }

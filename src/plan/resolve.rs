@@ -8,7 +8,7 @@ use crate::ui;
 
 use super::Plan;
 use super::answers::{self, Mode};
-use super::naming::ProjectNames;
+use super::naming::{self, ProjectNames};
 use super::planner::{self, Proposal};
 use super::prompt::Prompter;
 use super::request::{self, NewRequest};
@@ -48,13 +48,18 @@ impl<'a> Plan<'a> {
         let wanted = wanted(req, offered)?;
         let mut focus =
             request::read_skills(&req.skills, &library.catalog, reborrow(&mut prompter))?;
+        // Skills given on the command line are the answer: the picker is for when none are
+        // (or every word given was left out at the prompt).
         if wanted.base.is_none()
+            && focus.is_empty()
             && let Some(p) = reborrow(&mut prompter)
         {
-            focus = choose_skills(library, &focus, p)?;
+            focus = choose_skills(library, p)?;
         }
         let (base, addons) = choose_parts(&wanted, &focus, library, reborrow(&mut prompter))?;
-        let names = choose_name(req, reborrow(&mut prompter))?;
+        let parts = std::iter::once(base).chain(addons.iter().copied());
+        let dependencies = naming::requirements(parts);
+        let names = choose_name(req, &dependencies, reborrow(&mut prompter))?;
         let destination = req.destination(&names);
         if !req.dry_run && destination.symlink_metadata().is_ok() {
             return Err(Error::DestinationExists { path: destination });
@@ -113,14 +118,15 @@ fn reborrow<'s>(prompter: &'s mut Option<&mut dyn Prompter>) -> Option<&'s mut d
     }
 }
 
-/// The skills to practise, from a searchable list grouped by category, with `preselected`
-/// (from `--skills`) already chosen. Choosing none falls back to picking a blueprint.
-fn choose_skills(
-    library: &Library,
-    preselected: &[String],
-    prompter: &mut dyn Prompter,
-) -> Result<Vec<String>> {
+/// The skills to practise, from a searchable list grouped by category; a skill no
+/// blueprint exercises yet says so. Choosing none falls back to picking a blueprint.
+fn choose_skills(library: &Library, prompter: &mut dyn Prompter) -> Result<Vec<String>> {
     let catalog = &library.catalog;
+    let exercised: Vec<&str> = library
+        .blueprints
+        .iter()
+        .flat_map(|b| b.all_skills())
+        .collect();
     let mut ids: Vec<&str> = Vec::new();
     let mut items: Vec<String> = Vec::new();
     for category in &catalog.categories {
@@ -130,95 +136,160 @@ fn choose_skills(
             .filter(|s| s.category == category.id && s.practicable)
         {
             ids.push(&skill.id);
-            items.push(format!("{}: {}", category.name, skill.name));
+            let mut item = format!("{}: {}", category.name, skill.name);
+            if !exercised.contains(&skill.id.as_str()) {
+                item.push_str(NOT_EXERCISED);
+            }
+            items.push(item);
         }
     }
-    let chosen: Vec<usize> = preselected
-        .iter()
-        .filter_map(|s| ids.iter().position(|id| id == s))
-        .collect();
-    let picked = prompter.multi_select("Skills to practise", &items, &chosen)?;
+    let picked = prompter.multi_select("Skills to practise", &items, &[])?;
     Ok(picked.into_iter().map(|i| ids[i].to_string()).collect())
 }
 
+/// How the skill picker marks a skill that no blueprint exercises yet.
+pub const NOT_EXERCISED: &str = " (no blueprint yet)";
+
 /// The base and add-ons: from the flags, or the best proposal for `focus` (chosen among
-/// the ranked proposals at a prompt when there is a terminal).
+/// the ranked proposals at a prompt when there is a terminal). A base picked at a prompt
+/// is offered its add-ons when `--with` named none. Fails when no project exercises any
+/// skill of `focus`: a project practising none of them is never made for them.
 fn choose_parts<'a>(
     wanted: &Wanted,
     focus: &[String],
     library: &'a Library,
-    prompter: Option<&mut dyn Prompter>,
+    mut prompter: Option<&mut dyn Prompter>,
 ) -> Result<(&'a Blueprint, Vec<&'a Blueprint>)> {
     if focus.is_empty() || wanted.base.is_some() {
-        let blueprint = choose_blueprint(wanted, library, prompter)?;
-        return Ok((
-            blueprint,
-            compat::resolve_addons(library, blueprint.id(), &wanted.addons)?,
-        ));
+        let blueprint = choose_blueprint(wanted, library, reborrow(&mut prompter))?;
+        let ids = match prompter {
+            Some(p) if wanted.base.is_none() && wanted.addons.is_empty() => {
+                choose_addons(library, blueprint.id(), p)?
+            }
+            _ => wanted.addons.clone(),
+        };
+        let addons = compat::resolve_addons(library, blueprint.id(), &ids)?;
+        if !focus.is_empty() {
+            warn_coverage(library, blueprint, &addons, focus);
+        }
+        return Ok((blueprint, addons));
     }
-    let shown = &planner::rank(library, focus, 5)?;
-    let chosen = choose_proposal(shown, focus.len(), prompter)?;
+    let ranked = planner::rank(library, focus, 5)?;
+    let shown: Vec<Proposal> = ranked
+        .into_iter()
+        .filter(|p| !p.covered.is_empty())
+        .collect();
+    if shown.is_empty() {
+        return Err(nothing_covers(library, focus));
+    }
+    let chosen = choose_proposal(library, &shown, prompter)?;
     let base = library
         .get(&chosen.blueprint)?
         .expect("ranked plans name the library's blueprints");
     let mut ids = chosen.addons.clone();
     ids.extend(wanted.addons.iter().cloned());
     let addons = compat::resolve_addons(library, base.id(), &ids)?;
-    note_coverage(library, chosen, focus.len());
+    ui::note(&format!(
+        "plan: {} {}",
+        chosen.label(),
+        planner::coverage_text(chosen, &library.catalog)
+    ));
     Ok((base, addons))
 }
 
-/// One of the `shown` proposals for `requested` skills: the first, or the one picked at a
-/// prompt when there is a choice.
+/// The refusal of `new --skills` when no project exercises any of `focus`, naming the
+/// nearest base as only that and the flag that makes it anyway.
+pub fn nothing_covers(library: &Library, focus: &[String]) -> Error {
+    let nearest = match planner::nearest(library, focus) {
+        Some(n) => format!(
+            "; the nearest blueprint is {}, which exercises other {} skills but none of those \
+             asked for: pass --blueprint {} to make it anyway",
+            n.blueprint,
+            n.shared.join(" and ").to_lowercase(),
+            n.blueprint
+        ),
+        None => "; `skillforge list` shows what the blueprints exercise".into(),
+    };
+    Error::Refused {
+        message: format!(
+            "{}, so no project here practises it{nearest}",
+            planner::nothing_covers_text(library, focus)
+        ),
+    }
+}
+
+/// Warns when the base and add-ons the flags named exercise none of `focus`, and says which
+/// skills they leave out when they cover some.
+fn warn_coverage(library: &Library, base: &Blueprint, addons: &[&Blueprint], focus: &[String]) {
+    let parts: Vec<&str> = std::iter::once(base)
+        .chain(addons.iter().copied())
+        .filter_map(|b| library.summary(b.id()))
+        .flat_map(Summary::all_skills)
+        .collect();
+    let label = std::iter::once(base.id())
+        .chain(addons.iter().map(|a| a.id()))
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let (covered, uncovered): (Vec<&String>, Vec<&String>) =
+        focus.iter().partition(|s| parts.contains(&s.as_str()));
+    let names = |skills: &[&String]| {
+        skills
+            .iter()
+            .map(|s| library.catalog.name_of(s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if covered.is_empty() {
+        ui::warn(&format!(
+            "{label} exercises none of the skills asked for ({}): every task is a stretch goal",
+            names(&uncovered)
+        ));
+    } else if !uncovered.is_empty() {
+        ui::note(&format!(
+            "plan: {label} covers {} of {} requested skills; not covered: {}",
+            covered.len(),
+            focus.len(),
+            names(&uncovered)
+        ));
+    }
+}
+
+/// The add-ons for `base`, picked at a prompt among those that apply to it.
+fn choose_addons(
+    library: &Library,
+    base: &str,
+    prompter: &mut dyn Prompter,
+) -> Result<Vec<String>> {
+    let offered = compat::compatible_addons(library, base);
+    if offered.is_empty() {
+        return Ok(Vec::new());
+    }
+    let items: Vec<String> = offered
+        .iter()
+        .map(|a| format!("{:12} {} (~{} h)", a.id(), a.summary, a.hours))
+        .collect();
+    let picked = prompter.multi_select("Add-ons", &items, &[])?;
+    Ok(picked.into_iter().map(|i| offered[i].id.clone()).collect())
+}
+
+/// One of the `shown` proposals: the first, or the one picked at a prompt when there is a
+/// choice. Each line names what its plan leaves uncovered.
 fn choose_proposal<'p>(
+    library: &Library,
     shown: &'p [Proposal],
-    requested: usize,
     prompter: Option<&mut dyn Prompter>,
 ) -> Result<&'p Proposal> {
     let index = match prompter {
         Some(p) if shown.len() > 1 => {
             let items: Vec<String> = shown
                 .iter()
-                .map(|c| {
-                    format!(
-                        "{}: covers {}/{}, {} tasks ({} stretch), ~{} h",
-                        c.label(),
-                        c.covered.len(),
-                        requested,
-                        c.tasks,
-                        c.stretch_tasks,
-                        c.hours
-                    )
-                })
+                .map(|c| planner::plan_line(c, &library.catalog))
                 .collect();
             p.select("Plan", &items, 0)?
         }
         _ => 0,
     };
-    shown.get(index).ok_or_else(|| Error::Blueprint {
-        path: "blueprints".into(),
-        message: "this build has no base blueprint to plan with".into(),
-    })
-}
-
-/// Says on stderr what the `chosen` proposal covers of the `requested` skills.
-fn note_coverage(library: &Library, chosen: &Proposal, requested: usize) {
-    let uncovered: Vec<&str> = chosen
-        .uncovered
-        .iter()
-        .map(|s| library.catalog.name_of(s))
-        .collect();
-    ui::note(&format!(
-        "plan: {} covers {} of {} requested skills{}",
-        chosen.label(),
-        chosen.covered.len(),
-        requested,
-        if uncovered.is_empty() {
-            String::new()
-        } else {
-            format!("; not covered: {}", uncovered.join(", "))
-        }
-    ));
+    Ok(&shown[index])
 }
 
 /// The base blueprint: the one asked for, or one picked at a prompt.
@@ -278,17 +349,23 @@ fn ids(blueprints: &[&Summary]) -> String {
 }
 
 /// The project's names: from the first argument, or typed at a prompt until valid.
-fn choose_name(req: &NewRequest, prompter: Option<&mut dyn Prompter>) -> Result<ProjectNames> {
+/// A name whose package or distribution is one of the plan's `dependencies` is refused.
+fn choose_name(
+    req: &NewRequest,
+    dependencies: &naming::Dependencies,
+    prompter: Option<&mut dyn Prompter>,
+) -> Result<ProjectNames> {
+    let parse = |raw: &str| {
+        let names = ProjectNames::parse(raw)?;
+        names.refuse_dependencies(dependencies)?;
+        Ok(names)
+    };
     match (&req.name, prompter) {
-        (Some(name), _) => ProjectNames::parse(name),
+        (Some(name), _) => parse(name),
         (None, Some(p)) => {
-            let validate = |s: &str| {
-                ProjectNames::parse(s)
-                    .map(|_| ())
-                    .map_err(|e| short_reason(&e))
-            };
+            let validate = |s: &str| parse(s).map(|_| ()).map_err(|e| short_reason(&e));
             let raw = p.input("Project name", None, &validate)?;
-            ProjectNames::parse(&raw)
+            parse(&raw)
         }
         (None, None) => Err(Error::NeedsInput {
             what: "the project name".into(),
@@ -404,5 +481,123 @@ mod tests {
         assert_eq!(plan.answers.email, "ada@example.com");
         assert_eq!(plan.answers.license, "MIT");
         assert_eq!(plan.names.package, "demo");
+    }
+
+    /// A prompter that answers like `Scripted` and keeps the items it was shown.
+    struct Shown {
+        inner: Scripted,
+        items: Vec<Vec<String>>,
+    }
+
+    impl Prompter for Shown {
+        fn select(&mut self, prompt: &str, items: &[String], default: usize) -> Result<usize> {
+            self.items.push(items.to_vec());
+            self.inner.select(prompt, items, default)
+        }
+        fn input(
+            &mut self,
+            prompt: &str,
+            default: Option<&str>,
+            validate: super::super::prompt::Validator<'_>,
+        ) -> Result<String> {
+            self.inner.input(prompt, default, validate)
+        }
+        fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool> {
+            self.inner.confirm(prompt, default)
+        }
+        fn multi_select(
+            &mut self,
+            prompt: &str,
+            items: &[String],
+            chosen: &[usize],
+        ) -> Result<Vec<usize>> {
+            self.items.push(items.to_vec());
+            self.inner.multi_select(prompt, items, chosen)
+        }
+    }
+
+    fn asking(answers: &[&str]) -> Shown {
+        Shown {
+            inner: Scripted::new(answers.iter().copied()),
+            items: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_picker_marks_skills_no_blueprint_exercises_yet() {
+        let library = Library::embedded().unwrap();
+        let mut p = asking(&["FastAPI"]);
+        let chosen = choose_skills(&library, &mut p).unwrap();
+        assert_eq!(chosen, ["fastapi"]);
+        let items = &p.items[0];
+        let decorators = items.iter().find(|i| i.contains("Decorators")).unwrap();
+        assert!(decorators.ends_with(NOT_EXERCISED), "{decorators}");
+        let fastapi = items.iter().find(|i| i.ends_with(": FastAPI")).unwrap();
+        assert!(!fastapi.contains(NOT_EXERCISED), "{fastapi}");
+    }
+
+    #[test]
+    fn picking_only_skills_nothing_exercises_is_refused_naming_the_nearest() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = Library::embedded().unwrap();
+        let req = NewRequest {
+            yes: false,
+            ..request(dir.path())
+        };
+        let mut p = asking(&[&format!("Django{NOT_EXERCISED}")]);
+        let err =
+            Plan::resolve(&req, &library, &Offered::default(), None, Some(&mut p)).unwrap_err();
+        assert!(matches!(err, Error::Refused { .. }), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("nothing exercises Django yet")
+                && text.contains("--blueprint fastapi-service"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_base_picked_instead_of_skills_is_offered_its_addons() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = Library::embedded().unwrap();
+        let req = NewRequest {
+            yes: false,
+            ..request(dir.path())
+        };
+        let docker = library.summary("docker").unwrap();
+        let docker = format!("{} (~{} h)", docker.summary, docker.hours);
+        // The scripted answer matches an item's end, and splits at commas.
+        let docker = docker.rsplit(',').next().unwrap().trim();
+        let mut p = asking(&["", "fastapi-service", docker, "", "", "", "", "", ""]);
+        let plan = Plan::resolve(&req, &library, &Offered::default(), None, Some(&mut p)).unwrap();
+        assert_eq!(ids(&plan), ["fastapi-service", "docker"]);
+        assert_eq!(
+            p.inner.asked[..3],
+            ["Skills to practise", "Blueprint", "Add-ons"]
+        );
+        let offered = &p.items[2];
+        assert!(
+            offered.iter().any(|i| i.starts_with("github-ci")),
+            "{offered:?}"
+        );
+    }
+
+    #[test]
+    fn skills_on_the_command_line_skip_the_picker() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = Library::embedded().unwrap();
+        let req = NewRequest {
+            yes: false,
+            skills: vec!["pydantic".into()],
+            ..request(dir.path())
+        };
+        let mut p = asking(&["", "", "", "", "", "", ""]);
+        let plan = Plan::resolve(&req, &library, &Offered::default(), None, Some(&mut p)).unwrap();
+        assert_eq!(ids(&plan), ["fastapi-service"]);
+        assert!(
+            !p.inner.asked.iter().any(|a| a == "Skills to practise"),
+            "{:?}",
+            p.inner.asked
+        );
     }
 }

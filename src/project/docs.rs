@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::{Context, PlannedTask};
-use crate::blueprint::ENGINE_ASSETS;
+use crate::blueprint::{Catalog, ENGINE_ASSETS};
 use crate::error::{Error, Result};
 use crate::plan::Plan;
 use crate::render::Renderer;
@@ -21,6 +21,11 @@ struct Doc<'a> {
     harness: String,
     tasks: Vec<TaskDoc>,
     sections: Vec<Section>,
+    /// The skills the learner asked to practise, by name; empty when none were given.
+    focus: String,
+    /// Those no task or part of this project exercises, by name: said wherever the plan
+    /// appears, so a partial plan never passes for a whole one.
+    not_covered: String,
 }
 
 #[derive(Serialize)]
@@ -53,21 +58,23 @@ struct Section {
 
 pub(crate) fn readme(
     plan: &Plan<'_>,
+    catalog: &Catalog,
     context: &Context,
     tasks: &[PlannedTask],
     r: &mut Renderer,
 ) -> Result<String> {
-    let doc = doc(plan, context, tasks, r)?;
+    let doc = doc(plan, catalog, context, tasks, r)?;
     render_asset("_project/README.md.hbs", &doc, r)
 }
 
 pub(crate) fn tasks_md(
     plan: &Plan<'_>,
+    catalog: &Catalog,
     context: &Context,
     tasks: &[PlannedTask],
     r: &mut Renderer,
 ) -> Result<String> {
-    let doc = doc(plan, context, tasks, r)?;
+    let doc = doc(plan, catalog, context, tasks, r)?;
     render_asset("_project/TASKS.md.hbs", &doc, r)
 }
 
@@ -93,6 +100,7 @@ pub(crate) fn license(context: &Context, r: &mut Renderer) -> Result<String> {
 
 fn doc<'a>(
     plan: &Plan<'_>,
+    catalog: &Catalog,
     context: &'a Context,
     tasks: &[PlannedTask],
     r: &mut Renderer,
@@ -131,7 +139,33 @@ fn doc<'a>(
         harness,
         tasks: tasks.iter().map(TaskDoc::of).collect(),
         sections,
+        focus: names(catalog, plan.focus.iter()),
+        not_covered: names(catalog, not_covered(plan).into_iter()),
     })
+}
+
+/// The skills of the plan's focus (catalog ids) that none of its parts exercises (in its skill list or a
+/// task's), in the order they were asked for.
+pub fn not_covered<'p>(plan: &'p Plan<'_>) -> Vec<&'p String> {
+    plan.focus
+        .iter()
+        .filter(|skill| {
+            !plan.parts().any(|b| {
+                b.manifest.skills.contains(skill)
+                    || b.manifest.tasks.iter().any(|t| t.skills.contains(skill))
+            })
+        })
+        .collect()
+}
+
+/// The display names of `skills` as a sentence lists them: "A", "A and B", "A, B and C".
+fn names<'s>(catalog: &Catalog, skills: impl Iterator<Item = &'s String>) -> String {
+    let names: Vec<&str> = skills.map(|s| catalog.name_of(s)).collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 impl TaskDoc {

@@ -57,7 +57,8 @@ pub fn render_file(
     let origin = format!("{id}/{tree}/{}", file.rel);
     let rel = file.rel.strip_suffix(".hbs").unwrap_or(&file.rel);
     let rendered_rel = renderer.render_if_needed(&format!("{origin} (path)"), rel, context)?;
-    let path = safe_relative(&rendered_rel, &origin)?;
+    let path = safe_relative(&rendered_rel, &origin)
+        .map_err(|e| super::portable::blame_answer(rel, context, e))?;
     if MODEL_FILES.contains(&path.as_str()) {
         return Err(Error::Blueprint {
             path: origin,

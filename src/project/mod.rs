@@ -9,11 +9,14 @@
 mod context;
 mod docs;
 mod files;
+pub mod portable;
 mod pyproject;
 mod tasks;
 
 pub use context::Context;
+pub use docs::not_covered;
 pub use files::render_file;
+pub use pyproject::BUILD_REQUIRES;
 pub use tasks::{PlannedTask, stretch_goals};
 
 use crate::blueprint::Catalog;
@@ -65,11 +68,11 @@ pub fn compose(plan: &Plan<'_>, catalog: &Catalog, made: time::Date) -> Result<P
     ));
     files.push(model_file(
         "README.md",
-        docs::readme(plan, &context, &tasks, &mut renderer)?,
+        docs::readme(plan, catalog, &context, &tasks, &mut renderer)?,
     ));
     files.push(model_file(
         "TASKS.md",
-        docs::tasks_md(plan, &context, &tasks, &mut renderer)?,
+        docs::tasks_md(plan, catalog, &context, &tasks, &mut renderer)?,
     ));
     files.push(model_file(".gitignore", docs::gitignore(plan)));
     files.push(model_file(

@@ -14,6 +14,9 @@ use crate::error::{Error, Result};
 use crate::plan::Plan;
 use crate::render::Renderer;
 
+/// The build backend every project is built with (`[build-system] requires`).
+pub const BUILD_REQUIRES: &str = "hatchling>=1.27";
+
 const TOOL_BASE: &str = "_project/pyproject-tool.toml.hbs";
 
 pub(crate) fn render(
@@ -29,7 +32,7 @@ pub(crate) fn render(
 fn head(plan: &Plan<'_>, context: &Context, renderer: &mut Renderer) -> Result<String> {
     let mut doc = DocumentMut::new();
     let mut build = Table::new();
-    build["requires"] = value(array(["hatchling>=1.27"]));
+    build["requires"] = value(array([BUILD_REQUIRES]));
     build["build-backend"] = value("hatchling.build");
     doc["build-system"] = Item::Table(build);
 

@@ -5,4 +5,4 @@ mod paths;
 mod simple;
 
 pub use engine::Renderer;
-pub use paths::{SafePath, safe_relative};
+pub use paths::{SafePath, safe_relative, unportable};

@@ -1,7 +1,12 @@
-//! Output paths: every rendered path must stay inside the destination.
+//! Output paths: every rendered path must stay inside the destination, and be one that
+//! Windows and macOS can check out as well as Linux.
 //!
 //! Checked component by component (no `..`, `.`, empty part, absolute path, backslash or NUL),
-//! so a blueprint can never write outside the project, whatever its answers render to.
+//! so a blueprint can never write outside the project, whatever its answers render to; and
+//! against Windows' naming rules (reserved device names, trailing dots and spaces, `<>:"|?*`
+//! and control characters), which git for Windows cannot check out, so a project made on
+//! Linux would not clone there. Rules that concern the whole tree (names differing only in
+//! case, path length, ignored files) are `project::portable`'s.
 
 use std::path::{Path, PathBuf};
 
@@ -49,15 +54,62 @@ pub fn safe_relative(path: &str, origin: &str) -> Result<SafePath> {
             "" => return Err(unsafe_path("it has an empty component")),
             "." | ".." => return Err(unsafe_path("'.' and '..' components are not allowed")),
             _ if part.trim().is_empty() => return Err(unsafe_path("a component is blank")),
-            // Any `.git` (in any case: macOS and Windows fold it) would write into the
+            // Any `.git` (in any case: macOS and Windows fold it; with trailing dots or
+            // spaces, which Windows drops; or as its 8.3 short name) would write into the
             // project's repository or make a nested one.
-            _ if part.eq_ignore_ascii_case(".git") => {
+            _ if is_git_dir(part) => {
                 return Err(unsafe_path("a blueprint cannot write a .git folder"));
             }
-            _ => {}
+            _ => {
+                if let Some(reason) = unportable(part) {
+                    return Err(unsafe_path(&reason));
+                }
+            }
         }
     }
     Ok(SafePath(path.to_string()))
+}
+
+fn is_git_dir(part: &str) -> bool {
+    let trimmed = part.trim_end_matches(['.', ' ']);
+    trimmed.eq_ignore_ascii_case(".git") || trimmed.eq_ignore_ascii_case("git~1")
+}
+
+/// Longest path component, in bytes: the limit of ext4, APFS and NTFS (255 UTF-16 units).
+const MAX_COMPONENT: usize = 255;
+
+/// Why the path component `part` cannot be checked out on Windows or macOS, with the fix,
+/// or `None` when it can. `part` is not empty, `.` or `..` (checked before).
+pub fn unportable(part: &str) -> Option<String> {
+    if let Some(c) = part
+        .chars()
+        .find(|c| matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*') || c.is_control())
+    {
+        return Some(format!(
+            "{part:?} contains {c:?}, which Windows does not allow in a file name \
+             (nor any of <>:\"|?* or control characters); leave it out"
+        ));
+    }
+    if part.ends_with(['.', ' ']) {
+        return Some(format!(
+            "{part:?} ends with a dot or a space, which Windows drops, so the file would \
+             not be found there; remove it"
+        ));
+    }
+    if let Some(device) = crate::plan::naming::windows_device(part) {
+        return Some(format!(
+            "{part:?} is the device {device} on Windows (in any case, with any extension), \
+             which cannot be a file there; rename it"
+        ));
+    }
+    if part.len() > MAX_COMPONENT {
+        return Some(format!(
+            "a component is {} bytes long, more than the {MAX_COMPONENT} file systems allow; \
+             shorten it",
+            part.len()
+        ));
+    }
+    None
 }
 
 #[cfg(test)]
@@ -95,5 +147,67 @@ mod tests {
         assert!(reason("sub/.git/config").contains(".git"));
         assert!(safe_relative(".github/workflows/ci.yml", "t").is_ok());
         assert!(safe_relative(".git#", "t").is_ok());
+    }
+
+    #[test]
+    fn refuses_git_folders_windows_reads_as_git() {
+        assert!(reason(".git./config").contains(".git"));
+        assert!(reason(".GIT /hooks").contains(".git"));
+        assert!(reason("GIT~1/config").contains(".git"));
+    }
+
+    #[test]
+    fn refuses_windows_device_names_in_any_case_and_with_any_extension() {
+        for part in [
+            "CON",
+            "con",
+            "Prn",
+            "aux.py",
+            "NUL.tar.gz",
+            "com1",
+            "COM9.txt",
+            "lpt1",
+            "LPT9",
+            "com0",
+            "nul .txt",
+            "conin$",
+            "COM¹",
+        ] {
+            assert!(
+                reason(&format!("src/{part}/x.py")).contains("device"),
+                "{part}"
+            );
+        }
+        for part in [
+            "console.py",
+            "auxiliary",
+            "com10",
+            "lpt",
+            "null",
+            "connect.txt",
+        ] {
+            assert!(safe_relative(&format!("src/{part}"), "t").is_ok(), "{part}");
+        }
+    }
+
+    #[test]
+    fn refuses_trailing_dots_and_spaces() {
+        assert!(reason("src/name./x").contains("dot or a space"));
+        assert!(reason("notes.txt ").contains("dot or a space"));
+        assert!(reason("a...").contains("dot or a space"));
+    }
+
+    #[test]
+    fn refuses_characters_windows_forbids() {
+        for c in ['<', '>', ':', '"', '|', '?', '*', '\t', '\u{1}', '\u{1f}'] {
+            assert!(reason(&format!("a{c}b.py")).contains("Windows"), "{c:?}");
+        }
+        assert!(safe_relative("a-b_c (1)#+,;=@[]{}.py", "t").is_ok());
+    }
+
+    #[test]
+    fn refuses_components_longer_than_file_systems_allow() {
+        assert!(reason(&"a".repeat(MAX_COMPONENT + 1)).contains("bytes"));
+        assert!(safe_relative(&"a".repeat(MAX_COMPONENT), "t").is_ok());
     }
 }

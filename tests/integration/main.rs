@@ -9,6 +9,8 @@ mod edges;
 mod generate;
 mod git;
 mod grading;
+mod honest;
+mod names;
 mod practise;
 mod practise_edges;
 mod prompts;

@@ -3,7 +3,6 @@
 
 use skillforge::blueprint::Library;
 use skillforge::commands::new;
-use skillforge::error::Error;
 use skillforge::plan::Plan;
 use skillforge::plan::prompt::Scripted;
 use skillforge::plan::request::NewRequest;
@@ -21,11 +20,12 @@ fn request(dir: &std::path::Path) -> NewRequest {
 fn asks_for_blueprint_name_and_every_question_then_confirms() {
     let dir = tempfile::tempdir().unwrap();
     let library = Library::embedded().unwrap();
-    // no skills, blueprint, name (an invalid one first), author, email, python, licence,
-    // page size, confirm
+    // no skills, blueprint, no add-ons, name (an invalid one first), author, email, python,
+    // licence, page size, confirm
     let mut p = Scripted::new([
         "",
         "fastapi-service",
+        "",
         "class",
         "my-notes",
         "Ada",
@@ -48,8 +48,12 @@ fn asks_for_blueprint_name_and_every_question_then_confirms() {
     assert_eq!(path, dir.path().join("my-notes"));
     assert_eq!(p.asked[0], "Skills to practise");
     assert_eq!(p.asked[1], "Blueprint");
-    assert_eq!(p.asked[2], "Project name");
-    assert_eq!(p.asked[3], "Project name", "an invalid name is asked again");
+    assert_eq!(
+        p.asked[2], "Add-ons",
+        "a base picked at the prompt is offered add-ons"
+    );
+    assert_eq!(p.asked[3], "Project name");
+    assert_eq!(p.asked[4], "Project name", "an invalid name is asked again");
     assert_eq!(p.asked.last().unwrap(), "Generate this project?");
     let pyproject = std::fs::read_to_string(path.join("pyproject.toml")).unwrap();
     assert!(
@@ -93,19 +97,19 @@ fn flags_answer_questions_so_they_are_not_asked() {
 }
 
 #[test]
-fn declining_the_summary_writes_nothing() {
+fn declining_the_summary_writes_nothing_and_is_no_error() {
     let dir = tempfile::tempdir().unwrap();
     let library = Library::embedded().unwrap();
-    let mut p = Scripted::new(["", "fastapi-service", "demo", "", "", "", "", "", "n"]);
-    let err = new::run(
+    let mut p = Scripted::new(["", "fastapi-service", "", "demo", "", "", "", "", "", "n"]);
+    let produced = new::run(
         &request(dir.path()),
         &library,
         &Offered::default(),
         Some(&mut p),
         Plan::sample_day(),
     )
-    .unwrap_err();
-    assert!(matches!(err, Error::Cancelled));
+    .unwrap();
+    assert!(matches!(produced, new::Produced::Declined), "{produced:?}");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 
@@ -116,9 +120,9 @@ fn chosen_skills_lead_to_the_best_plan_and_mark_stretch_goals() {
     let mut req = request(dir.path());
     req.skills = vec!["pydantic".into()];
     req.name = Some("skills-demo".into());
-    // The --skills choice is preselected: "" keeps it. Then the plan (if several), the
+    // --skills is the answer, so the picker is not shown. The plan (if several), the
     // engine's questions, the page size and the confirmation take their defaults.
-    let mut p = Scripted::new(["", "", "", "", "", "", "", "y"]);
+    let mut p = Scripted::new(["", "", "", "", "", "", "y"]);
     let new::Produced::Created(path) = new::run(
         &req,
         &library,
@@ -129,9 +133,10 @@ fn chosen_skills_lead_to_the_best_plan_and_mark_stretch_goals() {
     .unwrap() else {
         panic!("expected a project");
     };
-    assert_eq!(p.asked[0], "Skills to practise");
     assert!(
-        !p.asked.contains(&"Blueprint".to_string()),
+        !p.asked
+            .iter()
+            .any(|a| a == "Skills to practise" || a == "Blueprint"),
         "the plan picks the blueprint: {:?}",
         p.asked
     );
