@@ -12,8 +12,9 @@ use super::similarity::{self, SUGGEST_FROM};
 use crate::error::{Error, Result};
 
 /// Words dropped from a phrase that names nothing as typed, so "python decorators",
-/// "OOPs concepts", "testing in python" and "backend development" name a skill or an umbrella.
-const FILLER: [&str; 20] = [
+/// "OOPs concepts", "testing in python", "backend development" and the articles' headings
+/// ("Expertise In Core Python", "Good grasp of Web Frameworks") name a skill or an umbrella.
+const FILLER: [&str; 31] = [
     "python",
     "py",
     "concepts",
@@ -27,12 +28,23 @@ const FILLER: [&str; 20] = [
     "engineering",
     "engineer",
     "scientist",
+    "expertise",
+    "mastery",
+    "proficiency",
+    "knowledge",
+    "understanding",
+    "good",
+    "grasp",
+    "road",
+    "rise",
     "in",
     "with",
     "using",
     "the",
     "of",
     "for",
+    "to",
+    "and",
     "a",
 ];
 
