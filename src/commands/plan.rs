@@ -1,7 +1,7 @@
 //! `skillforge plan --skills LIST [--json]`: the best project for the requested skills, what
 //! each part covers, what nothing covers, the effort, and the next-best alternatives. Umbrella
 //! words ("data science") are shown with the skills they were read as; words that name no
-//! skill are left out and named, with suggestions, as long as one skill is left.
+//! skill are ignored and named, with suggestions, as long as one skill is left.
 //!
 //! A project that exercises none of the requested skills is never offered: when nothing
 //! covers any of them, `plan` says so and names the nearest base as only that, with no
@@ -61,7 +61,7 @@ pub fn run(library: &Library, args: &Options) -> Result<()> {
     let index = SkillIndex::new(&library.catalog);
     let reading = index.read(&args.skills).lenient()?;
     for unknown in &reading.unknown {
-        crate::ui::warn(&format!("left out: {}", unknown.explain()));
+        crate::ui::warn(&format!("ignored: {}", unknown.explain()));
     }
     if !args.json {
         print_reading(&index, &reading.expanded);

@@ -121,7 +121,7 @@ fn plan_leaves_out_an_unknown_word_among_known_ones_and_says_so() {
     sf(["plan", "--skills", "pandas, fastapy"])
         .run()
         .success()
-        .stderr_has("left out: \"fastapy\" is not a skill skillforge knows; did you mean fastapi")
+        .stderr_has("ignored: \"fastapy\" is not a skill skillforge knows; did you mean fastapi")
         .stdout_has("Best plan: pandas-analysis")
         .stdout_has("--skills \"pandas\"");
     let out = sf(["plan", "--skills", "pandas, dokcer", "--json"])
