@@ -237,14 +237,6 @@ impl<'a> SkillIndex<'a> {
         }
     }
 
-    /// The skill id `text` names, if it names exactly one skill.
-    pub fn lookup(&self, text: &str) -> Option<&'a str> {
-        match self.find(text)? {
-            Target::Skill(id) => Some(id),
-            Target::Umbrella(_) => None,
-        }
-    }
-
     /// What `text` names: as typed, else in the singular or plural, else without filler
     /// words ("python", "concepts", "in", ...) when some other word is left.
     fn find(&self, text: &str) -> Option<Target<'a>> {
