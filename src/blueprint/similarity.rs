@@ -118,8 +118,8 @@ fn word_match(q: &str, s: &str) -> f64 {
 
 /// 1 less the share of edits (insertions, deletions, substitutions and swaps of neighbours:
 /// strsim's optimal string alignment) that turn `a` into `b`, when that is at least `least`;
-/// otherwise 0. Lengths too far apart for `least` are not compared at all, which keeps a
-/// suggestion over the whole catalog quick.
+/// otherwise 0. Lengths too far apart cannot reach `least` (each letter of difference is an
+/// edit), so they are not compared.
 fn near(a: &str, b: &str, least: f64) -> f64 {
     let (la, lb) = (a.chars().count(), b.chars().count());
     let longest = count(la.max(lb));
