@@ -12,6 +12,7 @@ pub mod local;
 pub mod manifest;
 pub mod matching;
 mod prebuilt;
+pub mod similarity;
 pub mod skills;
 mod source;
 pub mod steps;
@@ -102,6 +103,7 @@ pub(crate) mod testing {
         let catalog = Catalog {
             schema: 1,
             categories: vec![],
+            groups: vec![],
             skills: vec![],
         };
         Library::of(catalog, blueprints)

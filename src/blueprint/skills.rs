@@ -1,4 +1,6 @@
-//! The skill catalog (`blueprints/skills.toml`): every skill a blueprint or task may name.
+//! The skill catalog (`blueprints/skills.toml`): every skill a blueprint or task may name,
+//! their categories, and the groups that stand for skills across categories. A category's or
+//! group's name and aliases are the umbrella words learners type ("data science", "devops").
 
 use serde::Deserialize;
 
@@ -10,6 +12,9 @@ use crate::error::{Error, Result};
 pub struct Catalog {
     pub schema: u32,
     pub categories: Vec<Category>,
+    /// Named sets of skills across categories ("Cloud", "NoSQL databases").
+    #[serde(default)]
+    pub groups: Vec<Group>,
     pub skills: Vec<Skill>,
 }
 
@@ -18,6 +23,29 @@ pub struct Catalog {
 pub struct Category {
     pub id: String,
     pub name: String,
+    /// Other words for the whole category ("python" for Core Python).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Skills of other categories its umbrella words stand for too (SQL for Databases).
+    #[serde(default)]
+    pub also: Vec<String>,
+}
+
+/// A named set of skills that is not one category: typing its name or an alias asks for all
+/// of them, like a category's name does.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Categories whose skills all belong to the group.
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// Skills that belong to the group besides its categories'.
+    #[serde(default)]
+    pub skills: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
@@ -73,11 +101,53 @@ impl Catalog {
                 return Err(fail(&skill.id, msg));
             }
         }
+        let also = catalog.categories.iter().map(|c| (&c.id, &c.also));
+        let groups = catalog.groups.iter().map(|g| (&g.id, &g.skills));
+        for (id, skills) in also.chain(groups) {
+            if let Some(bad) = skills.iter().find(|s| !seen.contains(s.as_str())) {
+                let msg = format!("{id:?} names {bad:?}, which is not a skill of the catalog");
+                return Err(fail(id, msg));
+            }
+        }
+        for group in &catalog.groups {
+            let known = |c: &String| catalog.categories.iter().any(|k| &k.id == c);
+            if let Some(bad) = group.categories.iter().find(|c| !known(c)) {
+                let msg = format!(
+                    "group {:?} names {bad:?}, which is not a category of the catalog",
+                    group.id
+                );
+                return Err(fail(&group.id, msg));
+            }
+        }
         Ok(catalog)
     }
 
     pub fn get(&self, id: &str) -> Option<&Skill> {
         self.skills.iter().find(|s| s.id == id)
+    }
+
+    /// The skills an umbrella term stands for, in catalog order: the practicable skills of
+    /// `categories` (with those the categories name in `also`) and `skills` together, or all
+    /// of them when none is practicable (so a plan can say why none is covered).
+    pub fn members(&self, categories: &[String], skills: &[String]) -> Vec<&str> {
+        let also = |id: &String| {
+            self.categories
+                .iter()
+                .any(|c| categories.contains(&c.id) && c.also.contains(id))
+        };
+        let inside =
+            |s: &&Skill| categories.contains(&s.category) || skills.contains(&s.id) || also(&s.id);
+        let all: Vec<&Skill> = self.skills.iter().filter(inside).collect();
+        let practicable: Vec<&str> = all
+            .iter()
+            .filter(|s| s.practicable)
+            .map(|s| s.id.as_str())
+            .collect();
+        if practicable.is_empty() {
+            all.iter().map(|s| s.id.as_str()).collect()
+        } else {
+            practicable
+        }
     }
 
     /// The display name of a skill id, or the id itself when unknown.
@@ -107,5 +177,42 @@ description = "d"
             err.contains("skills.toml:6") && err.contains("\"webb\""),
             "{err}"
         );
+    }
+
+    #[test]
+    fn refuses_a_group_naming_an_unknown_skill() {
+        let text = r#"schema = 1
+[[categories]]
+id = "web"
+name = "Web"
+[[groups]]
+id = "apis"
+name = "APIs"
+skills = ["fastapi", "flsk"]
+[[skills]]
+id = "fastapi"
+name = "FastAPI"
+category = "web"
+description = "d"
+"#;
+        let err = Catalog::parse("skills.toml", text).unwrap_err().to_string();
+        assert!(
+            err.contains("skills.toml:6") && err.contains("\"flsk\""),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_umbrella_stands_for_its_practicable_skills_or_else_all() {
+        let library = crate::blueprint::Library::embedded().unwrap();
+        let catalog = &library.catalog;
+        let data = catalog.members(&["data".into()], &[]);
+        assert!(data.contains(&"pandas") && data.contains(&"statistics"));
+        let soft = catalog.members(&["soft".into()], &[]);
+        assert!(soft.contains(&"communication"), "{soft:?}");
+        let mixed = catalog.members(&["soft".into()], &["docker".into()]);
+        assert_eq!(mixed, ["docker"]);
+        let databases = catalog.members(&["databases".into()], &[]);
+        assert!(databases.contains(&"sql") && databases.contains(&"postgresql"));
     }
 }

@@ -1,5 +1,7 @@
 //! `skillforge plan --skills LIST [--json]`: the best project for the requested skills, what
-//! each part covers, what nothing covers, the effort, and the next-best alternatives.
+//! each part covers, what nothing covers, the effort, and the next-best alternatives. Umbrella
+//! words ("data science") are shown with the skills they were read as; words that name no
+//! skill are ignored and named, with suggestions, as long as one skill is left.
 //!
 //! A project that exercises none of the requested skills is never offered: when nothing
 //! covers any of them, `plan` says so and names the nearest base as only that, with no
@@ -10,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::blueprint::Library;
-use crate::blueprint::matching::SkillIndex;
+use crate::blueprint::matching::{Expansion, SkillIndex, Unknown};
 use crate::error::{Error, Result};
 use crate::plan::planner::{self, Nearest, Proposal};
 
@@ -18,6 +20,10 @@ use crate::plan::planner::{self, Nearest, Proposal};
 #[derive(Serialize)]
 struct Proposals<'a> {
     requested: &'a [String],
+    /// Each umbrella word of the request and the skills it was read as.
+    read_as: &'a [Expansion],
+    /// The words that name no skill, left out, with suggestions.
+    ignored: &'a [Unknown],
     #[serde(flatten)]
     best: &'a Proposal,
     /// Why each uncovered skill is not covered.
@@ -30,6 +36,8 @@ struct Proposals<'a> {
 #[derive(Serialize)]
 struct NothingCovers<'a> {
     requested: &'a [String],
+    read_as: &'a [Expansion],
+    ignored: &'a [Unknown],
     covered: [&'a str; 0],
     uncovered: &'a [String],
     uncovered_reasons: BTreeMap<&'a str, String>,
@@ -50,8 +58,16 @@ pub struct Options {
 
 /// Ranks `library`'s projects for the skills asked and prints the best, as text or JSON.
 pub fn run(library: &Library, args: &Options) -> Result<()> {
-    let requested = SkillIndex::new(&library.catalog).resolve(&args.skills)?;
-    let ranked = planner::rank(library, &requested, args.alternatives.saturating_add(1))?;
+    let index = SkillIndex::new(&library.catalog);
+    let reading = index.read(&args.skills).lenient()?;
+    for unknown in &reading.unknown {
+        crate::ui::warn(&format!("ignored: {}", unknown.explain()));
+    }
+    if !args.json {
+        print_reading(&index, &reading.expanded);
+    }
+    let requested = &reading.skills;
+    let ranked = planner::rank(library, requested, args.alternatives.saturating_add(1))?;
     let (best, rest) = ranked.split_first().ok_or_else(|| Error::Blueprint {
         path: "blueprints".into(),
         message: "this build has no base blueprint to plan with".into(),
@@ -63,11 +79,13 @@ pub fn run(library: &Library, args: &Options) -> Result<()> {
         .collect();
     if best.covered.is_empty() {
         let nothing = NothingCovers {
-            requested: &requested,
+            requested,
+            read_as: &reading.expanded,
+            ignored: &reading.unknown,
             covered: [],
-            uncovered: &requested,
+            uncovered: requested,
             uncovered_reasons: reasons,
-            nearest: planner::nearest(library, &requested),
+            nearest: planner::nearest(library, requested),
             alternatives: [],
         };
         if args.json {
@@ -78,7 +96,9 @@ pub fn run(library: &Library, args: &Options) -> Result<()> {
         return Ok(());
     }
     let proposals = Proposals {
-        requested: &requested,
+        requested,
+        read_as: &reading.expanded,
+        ignored: &reading.unknown,
         best,
         uncovered_reasons: reasons,
         alternatives: rest.iter().filter(|p| !p.covered.is_empty()).collect(),
@@ -86,7 +106,7 @@ pub fn run(library: &Library, args: &Options) -> Result<()> {
     if args.json {
         println!("{}", to_json(&proposals));
     } else {
-        print_text(library, &proposals);
+        print_text(library, &proposals, &reading.known_words);
     }
     Ok(())
 }
@@ -114,10 +134,19 @@ fn print_nothing(library: &Library, nothing: &NothingCovers<'_>) {
     }
 }
 
-fn print_text(library: &Library, proposals: &Proposals<'_>) {
-    let Proposals {
-        requested, best, ..
-    } = proposals;
+/// Each umbrella word and the skills it was read as, one a line, then a blank line.
+fn print_reading(index: &SkillIndex<'_>, expanded: &[Expansion]) {
+    for expansion in expanded {
+        println!("{}", index.describe(expansion));
+    }
+    if !expanded.is_empty() {
+        println!();
+    }
+}
+
+/// The plan as text; `words` are the known words of the request, for the `new` command shown.
+fn print_text(library: &Library, proposals: &Proposals<'_>, words: &[String]) {
+    let best = proposals.best;
     let name = |id: &str| library.catalog.name_of(id).to_string();
     println!("Best plan: {}", best.label());
     println!(
@@ -142,7 +171,7 @@ fn print_text(library: &Library, proposals: &Proposals<'_>) {
     print_alternatives(library, &proposals.alternatives);
     println!(
         "\nGenerate it: skillforge new NAME --skills {:?} --yes",
-        requested.join(",")
+        words.join(",")
     );
 }
 

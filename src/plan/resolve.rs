@@ -2,7 +2,6 @@
 //! the terminal when there is one (skills, a ranked proposal or a base, the name, every
 //! question), by the defaults with `--yes`, and is otherwise an error naming the flag.
 
-use crate::blueprint::matching::SkillIndex;
 use crate::blueprint::{Blueprint, Kind, Library, Summary, compat};
 use crate::error::{Error, Result};
 use crate::ui;
@@ -12,7 +11,7 @@ use super::answers::{self, Mode};
 use super::naming::{self, ProjectNames};
 use super::planner::{self, Proposal};
 use super::prompt::Prompter;
-use super::request::NewRequest;
+use super::request::{self, NewRequest};
 
 /// What the blueprints of `--from` offer besides the library's own: a single base is the
 /// project's base unless `--blueprint` names another, and every add-on is composed.
@@ -47,14 +46,12 @@ impl<'a> Plan<'a> {
     ) -> Result<Plan<'a>> {
         let mut prompter = if req.yes { None } else { prompter };
         let wanted = wanted(req, offered)?;
-        let mut focus = if req.skills.is_empty() {
-            Vec::new()
-        } else {
-            SkillIndex::new(&library.catalog).resolve(&req.skills)?
-        };
-        // Skills given on the command line are the answer: the picker is for when none are.
+        let mut focus =
+            request::read_skills(&req.skills, &library.catalog, reborrow(&mut prompter))?;
+        // Skills given on the command line are the answer: the picker is for when none are
+        // (or every word given was left out at the prompt).
         if wanted.base.is_none()
-            && req.skills.is_empty()
+            && focus.is_empty()
             && let Some(p) = reborrow(&mut prompter)
         {
             focus = choose_skills(library, p)?;

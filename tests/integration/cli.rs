@@ -418,7 +418,7 @@ fn plan_explains_the_best_project_as_json() {
 
 #[test]
 fn plan_refuses_unknown_skills_with_suggestions() {
-    sf(["plan", "--skills", "fastapi,dokcer"])
+    sf(["plan", "--skills", "dokcer"])
         .run()
         .code(2)
         .stderr_has("\"dokcer\"")

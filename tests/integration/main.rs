@@ -20,3 +20,4 @@ mod solution;
 mod support;
 mod terminal;
 mod warnings;
+mod words;
