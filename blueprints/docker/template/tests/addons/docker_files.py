@@ -554,9 +554,9 @@ def cache_mounts(instruction: Instruction) -> list[dict[str, str]]:
         name, _, value = flag[2:].partition("=")
         if name != "mount":
             continue
-        settings = dict(
-            (part.partition("=")[0], part.partition("=")[2]) for part in value.split(",")
-        )
+        settings = {
+            part.partition("=")[0]: part.partition("=")[2] for part in value.split(",")
+        }
         if settings.get("type") == "cache":
             found.append(settings)
     return found
@@ -585,6 +585,8 @@ def cache_folder(stage: Stage, instruction: Instruction, words: list[str]) -> st
 def stage_of(stage: Stage, earlier: Instruction, instruction: Instruction) -> bool:
     """Whether ``earlier`` comes before ``instruction`` in the stage's lineage."""
     order = [i for s in stage.lineage() for i in s.instructions]
-    return earlier in order and instruction in order and (
-        order.index(earlier) < order.index(instruction)
+    return (
+        earlier in order
+        and instruction in order
+        and order.index(earlier) < order.index(instruction)
     )
