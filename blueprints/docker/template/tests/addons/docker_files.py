@@ -9,7 +9,9 @@ environment, user, command and health check, as in Docker. ``RUN`` scripts are
 split into commands with ``shlex``: ``echo pip install`` runs ``echo``.
 """
 
+import itertools
 import json
+import posixpath
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -363,3 +365,228 @@ def is_left_out(path: str, rules: list[tuple[bool, re.Pattern[str]]]) -> bool:
         if any(regex.fullmatch(candidate) for candidate in candidates):
             left_out = excludes
     return left_out
+
+
+# Where a RUN's commands really act: the separators between them, the
+# environment they see, and the pip that runs.
+
+
+def run_chain(instruction: Instruction) -> list[tuple[Command, str]]:
+    """The commands of a RUN, each with the separator that follows it (``&&``,
+    ``||``, ``;``, ``|``, ``&``, a new line, or "" after the last one)."""
+    form = exec_form(instruction.rest)
+    if form is not None:
+        return [(Command(form, []), "")]
+    script = instruction.rest
+    if instruction.heredocs and HEREDOC.fullmatch(script.strip()):
+        script = instruction.heredocs[0]
+    tokens: list[str] = []
+    for line in script.splitlines():
+        lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|<>()")
+        lexer.whitespace_split = True
+        lexer.commenters = "#"
+        tokens += [*lexer, "\n"]
+    found: list[tuple[Command, str]] = []
+    words: list[str] = []
+    writes: list[str] = []
+    position = 0
+    while position < len(tokens):
+        token = tokens[position]
+        if token in REDIRECTS:
+            target = tokens[position + 1] if position + 1 < len(tokens) else ""
+            if token in {">", ">>", ">|", "&>", "&>>"}:
+                writes.append(target)
+            position += 2
+            continue
+        if token in SEPARATORS:
+            while words and re.match(r"[A-Za-z_]\w*=", words[0]):
+                words.pop(0)
+            if words:
+                found.append((Command(words, writes), token))
+            elif token not in {"\n", "(", ")"} and found:
+                found[-1] = (found[-1][0], token)
+            words, writes = [], []
+        elif not (
+            token.isdigit()
+            and position + 1 < len(tokens)
+            and tokens[position + 1] in REDIRECTS
+        ):
+            words.append(token)
+        position += 1
+    if found:  # what follows the last command is the end of the script
+        found[-1] = (found[-1][0], "")
+    return found
+
+
+def failure_hidden(chain: list[tuple[Command, str]], index: int) -> bool:
+    """Whether the failure of command ``index`` would not fail the RUN: ``sh -c``
+    stops at a failing command only when ``&&`` (or nothing) follows it."""
+    return any(separator not in {"&&", ""} for _, separator in chain[index:])
+
+
+def env_before(stage: Stage, instruction: Instruction) -> dict[str, str]:
+    """The variables ``ENV`` sets before ``instruction`` runs, inherited ones too."""
+    values: dict[str, str] = {}
+    for earlier in (i for s in stage.lineage() for i in s.instructions):
+        if earlier is instruction:
+            break
+        if earlier.keyword != "ENV":
+            continue
+        words = shlex.split(earlier.arguments)
+        if words and "=" not in words[0]:
+            values[words[0]] = " ".join(words[1:])
+            continue
+        for word in words:
+            name, _, value = word.partition("=")
+            values[name] = expand(value, values)
+    return values
+
+
+# The options that send pip's installs somewhere else than the environment that
+# runs it, or nowhere; pip also reads each from a PIP_<NAME> variable.
+PIP_ELSEWHERE = {
+    "--target": "installs the packages into a folder of its own",
+    "-t": "installs the packages into a folder of its own",
+    "--prefix": "installs the packages under another prefix",
+    "--root": "installs the packages under another root folder",
+    "--user": "installs the packages into the user's home",
+    "--dry-run": "installs nothing: it only says what it would install",
+    "--download": "downloads the packages instead of installing them",
+    "-d": "downloads the packages instead of installing them",
+}
+
+
+def pip_problem(
+    stage: Stage, instruction: Instruction, chain_index: int, venv: str
+) -> str:
+    """Why a ``pip install`` (command ``chain_index`` of ``instruction``) does not
+    install into the virtual environment at ``venv``, or ""."""
+    chain = run_chain(instruction)
+    words = chain[chain_index][0].words
+    arguments = pip_install(words) or []
+    env = env_before(stage, instruction)
+    for option, why in PIP_ELSEWHERE.items():
+        variable = "PIP_" + option.lstrip("-").replace("-", "_").upper()
+        given = any(a == option or a.startswith(option + "=") for a in arguments)
+        if len(option) == 2:  # -t DIR, -tDIR
+            given = any(a.startswith(option) for a in arguments)
+        set_by_env = len(option) > 2 and env.get(variable, "").lower() not in {
+            "",
+            "0",
+            "false",
+            "no",
+            "off",
+        }
+        if given or set_by_env:
+            how = option if given else f"ENV {variable}"
+            return f"pip install with {how} {why}, not into {venv}"
+    if not venv:
+        return ""
+    activated = any(
+        c.words[:1] in (["."], ["source"]) and c.words[1:2] == [f"{venv}/bin/activate"]
+        for c, _ in chain[:chain_index]
+    )
+    path = env.get("PATH", "")
+    on_path = activated or path.split(":")[0].rstrip("/") == f"{venv}/bin"
+    program = words[0]
+    if Path(program).name == "uv":
+        python = next(
+            (
+                following
+                for option, following in itertools.pairwise(words)
+                if option in {"--python", "-p"}
+            ),
+            "",
+        )
+        if python.startswith(f"{venv}/") or python.rstrip("/") == venv:
+            return ""
+        if env.get("VIRTUAL_ENV", "").rstrip("/") == venv or on_path or activated:
+            return ""
+        return f"uv pip install does not know {venv}: ENV VIRTUAL_ENV={venv}"
+    if "/" in program:
+        if program.startswith(f"{venv}/bin/"):
+            return ""
+        return f"{program} is not the Python or pip of {venv}"
+    if not on_path:
+        return (
+            f"the {program} that runs is the system's, not {venv}'s: "
+            f'ENV PATH="{venv}/bin:$PATH" before the install, so that pip installs '
+            "into the virtual environment (VIRTUAL_ENV alone changes nothing for pip)"
+        )
+    if Path(program).name.startswith("pip") and made_without_pip(stage, venv):
+        return (
+            f"{venv} is made --without-pip, so the pip on PATH is the system's and "
+            f"installs there: make the venv with its own pip"
+        )
+    return ""
+
+
+def made_without_pip(stage: Stage, venv: str) -> bool:
+    """Whether the RUN that makes ``venv`` leaves pip out of it."""
+    for instruction in stage.inherited("RUN"):
+        for command in run_commands(instruction):
+            words = command.words
+            if "venv" in words[1:3] or Path(words[0]).name == "virtualenv":
+                uv = Path(words[0]).name == "uv"
+                if any(w.rstrip("/") == venv for w in words) and (
+                    "--without-pip" in words
+                    or "--no-pip" in words
+                    or (uv and "--seed" not in words)
+                ):
+                    return True
+    return False
+
+
+def context_source(source: str) -> str:
+    """A COPY source as a path of the build context: COPY reads ``/src``,
+    ``./src/`` and ``src/../src`` all as ``src``."""
+    path = posixpath.normpath("/" + source.strip()).lstrip("/")
+    return path or "."
+
+
+def cache_mounts(instruction: Instruction) -> list[dict[str, str]]:
+    """The ``--mount=type=cache,...`` options of a RUN, each as a dict."""
+    found = []
+    rest = instruction.arguments.strip()
+    while rest.startswith("--"):
+        flag, _, rest = rest.partition(" ")
+        rest = rest.lstrip()
+        name, _, value = flag[2:].partition("=")
+        if name != "mount":
+            continue
+        settings = {
+            part.partition("=")[0]: part.partition("=")[2] for part in value.split(",")
+        }
+        if settings.get("type") == "cache":
+            found.append(settings)
+    return found
+
+
+def cache_folder(stage: Stage, instruction: Instruction, words: list[str]) -> str:
+    """The folder the pip (or uv) of ``words`` keeps its cache in."""
+    env = env_before(stage, instruction)
+    given = [
+        following
+        for option, following in itertools.pairwise(words)
+        if option == "--cache-dir"
+    ] + [w.removeprefix("--cache-dir=") for w in words if w.startswith("--cache-dir=")]
+    uv = Path(words[0]).name == "uv" if words else False
+    if given:
+        return given[-1].rstrip("/")
+    variable = "UV_CACHE_DIR" if uv else "PIP_CACHE_DIR"
+    if env.get(variable):
+        return env[variable].rstrip("/")
+    users = [i for i in stage.inherited("USER") if stage_of(stage, i, instruction)]
+    home = env.get("HOME") or ("/root" if not users else "")
+    cache = env.get("XDG_CACHE_HOME") or f"{home}/.cache"
+    return f"{cache.rstrip('/')}/{'uv' if uv else 'pip'}"
+
+
+def stage_of(stage: Stage, earlier: Instruction, instruction: Instruction) -> bool:
+    """Whether ``earlier`` comes before ``instruction`` in the stage's lineage."""
+    order = [i for s in stage.lineage() for i in s.instructions]
+    return (
+        earlier in order
+        and instruction in order
+        and order.index(earlier) < order.index(instruction)
+    )
