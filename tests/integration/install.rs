@@ -1,0 +1,177 @@
+//! skillforge as Python learners install it: the `skillforge-py` wheel that maturin builds
+//! from `pyproject.toml`, installed alone in a fresh venv, then used as a learner would use
+//! it (`new`, install the project, `check`); and the release workflow that builds and
+//! publishes those wheels, under the same workflow checkers as the generated projects'.
+//!
+//! The wheel is built with the dev profile into cargo's own target folder, so it reuses the
+//! binaries `cargo test` has just built and costs only the packing. Its time is printed, not
+//! charged in `costs.rs`: that table is per blueprint and grows with the library, which this
+//! does not.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Instant;
+
+use crate::practise::install;
+use crate::python::{run_ok, tools, uv};
+
+/// The folder of `Cargo.toml` and `pyproject.toml`.
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Builds the wheel into `out` and returns its path.
+fn build_wheel(out: &Path) -> PathBuf {
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("the tmp folder is inside the target folder");
+    run_ok(
+        Command::new(tools().join("maturin"))
+            .current_dir(root())
+            .args(["build", "--profile", "dev", "--target-dir"])
+            .arg(target)
+            .arg("--out")
+            .arg(out),
+        "maturin build",
+    );
+    let wheels: Vec<PathBuf> = std::fs::read_dir(out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "whl"))
+        .collect();
+    assert_eq!(wheels.len(), 1, "one wheel expected: {wheels:?}");
+    wheels.into_iter().next().unwrap()
+}
+
+/// A command of the venv's bin folder, run as the real command is, with its own HOME and no
+/// system git config, as `support::sf` runs the binary.
+fn installed(bin: &Path, program: &str, home: &Path) -> Command {
+    let mut cmd = Command::new(bin.join(program));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("GIT_CONFIG_NOSYSTEM", "1");
+    cmd
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// The wheel holds both commands and the licences, its metadata passes
+/// `twine check --strict`, and installed alone (no index, no other package) in a new venv it
+/// gives a `skillforge` that generates a project and checks it once the project is
+/// installed: the harness passes and every task is still to do. `skillforge-py` (the
+/// command `uvx skillforge-py` runs) and `python -m skillforge_py` are the same command.
+#[test]
+fn wheel_alone_in_a_fresh_venv_generates_and_checks_a_project() {
+    let work = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let wheel = build_wheel(&work.path().join("dist"));
+    eprintln!(
+        "built the wheel in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let name = wheel.file_name().unwrap().to_string_lossy().into_owned();
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(
+        name.starts_with(&format!("skillforge_py-{version}-py3-none-")),
+        "{name}"
+    );
+    run_ok(
+        Command::new(tools().join("twine"))
+            .args(["check", "--strict"])
+            .arg(&wheel),
+        "twine check --strict",
+    );
+
+    let venv = work.path().join("venv");
+    run_ok(
+        uv().args(["venv", "--quiet", "--python", "python3"])
+            .arg(&venv),
+        "uv venv",
+    );
+    run_ok(
+        uv().args([
+            "pip",
+            "install",
+            "--quiet",
+            "--offline",
+            "--no-index",
+            "--python",
+        ])
+        .arg(venv.join("bin/python"))
+        .arg(&wheel),
+        "install the wheel alone",
+    );
+    let bin = venv.join("bin");
+    let home = work.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let expected = format!("skillforge {version}");
+    for (program, args) in [
+        ("skillforge", &["--version"][..]),
+        ("skillforge-py", &["--version"][..]),
+        ("python", &["-m", "skillforge_py", "--version"][..]),
+    ] {
+        let said = run_ok(
+            installed(&bin, program, &home).args(args),
+            &format!("{program} {}", args.join(" ")),
+        );
+        assert_eq!(said.trim(), expected, "{program} {args:?}");
+    }
+    eprintln!(
+        "built, checked and installed the wheel in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let projects = work.path().join("projects");
+    std::fs::create_dir(&projects).unwrap();
+    run_ok(
+        installed(&bin, "skillforge", &home)
+            .current_dir(&projects)
+            .args(["new", "demo", "--blueprint", "pypi-package", "--yes"]),
+        "skillforge new",
+    );
+    let project = projects.join("demo");
+    install(&project, "pypi-package");
+    let out = installed(&bin, "skillforge", &home)
+        .current_dir(&project)
+        .arg("check")
+        .output()
+        .expect("run skillforge check");
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "tasks are still to do:\n{said}");
+    assert!(said.contains("set-up OK"), "the harness passes:\n{said}");
+    eprintln!(
+        "wheel to first check in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// The release workflow, which builds the wheels for every platform and publishes them,
+/// passes actionlint and `zizmor --offline` (unpinned actions, credentials left in the
+/// checkout, excessive permissions, template injection) with no finding.
+#[test]
+fn release_workflow_passes_actionlint_and_zizmor() {
+    let workflow = root().join(".github/workflows/release.yml");
+    assert!(workflow.is_file(), "{} is missing", workflow.display());
+    run_ok(
+        Command::new(tools().join("actionlint"))
+            .current_dir(root())
+            .arg(&workflow),
+        "actionlint",
+    );
+    run_ok(
+        Command::new(tools().join("zizmor"))
+            .current_dir(root())
+            .arg("--offline")
+            .arg(&workflow),
+        "zizmor --offline",
+    );
+}
