@@ -56,6 +56,48 @@ fn installed(bin: &Path, program: &str, home: &Path) -> Command {
     cmd
 }
 
+/// The wheel's files with their sizes, read by the tools' Python (no zip crate here).
+fn wheel_files(wheel: &Path) -> Vec<(String, u64)> {
+    let listing = run_ok(
+        Command::new(tools().join("python"))
+            .args([
+                "-c",
+                "import sys, zipfile\n\
+                 for i in zipfile.ZipFile(sys.argv[1]).infolist(): print(i.file_size, i.filename)",
+            ])
+            .arg(wheel),
+        "list the wheel",
+    );
+    listing
+        .lines()
+        .filter_map(|line| line.split_once(' '))
+        .map(|(size, name)| (name.to_string(), size.parse().unwrap()))
+        .collect()
+}
+
+/// Both commands are scripts of the wheel, but the tool is in it once: `skillforge-py` is a
+/// launcher a small fraction of its size. The licences travel with it.
+#[track_caller]
+fn assert_wheel_holds_the_binary_once(wheel: &Path) {
+    let files = wheel_files(wheel);
+    let size = |suffix: &str| {
+        files
+            .iter()
+            .find(|(name, _)| name.ends_with(suffix))
+            .map(|(_, size)| *size)
+            .unwrap_or_else(|| panic!("the wheel lacks {suffix}: {files:?}"))
+    };
+    let tool = size(".data/scripts/skillforge");
+    let launcher = size(".data/scripts/skillforge-py");
+    assert!(
+        launcher * 10 < tool,
+        "launcher {launcher} bytes, tool {tool}"
+    );
+    size(".dist-info/licenses/LICENSE-MIT");
+    size(".dist-info/licenses/LICENSE-APACHE");
+    size("skillforge_py/__main__.py");
+}
+
 fn text(out: &Output) -> String {
     format!(
         "{}{}",
@@ -90,6 +132,7 @@ fn wheel_alone_in_a_fresh_venv_generates_and_checks_a_project() {
             .arg(&wheel),
         "twine check --strict",
     );
+    assert_wheel_holds_the_binary_once(&wheel);
 
     let venv = work.path().join("venv");
     run_ok(
@@ -174,4 +217,75 @@ fn release_workflow_passes_actionlint_and_zizmor() {
             .arg(&workflow),
         "zizmor --offline",
     );
+}
+
+/// `skillforge-py` passes its arguments, output and exit code through: an unknown blueprint
+/// is the same usage error (exit 2) under either name.
+#[test]
+fn launcher_passes_arguments_and_exit_code_through() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_skillforge-py"))
+        .parent()
+        .unwrap();
+    let out = installed(bin, "skillforge-py", home.path())
+        .args(["show", "no-such-blueprint"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("unknown blueprint \"no-such-blueprint\""),
+        "{}",
+        text(&out)
+    );
+}
+
+/// Without `skillforge` beside it, the launcher says which file it could not run and what to
+/// do, and fails.
+#[test]
+fn launcher_alone_names_the_missing_binary_and_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let launcher = dir.path().join("skillforge-py");
+    std::fs::copy(env!("CARGO_BIN_EXE_skillforge-py"), &launcher).unwrap();
+    let out = installed(dir.path(), "skillforge-py", dir.path())
+        .arg("--version")
+        .output()
+        .unwrap();
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    let missing = dir.path().join("skillforge");
+    assert!(
+        said.contains(&format!("cannot run {}", missing.display()))
+            && said.contains("reinstall the skillforge-py package"),
+        "{said}"
+    );
+}
+
+/// README's Install section states the Rust version Cargo.toml requires and the install
+/// commands that work, so the two cannot drift apart.
+#[test]
+fn readme_install_section_matches_cargo_toml() {
+    let cargo: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root().join("Cargo.toml")).unwrap()).unwrap();
+    let rust = cargo["package"]["rust-version"].as_str().unwrap();
+    let license = cargo["package"]["license"].as_str().unwrap();
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let install = readme
+        .split("\n## Install\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("README has an Install section");
+    for needle in [
+        format!("Rust {rust} or later"),
+        "pipx install skillforge-py".to_string(),
+        "uv tool install skillforge-py".to_string(),
+        "uvx skillforge-py new".to_string(),
+        "cargo install --locked --path .".to_string(),
+        "cargo install --locked --git".to_string(),
+        "Python 3.11 or later".to_string(),
+    ] {
+        assert!(install.contains(&needle), "Install lacks {needle:?}");
+    }
+    assert_eq!(license, "MIT OR Apache-2.0");
+    let pyproject = std::fs::read_to_string(root().join("pyproject.toml")).unwrap();
+    assert!(pyproject.contains(&format!("license = \"{license}\"")));
 }
