@@ -219,6 +219,64 @@ fn release_workflow_passes_actionlint_and_zizmor() {
     );
 }
 
+/// The sdist holds every file the build reads (checked: a wheel built from it, with
+/// `pip wheel`, generates projects), so `pip install` on a system without a wheel builds
+/// skillforge from it; its metadata passes `twine check --strict`. Building that wheel here
+/// would compile the crate again at another path, so this checks the files instead.
+#[test]
+fn sdist_holds_every_file_the_build_reads() {
+    let work = tempfile::tempdir().unwrap();
+    run_ok(
+        Command::new(tools().join("maturin"))
+            .current_dir(root())
+            .args(["sdist", "--out"])
+            .arg(work.path()),
+        "maturin sdist",
+    );
+    let sdist = work.path().join(format!(
+        "skillforge_py-{}.tar.gz",
+        env!("CARGO_PKG_VERSION")
+    ));
+    run_ok(
+        Command::new(tools().join("twine"))
+            .args(["check", "--strict"])
+            .arg(&sdist),
+        "twine check --strict on the sdist",
+    );
+    let listing = run_ok(
+        Command::new(tools().join("python"))
+            .args([
+                "-c",
+                "import sys, tarfile\n\
+                 for n in tarfile.open(sys.argv[1]).getnames(): print(n.split('/', 1)[-1])",
+            ])
+            .arg(&sdist),
+        "list the sdist",
+    );
+    let held: std::collections::BTreeSet<&str> = listing.lines().collect();
+    let tracked = run_ok(
+        Command::new("git").current_dir(root()).args([
+            "ls-files",
+            "--",
+            "Cargo.toml",
+            "Cargo.lock",
+            "build.rs",
+            "pyproject.toml",
+            "README.md",
+            "LICENSE-*",
+            "src",
+            "blueprints",
+            "python",
+        ]),
+        "git ls-files",
+    );
+    let missing: Vec<&str> = tracked.lines().filter(|f| !held.contains(f)).collect();
+    assert!(
+        !tracked.is_empty() && missing.is_empty(),
+        "not in the sdist: {missing:?}"
+    );
+}
+
 /// `skillforge-py` passes its arguments, output and exit code through: an unknown blueprint
 /// is the same usage error (exit 2) under either name.
 #[test]
