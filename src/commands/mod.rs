@@ -2,6 +2,7 @@
 
 pub mod author;
 pub mod check;
+pub mod export;
 pub mod hint;
 pub mod lint;
 pub mod list;
