@@ -295,6 +295,45 @@ pub fn clean_gitignore(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::blueprint::{Kind, Library, compat};
+
+    #[test]
+    fn the_portfolio_readme_of_every_base_with_its_addons_has_no_practice_talk() {
+        let library = Library::embedded().unwrap();
+        let bases = library.blueprints.iter().filter(|b| b.kind == Kind::Base);
+        for base in bases {
+            let addons = compat::compatible_addons(&library, &base.id)
+                .into_iter()
+                .map(|a| library.get(&a.id).unwrap().unwrap())
+                .collect();
+            let blueprint = library.get(&base.id).unwrap().unwrap();
+            let plan = Plan::sample(blueprint, addons, "notes").unwrap();
+            let page = Page {
+                skills: Vec::new(),
+                checks: None,
+            };
+            let text = crate::project::portfolio_readme(
+                &plan,
+                &library.catalog,
+                Plan::sample_day(),
+                &page,
+            )
+            .unwrap();
+            let lower = text.to_lowercase();
+            for practice in [
+                "tasks.md",
+                "skillforge",
+                "starter",
+                "until the",
+                "before you start",
+                "the tasks",
+                "{{",
+            ] {
+                assert!(!lower.contains(practice), "{}: {practice:?}\n{text}", base.id);
+            }
+            assert!(text.contains("## Run it") && text.contains("## Checks it passes"));
+        }
+    }
 
     #[test]
     fn gitignore_loses_its_skillforge_lines_and_keeps_the_rest() {
