@@ -16,6 +16,10 @@ use git2::{ObjectType, Odb, Oid, Repository, RepositoryInitOptions, Signature, S
 
 use crate::error::{Error, Result};
 
+/// Test hook: `SKILLFORGE_WRITE_DELAY_MS=N` (as for `new`) sleeps N ms before each commit
+/// is written again, so the test suite can interrupt an export in the middle.
+const DELAY_ENV: &str = "SKILLFORGE_WRITE_DELAY_MS";
+
 /// The top-level entries of a project that belong to the practice, not to the project.
 pub const SCAFFOLDING: &[&str] = &[".skillforge", "TASKS.md"];
 
@@ -151,7 +155,12 @@ pub fn rewrite(source: &Repository, dir: &Path, branch: &str, squash: bool) -> R
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
     let mut written: HashMap<Oid, Oid> = HashMap::new();
     let mut commits = Vec::new();
+    let delay: Option<u64> = std::env::var(DELAY_ENV).ok().and_then(|v| v.parse().ok());
     for id in walk {
+        if let Some(ms) = delay {
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+        }
+        // An interrupt ends the export here; the handler removes the staging folder.
         crate::interrupt::checkpoint();
         let commit = source.find_commit(id?)?;
         let tree = copier.without_scaffolding(&target, &commit.tree()?)?;

@@ -329,7 +329,11 @@ mod tests {
                 "the tasks",
                 "{{",
             ] {
-                assert!(!lower.contains(practice), "{}: {practice:?}\n{text}", base.id);
+                assert!(
+                    !lower.contains(practice),
+                    "{}: {practice:?}\n{text}",
+                    base.id
+                );
             }
             assert!(text.contains("## Run it") && text.contains("## Checks it passes"));
         }

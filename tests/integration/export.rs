@@ -14,7 +14,12 @@ fn git(dir: &Path, args: &[&str]) -> String {
     let home = tempfile::tempdir().unwrap();
     run_ok(
         Command::new("git")
-            .args(["-c", "user.name=Test Learner", "-c", "user.email=learner@example.com"])
+            .args([
+                "-c",
+                "user.name=Test Learner",
+                "-c",
+                "user.email=learner@example.com",
+            ])
             .args(args)
             .current_dir(dir)
             .env("HOME", home.path())
@@ -59,7 +64,10 @@ fn paths_in_history(dir: &Path) -> Vec<String> {
 fn assert_no_scaffolding(out: &Path) {
     let files = tree(out);
     for practice in [".skillforge/", "TASKS.md"] {
-        assert!(!files.contains(&practice.to_string()), "{practice} in {files:?}");
+        assert!(
+            !files.contains(&practice.to_string()),
+            "{practice} in {files:?}"
+        );
         assert!(
             !paths_in_history(out)
                 .iter()
@@ -73,7 +81,10 @@ fn assert_no_scaffolding(out: &Path) {
     }
     let ignore = std::fs::read_to_string(out.join(".gitignore")).unwrap();
     assert!(!ignore.to_lowercase().contains("skillforge"), "{ignore}");
-    assert!(ignore.contains("__pycache__/"), "the project's own lines stay");
+    assert!(
+        ignore.contains("__pycache__/"),
+        "the project's own lines stay"
+    );
 }
 
 /// Asserts that every link of the README leads somewhere real: a file of the export, or a
@@ -90,7 +101,10 @@ fn assert_links_hold(out: &Path) -> Vec<String> {
             assert_eq!(git(out, &["cat-file", "-t", id]).trim(), "commit", "{id}");
             commits.push(id.to_string());
         } else {
-            assert!(out.join(&target).is_file(), "README links {target}, which is not there");
+            assert!(
+                out.join(&target).is_file(),
+                "README links {target}, which is not there"
+            );
             files += 1;
         }
     }
@@ -121,13 +135,22 @@ fn python_a_solved_project_exports_clean_keeps_its_history_and_passes_its_own_te
     let subjects: Vec<&str> = subjects.lines().collect();
     assert_eq!(subjects.len(), 3, "{subjects:?}");
     assert_eq!(subjects[1], "Say how the app is served");
-    assert!(subjects[2].starts_with("Start Portfolio Demo"), "{subjects:?}");
+    assert!(
+        subjects[2].starts_with("Start Portfolio Demo"),
+        "{subjects:?}"
+    );
     let commits = assert_links_hold(&out);
     let work = git(&out, &["rev-parse", "HEAD~1"]);
-    assert!(commits.contains(&work.trim().to_string()), "the work's commit is linked");
+    assert!(
+        commits.contains(&work.trim().to_string()),
+        "the work's commit is linked"
+    );
     let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
     assert!(readme.contains("7 of 7 tasks pass"), "{readme}");
-    assert!(git(&out, &["status", "--porcelain"]).is_empty(), "checked out clean");
+    assert!(
+        git(&out, &["status", "--porcelain"]).is_empty(),
+        "checked out clean"
+    );
 
     install(&out, "exported");
     run_ok(
@@ -159,7 +182,10 @@ fn python_refuses_while_tasks_fail_listing_them_unless_allowed() {
     assert_no_scaffolding(&out);
     let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
     assert!(readme.contains("(unfinished)"), "{readme}");
-    assert!(readme.contains("Not finished yet: List bookmarks"), "{readme}");
+    assert!(
+        readme.contains("Not finished yet: List bookmarks"),
+        "{readme}"
+    );
     assert!(readme.contains("0 of 7 tasks pass"), "{readme}");
 }
 
@@ -188,7 +214,10 @@ fn squash_gives_one_commit_and_links_no_commits() {
         .stderr_has("one commit");
     assert_eq!(git(&out, &["rev-list", "--count", "HEAD"]).trim(), "1");
     assert_no_scaffolding(&out);
-    assert!(assert_links_hold(&out).is_empty(), "one commit: nothing to link");
+    assert!(
+        assert_links_hold(&out).is_empty(),
+        "one commit: nothing to link"
+    );
     let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
     assert!(readme.contains("No check is recorded"), "{readme}");
 }
@@ -205,10 +234,16 @@ fn history_is_kept_with_its_authors_without_squash() {
     let lines: Vec<&str> = log.lines().collect();
     assert_eq!(lines.len(), 3, "{log}");
     assert_eq!(lines[1], "Test Learner|Add notes");
-    assert!(lines[2].starts_with("Test Learner|Start Kept History"), "{log}");
+    assert!(
+        lines[2].starts_with("Test Learner|Start Kept History"),
+        "{log}"
+    );
     // The last commit changes only what presents the project.
     let last = git(&out, &["show", "--format=", "--name-only", "HEAD"]);
-    assert_eq!(last.lines().collect::<Vec<_>>(), [".gitignore", "README.md"]);
+    assert_eq!(
+        last.lines().collect::<Vec<_>>(),
+        [".gitignore", "README.md"]
+    );
 }
 
 #[test]
@@ -221,7 +256,10 @@ fn an_existing_folder_that_is_not_empty_is_refused_and_left_alone() {
         .code(3)
         .stderr_has("exists and is not empty");
     assert_eq!(tree(&out), ["mine.txt"]);
-    assert_eq!(std::fs::read_to_string(out.join("mine.txt")).unwrap(), "keep me\n");
+    assert_eq!(
+        std::fs::read_to_string(out.join("mine.txt")).unwrap(),
+        "keep me\n"
+    );
     let beside: Vec<String> = tree(dir.path())
         .into_iter()
         .filter(|p| !p.contains('/') || p.matches('/').count() == 1 && p.ends_with('/'))
@@ -242,7 +280,9 @@ fn uncommitted_changes_are_refused_with_the_fix_but_practice_files_do_not_count(
     let (dir, project) = fresh("dirty");
     let out = dir.path().join("portfolio");
     let tasks = project.join("TASKS.md");
-    let ticked = std::fs::read_to_string(&tasks).unwrap().replace("- [ ]", "- [x]");
+    let ticked = std::fs::read_to_string(&tasks)
+        .unwrap()
+        .replace("- [ ]", "- [x]");
     std::fs::write(&tasks, ticked).unwrap();
     std::fs::write(project.join("scratch.py"), "print('wip')\n").unwrap();
     export(&project, &out, &["--allow-unfinished"])
@@ -263,4 +303,57 @@ fn a_folder_inside_the_project_is_refused() {
         .stderr_has("inside the project")
         .stderr_has("../inside-portfolio");
     assert!(!out.exists());
+}
+
+#[test]
+#[cfg(unix)]
+fn an_interrupt_while_exporting_leaves_nothing() {
+    let (dir, project) = fresh("interrupted");
+    for n in 0..3 {
+        std::fs::write(project.join(format!("note{n}.md")), "# Note\n").unwrap();
+        git(&project, &["add", "-A"]);
+        git(&project, &["commit", "-qm", &format!("Note {n}")]);
+    }
+    let out = dir.path().join("portfolio");
+    let home = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_skillforge"))
+        .args(["export", "portfolio", "--allow-unfinished", "--path"])
+        .arg(&project)
+        .current_dir(dir.path())
+        .env("HOME", home.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("SKILLFORGE_WRITE_DELAY_MS", "400")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let staging = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(".skillforge-"))
+    };
+    let start = std::time::Instant::now();
+    while !staging() {
+        assert!(
+            start.elapsed().as_secs() < 30,
+            "the export never started writing"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    // SAFETY: sends SIGINT to the child this test started.
+    assert_eq!(
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) },
+        0
+    );
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("cancelled; nothing was exported"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "no export");
+    assert!(!staging(), "no staging folder");
 }
