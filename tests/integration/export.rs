@@ -316,7 +316,7 @@ fn an_interrupt_while_exporting_leaves_nothing() {
     }
     let out = dir.path().join("portfolio");
     let home = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_skillforge"))
+    let child = Command::new(env!("CARGO_BIN_EXE_skillforge"))
         .args(["export", "portfolio", "--allow-unfinished", "--path"])
         .arg(&project)
         .current_dir(dir.path())
