@@ -109,6 +109,43 @@ impl Copier<'_> {
         self.object(id)
     }
 
+    /// `commit` written again into `target` without the practice files, on the commits its
+    /// parents became (`written`, by their old ids): the new id and `true`, or, when only
+    /// practice files changed, the id of the commit it is folded into and `false`.
+    fn commit(
+        &self,
+        target: &Repository,
+        commit: &git2::Commit<'_>,
+        written: &HashMap<Oid, Oid>,
+    ) -> Result<(Oid, bool)> {
+        let tree = self.without_scaffolding(target, &commit.tree()?)?;
+        let mut parents: Vec<Oid> = commit
+            .parent_ids()
+            .filter_map(|p| written.get(&p).copied())
+            .collect();
+        parents.dedup();
+        // Only practice files changed: the commit has nothing left to say.
+        if let [only] = parents[..]
+            && target.find_commit(only)?.tree_id() == tree
+        {
+            return Ok((only, false));
+        }
+        let parents = parents
+            .iter()
+            .map(|p| target.find_commit(*p))
+            .collect::<Result<Vec<_>, _>>()?;
+        let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
+        let new = target.commit(
+            None,
+            &commit.author(),
+            &commit.committer(),
+            &message,
+            &target.find_tree(tree)?,
+            &parents.iter().collect::<Vec<_>>(),
+        )?;
+        Ok((new, true))
+    }
+
     /// `tree` without the practice files, written into the new repository.
     fn without_scaffolding(&self, target: &Repository, tree: &Tree<'_>) -> Result<Oid> {
         let mut builder = target.treebuilder(None)?;
@@ -163,34 +200,11 @@ pub fn rewrite(source: &Repository, dir: &Path, branch: &str, squash: bool) -> R
         // An interrupt ends the export here; the handler removes the staging folder.
         crate::interrupt::checkpoint();
         let commit = source.find_commit(id?)?;
-        let tree = copier.without_scaffolding(&target, &commit.tree()?)?;
-        let mut parents: Vec<Oid> = commit
-            .parent_ids()
-            .filter_map(|p| written.get(&p).copied())
-            .collect();
-        parents.dedup();
-        // Only practice files changed: the commit has nothing left to say.
-        if let [only] = parents[..]
-            && target.find_commit(only)?.tree_id() == tree
-        {
-            written.insert(commit.id(), only);
-            continue;
-        }
-        let parents = parents
-            .iter()
-            .map(|p| target.find_commit(*p))
-            .collect::<Result<Vec<_>, _>>()?;
-        let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
-        let new = target.commit(
-            None,
-            &commit.author(),
-            &commit.committer(),
-            &message,
-            &target.find_tree(tree)?,
-            &parents.iter().collect::<Vec<_>>(),
-        )?;
+        let (new, kept) = copier.commit(&target, &commit, &written)?;
         written.insert(commit.id(), new);
-        commits.push(new);
+        if kept {
+            commits.push(new);
+        }
     }
     let tree = match commits.last() {
         Some(last) => target.find_commit(*last)?.tree_id(),
@@ -199,9 +213,8 @@ pub fn rewrite(source: &Repository, dir: &Path, branch: &str, squash: bool) -> R
     Ok(Rewritten { commits, tree })
 }
 
-/// The contents of the top-level file `name` in `tree` of the repository at `dir`.
-pub fn read_top_file(dir: &Path, tree: Oid, name: &str) -> Result<Option<Vec<u8>>> {
-    let repo = Repository::open(dir)?;
+/// The contents of the top-level file `name` in `tree` of `repo`.
+pub fn read_top_file(repo: &Repository, tree: Oid, name: &str) -> Result<Option<Vec<u8>>> {
     let tree = repo.find_tree(tree)?;
     let Some(entry) = tree.get_name(name) else {
         return Ok(None);
@@ -209,7 +222,7 @@ pub fn read_top_file(dir: &Path, tree: Oid, name: &str) -> Result<Option<Vec<u8>
     Ok(Some(repo.find_blob(entry.id())?.content().to_vec()))
 }
 
-/// Whether `path` (`/`-separated) is a file in `tree` of the repository at `dir`.
+/// Whether `path` (`/`-separated) is a file in `tree` of `repo`.
 pub fn has_file(repo: &Repository, tree: Oid, path: &str) -> bool {
     repo.find_tree(tree)
         .and_then(|t| t.get_path(Path::new(path)))

@@ -79,7 +79,7 @@ pub fn export(ws: &Workspace, request: &Request) -> Result<Exported> {
         let readme =
             crate::project::portfolio_readme(&plan, &library.catalog, ws.origin.made_on(), &page)?;
         let mut files: Vec<(&str, Vec<u8>)> = vec![("README.md", readme.into_bytes())];
-        if let Some(text) = history::read_top_file(dir, rewritten.tree, ".gitignore")? {
+        if let Some(text) = history::read_top_file(&repo, rewritten.tree, ".gitignore")? {
             let text = String::from_utf8_lossy(&text);
             files.push((".gitignore", clean_gitignore(&text).into_bytes()));
         }

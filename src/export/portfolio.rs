@@ -74,12 +74,8 @@ pub struct Checks {
 impl Checks {
     /// The figures of `report`, for the tasks of `tasks` (a task the report lacks does not pass).
     pub fn of(report: &Report, tasks: &[OriginTask]) -> Checks {
-        let passes = |t: &OriginTask| {
-            report
-                .statuses()
-                .get(t.id.as_str())
-                .is_some_and(|s| s.passed())
-        };
+        let statuses = report.statuses();
+        let passes = |t: &OriginTask| statuses.get(t.id.as_str()).is_some_and(|s| s.passed());
         let unfinished: Vec<&str> = tasks
             .iter()
             .filter(|t| !passes(t))
@@ -120,43 +116,48 @@ pub fn skills(
                 .filter(|(t, _)| t.skill_names.contains(name))
                 .map(|(_, link)| link)
                 .collect();
-            let titles: Vec<String> = mine
-                .iter()
-                .map(|l| {
-                    if l.passes {
-                        l.title.clone()
-                    } else {
-                        format!("{} (unfinished)", l.title)
-                    }
-                })
-                .collect();
-            let mut files: Vec<&String> = mine.iter().flat_map(|l| &l.files).collect();
-            files.sort();
-            files.dedup();
-            let mut commits: Vec<usize> = mine
-                .iter()
-                .flat_map(|l| l.commits.iter().copied())
-                .collect();
-            commits.sort_unstable();
-            commits.dedup();
-            let skip = commits.len().saturating_sub(per_skill);
-            Skill {
-                name: name.clone(),
-                tasks: titles.join("; "),
-                files: files
-                    .into_iter()
-                    .map(|path| FileLink { path: path.clone() })
-                    .collect(),
-                commits: commits[skip..]
-                    .iter()
-                    .map(|&i| CommitLink {
-                        short: history[i].chars().take(7).collect(),
-                        id: history[i].clone(),
-                    })
-                    .collect(),
-            }
+            skill(name, &mine, history, per_skill)
         })
         .collect()
+}
+
+/// The line of skill `name`, exercised by the tasks `mine`.
+fn skill(name: &str, mine: &[&TaskLink], history: &[String], per_skill: usize) -> Skill {
+    let titles: Vec<String> = mine
+        .iter()
+        .map(|l| {
+            if l.passes {
+                l.title.clone()
+            } else {
+                format!("{} (unfinished)", l.title)
+            }
+        })
+        .collect();
+    let mut files: Vec<&String> = mine.iter().flat_map(|l| &l.files).collect();
+    files.sort();
+    files.dedup();
+    let mut commits: Vec<usize> = mine
+        .iter()
+        .flat_map(|l| l.commits.iter().copied())
+        .collect();
+    commits.sort_unstable();
+    commits.dedup();
+    let skip = commits.len().saturating_sub(per_skill);
+    Skill {
+        name: name.to_string(),
+        tasks: titles.join("; "),
+        files: files
+            .into_iter()
+            .map(|path| FileLink { path: path.clone() })
+            .collect(),
+        commits: commits[skip..]
+            .iter()
+            .map(|&i| CommitLink {
+                short: history[i].chars().take(7).collect(),
+                id: history[i].clone(),
+            })
+            .collect(),
+    }
 }
 
 /// The files `task`'s reference step changes, rendered as the project was (its paths hold
