@@ -15,6 +15,7 @@
 
 pub mod history;
 pub mod portfolio;
+pub mod pyproject;
 
 use std::path::{Path, PathBuf};
 
@@ -75,14 +76,7 @@ pub fn export(ws: &Workspace, request: &Request) -> Result<Exported> {
     let commits = staging.step(|dir| -> Result<usize> {
         let rewritten = history::rewrite(&source, dir, &branch, request.squash)?;
         let repo = git2::Repository::open(dir)?;
-        let page = page(ws, &plan, &repo, &rewritten, report.as_ref())?;
-        let readme =
-            crate::project::portfolio_readme(&plan, &library.catalog, ws.origin.made_on(), &page)?;
-        let mut files: Vec<(&str, Vec<u8>)> = vec![("README.md", readme.into_bytes())];
-        if let Some(text) = history::read_top_file(&repo, rewritten.tree, ".gitignore")? {
-            let text = String::from_utf8_lossy(&text);
-            files.push((".gitignore", clean_gitignore(&text).into_bytes()));
-        }
+        let files = presented(ws, &plan, &library, &repo, &rewritten, report.as_ref())?;
         let files: Vec<(&str, &[u8])> = files.iter().map(|(n, c)| (*n, c.as_slice())).collect();
         let message = message(&plan, request.squash);
         history::finish(&repo, &rewritten, &files, &message, &branch, &author)?;
@@ -94,6 +88,33 @@ pub fn export(ws: &Workspace, request: &Request) -> Result<Exported> {
         commits,
         unfinished,
     })
+}
+
+/// The top-level files the last commit replaces, with their new contents: the portfolio
+/// README, and `.gitignore` and `pyproject.toml` without the engine's lines for learners.
+fn presented(
+    ws: &Workspace,
+    plan: &Plan<'_>,
+    library: &crate::blueprint::Library,
+    repo: &git2::Repository,
+    rewritten: &history::Rewritten,
+    report: Option<&Report>,
+) -> Result<Vec<(&'static str, Vec<u8>)>> {
+    let made = ws.origin.made_on();
+    let page = page(ws, plan, repo, rewritten, report)?;
+    let readme = crate::project::portfolio_readme(plan, &library.catalog, made, &page)?;
+    let mut files = vec![("README.md", readme.into_bytes())];
+    if let Some(text) = history::read_top_file(repo, rewritten.tree, ".gitignore")? {
+        let text = String::from_utf8_lossy(&text);
+        files.push((".gitignore", clean_gitignore(&text).into_bytes()));
+    }
+    if let Some(text) = history::read_top_file(repo, rewritten.tree, "pyproject.toml")? {
+        let (practice, portfolio) = crate::project::pyproject_versions(plan, made)?;
+        let text =
+            pyproject::portfolio_text(&String::from_utf8_lossy(&text), &practice, &portfolio);
+        files.push(("pyproject.toml", text.into_bytes()));
+    }
+    Ok(files)
 }
 
 /// The folder DIR is made in, once DIR is known to be new or empty and outside the project.

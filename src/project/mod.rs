@@ -108,6 +108,22 @@ pub fn portfolio_readme<P: serde::Serialize>(
     docs::portfolio(plan, catalog, &context, &tasks, page, &mut renderer)
 }
 
+/// The `pyproject.toml` of the project composed from `plan` on the day `made`, as `new`
+/// wrote it and as the portfolio has it (the engine's texts for learners, such as the
+/// reasons of `[tool.repo-review.ignore]`, replaced: see `Context::portfolio`).
+pub fn pyproject_versions(plan: &Plan<'_>, made: time::Date) -> Result<(String, String)> {
+    let practice = Context::new(plan, made.year());
+    let portfolio = Context {
+        portfolio: true,
+        ..practice.clone()
+    };
+    let mut renderer = Renderer::new();
+    Ok((
+        pyproject::render(plan, &practice, &mut renderer)?,
+        pyproject::render(plan, &portfolio, &mut renderer)?,
+    ))
+}
+
 fn model_file(path: &str, contents: String) -> OutputFile {
     OutputFile {
         path: crate::render::safe_relative(path, "skillforge").expect("model paths are safe"),

@@ -79,6 +79,10 @@ fn assert_no_scaffolding(out: &Path) {
     for word in ["skillforge", "TASKS.md", "<!--"] {
         assert!(!readme.contains(word), "README.md has {word:?}:\n{readme}");
     }
+    let pyproject = std::fs::read_to_string(out.join("pyproject.toml")).unwrap();
+    for word in ["skillforge", "TASKS.md", "practice"] {
+        assert!(!pyproject.contains(word), "pyproject.toml has {word:?}:\n{pyproject}");
+    }
     let ignore = std::fs::read_to_string(out.join(".gitignore")).unwrap();
     assert!(!ignore.to_lowercase().contains("skillforge"), "{ignore}");
     assert!(
@@ -242,7 +246,7 @@ fn history_is_kept_with_its_authors_without_squash() {
     let last = git(&out, &["show", "--format=", "--name-only", "HEAD"]);
     assert_eq!(
         last.lines().collect::<Vec<_>>(),
-        [".gitignore", "README.md"]
+        [".gitignore", "README.md", "pyproject.toml"]
     );
 }
 
