@@ -81,7 +81,10 @@ fn assert_no_scaffolding(out: &Path) {
     }
     let pyproject = std::fs::read_to_string(out.join("pyproject.toml")).unwrap();
     for word in ["skillforge", "TASKS.md", "practice"] {
-        assert!(!pyproject.contains(word), "pyproject.toml has {word:?}:\n{pyproject}");
+        assert!(
+            !pyproject.contains(word),
+            "pyproject.toml has {word:?}:\n{pyproject}"
+        );
     }
     let ignore = std::fs::read_to_string(out.join(".gitignore")).unwrap();
     assert!(!ignore.to_lowercase().contains("skillforge"), "{ignore}");
