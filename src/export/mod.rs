@@ -348,6 +348,10 @@ mod tests {
                 "until the",
                 "before you start",
                 "the tasks",
+                "tasks build",
+                "add-on",
+                "graded",
+                "you build",
                 "{{",
             ] {
                 assert!(
