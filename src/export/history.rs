@@ -300,3 +300,101 @@ pub fn branch_of(repo: &Repository) -> String {
         .and_then(|h| h.shorthand().ok().map(str::to_string))
         .unwrap_or_else(crate::git::default_branch)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Commits `files` (path, text) on top of `parents` in `repo`, as a fixed author.
+    fn commit(repo: &Repository, parents: &[Oid], files: &[(&str, &str)], message: &str) -> Oid {
+        let base = parents
+            .first()
+            .map(|p| repo.find_commit(*p).unwrap().tree().unwrap());
+        let mut index = git2::Index::new().unwrap();
+        if let Some(tree) = &base {
+            index.read_tree(tree).unwrap();
+        }
+        for (path, text) in files {
+            let blob = repo.blob(text.as_bytes()).unwrap();
+            let mut entry = git2::IndexEntry {
+                ctime: git2::IndexTime::new(0, 0),
+                mtime: git2::IndexTime::new(0, 0),
+                dev: 0,
+                ino: 0,
+                mode: 0o100_644,
+                uid: 0,
+                gid: 0,
+                file_size: 0,
+                id: blob,
+                flags: 0,
+                flags_extended: 0,
+                path: path.as_bytes().to_vec(),
+            };
+            entry.flags = u16::try_from(path.len()).unwrap();
+            index.add(&entry).unwrap();
+        }
+        let tree = repo.find_tree(index.write_tree_to(repo).unwrap()).unwrap();
+        let who =
+            Signature::new("Ada", "ada@example.com", &git2::Time::new(1_700_000_000, 0)).unwrap();
+        let parents: Vec<_> = parents
+            .iter()
+            .map(|p| repo.find_commit(*p).unwrap())
+            .collect();
+        let parents: Vec<_> = parents.iter().collect();
+        repo.commit(None, &who, &who, message, &tree, &parents)
+            .unwrap()
+    }
+
+    fn summary(commit: &git2::Commit<'_>) -> String {
+        String::from_utf8_lossy(commit.message_bytes())
+            .trim()
+            .to_string()
+    }
+
+    #[test]
+    fn merges_keep_their_parents_and_practice_only_commits_are_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path().join("project")).unwrap();
+        let start = commit(
+            &repo,
+            &[],
+            &[
+                ("app.py", "a\n"),
+                ("TASKS.md", "- [ ]\n"),
+                (".skillforge/origin.toml", "x\n"),
+            ],
+            "Start",
+        );
+        let side = commit(&repo, &[start], &[("side.py", "s\n")], "Side");
+        let main = commit(&repo, &[start], &[("app.py", "b\n")], "Main");
+        let merge = commit(&repo, &[main, side], &[("side.py", "s\n")], "Merge");
+        let tick = commit(&repo, &[merge], &[("TASKS.md", "- [x]\n")], "Tick");
+        repo.reference("refs/heads/main", tick, true, "test")
+            .unwrap();
+        repo.set_head("refs/heads/main").unwrap();
+
+        let out = dir.path().join("out");
+        let rewritten = rewrite(&repo, &out, "main", false).unwrap();
+        let target = Repository::open(&out).unwrap();
+        let messages: Vec<String> = rewritten
+            .commits
+            .iter()
+            .map(|id| summary(&target.find_commit(*id).unwrap()))
+            .collect();
+        assert_eq!(messages.len(), 4, "{messages:?}");
+        assert!(!messages.contains(&"Tick".to_string()), "{messages:?}");
+        let last = target
+            .find_commit(*rewritten.commits.last().unwrap())
+            .unwrap();
+        assert_eq!(summary(&last), "Merge");
+        assert_eq!(last.parent_count(), 2, "the merge keeps both parents");
+        assert_eq!(last.author().name_bytes(), b"Ada");
+        for id in &rewritten.commits {
+            let tree = target.find_commit(*id).unwrap().tree().unwrap();
+            assert!(tree.get_name("TASKS.md").is_none() && tree.get_name(".skillforge").is_none());
+        }
+        assert!(has_file(&target, rewritten.tree, "side.py"));
+        let touched = touching(&target, &rewritten.commits, "app.py").unwrap();
+        assert_eq!(touched.len(), 2, "Start adds it, Main changes it");
+    }
+}

@@ -364,3 +364,14 @@ fn an_interrupt_while_exporting_leaves_nothing() {
     assert!(!out.exists(), "no export");
     assert!(!staging(), "no staging folder");
 }
+
+#[test]
+fn a_project_without_its_own_repository_is_refused_with_the_fix() {
+    let (dir, project) = generate("no-repo", &["--solved", "--no-git"]);
+    let out = dir.path().join("portfolio");
+    export(&project, &out, &["--allow-unfinished"])
+        .code(2)
+        .stderr_has("is not the top of a git repository")
+        .stderr_has("git init && git add -A && git commit");
+    assert!(!out.exists());
+}
