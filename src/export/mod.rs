@@ -360,7 +360,7 @@ mod tests {
                     base.id
                 );
             }
-            assert!(text.contains("## Run it") && text.contains("## Checks it passes"));
+            assert!(text.contains("## Set up") && text.contains("## Checks it passes"));
         }
     }
 

@@ -153,7 +153,7 @@ fn python_a_solved_project_exports_clean_keeps_its_history_and_passes_its_own_te
         "the work's commit is linked"
     );
     let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
-    assert!(readme.contains("7 of 7 tasks pass"), "{readme}");
+    assert!(readme.contains("7 of 7 tasks pass their tests"), "{readme}");
     assert!(
         git(&out, &["status", "--porcelain"]).is_empty(),
         "checked out clean"
@@ -193,7 +193,7 @@ fn python_refuses_while_tasks_fail_listing_them_unless_allowed() {
         readme.contains("Not finished yet: List bookmarks"),
         "{readme}"
     );
-    assert!(readme.contains("0 of 7 tasks pass"), "{readme}");
+    assert!(readme.contains("0 of 7 tasks pass their tests"), "{readme}");
 }
 
 /// A project just made, with no check recorded.
