@@ -239,8 +239,16 @@ fn install(root: &Path, installer: &Installer) -> Result<()> {
             command
         }
         Installer::Pip => {
-            if venv::pip_version(&python).is_none_or(|v| !pip_knows_groups(&v)) {
-                upgrade_pip(root)?;
+            match venv::pip_version(&python) {
+                Some(v) if pip_knows_groups(&v) => {}
+                Some(_) => upgrade_pip(root)?,
+                None => {
+                    // A venv uv made has no pip.
+                    let mut ensure = Command::new(&python);
+                    ensure.args(["-m", "ensurepip", "--upgrade"]);
+                    installer::run_step("adding pip to .venv", &mut ensure, root, fix)?;
+                    upgrade_pip(root)?;
+                }
             }
             let mut command = Command::new(&python);
             command.args(["-m", "pip", "install"]);
