@@ -381,3 +381,54 @@ fn new_with_setup_sets_the_project_up_and_never_asks_without_a_terminal() {
     assert!(!out.stderr.contains("Set up"), "{}", out.stderr);
     assert!(!dir.path().join("plain/.venv").exists());
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_interrupted_setup_leaves_no_half_made_venv() {
+    let (real, _) = real_python();
+    // A uv that starts the venv, then takes its time: the interrupt comes meanwhile.
+    let bin = fake_bin(
+        &[(
+            "uv",
+            "/bin/mkdir -p .venv/bin && : > .venv/pyvenv.cfg && exec /bin/sleep 60",
+        )],
+        &[("python3", &real)],
+    );
+    let (_dir, path) = project("fastapi-service", &["--no-git"]);
+    let home = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_skillforge"))
+        .arg("setup")
+        .current_dir(&path)
+        .env_clear()
+        .env("PATH", bin.path())
+        .env("HOME", home.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while !path.join(".venv/pyvenv.cfg").exists() {
+        assert!(
+            start.elapsed().as_secs() < 30,
+            "setup never started the venv"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // SAFETY: sends a signal to the child this test started.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("the .venv being made was removed"),
+        "{stderr}"
+    );
+    assert!(!path.join(".venv").exists(), "{stderr}");
+    assert!(
+        start.elapsed().as_secs() < 30,
+        "the installer was not stopped"
+    );
+}
