@@ -396,7 +396,7 @@ fn an_interrupted_setup_leaves_no_half_made_venv() {
     );
     let (_dir, path) = project("fastapi-service", &["--no-git"]);
     let home = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_skillforge"))
+    let child = Command::new(env!("CARGO_BIN_EXE_skillforge"))
         .arg("setup")
         .current_dir(&path)
         .env_clear()
