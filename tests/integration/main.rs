@@ -11,6 +11,7 @@ mod generate;
 mod git;
 mod grading;
 mod honest;
+mod install;
 mod names;
 mod practise;
 mod practise_edges;
