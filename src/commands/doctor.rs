@@ -4,6 +4,7 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
@@ -154,15 +155,20 @@ fn python_finding(root: &Path, requirement: &PythonRequirement, uv: Option<&Path
     } else {
         format!("found {}", found.join(", "))
     };
+    let fix = if uv.is_some() {
+        "skillforge setup: uv fetches one".to_string()
+    } else {
+        install_advice(requirement)
+            .replace("\n  ", " ")
+            .replace('\n', "; ")
+    };
     Finding::problem(
         "python",
         format!(
             "no Python satisfies requires-python {} ({found})",
             requirement.describe()
         ),
-        install_advice(requirement)
-            .replace("\n  ", " ")
-            .replace('\n', "; "),
+        fix,
     )
 }
 
@@ -260,14 +266,7 @@ fn docker_finding(ws: &Workspace) -> Finding {
             "install Docker Engine or Docker Desktop (https://docs.docker.com/get-docker/)",
         );
     }
-    let answers = Command::new("docker")
-        .arg("info")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if answers {
+    if engine_answers() {
         Finding::ok("docker", "the Docker engine answers".into())
     } else {
         Finding::problem(
@@ -276,6 +275,37 @@ fn docker_finding(ws: &Workspace) -> Finding {
                 .into(),
             "start Docker Desktop, or the engine: sudo systemctl start docker",
         )
+    }
+}
+
+/// How long `docker info` may take: an engine that does not answer by then is as good as
+/// absent for the tasks.
+const DOCKER_WAIT: Duration = Duration::from_secs(10);
+
+/// Whether `docker info` succeeds (within `DOCKER_WAIT`).
+fn engine_answers() -> bool {
+    let Ok(mut child) = Command::new("docker")
+        .arg("info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+    else {
+        return false;
+    };
+    let start = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return status.success(),
+            Ok(None) if start.elapsed() < DOCKER_WAIT => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return false;
+            }
+        }
     }
 }
 

@@ -184,7 +184,7 @@ fn create(
             let mut command = Command::new(uv);
             command.args(["venv", "--python"]);
             match chosen {
-                Some(found) => command.arg(&found.candidate.program),
+                Some(found) => command.arg(found.uv_request()),
                 None => command.arg(if requirement.text.is_empty() {
                     "3"
                 } else {

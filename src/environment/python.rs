@@ -42,6 +42,17 @@ impl Interpreter {
         }
     }
 
+    /// What `uv venv --python` takes for it: its path, or for the `py` launcher (whose
+    /// path is not the interpreter's) its version, `3.12`.
+    pub fn uv_request(&self) -> std::ffi::OsString {
+        if self.candidate.args.is_empty() {
+            self.candidate.program.clone().into_os_string()
+        } else {
+            let release = self.version.release();
+            format!("{}.{}", release[0], release.get(1).copied().unwrap_or(0)).into()
+        }
+    }
+
     /// A command that runs this interpreter.
     pub fn command(&self) -> Command {
         let mut command = Command::new(&self.candidate.program);
@@ -305,6 +316,23 @@ mod tests {
         let r = PythonRequirement::parse(">=3.99").unwrap();
         let found = find(&r, Some(&venv), None);
         assert_eq!(found.chosen.unwrap().candidate.program, venv);
+    }
+
+    #[test]
+    fn uv_is_given_the_path_or_for_the_py_launcher_the_version() {
+        let interpreter = |program: &str, args: &[&str]| Interpreter {
+            candidate: Candidate {
+                name: program.into(),
+                program: PathBuf::from(program),
+                args: args.iter().map(ToString::to_string).collect(),
+            },
+            version: parse_version("3.12.4").unwrap(),
+        };
+        assert_eq!(
+            interpreter("/usr/bin/python3.12", &[]).uv_request(),
+            "/usr/bin/python3.12"
+        );
+        assert_eq!(interpreter("py", &["-3.12"]).uv_request(), "3.12");
     }
 
     #[test]
