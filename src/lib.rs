@@ -148,8 +148,9 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             commands::setup::run(&ws, &arguments::setup_options(&args))?;
         }
         Command::Doctor(args) => {
-            let ws = Workspace::locate(args.project.path.as_deref())?;
-            if !commands::doctor::run(&ws, args.json)? {
+            // The root alone: a record this skillforge cannot read is one of its findings.
+            let root = Workspace::root_of(args.project.path.as_deref())?;
+            if !commands::doctor::run(&root, args.json)? {
                 return Ok(ExitCode::Failure);
             }
         }

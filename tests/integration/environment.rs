@@ -64,6 +64,15 @@ fn fake_bin(scripts: &[(&str, &str)], links: &[(&str, &Path)]) -> tempfile::Temp
     dir
 }
 
+/// Where `name` is on the test's own PATH.
+fn which(name: &str) -> PathBuf {
+    let out = Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .output()
+        .unwrap();
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
 /// A `python3` that says it is Ubuntu 22.04's.
 const OLD_PYTHON3: (&str, &str) = ("python3", "echo 'Python 3.10.12'");
 
@@ -290,7 +299,8 @@ fn doctor_reports_an_unset_git_identity_and_an_absent_docker_engine() {
             "docker",
             "echo 'Cannot connect to the Docker daemon' >&2; exit 1",
         )],
-        &[("python3", &real)],
+        // The git command itself answers, as it would for the learner.
+        &[("python3", &real), ("git", &which("git"))],
     );
     let (_dir, path) = project("fastapi-service", &["--with", "docker"]);
     // The HOME of this run has no identity, and the project's repository sets none.
@@ -337,10 +347,13 @@ fn doctor_flags_a_project_made_by_a_newer_skillforge() {
     let (_dir, path) = project("fastapi-service", &["--no-git"]);
     let origin = path.join(".skillforge/origin.toml");
     let text = std::fs::read_to_string(&origin).unwrap();
-    let text = text.replace(
-        &format!("skillforge = \"{}\"", env!("CARGO_PKG_VERSION")),
-        "skillforge = \"99.0.0\"",
-    );
+    // A newer skillforge's record may be in a format this one cannot read: still reported.
+    let text = text
+        .replace(
+            &format!("skillforge = \"{}\"", env!("CARGO_PKG_VERSION")),
+            "skillforge = \"99.0.0\"",
+        )
+        .replace("format = 1", "format = 2");
     std::fs::write(&origin, text).unwrap();
     doctor(&path, bin.path())
         .code(1)
