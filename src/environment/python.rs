@@ -135,54 +135,74 @@ pub fn find(
     venv_python: Option<&Path>,
     uv: Option<&Path>,
 ) -> Search {
+    let candidates = on_path(venv_python);
+    // Each probe starts a process, and a pyenv shim is a shell script that takes a few hundred
+    // milliseconds: they run side by side, and the order of the candidates still decides.
+    let probed: Vec<Option<Interpreter>> = std::thread::scope(|scope| {
+        let probes: Vec<_> = candidates
+            .iter()
+            .map(|c| scope.spawn(move || probe(c)))
+            .collect();
+        probes
+            .into_iter()
+            .map(|p| p.join().ok().flatten())
+            .collect()
+    });
     let mut search = Search::default();
-    let mut tried: Vec<PathBuf> = Vec::new();
-    let mut consider = |candidate: Candidate, search: &mut Search| {
-        let key = std::fs::canonicalize(&candidate.program).unwrap_or(candidate.program.clone());
-        if candidate.args.is_empty() && tried.contains(&key) {
-            return false;
+    for found in probed.into_iter().flatten() {
+        search.take(found, requirement);
+    }
+    if search.chosen.is_none()
+        && let Some(found) = uv
+            .and_then(|uv| uv_find(uv, requirement))
+            .and_then(|c| probe(&c))
+    {
+        search.take(found, requirement);
+    }
+    search
+}
+
+impl Search {
+    /// Chooses `found` when it is the first that `requirement` admits; keeps it as rejected
+    /// when it is not admitted.
+    fn take(&mut self, found: Interpreter, requirement: &PythonRequirement) {
+        if !requirement.admits(&found.version) {
+            self.rejected.push(found);
+        } else if self.chosen.is_none() {
+            self.chosen = Some(found);
         }
-        tried.push(key);
-        let Some(found) = probe(&candidate) else {
-            return false;
-        };
-        if requirement.admits(&found.version) {
-            search.chosen = Some(found);
-            return true;
-        }
-        search.rejected.push(found);
-        false
-    };
-    if let Some(python) = venv_python {
-        let candidate = Candidate {
+    }
+}
+
+/// The candidates in the order they are preferred: `venv_python`, then the names of
+/// `candidate_names` found on PATH, each file once.
+fn on_path(venv_python: Option<&Path>) -> Vec<Candidate> {
+    let mut candidates: Vec<Candidate> = venv_python
+        .map(|python| Candidate {
             name: ".venv's python".into(),
             program: python.to_path_buf(),
             args: Vec::new(),
-        };
-        if consider(candidate, &mut search) {
-            return search;
-        }
-    }
+        })
+        .into_iter()
+        .collect();
+    let mut seen: Vec<PathBuf> = Vec::new();
     for (name, args) in candidate_names(cfg!(windows)) {
         let Ok(program) = which::which(&name) else {
             continue;
         };
-        let shown = std::iter::once(name.clone())
-            .chain(args.iter().cloned())
-            .collect::<Vec<_>>();
-        let candidate = Candidate {
+        let file = std::fs::canonicalize(&program).unwrap_or(program.clone());
+        if args.is_empty() && seen.contains(&file) {
+            continue;
+        }
+        seen.push(file);
+        let shown: Vec<String> = std::iter::once(name).chain(args.iter().cloned()).collect();
+        candidates.push(Candidate {
             name: shown.join(" "),
             program,
             args,
-        };
-        if consider(candidate, &mut search) {
-            return search;
-        }
+        });
     }
-    if let Some(candidate) = uv.and_then(|uv| uv_find(uv, requirement)) {
-        consider(candidate, &mut search);
-    }
-    search
+    candidates
 }
 
 /// The interpreter `uv python find` picks for `requirement`, among those on PATH and uv's
