@@ -201,7 +201,7 @@ fn python_finding(root: &Path, requirement: &PythonRequirement, uv: Option<&Path
     let fix = if uv.is_some() {
         "skillforge setup: uv fetches one".to_string()
     } else {
-        install_advice(requirement)
+        install_advice(requirement, false)
             .replace("\n  ", " ")
             .replace('\n', "; ")
     };

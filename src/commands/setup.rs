@@ -121,7 +121,7 @@ fn choose_python(
             "no Python satisfies the project's requires-python {} (pyproject.toml); found {found}; \
              {}",
             requirement.describe(),
-            python::install_advice(requirement)
+            python::install_advice(requirement, false)
         ),
     })
 }
@@ -192,7 +192,15 @@ fn create(
                 }),
             };
             command.arg(".venv");
-            installer::run_step("creating .venv with uv", &mut command, root, retry)
+            let fix = match chosen {
+                Some(_) => retry.to_string(),
+                // uv could not fetch one (offline, or downloads turned off).
+                None => format!(
+                    "if uv could not fetch a Python, {}",
+                    python::install_advice(requirement, true)
+                ),
+            };
+            installer::run_step("creating .venv with uv", &mut command, root, &fix)
         }
         (Installer::Pip, Some(found)) => {
             let mut command = found.command();

@@ -227,8 +227,8 @@ fn uv_find(uv: &Path, requirement: &PythonRequirement) -> Option<Candidate> {
 }
 
 /// What to install when no Python satisfies `requirement`, for this system: the package
-/// manager's command, and uv (which fetches a managed Python by itself).
-pub fn install_advice(requirement: &PythonRequirement) -> String {
+/// manager's command, and uv's (`uv`: it is installed, and can fetch a Python by itself).
+pub fn install_advice(requirement: &PythonRequirement, uv: bool) -> String {
     let minor = requirement.lowest_minor().unwrap_or(12);
     let system = if cfg!(windows) {
         format!("winget install Python.Python.3.{minor}")
@@ -243,10 +243,12 @@ pub fn install_advice(requirement: &PythonRequirement) -> String {
     } else {
         format!("install Python 3.{minor} with your system's package manager (python3.{minor})")
     };
-    format!(
-        "install Python 3.{minor}:\n  {system}\nor install uv (https://docs.astral.sh/uv/), \
-         which fetches a Python by itself, and run `skillforge setup` again"
-    )
+    let other = if uv {
+        format!("or have uv fetch one: uv python install 3.{minor}")
+    } else {
+        "or install uv (https://docs.astral.sh/uv/), which fetches a Python by itself".into()
+    };
+    format!("install Python 3.{minor}:\n  {system}\n{other}; then run `skillforge setup` again")
 }
 
 /// The `ID` of /etc/os-release (`ubuntu`, `debian`, `fedora`), where there is one.
@@ -358,8 +360,10 @@ mod tests {
     #[test]
     fn advice_names_the_lowest_admitted_minor_and_uv() {
         let r = PythonRequirement::parse(">=3.11").unwrap();
-        let advice = install_advice(&r);
+        let advice = install_advice(&r, false);
         assert!(advice.contains("3.11"), "{advice}");
-        assert!(advice.contains("uv"), "{advice}");
+        assert!(advice.contains("install uv"), "{advice}");
+        let advice = install_advice(&r, true);
+        assert!(advice.contains("uv python install 3.11"), "{advice}");
     }
 }

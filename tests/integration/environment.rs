@@ -168,6 +168,7 @@ fn setup_with_uv_and_no_accepted_python_leaves_it_to_uv_and_no_half_made_venv() 
         .code(6)
         .stderr_has("uv fetches a managed one")
         .stderr_has("creating .venv with uv failed")
+        .stderr_has("if uv could not fetch a Python, install Python 3.11")
         .stderr_has("  | ");
     assert!(!path.join(".venv").exists());
 }
