@@ -44,7 +44,7 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<()> {
         _ => false,
     };
     if keep {
-        interrupt::install("stopped; .venv was kept as it was");
+        interrupt::install("stopped; .venv was kept: run `skillforge setup` again to finish");
         ui::note(&format!("reusing .venv ({})", describe_venv(&venv)));
         install(root, &installer)?;
     } else {
@@ -62,6 +62,9 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<()> {
         };
         make_and_install(root, &installer, &requirement, chosen.as_ref())?;
     }
+    interrupt::install(
+        "stopped; .venv is set up, the first check did not finish: run `skillforge check`",
+    );
     first_check(ws)
 }
 
