@@ -135,27 +135,21 @@ pub fn find(
     venv_python: Option<&Path>,
     uv: Option<&Path>,
 ) -> Search {
-    let candidates = on_path(venv_python);
-    // Each probe starts a process, and a pyenv shim is a shell script that takes a few hundred
-    // milliseconds: they run side by side, and the order of the candidates still decides.
-    let probed: Vec<Option<Interpreter>> = std::thread::scope(|scope| {
-        let probes: Vec<_> = candidates
-            .iter()
-            .map(|c| scope.spawn(move || probe(c)))
-            .collect();
-        probes
-            .into_iter()
-            .map(|p| p.join().ok().flatten())
-            .collect()
-    });
     let mut search = Search::default();
-    for found in probed.into_iter().flatten() {
-        search.take(found, requirement);
+    // One at a time, stopping at the first admitted: probing them side by side measured no
+    // faster here (0.6 to 0.8 s against 0.85 s with pyenv's shell-script shims on two busy
+    // cores), and usually only the first few run.
+    for candidate in on_path(venv_python) {
+        if let Some(found) = probe(&candidate) {
+            search.take(found, requirement);
+            if search.chosen.is_some() {
+                return search;
+            }
+        }
     }
-    if search.chosen.is_none()
-        && let Some(found) = uv
-            .and_then(|uv| uv_find(uv, requirement))
-            .and_then(|c| probe(&c))
+    if let Some(found) = uv
+        .and_then(|uv| uv_find(uv, requirement))
+        .and_then(|c| probe(&c))
     {
         search.take(found, requirement);
     }
