@@ -9,26 +9,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::python::tools;
-use crate::support::{Output, Sf, sf};
+use crate::support::{Output, Sf, network_settings, sf};
 
-/// Passes the machine's certificate and proxy settings on to a hermetic run that installs:
-/// the index may be reached through a proxy with a certificate of its own.
+/// Passes the machine's certificate and proxy settings on to a hermetic run that installs.
 fn network(mut run: Sf) -> Sf {
-    for key in [
-        "SSL_CERT_FILE",
-        "SSL_CERT_DIR",
-        "PIP_CERT",
-        "REQUESTS_CA_BUNDLE",
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "NO_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "no_proxy",
-    ] {
-        if let Ok(value) = std::env::var(key) {
-            run = run.env(key, &value);
-        }
+    for (key, value) in network_settings() {
+        run = run.env(key, &value);
     }
     run
 }
