@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use clap::CommandFactory;
 
-use crate::cli::{Cli, Color, ExportArgs, NewArgs, PlanArgs};
+use crate::cli::{Cli, Color, ExportArgs, InstallerArg, NewArgs, PlanArgs, SetupArgs};
 use crate::commands;
 use crate::error::{Error, Result};
 use crate::plan::request::NewRequest;
@@ -25,6 +25,7 @@ pub fn new_request(args: NewArgs) -> Result<NewRequest> {
         yes: args.yes,
         solved: args.solved,
         git: !args.no_git,
+        setup: args.setup,
         output_dir: args.output_dir,
     })
 }
@@ -58,6 +59,18 @@ pub fn export_request(args: &ExportArgs) -> crate::export::Request {
         destination: args.destination.clone(),
         squash: args.squash,
         allow_unfinished: args.allow_unfinished,
+    }
+}
+
+/// `setup`'s options.
+pub fn setup_options(args: &SetupArgs) -> commands::setup::Options {
+    commands::setup::Options {
+        python: args.python.clone(),
+        installer: match args.installer {
+            InstallerArg::Auto => crate::environment::installer::Choice::Auto,
+            InstallerArg::Uv => crate::environment::installer::Choice::Uv,
+            InstallerArg::Pip => crate::environment::installer::Choice::Pip,
+        },
     }
 }
 

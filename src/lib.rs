@@ -6,7 +6,8 @@
 //! `generate` (temp dir, `git`, rename into place); `export` copies a finished project out
 //! as a portfolio piece. `blueprint` loads the blueprints;
 //! `record` reads and writes a project's `.skillforge/` files, which `practice` checks
-//! against; `ui` prints for people.
+//! against; `environment` finds a Python and makes the project's `.venv` (`setup`,
+//! `doctor`); `ui` prints for people.
 
 #[warn(missing_docs)]
 pub mod arguments;
@@ -14,6 +15,7 @@ pub mod author;
 pub mod blueprint;
 pub mod cli;
 pub mod commands;
+pub mod environment;
 pub mod error;
 pub mod export;
 pub mod fsutil;
@@ -85,7 +87,19 @@ fn dispatch(command: Command) -> Result<ExitCode> {
                 };
             let today = OffsetDateTime::now_utc().date();
             match commands::new::run(&request, &library, &offered, prompter, today)? {
-                commands::new::Produced::Created(path) => println!("{}", path.display()),
+                commands::new::Produced::Created(path) => {
+                    println!("{}", path.display());
+                    let prompter: Option<&mut dyn plan::prompt::Prompter> =
+                        if plan::prompt::terminal_available() {
+                            Some(&mut terminal)
+                        } else {
+                            None
+                        };
+                    if commands::new::wants_setup(&request, prompter)? {
+                        let ws = Workspace::locate(Some(&path))?;
+                        commands::setup::run(&ws, &commands::setup::Options::default())?;
+                    }
+                }
                 commands::new::Produced::DryRun(listing) => print!("{listing}"),
                 commands::new::Produced::Declined => {}
             }
@@ -135,6 +149,17 @@ fn dispatch(command: Command) -> Result<ExitCode> {
         Command::Status(args) => {
             let ws = Workspace::locate(args.project.path.as_deref())?;
             commands::status::run(&ws, args.json)?;
+        }
+        Command::Setup(args) => {
+            let ws = Workspace::locate(args.project.path.as_deref())?;
+            commands::setup::run(&ws, &arguments::setup_options(&args))?;
+        }
+        Command::Doctor(args) => {
+            // The root alone: a record this skillforge cannot read is one of its findings.
+            let root = Workspace::root_of(args.project.path.as_deref())?;
+            if !commands::doctor::run(&root, args.json)? {
+                return Ok(ExitCode::Failure);
+            }
         }
     }
     Ok(ExitCode::Success)

@@ -2,12 +2,14 @@
 
 pub mod author;
 pub mod check;
+pub mod doctor;
 pub mod export;
 pub mod hint;
 pub mod lint;
 pub mod list;
 pub mod new;
 pub mod plan;
+pub mod setup;
 pub mod show;
 pub mod skills;
 pub mod solution;

@@ -68,6 +68,28 @@ pub fn run(
     Ok(Produced::Created(written.path))
 }
 
+/// Whether to set the environment up right after generating: with `--setup`, or when the
+/// learner answers yes (the default) in the interactive flow: a terminal (`prompter`), no
+/// `--yes`. Without a terminal it never asks.
+pub fn wants_setup(req: &NewRequest, prompter: Option<&mut dyn Prompter>) -> Result<bool> {
+    if req.setup {
+        return Ok(true);
+    }
+    match prompter {
+        Some(p) if !req.yes && !req.dry_run => {
+            match p.confirm("Set up the environment now (skillforge setup)?", true) {
+                // The project is written by now: a cancel here only declines the set-up.
+                Err(crate::error::Error::Cancelled) | Ok(false) => {
+                    ui::note("not set up; run `skillforge setup` in the project when ready");
+                    Ok(false)
+                }
+                other => other,
+            }
+        }
+        _ => Ok(false),
+    }
+}
+
 /// The tree that would be written, one file a line, with the blueprint it comes from.
 fn dry_run_listing(project: &Project, destination: &std::path::Path) -> String {
     let width = crate::ui::column_width(project.files.iter().map(|f| f.path.as_str()));

@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Instant;
 
-use crate::practise::install;
-use crate::python::{run_ok, tools, uv};
+use crate::python::{run_ok, tools, tools_dir, uv};
+use crate::support::network_settings;
 
 /// The folder of `Cargo.toml` and `pyproject.toml`.
 fn root() -> &'static Path {
@@ -127,8 +127,9 @@ fn install_alone(wheel: &Path, work: &Path) -> PathBuf {
     venv.join("bin")
 }
 
-/// With the installed command: `new` (pypi-package), the project installed with its dev
-/// group, then `check`, which must find the harness passing and every task still to do.
+/// With the installed command: `new` (pypi-package), `setup` (with uv on PATH, as a learner
+/// who has uv: the tools' uv and its warm cache), which must end with the harness passing,
+/// then `check`, which must find the harness passing and every task still to do.
 fn new_project_sets_up_and_checks(bin: &Path, home: &Path, work: &Path) {
     let projects = work.join("projects");
     std::fs::create_dir(&projects).unwrap();
@@ -139,7 +140,28 @@ fn new_project_sets_up_and_checks(bin: &Path, home: &Path, work: &Path) {
         "skillforge new",
     );
     let project = projects.join("demo");
-    install(&project, "pypi-package");
+    let uv_only = work.join("uv-bin");
+    std::fs::create_dir(&uv_only).unwrap();
+    std::os::unix::fs::symlink(tools().join("uv"), uv_only.join("uv")).unwrap();
+    let path = format!(
+        "{}:{}",
+        uv_only.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let said = run_ok(
+        installed(bin, "skillforge", home)
+            .current_dir(&project)
+            .arg("setup")
+            .env("PATH", path)
+            .env("UV_CACHE_DIR", tools_dir().join("uv-cache"))
+            .env("UV_PYTHON_DOWNLOADS", "never")
+            .envs(network_settings()),
+        "skillforge setup",
+    );
+    assert!(
+        said.contains("set-up OK"),
+        "setup ends with the harness passing:\n{said}"
+    );
     let out = installed(bin, "skillforge", home)
         .current_dir(&project)
         .arg("check")

@@ -6,6 +6,7 @@ mod cheats;
 mod cli;
 mod costs;
 mod edges;
+mod environment;
 mod export;
 mod generate;
 mod git;

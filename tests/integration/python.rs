@@ -32,7 +32,8 @@ const TOOLS: &[&str] = &[
     "maturin",
 ];
 
-fn tools_dir() -> PathBuf {
+/// The tools venv, ruff's venv and uv's cache, under cargo's target folder.
+pub(crate) fn tools_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("python-tools")
 }
 
