@@ -19,6 +19,13 @@ pub fn run(ws: &Workspace, request: &Request) -> Result<()> {
         ws.origin.name,
         exported.path.display()
     ));
+    if let Some(identity) = &exported.fell_back {
+        ui::warn(&format!(
+            "git has no user.name/user.email configured; the last commit was made as {identity} \
+             (the project's last author). Set yours with: git config --global user.name \"...\"; \
+             git config --global user.email ..."
+        ));
+    }
     if !exported.unfinished.is_empty() {
         ui::warn(&format!(
             "exported with unfinished tasks, which its README lists: {}",

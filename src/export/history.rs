@@ -250,7 +250,8 @@ pub fn touching(repo: &Repository, commits: &[Oid], path: &str) -> Result<Vec<Oi
 
 /// The last commit: `tree` with each top-level file of `files` replaced, on top of the last
 /// rewritten commit (none when squashed), as the configured identity or else `fallback`'s;
-/// then `branch` points at it and the work tree is checked out. Returns its id.
+/// then `branch` points at it and the work tree is checked out. Returns its id, and the
+/// identity it was made as when git has none configured (`name <email>`).
 pub fn finish(
     repo: &Repository,
     rewritten: &Rewritten,
@@ -258,19 +259,21 @@ pub fn finish(
     message: &str,
     branch: &str,
     fallback: &Signature<'_>,
-) -> Result<Oid> {
+) -> Result<(Oid, Option<String>)> {
     let mut builder = repo.treebuilder(Some(&repo.find_tree(rewritten.tree)?))?;
     for (name, contents) in files {
         let blob = repo.blob(contents)?;
         builder.insert(*name, blob, i32::from(git2::FileMode::Blob))?;
     }
     let tree = repo.find_tree(builder.write()?)?;
-    let signature = match repo.signature() {
-        Ok(signature) => signature,
-        Err(_) => Signature::now(
-            fallback.name().unwrap_or("skillforge"),
-            fallback.email().unwrap_or("skillforge@localhost"),
-        )?,
+    let (signature, fell_back) = match repo.signature() {
+        Ok(signature) => (signature, None),
+        Err(_) => {
+            let name = String::from_utf8_lossy(fallback.name_bytes()).into_owned();
+            let email = String::from_utf8_lossy(fallback.email_bytes()).into_owned();
+            let identity = format!("{name} <{email}>");
+            (Signature::now(&name, &email)?, Some(identity))
+        }
     };
     let parents = rewritten
         .commits
@@ -289,7 +292,7 @@ pub fn finish(
     repo.reference(&reference, id, true, "skillforge export")?;
     repo.set_head(&reference)?;
     repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force()))?;
-    Ok(id)
+    Ok((id, fell_back))
 }
 
 /// The branch `HEAD` is on in `repo`, or git's default for a new repository when detached.

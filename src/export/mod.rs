@@ -50,6 +50,9 @@ pub struct Exported {
     pub commits: usize,
     /// The tasks (`number. title`) that did not pass the last check.
     pub unfinished: Vec<String>,
+    /// The identity of the last commit when git has none configured: the project's last
+    /// commit's author (`name <email>`).
+    pub fell_back: Option<String>,
 }
 
 /// Writes the portfolio copy of the project `ws` as `request` says.
@@ -73,20 +76,22 @@ pub fn export(ws: &Workspace, request: &Request) -> Result<Exported> {
         path: request.destination.clone(),
         reason: format!("cannot write in {}: {e}", parent.display()),
     })?;
-    let commits = staging.step(|dir| -> Result<usize> {
+    let (commits, fell_back) = staging.step(|dir| -> Result<(usize, Option<String>)> {
         let rewritten = history::rewrite(&source, dir, &branch, request.squash)?;
         let repo = git2::Repository::open(dir)?;
         let files = presented(ws, &plan, &library, &repo, &rewritten, report.as_ref())?;
         let files: Vec<(&str, &[u8])> = files.iter().map(|(n, c)| (*n, c.as_slice())).collect();
         let message = message(&plan, request.squash);
-        history::finish(&repo, &rewritten, &files, &message, &branch, &author)?;
-        Ok(rewritten.commits.len() + 1)
+        let (_, fell_back) =
+            history::finish(&repo, &rewritten, &files, &message, &branch, &author)?;
+        Ok((rewritten.commits.len() + 1, fell_back))
     })?;
     staging.move_to(&request.destination, true)?;
     Ok(Exported {
         path: request.destination.clone(),
         commits,
         unfinished,
+        fell_back,
     })
 }
 

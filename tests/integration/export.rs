@@ -216,9 +216,28 @@ fn without_a_recorded_check_it_says_to_run_check() {
 fn squash_gives_one_commit_and_links_no_commits() {
     let (dir, project) = fresh("squashed");
     let out = dir.path().join("portfolio");
-    export(&project, &out, &["--squash", "--allow-unfinished"])
+    let args = [
+        "export",
+        "portfolio",
+        "--squash",
+        "--allow-unfinished",
+        "--path",
+    ];
+    let exported = sf(args.iter().copied().chain([project.to_str().unwrap()]))
+        .cwd(dir.path())
+        .git_identity("Portfolio Owner", "owner@example.com")
+        .run()
         .success()
         .stderr_has("one commit");
+    assert!(
+        !exported.stderr.contains("no user.name"),
+        "{}",
+        exported.stderr
+    );
+    assert_eq!(
+        git(&out, &["log", "--format=%an"]).trim(),
+        "Portfolio Owner"
+    );
     assert_eq!(git(&out, &["rev-list", "--count", "HEAD"]).trim(), "1");
     assert_no_scaffolding(&out);
     assert!(
@@ -236,7 +255,10 @@ fn history_is_kept_with_its_authors_without_squash() {
     git(&project, &["add", "NOTES.md"]);
     git(&project, &["commit", "-qm", "Add notes"]);
     let out = dir.path().join("portfolio");
-    export(&project, &out, &["--allow-unfinished"]).success();
+    // No git identity here: the last commit is the project's last author's, and it says so.
+    export(&project, &out, &["--allow-unfinished"])
+        .success()
+        .stderr_has("the last commit was made as Test Learner <learner@example.com>");
     let log = git(&out, &["log", "--format=%an|%s"]);
     let lines: Vec<&str> = log.lines().collect();
     assert_eq!(lines.len(), 3, "{log}");
