@@ -192,10 +192,15 @@ fn unfinished(ws: &Workspace, report: Option<&Report>, allow: bool) -> Result<Ve
         .iter()
         .map(|(t, status)| format!("  {} ({}): {}", label(t), t.id, status_word(*status)))
         .collect();
+    // A check that could not run the tests judged no task: say why, as it did.
+    let why = match (report.status.as_str(), &report.message) {
+        ("error", Some(message)) => format!("the last check could not run the tests: {message}\n"),
+        _ => String::new(),
+    };
     Err(Error::Refused {
         message: format!(
-            "{} task(s) do not pass as of the last check ({}, {}):\n{}\nfinish them and run \
-             `skillforge check`, or pass --allow-unfinished to export anyway",
+            "{} task(s) do not pass as of the last check ({}, {}):\n{}\n{why}finish them and \
+             run `skillforge check`, or pass --allow-unfinished to export anyway",
             failing.len(),
             crate::practice::results::RESULTS_PATH,
             report.checked_at,

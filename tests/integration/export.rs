@@ -397,3 +397,21 @@ fn a_project_without_its_own_repository_is_refused_with_the_fix() {
         .stderr_has("git init && git add -A && git commit");
     assert!(!out.exists());
 }
+
+#[test]
+fn a_check_that_could_not_run_is_refused_with_its_reason() {
+    let (dir, project) = fresh("unchecked-env");
+    run_ok(
+        Command::new("python3")
+            .args(["-m", "venv", "--without-pip"])
+            .arg(project.join(".venv")),
+        "python3 -m venv",
+    );
+    sf(["check"]).cwd(&project).run().code(6);
+    let out = dir.path().join("portfolio");
+    export(&project, &out, &[])
+        .code(2)
+        .stderr_has("1. List bookmarks (list-bookmarks): not checked")
+        .stderr_has("the last check could not run the tests: pytest is not installed");
+    assert!(!out.exists());
+}
