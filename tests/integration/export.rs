@@ -415,3 +415,13 @@ fn a_check_that_could_not_run_is_refused_with_its_reason() {
         .stderr_has("the last check could not run the tests: pytest is not installed");
     assert!(!out.exists());
 }
+
+#[test]
+fn a_folder_whose_parent_is_missing_is_refused_naming_it() {
+    let (dir, project) = fresh("no-parent");
+    let out = dir.path().join("missing/portfolio");
+    export(&project, &out, &["--allow-unfinished"])
+        .code(3)
+        .stderr_has("missing does not exist; create it first");
+    assert!(!dir.path().join("missing").exists());
+}
