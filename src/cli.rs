@@ -59,6 +59,9 @@ pub enum Command {
     Solution(SolutionArgs),
     /// Progress per task and per skill, hints used and tasks given up.
     Status(StatusArgs),
+    /// Copy the finished project to DIR as a portfolio piece: no practice files, a README
+    /// for readers.
+    Export(ExportArgs),
     /// Make the project ready: a Python it accepts, .venv, the project installed, a first check.
     Setup(SetupArgs),
     /// Say what is wrong with the environment for this project, and how to fix it.
@@ -137,6 +140,24 @@ pub struct StatusArgs {
     /// Print the status as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub project: ProjectArg,
+
+    /// The folder to write the copy to: new, or empty.
+    #[arg(value_name = "DIR")]
+    pub destination: PathBuf,
+
+    /// One commit instead of the project's history.
+    #[arg(long)]
+    pub squash: bool,
+
+    /// Export although tasks do not pass as of the last check (they are listed as unfinished).
+    #[arg(long)]
+    pub allow_unfinished: bool,
 }
 
 #[derive(Debug, Args)]

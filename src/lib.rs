@@ -3,7 +3,8 @@
 //! The stages, in the order data flows through them (see `docs/architecture.md`):
 //! `cli` (argv) -> `arguments` (domain values) -> `plan` (request, answers, names, planner:
 //! everything decided) -> `project` (composed model, rendered in memory by `render`) ->
-//! `generate` (temp dir, `git`, rename into place). `blueprint` loads the blueprints;
+//! `generate` (temp dir, `git`, rename into place); `export` copies a finished project out
+//! as a portfolio piece. `blueprint` loads the blueprints;
 //! `record` reads and writes a project's `.skillforge/` files, which `practice` checks
 //! against; `environment` finds a Python and makes the project's `.venv` (`setup`,
 //! `doctor`); `ui` prints for people.
@@ -16,6 +17,7 @@ pub mod cli;
 pub mod commands;
 pub mod environment;
 pub mod error;
+pub mod export;
 pub mod fsutil;
 pub mod generate;
 pub mod git;
@@ -138,6 +140,11 @@ fn dispatch(command: Command) -> Result<ExitCode> {
                 today: OffsetDateTime::now_utc().date(),
             };
             commands::solution::run(&ws, &options)?;
+        }
+        Command::Export(args) => {
+            let ws = Workspace::locate(args.project.path.as_deref())?;
+            interrupt::install("cancelled; nothing was exported");
+            commands::export::run(&ws, &arguments::export_request(&args))?;
         }
         Command::Status(args) => {
             let ws = Workspace::locate(args.project.path.as_deref())?;

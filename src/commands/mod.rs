@@ -3,6 +3,7 @@
 pub mod author;
 pub mod check;
 pub mod doctor;
+pub mod export;
 pub mod hint;
 pub mod lint;
 pub mod list;

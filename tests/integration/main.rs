@@ -7,6 +7,7 @@ mod cli;
 mod costs;
 mod edges;
 mod environment;
+mod export;
 mod generate;
 mod git;
 mod grading;
