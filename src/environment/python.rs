@@ -235,7 +235,7 @@ pub fn install_advice(requirement: &PythonRequirement, uv: bool) -> String {
              python3.{minor}-venv"
         )
     } else {
-        format!("install Python 3.{minor} with your system's package manager (python3.{minor})")
+        format!("use your system's package manager to get python3.{minor}")
     };
     let other = if uv {
         format!("or have uv fetch one: uv python install 3.{minor}")
