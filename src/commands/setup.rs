@@ -125,7 +125,7 @@ fn explicit_python(given: &str, requirement: &PythonRequirement) -> Result<Inter
 /// The Pythons on PATH, the accepted one first, for an error about `--python`:
 /// `; found python3.12 3.12.4, python3 3.10.12`, or that there is none.
 fn found_on_path(requirement: &PythonRequirement) -> String {
-    let search = python::find(requirement, None, None);
+    let search = python::survey(requirement);
     let names: Vec<String> = search
         .chosen
         .iter()

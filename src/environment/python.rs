@@ -156,6 +156,22 @@ pub fn find(
     search
 }
 
+/// Every interpreter on PATH that runs, for a message that lists what is there: like
+/// `find`, but without stopping at the first accepted one, and without uv's.
+pub fn survey(requirement: &PythonRequirement) -> Search {
+    let mut search = Search::default();
+    for candidate in on_path(None) {
+        if let Some(found) = probe(&candidate) {
+            if requirement.admits(&found.version) && search.chosen.is_some() {
+                search.rejected.push(found);
+            } else {
+                search.take(found, requirement);
+            }
+        }
+    }
+    search
+}
+
 impl Search {
     /// Chooses `found` when it is the first that `requirement` admits; keeps it as rejected
     /// when it is not admitted.
