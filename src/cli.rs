@@ -348,7 +348,14 @@ mod tests {
 
     #[test]
     fn new_takes_its_add_ons_under_every_name_a_learner_tries() {
-        for flag in ["--with", "-w", "--addons", "--add-ons", "--addon", "--add-on"] {
+        for flag in [
+            "--with",
+            "-w",
+            "--addons",
+            "--add-ons",
+            "--addon",
+            "--add-on",
+        ] {
             let cli = Cli::try_parse_from(["skillforge", "new", "x", flag, "docker"])
                 .unwrap_or_else(|e| panic!("{flag}: {e}"));
             let Command::New(args) = cli.command else {
