@@ -368,6 +368,15 @@ mod tests {
     }
 
     #[test]
+    fn advice_says_install_python_once() {
+        let r = PythonRequirement::parse(">=3.11").unwrap();
+        for uv in [false, true] {
+            let advice = install_advice(&r, uv);
+            assert_eq!(advice.matches("install Python").count(), 1, "{advice}");
+        }
+    }
+
+    #[test]
     fn advice_names_the_lowest_admitted_minor_and_uv() {
         let r = PythonRequirement::parse(">=3.11").unwrap();
         let advice = install_advice(&r, false);

@@ -733,3 +733,20 @@ fn an_interrupted_setup_puts_the_old_venv_back() {
     assert!(!path.join(".venv/started").exists(), "{stderr}");
     assert!(!path.join(".venv.skillforge-old").exists(), "{stderr}");
 }
+
+#[test]
+fn doctor_on_a_venv_without_pip_and_no_uv_says_setup_not_ensurepip_alone() {
+    let (real, _) = real_python();
+    let bin = fake_bin(&[], &[("python3", &real)]);
+    let (_dir, path) = project("fastapi-service", &["--no-git"]);
+    Command::new(&real)
+        .args(["-m", "venv", "--without-pip", ".venv"])
+        .current_dir(&path)
+        .status()
+        .unwrap();
+    // ensurepip alone would give the bundled pip, too old for --group.
+    doctor(&path, bin.path())
+        .code(1)
+        .stdout_has("✘ pip: .venv has no pip, and uv is not on PATH; fix: skillforge setup")
+        .stdout_has("-m pip install --upgrade pip");
+}
