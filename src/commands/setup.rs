@@ -53,15 +53,7 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<()> {
         .map(|given| explicit_python(given, &requirement))
         .transpose()?;
     let venv = Venv::inspect(root, &requirement);
-    if let Venv::NotAVenv { .. } = venv {
-        return Err(Error::Environment {
-            message: format!(
-                "{}; {}",
-                venv.problem(&requirement).unwrap_or_default(),
-                venv.fix()
-            ),
-        });
-    }
+    refuse_foreign(root, &venv, &requirement)?;
     let keep = match (&venv, &explicit) {
         (Venv::Good { version, .. }, Some(chosen)) => *version == chosen.version,
         (Venv::Good { .. }, None) => true,
@@ -96,6 +88,28 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<()> {
         "stopped; .venv is set up, the first check did not finish: run `skillforge check`",
     );
     first_check(ws)
+}
+
+/// Fails when `.venv` is not a virtual environment setup may replace: not one at all, or a
+/// folder without `pyvenv.cfg` whose interpreter is a script (which `inspect` names as the
+/// script first). Setup never moves or removes what it did not make.
+fn refuse_foreign(root: &Path, venv: &Venv, requirement: &PythonRequirement) -> Result<()> {
+    let foreign = match venv {
+        Venv::NotAVenv { .. } => venv.clone(),
+        Venv::Missing => return Ok(()),
+        _ if root.join(".venv").join("pyvenv.cfg").is_file() => return Ok(()),
+        _ => Venv::NotAVenv {
+            path: root.join(".venv"),
+            file: false,
+        },
+    };
+    Err(Error::Environment {
+        message: format!(
+            "{}; {}",
+            foreign.problem(requirement).unwrap_or_default(),
+            foreign.fix()
+        ),
+    })
 }
 
 /// The interpreter `--python` names, which must run and be accepted.

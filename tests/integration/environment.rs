@@ -750,3 +750,20 @@ fn doctor_on_a_venv_without_pip_and_no_uv_says_setup_not_ensurepip_alone() {
         .stdout_has("✘ pip: .venv has no pip, and uv is not on PATH; fix: skillforge setup")
         .stdout_has("-m pip install --upgrade pip");
 }
+
+#[test]
+fn setup_leaves_a_script_in_a_folder_that_is_not_a_venv() {
+    use std::os::unix::fs::PermissionsExt;
+    let (real, _) = real_python();
+    let bin = fake_bin(&[], &[("python3", &real)]);
+    let (_dir, path) = project("fastapi-service", &["--no-git"]);
+    std::fs::create_dir_all(path.join(".venv/bin")).unwrap();
+    let script = path.join(".venv/bin/python");
+    std::fs::write(&script, "#!/bin/sh\nexec python3 \"$@\"\n").unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    in_project(&path, bin.path(), &["setup"])
+        .code(6)
+        .stderr_has("not a virtual environment")
+        .stderr_has("move it away or delete it");
+    assert!(script.is_file(), "setup kept it");
+}
