@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use clap::CommandFactory;
 
-use crate::cli::{Cli, Color, NewArgs, PlanArgs};
+use crate::cli::{Cli, Color, InstallerArg, NewArgs, PlanArgs, SetupArgs};
 use crate::commands;
 use crate::error::{Error, Result};
 use crate::plan::request::NewRequest;
@@ -25,6 +25,7 @@ pub fn new_request(args: NewArgs) -> Result<NewRequest> {
         yes: args.yes,
         solved: args.solved,
         git: !args.no_git,
+        setup: args.setup,
         output_dir: args.output_dir,
     })
 }
@@ -49,6 +50,18 @@ pub fn plan_options(args: PlanArgs) -> commands::plan::Options {
         skills: args.skills,
         json: args.json,
         alternatives: args.alternatives,
+    }
+}
+
+/// `setup`'s options.
+pub fn setup_options(args: &SetupArgs) -> commands::setup::Options {
+    commands::setup::Options {
+        python: args.python.clone(),
+        installer: match args.installer {
+            InstallerArg::Auto => crate::environment::installer::Choice::Auto,
+            InstallerArg::Uv => crate::environment::installer::Choice::Uv,
+            InstallerArg::Pip => crate::environment::installer::Choice::Pip,
+        },
     }
 }
 

@@ -16,7 +16,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     after_help = "Exit codes: 0 success, 1 failure while writing, 2 bad command line, \
                   3 destination exists or unusable, 4 broken blueprint, 5 answer needed but \
                   no terminal, 6 the project's Python cannot run its tests, 130 cancelled. \
-                  `check` exits 1 while a task does not pass."
+                  `check` exits 1 while a task does not pass, `doctor` while it finds a problem."
 )]
 pub struct Cli {
     /// When to colour output (NO_COLOR is honoured with auto).
@@ -59,6 +59,10 @@ pub enum Command {
     Solution(SolutionArgs),
     /// Progress per task and per skill, hints used and tasks given up.
     Status(StatusArgs),
+    /// Make the project ready: a Python it accepts, .venv, the project installed, a first check.
+    Setup(SetupArgs),
+    /// Say what is wrong with the environment for this project, and how to fix it.
+    Doctor(DoctorArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }
@@ -136,6 +140,38 @@ pub struct StatusArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct SetupArgs {
+    #[command(flatten)]
+    pub project: ProjectArg,
+
+    /// The Python to make .venv with: a path or a name on PATH (default: the newest one
+    /// that satisfies the project's requires-python).
+    #[arg(long, value_name = "PYTHON")]
+    pub python: Option<String>,
+
+    /// What makes .venv and installs into it: uv when it is on PATH, else pip.
+    #[arg(long, value_enum, default_value_t = InstallerArg::Auto)]
+    pub installer: InstallerArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InstallerArg {
+    Auto,
+    Uv,
+    Pip,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub project: ProjectArg,
+
+    /// Print the findings as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct NewArgs {
     /// Project name, e.g. bookmarks-api (asked for when missing in a terminal).
     pub name: Option<String>,
@@ -182,6 +218,10 @@ pub struct NewArgs {
     /// Do not create a git repository.
     #[arg(long)]
     pub no_git: bool,
+
+    /// Set the environment up right after generating, as `skillforge setup` does.
+    #[arg(long, conflicts_with = "dry_run")]
+    pub setup: bool,
 
     /// Folder in which the project folder is created.
     #[arg(short, long, value_name = "DIR", default_value = ".")]

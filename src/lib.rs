@@ -5,7 +5,8 @@
 //! everything decided) -> `project` (composed model, rendered in memory by `render`) ->
 //! `generate` (temp dir, `git`, rename into place). `blueprint` loads the blueprints;
 //! `record` reads and writes a project's `.skillforge/` files, which `practice` checks
-//! against; `ui` prints for people.
+//! against; `environment` finds a Python and makes the project's `.venv` (`setup`,
+//! `doctor`); `ui` prints for people.
 
 #[warn(missing_docs)]
 pub mod arguments;
@@ -13,6 +14,7 @@ pub mod author;
 pub mod blueprint;
 pub mod cli;
 pub mod commands;
+pub mod environment;
 pub mod error;
 pub mod fsutil;
 pub mod generate;
@@ -83,7 +85,19 @@ fn dispatch(command: Command) -> Result<ExitCode> {
                 };
             let today = OffsetDateTime::now_utc().date();
             match commands::new::run(&request, &library, &offered, prompter, today)? {
-                commands::new::Produced::Created(path) => println!("{}", path.display()),
+                commands::new::Produced::Created(path) => {
+                    println!("{}", path.display());
+                    let prompter: Option<&mut dyn plan::prompt::Prompter> =
+                        if plan::prompt::terminal_available() {
+                            Some(&mut terminal)
+                        } else {
+                            None
+                        };
+                    if commands::new::wants_setup(&request, prompter)? {
+                        let ws = Workspace::locate(Some(&path))?;
+                        commands::setup::run(&ws, &commands::setup::Options::default())?;
+                    }
+                }
                 commands::new::Produced::DryRun(listing) => print!("{listing}"),
                 commands::new::Produced::Declined => {}
             }
@@ -128,6 +142,16 @@ fn dispatch(command: Command) -> Result<ExitCode> {
         Command::Status(args) => {
             let ws = Workspace::locate(args.project.path.as_deref())?;
             commands::status::run(&ws, args.json)?;
+        }
+        Command::Setup(args) => {
+            let ws = Workspace::locate(args.project.path.as_deref())?;
+            commands::setup::run(&ws, &arguments::setup_options(&args))?;
+        }
+        Command::Doctor(args) => {
+            let ws = Workspace::locate(args.project.path.as_deref())?;
+            if !commands::doctor::run(&ws, args.json)? {
+                return Ok(ExitCode::Failure);
+            }
         }
     }
     Ok(ExitCode::Success)

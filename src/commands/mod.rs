@@ -2,11 +2,13 @@
 
 pub mod author;
 pub mod check;
+pub mod doctor;
 pub mod hint;
 pub mod lint;
 pub mod list;
 pub mod new;
 pub mod plan;
+pub mod setup;
 pub mod show;
 pub mod skills;
 pub mod solution;

@@ -68,6 +68,21 @@ pub fn run(
     Ok(Produced::Created(written.path))
 }
 
+/// Whether to set the environment up right after generating: with `--setup`, or when the
+/// learner answers yes (the default) in the interactive flow: a terminal (`prompter`), no
+/// `--yes`. Without a terminal it never asks.
+pub fn wants_setup(req: &NewRequest, prompter: Option<&mut dyn Prompter>) -> Result<bool> {
+    if req.setup {
+        return Ok(true);
+    }
+    match prompter {
+        Some(p) if !req.yes && !req.dry_run => {
+            p.confirm("Set up the environment now (skillforge setup)?", true)
+        }
+        _ => Ok(false),
+    }
+}
+
 /// The tree that would be written, one file a line, with the blueprint it comes from.
 fn dry_run_listing(project: &Project, destination: &std::path::Path) -> String {
     let width = crate::ui::column_width(project.files.iter().map(|f| f.path.as_str()));

@@ -41,6 +41,8 @@ pub struct NewRequest {
     pub solved: bool,
     /// Make a git repository with a first commit (not `--no-git`).
     pub git: bool,
+    /// `--setup`: set the environment up right after generating.
+    pub setup: bool,
     /// `--output-dir`: the folder the project's folder is made in.
     pub output_dir: PathBuf,
 }

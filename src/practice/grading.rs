@@ -42,6 +42,9 @@ pub struct Grading {
     pub timeout: Duration,
     /// What the learner changed that the grade ignores, for the report.
     pub ignored: Vec<Ignored>,
+    /// The harness test entries the blueprints name: tests of no task, which pass from the
+    /// start and check the project itself (`setup` runs them alone).
+    pub harness: Vec<String>,
     /// The tasks as the blueprints define them, not as `.skillforge/origin.toml` may say now:
     /// which tests are a task's, and which tasks are stretch goals.
     pub tasks: Vec<OriginTask>,
@@ -157,6 +160,10 @@ impl Grading {
             requirements: requirements(&pyproject),
             timeout: Duration::from_secs(u64::from(timeout)),
             ignored,
+            harness: plan
+                .parts()
+                .flat_map(|b| b.manifest.harness.iter().cloned())
+                .collect(),
             tasks,
             package: plan.names.package.clone(),
             accepted_entries,

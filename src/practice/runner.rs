@@ -56,11 +56,7 @@ pub struct Invocation<'a> {
 
 /// The interpreter to run the tests with: the project's `.venv`, else `python3` on PATH.
 pub fn interpreter(root: &Path) -> Result<PathBuf> {
-    let venv = if cfg!(windows) {
-        root.join(".venv").join("Scripts").join("python.exe")
-    } else {
-        root.join(".venv").join("bin").join("python")
-    };
+    let venv = venv_python(root);
     if venv.is_file() {
         return not_a_script(venv);
     }
@@ -85,12 +81,26 @@ pub fn interpreter(root: &Path) -> Result<PathBuf> {
     }
 }
 
-/// `python` itself, unless it is a script standing in for an interpreter (`#!` first): one
-/// that could change how the tests are run, so grading refuses it.
-fn not_a_script(python: PathBuf) -> Result<PathBuf> {
+/// Where the interpreter of the project's `.venv` is (whether or not it exists).
+pub fn venv_python(root: &Path) -> PathBuf {
+    if cfg!(windows) {
+        root.join(".venv").join("Scripts").join("python.exe")
+    } else {
+        root.join(".venv").join("bin").join("python")
+    }
+}
+
+/// Whether `python` is a script standing in for an interpreter (`#!` first).
+pub fn is_script(python: &Path) -> bool {
     let mut start = [0u8; 2];
-    let read = std::fs::File::open(&python).and_then(|mut f| f.read_exact(&mut start));
-    if read.is_ok() && &start == b"#!" {
+    let read = std::fs::File::open(python).and_then(|mut f| f.read_exact(&mut start));
+    read.is_ok() && &start == b"#!"
+}
+
+/// `python` itself, unless it is a script standing in for an interpreter: one that could
+/// change how the tests are run, so grading refuses it.
+fn not_a_script(python: PathBuf) -> Result<PathBuf> {
+    if is_script(&python) {
         return Err(Error::Environment {
             message: format!(
                 "{} is a script, not a Python interpreter, so the tests cannot be graded with \

@@ -210,11 +210,7 @@ fn run_tests<'a>(
     options: &Options,
 ) -> Result<Checked<'a>> {
     let scratch = runner::Scratch::new()?;
-    let project = scratch.path().join("project");
-    std::fs::create_dir(&project).map_err(Error::io("cannot create", &project))?;
-    sandbox::build(&ws.root, grading, &project)?;
-    let config = project.join(grading::CONFIG_FILE);
-    sandbox::put(&config, grading.config.as_bytes())?;
+    let (project, config) = prepare_sandbox(ws, grading, &scratch)?;
     let with_accepted = grading.files_with_accepted();
     let sandboxed = |selection: &[String], expected| Invocation {
         python,
@@ -255,6 +251,72 @@ fn run_tests<'a>(
         own,
         own_error,
         grading,
+    })
+}
+
+/// Builds the sandbox in `scratch`: the project's copy with the graded test set-up, and
+/// its pytest configuration; returns both paths.
+fn prepare_sandbox(
+    ws: &Workspace,
+    grading: &Grading,
+    scratch: &runner::Scratch,
+) -> Result<(std::path::PathBuf, std::path::PathBuf)> {
+    let project = scratch.path().join("project");
+    std::fs::create_dir(&project).map_err(Error::io("cannot create", &project))?;
+    sandbox::build(&ws.root, grading, &project)?;
+    let config = project.join(grading::CONFIG_FILE);
+    sandbox::put(&config, grading.config.as_bytes())?;
+    Ok((project, config))
+}
+
+/// What the harness tests alone found: `setup`'s first check.
+#[derive(Debug)]
+pub struct HarnessRun {
+    /// How many harness tests ran.
+    pub total: usize,
+    /// `nodeid: message` of each that did not pass.
+    pub failures: Vec<String>,
+    /// Why no test could run (the set-up or the learner's code does not import).
+    pub error: Option<String>,
+}
+
+/// Runs the blueprints' harness tests alone with `python`, graded as `check` grades them,
+/// without touching results.json or TASKS.md.
+pub fn harness(ws: &Workspace, python: &Path) -> Result<HarnessRun> {
+    crate::interrupt::adopt_orphans();
+    let (library, _checkouts) = ws.library(None)?;
+    let grading = Grading::for_project(ws, &library)?;
+    let scratch = runner::Scratch::new()?;
+    let (project, config) = prepare_sandbox(ws, &grading, &scratch)?;
+    let invocation = Invocation {
+        python,
+        cwd: &project,
+        args: sandbox_args(&config, &project, &grading.harness),
+        requirements: Some(grading.requirements.clone()),
+        roots: vec![ws.root.clone(), project.clone()],
+        timeout: grading.timeout,
+        package: Some(grading.package.clone()),
+        expected: Some(&grading.files),
+    };
+    let graded = run_with_bar(&scratch, &invocation, "running the harness tests")?;
+    let checked = Checked {
+        code_errors: code_errors(&graded),
+        graded,
+        own: Vec::new(),
+        own_error: None,
+        grading: &grading,
+    };
+    let failures = checked
+        .graded
+        .tests
+        .iter()
+        .filter(|t| t.outcome != crate::practice::collector::Outcome::Passed)
+        .map(|t| format!("{}: {}", t.nodeid, t.message))
+        .collect();
+    Ok(HarnessRun {
+        total: checked.graded.tests.len(),
+        failures,
+        error: run_error(&checked),
     })
 }
 

@@ -1,0 +1,324 @@
+//! `skillforge doctor`: what is wrong with the learner's environment for this project, one
+//! line per check with the fix, and a line for each check that is fine too. It only looks:
+//! `setup` is what repairs.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use serde::Serialize;
+
+use crate::environment::python::{self, install_advice};
+use crate::environment::requires::{
+    PIP_WITH_GROUP, PythonRequirement, parse_version, pip_knows_groups,
+};
+use crate::environment::venv::{self, Venv};
+use crate::error::Result;
+use crate::practice::{Workspace, runner};
+use crate::ui;
+
+/// How a check came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Problem,
+    /// Not looked at: an earlier problem (no working `.venv`) stands in its way.
+    Skipped,
+}
+
+/// One check's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// What was checked: `python`, `venv`, `pip`, `pytest`, `git`, `docker`, `skillforge`.
+    pub check: &'static str,
+    pub status: Status,
+    pub message: String,
+    /// The command or step that fixes it, for a problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+impl Finding {
+    fn ok(check: &'static str, message: String) -> Finding {
+        Finding {
+            check,
+            status: Status::Ok,
+            message,
+            fix: None,
+        }
+    }
+
+    fn problem(check: &'static str, message: String, fix: impl Into<String>) -> Finding {
+        Finding {
+            check,
+            status: Status::Problem,
+            message,
+            fix: Some(fix.into()),
+        }
+    }
+
+    fn skipped(check: &'static str, message: &str) -> Finding {
+        Finding {
+            check,
+            status: Status::Skipped,
+            message: message.into(),
+            fix: None,
+        }
+    }
+}
+
+/// Prints every finding about `ws` (as JSON with `json`); `Ok(true)` when nothing is wrong.
+pub fn run(ws: &Workspace, json: bool) -> Result<bool> {
+    let findings = examine(ws);
+    if json {
+        let text = serde_json::to_string_pretty(&findings).expect("findings serialize");
+        ui::out(&format!("{text}\n"));
+    } else {
+        let mut out = String::new();
+        for f in &findings {
+            let line = match (&f.status, &f.fix) {
+                (Status::Ok, _) => format!("{} {}: {}", ui::green("✔"), f.check, f.message),
+                (Status::Skipped, _) => ui::dim(&format!("- {}: {}", f.check, f.message)),
+                (Status::Problem, fix) => format!(
+                    "{} {}: {}; fix: {}",
+                    ui::red("✘"),
+                    f.check,
+                    f.message,
+                    fix.as_deref().unwrap_or("")
+                ),
+            };
+            out.push_str(&line);
+            out.push('\n');
+        }
+        ui::out(&out);
+    }
+    Ok(findings.iter().all(|f| f.status != Status::Problem))
+}
+
+/// Every check, in the order a learner fixes them.
+pub fn examine(ws: &Workspace) -> Vec<Finding> {
+    let root = &ws.root;
+    let uv = which::which("uv").ok();
+    let mut findings = Vec::new();
+    let requirement = match PythonRequirement::read(root) {
+        Ok(r) => r,
+        Err(e) => {
+            findings.push(Finding::problem(
+                "python",
+                e.to_string(),
+                "fix pyproject.toml",
+            ));
+            PythonRequirement::parse("").expect("empty specifiers parse")
+        }
+    };
+    findings.push(python_finding(root, &requirement, uv.as_deref()));
+    let venv = Venv::inspect(root, &requirement);
+    findings.push(venv_finding(&venv, &requirement));
+    match &venv {
+        Venv::Good { python, .. } => {
+            findings.push(pip_finding(python, uv.is_some()));
+            findings.push(pytest_finding(root, python));
+        }
+        _ => {
+            findings.push(Finding::skipped("pip", "not checked: no working .venv"));
+            findings.push(Finding::skipped("pytest", "not checked: no working .venv"));
+        }
+    }
+    findings.push(git_finding(root));
+    findings.push(docker_finding(ws));
+    findings.push(version_finding(&ws.origin.skillforge));
+    findings
+}
+
+fn python_finding(root: &Path, requirement: &PythonRequirement, uv: Option<&Path>) -> Finding {
+    let venv_python = runner::venv_python(root);
+    let venv_python = venv_python.is_file().then_some(venv_python.as_path());
+    let search = python::find(requirement, venv_python, uv);
+    if let Some(chosen) = search.chosen {
+        return Finding::ok(
+            "python",
+            format!(
+                "{} satisfies requires-python {}",
+                chosen.describe(),
+                requirement.describe()
+            ),
+        );
+    }
+    let found: Vec<String> = search
+        .rejected
+        .iter()
+        .map(python::Interpreter::describe)
+        .collect();
+    let found = if found.is_empty() {
+        "none found".into()
+    } else {
+        format!("found {}", found.join(", "))
+    };
+    Finding::problem(
+        "python",
+        format!(
+            "no Python satisfies requires-python {} ({found})",
+            requirement.describe()
+        ),
+        install_advice(requirement)
+            .replace("\n  ", " ")
+            .replace('\n', "; "),
+    )
+}
+
+fn venv_finding(venv: &Venv, requirement: &PythonRequirement) -> Finding {
+    match venv {
+        Venv::Missing => Finding::problem("venv", "there is no .venv".into(), "skillforge setup"),
+        Venv::Good { python, version } => Finding::ok(
+            "venv",
+            format!("{} runs Python {version}", venv::shown(python)),
+        ),
+        other => Finding::problem(
+            "venv",
+            other.problem(requirement).unwrap_or_default(),
+            "skillforge setup (it makes .venv again)",
+        ),
+    }
+}
+
+fn pip_finding(python: &Path, uv: bool) -> Finding {
+    match venv::pip_version(python) {
+        Some(v) if pip_knows_groups(&v) => Finding::ok("pip", format!("pip {v} knows --group")),
+        Some(v) => Finding::problem(
+            "pip",
+            format!("pip {v} is too old for --group (it needs {PIP_WITH_GROUP} or newer)"),
+            format!("{} -m pip install --upgrade pip", venv::shown(python)),
+        ),
+        None if uv => Finding::ok("pip", "none in .venv; uv installs into it".into()),
+        None => Finding::problem(
+            "pip",
+            ".venv has no pip, and uv is not on PATH".into(),
+            format!("{} -m ensurepip --upgrade", venv::shown(python)),
+        ),
+    }
+}
+
+fn pytest_finding(root: &Path, python: &Path) -> Finding {
+    match runner::ensure_pytest(root, python) {
+        Ok(()) => Finding::ok("pytest", "installed in .venv".into()),
+        Err(_) => Finding::problem(
+            "pytest",
+            "pytest is not installed in .venv".into(),
+            "skillforge setup (it installs the project with its dev group)",
+        ),
+    }
+}
+
+/// `user.name` and `user.email` as git sees them in the project: its own config, then the
+/// global and system ones.
+fn git_finding(root: &Path) -> Finding {
+    let config = git2::Repository::open(root)
+        .and_then(|r| r.config())
+        .or_else(|_| git2::Config::open_default());
+    let get = |key: &str| {
+        config
+            .as_ref()
+            .ok()
+            .and_then(|c| c.get_string(key).ok())
+            .filter(|v| !v.trim().is_empty())
+    };
+    match (get("user.name"), get("user.email")) {
+        (Some(name), Some(email)) => Finding::ok("git", format!("commits as {name} <{email}>")),
+        (name, email) => {
+            let missing: Vec<&str> = [
+                ("user.name", name.is_none()),
+                ("user.email", email.is_none()),
+            ]
+            .into_iter()
+            .filter(|(_, m)| *m)
+            .map(|(k, _)| k)
+            .collect();
+            Finding::problem(
+                "git",
+                format!(
+                    "no git identity: {} unset, so you cannot commit",
+                    missing.join(" and ")
+                ),
+                "git config --global user.name \"Your Name\" && git config --global user.email you@example.com",
+            )
+        }
+    }
+}
+
+/// The docker add-on's tasks build and run images: they need an engine, not only the client.
+fn docker_finding(ws: &Workspace) -> Finding {
+    if !ws.origin.blueprints.iter().any(|b| b.id == "docker") {
+        return Finding::ok(
+            "docker",
+            "not needed (the project has no docker add-on)".into(),
+        );
+    }
+    if which::which("docker").is_err() {
+        return Finding::problem(
+            "docker",
+            "docker is not installed; the docker tasks need it".into(),
+            "install Docker Engine or Docker Desktop (https://docs.docker.com/get-docker/)",
+        );
+    }
+    let answers = Command::new("docker")
+        .arg("info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if answers {
+        Finding::ok("docker", "the Docker engine answers".into())
+    } else {
+        Finding::problem(
+            "docker",
+            "the docker client is installed but no Docker engine answers (`docker info` fails)"
+                .into(),
+            "start Docker Desktop, or the engine: sudo systemctl start docker",
+        )
+    }
+}
+
+/// A project made by a newer skillforge may use what this one does not know.
+fn version_finding(made_by: &str) -> Finding {
+    let ours = env!("CARGO_PKG_VERSION");
+    match (parse_version(made_by), parse_version(ours)) {
+        (Some(made), Some(this)) if made > this => Finding::problem(
+            "skillforge",
+            format!("the project was made by skillforge {made}, newer than this {this}"),
+            "upgrade skillforge (uv tool upgrade skillforge-py, or pipx upgrade skillforge-py)",
+        ),
+        _ => Finding::ok(
+            "skillforge",
+            format!("project made by {made_by}, this is {ours}"),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_project_from_a_newer_skillforge_is_a_problem() {
+        let f = version_finding("999.0.0");
+        assert_eq!(f.status, Status::Problem);
+        assert!(f.fix.unwrap().contains("upgrade"));
+    }
+
+    #[test]
+    fn a_project_from_this_or_an_older_skillforge_is_fine() {
+        assert_eq!(
+            version_finding(env!("CARGO_PKG_VERSION")).status,
+            Status::Ok
+        );
+        assert_eq!(version_finding("0.0.1").status, Status::Ok);
+    }
+
+    #[test]
+    fn findings_serialize_with_lowercase_status_and_no_fix_when_ok() {
+        let json = serde_json::to_value(Finding::ok("git", "x".into())).unwrap();
+        assert_eq!(json["status"], "ok");
+        assert!(json.get("fix").is_none());
+    }
+}

@@ -1,0 +1,162 @@
+//! The Python versions a project accepts: `[project] requires-python` of its
+//! `pyproject.toml`, read as PEP 440 specifiers by `pep440_rs` (the parser uv uses), and the
+//! pip that knows `--group`.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use pep440_rs::{Version, VersionSpecifiers};
+
+use crate::error::{Error, Result};
+
+/// The first pip release with `pip install --group` (PEP 735 dependency groups): 25.1.
+pub const PIP_WITH_GROUP: &str = "25.1";
+
+/// What `requires-python` says, as written and as parsed.
+#[derive(Debug, Clone)]
+pub struct PythonRequirement {
+    /// As written in pyproject.toml, e.g. `>=3.11`; empty when the project sets none.
+    pub text: String,
+    specifiers: VersionSpecifiers,
+}
+
+impl PythonRequirement {
+    /// Reads `requires-python` from `root`'s pyproject.toml. A project without the key
+    /// accepts any Python; a file that does not parse, or specifiers that do not, are errors
+    /// naming the file and the value.
+    pub fn read(root: &Path) -> Result<PythonRequirement> {
+        let path = root.join("pyproject.toml");
+        let text = std::fs::read_to_string(&path).map_err(Error::io("cannot read", &path))?;
+        let doc: toml::Table = toml::from_str(&text).map_err(|e| Error::Project {
+            path: "pyproject.toml".into(),
+            message: format!("{}; fix the file's TOML", e.message()),
+        })?;
+        let written = doc
+            .get("project")
+            .and_then(|p| p.get("requires-python"))
+            .and_then(|v| v.as_str())
+            .unwrap_or("");
+        PythonRequirement::parse(written)
+    }
+
+    /// Parses specifiers such as `>=3.11,<4`.
+    pub fn parse(text: &str) -> Result<PythonRequirement> {
+        let specifiers = VersionSpecifiers::from_str(text).map_err(|e| Error::Project {
+            path: "pyproject.toml".into(),
+            message: format!(
+                "requires-python {text:?} is not a valid version specifier ({e}); write it \
+                 like \">=3.11\""
+            ),
+        })?;
+        Ok(PythonRequirement {
+            text: text.trim().to_string(),
+            specifiers,
+        })
+    }
+
+    /// Whether a Python of `version` satisfies it.
+    pub fn admits(&self, version: &Version) -> bool {
+        self.specifiers.contains(version)
+    }
+
+    /// The lowest `3.X` it admits, for advice ("install python3.11"): the first minor from
+    /// 3.8 up that it contains.
+    pub fn lowest_minor(&self) -> Option<u64> {
+        (8..=NEWEST_MINOR).find(|minor| self.admits(&Version::new([3, *minor])))
+    }
+
+    /// As written, or "any version" when the project names none.
+    pub fn describe(&self) -> String {
+        if self.text.is_empty() {
+            "any version".into()
+        } else {
+            self.text.clone()
+        }
+    }
+}
+
+/// The newest `3.X` looked for by name (`python3.X`); newer ones are still found as
+/// `python3` or `python`.
+pub const NEWEST_MINOR: u64 = 20;
+
+/// A version as an interpreter or pip reports it (`3.11.7`, `25.1.1`, `3.14.0rc1`).
+pub fn parse_version(text: &str) -> Option<Version> {
+    Version::from_str(text.trim()).ok()
+}
+
+/// Whether pip `version` knows `--group`.
+pub fn pip_knows_groups(version: &Version) -> bool {
+    *version >= Version::from_str(PIP_WITH_GROUP).expect("a valid version")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(text: &str) -> Version {
+        parse_version(text).unwrap()
+    }
+
+    #[test]
+    fn a_lower_bound_admits_newer_and_refuses_older_pythons() {
+        let r = PythonRequirement::parse(">=3.11").unwrap();
+        assert!(r.admits(&v("3.11.0")));
+        assert!(r.admits(&v("3.13.1")));
+        assert!(!r.admits(&v("3.10.12")));
+        assert_eq!(r.lowest_minor(), Some(11));
+    }
+
+    #[test]
+    fn an_upper_bound_and_exclusions_are_honoured() {
+        let r = PythonRequirement::parse(">=3.10, <3.13, !=3.11.*").unwrap();
+        assert!(r.admits(&v("3.10.4")));
+        assert!(!r.admits(&v("3.11.7")));
+        assert!(r.admits(&v("3.12.1")));
+        assert!(!r.admits(&v("3.13.0")));
+        assert_eq!(r.lowest_minor(), Some(10));
+    }
+
+    #[test]
+    fn compatible_release_is_read_as_pep_440_says() {
+        let r = PythonRequirement::parse("~=3.11").unwrap();
+        assert!(r.admits(&v("3.14.0")));
+        assert!(!r.admits(&v("4.0")));
+    }
+
+    #[test]
+    fn no_requirement_admits_any_python() {
+        let r = PythonRequirement::parse("").unwrap();
+        assert!(r.admits(&v("3.6.15")));
+        assert_eq!(r.describe(), "any version");
+    }
+
+    #[test]
+    fn a_malformed_requirement_names_the_value_and_the_fix() {
+        let err = PythonRequirement::parse(">= three")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("\">= three\""), "{err}");
+        assert!(err.contains(">=3.11"), "{err}");
+    }
+
+    #[test]
+    fn requirement_is_read_from_the_pyproject() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            "[project]\nname = \"x\"\nrequires-python = \">=3.12\"\n",
+        )
+        .unwrap();
+        let r = PythonRequirement::read(dir.path()).unwrap();
+        assert_eq!(r.text, ">=3.12");
+        assert!(!r.admits(&v("3.11.9")));
+    }
+
+    #[test]
+    fn pip_25_1_is_the_first_with_groups() {
+        assert!(!pip_knows_groups(&v("24.0")));
+        assert!(!pip_knows_groups(&v("25.0.1")));
+        assert!(pip_knows_groups(&v("25.1")));
+        assert!(pip_knows_groups(&v("26.0")));
+    }
+}

@@ -1,0 +1,170 @@
+//! The project's `.venv` as it is: whether it is there, whether its interpreter still runs
+//! and is one the project accepts, and its pip. `check` runs the tests with the same
+//! interpreter (`practice::runner::interpreter`), so both read its path from one place.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use pep440_rs::Version;
+
+use super::python::{Candidate, probe};
+use super::requires::{PythonRequirement, parse_version};
+use crate::practice::runner;
+
+/// What `.venv` holds.
+#[derive(Debug, Clone)]
+pub enum Venv {
+    /// There is no `.venv`.
+    Missing,
+    /// `.venv` has no interpreter, or one whose link points at a Python that is gone.
+    NoInterpreter { python: PathBuf },
+    /// The interpreter is there but does not run (the Python it was made from was removed or
+    /// upgraded in place).
+    Broken { python: PathBuf },
+    /// A script stands where the interpreter should be: `check` refuses to grade with it.
+    Script { python: PathBuf },
+    /// It runs, but the project does not accept its version.
+    Unsuitable { python: PathBuf, version: Version },
+    /// It runs and its version is accepted.
+    Good { python: PathBuf, version: Version },
+}
+
+impl Venv {
+    /// Looks at `root`'s `.venv` against `requirement`.
+    pub fn inspect(root: &Path, requirement: &PythonRequirement) -> Venv {
+        let python = runner::venv_python(root);
+        if std::fs::symlink_metadata(root.join(".venv")).is_err() {
+            return Venv::Missing;
+        }
+        if !python.is_file() {
+            return Venv::NoInterpreter { python };
+        }
+        if runner::is_script(&python) {
+            return Venv::Script { python };
+        }
+        let candidate = Candidate {
+            name: ".venv's python".into(),
+            program: python.clone(),
+            args: Vec::new(),
+        };
+        match probe(&candidate) {
+            None => Venv::Broken { python },
+            Some(found) if requirement.admits(&found.version) => Venv::Good {
+                python,
+                version: found.version,
+            },
+            Some(found) => Venv::Unsuitable {
+                python,
+                version: found.version,
+            },
+        }
+    }
+
+    /// Why it cannot be used, in a few words; `None` when it can (or is missing).
+    pub fn problem(&self, requirement: &PythonRequirement) -> Option<String> {
+        match self {
+            Venv::Missing | Venv::Good { .. } => None,
+            Venv::NoInterpreter { .. } => {
+                Some(".venv has no working python: the Python it was made from is gone".into())
+            }
+            Venv::Broken { .. } => {
+                Some(".venv's python does not run: the Python it was made from is gone".into())
+            }
+            Venv::Script { python } => Some(format!(
+                "{} is a script, not a Python interpreter",
+                shown(python)
+            )),
+            Venv::Unsuitable { version, .. } => Some(format!(
+                ".venv's Python is {version}; the project requires {}",
+                requirement.describe()
+            )),
+        }
+    }
+}
+
+/// `.venv/bin/python`, relative to the project, for messages.
+pub fn shown(python: &Path) -> String {
+    let parts: Vec<_> = python.components().rev().take(3).collect();
+    parts
+        .into_iter()
+        .rev()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The version of pip installed for `python`; `None` when it has none (a venv uv made).
+pub fn pip_version(python: &Path) -> Option<Version> {
+    let output = Command::new(python)
+        .args(["-m", "pip", "--version"])
+        .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())?;
+    // "pip 25.1.1 from /.../site-packages/pip (python 3.11)"
+    String::from_utf8_lossy(&output.stdout)
+        .split_whitespace()
+        .nth(1)
+        .and_then(parse_version)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn requirement() -> PythonRequirement {
+        PythonRequirement::parse(">=3.11").unwrap()
+    }
+
+    fn put_python(root: &Path, body: &str) {
+        let bin = root.join(".venv/bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        let path = bin.join("python");
+        std::fs::write(&path, body).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+
+    #[test]
+    fn no_folder_is_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            Venv::inspect(dir.path(), &requirement()),
+            Venv::Missing
+        ));
+    }
+
+    #[test]
+    fn a_link_to_a_removed_python_has_no_interpreter() {
+        let dir = tempfile::tempdir().unwrap();
+        let bin = dir.path().join(".venv/bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        std::os::unix::fs::symlink("/nonexistent/python3.9", bin.join("python")).unwrap();
+        let venv = Venv::inspect(dir.path(), &requirement());
+        assert!(matches!(venv, Venv::NoInterpreter { .. }), "{venv:?}");
+        assert!(venv.problem(&requirement()).unwrap().contains("gone"));
+    }
+
+    #[test]
+    fn a_script_in_place_of_the_interpreter_is_named_so() {
+        let dir = tempfile::tempdir().unwrap();
+        put_python(dir.path(), "#!/bin/sh\necho 'Python 3.12.0'\n");
+        let venv = Venv::inspect(dir.path(), &requirement());
+        assert!(matches!(venv, Venv::Script { .. }), "{venv:?}");
+        assert!(
+            venv.problem(&requirement())
+                .unwrap()
+                .contains(".venv/bin/python is a script")
+        );
+    }
+
+    #[test]
+    fn an_interpreter_that_does_not_run_is_broken() {
+        let dir = tempfile::tempdir().unwrap();
+        put_python(dir.path(), "\x7fELF not really");
+        let venv = Venv::inspect(dir.path(), &requirement());
+        assert!(matches!(venv, Venv::Broken { .. }), "{venv:?}");
+    }
+}
