@@ -374,6 +374,37 @@ mod tests {
         );
     }
 
+    /// `undo` merges the same way with the reference states swapped: from after the task
+    /// (the common ancestor) to before it.
+    #[test]
+    fn taking_a_change_out_keeps_the_learners_other_changes() {
+        let learner = "mine\na\nB\nc\nlater\n";
+        let undone = merge(Some(NEW), Some(learner), Some(OLD), false);
+        assert_eq!(undone, Merged::Clean(Some("mine\na\nb\nc\nlater\n".into())));
+    }
+
+    #[test]
+    fn taking_a_change_out_of_lines_the_learner_rewrote_is_a_conflict() {
+        let undone = merge(Some(NEW), Some("a\nmine\nc\n"), Some(OLD), false);
+        assert_eq!(undone, Merged::Conflict);
+        // Already taken out by hand: nothing to do, the learner's file stays.
+        let undone = merge(Some(NEW), Some("a\nb\nc\nlater\n"), Some(OLD), false);
+        assert_eq!(undone, Merged::Clean(Some("a\nb\nc\nlater\n".into())));
+    }
+
+    #[test]
+    fn a_created_file_is_taken_out_only_as_the_reference_wrote_it() {
+        assert_eq!(
+            merge(Some(NEW), Some(NEW), None, false),
+            Merged::Clean(None)
+        );
+        assert_eq!(
+            merge(Some(NEW), Some("a\nB\nc\nmine\n"), None, false),
+            Merged::Conflict
+        );
+        assert_eq!(merge(Some(NEW), None, None, false), Merged::Clean(None));
+    }
+
     #[test]
     fn creating_a_file_the_learner_already_wrote_does_not_replace_it() {
         assert_eq!(

@@ -235,3 +235,47 @@ fn a_reset_clears_the_tasks_box_and_pass_and_a_second_one_has_nothing_to_do() {
         .stderr_has("already in their starter state");
     assert_eq!(backups(&project).len(), 1);
 }
+
+#[test]
+fn a_file_the_task_creates_is_removed_unless_the_learner_changed_it() {
+    let dir = tempfile::tempdir().unwrap();
+    sf(["new", "vers", "--blueprint", "pypi-package", "--yes"])
+        .cwd(dir.path())
+        .git_identity("Test Learner", "learner@example.com")
+        .run()
+        .success();
+    let project = dir.path().join("vers");
+    sf([
+        "solution",
+        "ship-typed-distributions",
+        "--give-up",
+        "--apply",
+    ])
+    .cwd(&project)
+    .run()
+    .success();
+    let typed = "src/vers/py.typed";
+    assert!(project.join(typed).is_file());
+    let changelog = format!("{}\n- my own entry\n", read(&project, "CHANGELOG.md"));
+    std::fs::write(project.join("CHANGELOG.md"), &changelog).unwrap();
+
+    let out = sf(["reset", "ship-typed-distributions", "--yes"])
+        .cwd(&project)
+        .run()
+        .success()
+        .stderr_has(&format!("{typed}: removed (the task creates it)"))
+        .stderr_has("CHANGELOG.md: left as it is");
+    assert!(
+        out.stdout
+            .contains("back to the starter of CHANGELOG.md (the starter has no such file)"),
+        "{}",
+        out.stdout
+    );
+    assert!(!project.join(typed).exists());
+    assert_eq!(read(&project, "CHANGELOG.md"), changelog);
+    let [backup] = backups(&project).try_into().unwrap();
+    assert!(
+        backup.join(typed).is_file(),
+        "the removed file is backed up"
+    );
+}
