@@ -131,10 +131,15 @@ fn report(task: &OriginTask, sorted: &Sorted<'_>) {
     } else {
         paths(&sorted.reset)
     };
-    ui::success(&format!(
-        "reset task {} ({}): {done}; run `skillforge check`",
-        task.number, task.id
-    ));
+    let message = format!("reset task {} ({}): {done}", task.number, task.id);
+    if sorted.kept.is_empty() {
+        ui::success(&format!("{message}; run `skillforge check`"));
+    } else {
+        ui::warn(&format!(
+            "{message}; left for you to take back by hand: {}",
+            paths(&sorted.kept)
+        ));
+    }
 }
 
 /// The change from the reference after the task to its starter, indented for reading.

@@ -179,7 +179,8 @@ fn overlapping_edits_are_left_as_they_are_and_shown_while_the_rest_is_reset() {
         .run()
         .success()
         .stderr_has(&format!("{REPOSITORY}: left as it is"))
-        .stderr_has(&format!("{REPOSITORY}: your changes overlap the task's"));
+        .stderr_has(&format!("{REPOSITORY}: your changes overlap the task's"))
+        .stderr_has(&format!("left for you to take back by hand: {REPOSITORY}"));
     assert!(
         out.stdout.contains(&format!(
             "change from the reference solution back to the starter of {REPOSITORY}"
@@ -278,4 +279,37 @@ fn a_file_the_task_creates_is_removed_unless_the_learner_changed_it() {
         backup.join(typed).is_file(),
         "the removed file is backed up"
     );
+}
+
+/// `reset TASK` run by a user in a pseudo-terminal, answering `answer`; what it printed.
+fn reset_in_a_terminal(project: &Path, task: &str, answer: &str) -> String {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_skillforge"));
+    cmd.args(["reset", task])
+        .current_dir(project)
+        .env("TERM", "xterm-256color")
+        .env("NO_COLOR", "1");
+    let mut p = rexpect::session::spawn_command(cmd, Some(30_000)).expect("spawn in a pty");
+    p.exp_string("Reset task 2 (create-and-fetch)? Your versions are backed up first")
+        .unwrap();
+    p.send_line(answer).unwrap();
+    p.exp_eof().unwrap()
+}
+
+#[test]
+fn in_a_terminal_reset_asks_first_and_no_keeps_everything() {
+    let (_dir, project) = generate("loop-api", &[]);
+    solve_through(&project, 1);
+    let router_before_task = read(&project, ROUTER);
+    solve_through(&project, 2);
+    let solved_router = read(&project, ROUTER);
+
+    let said = reset_in_a_terminal(&project, "create-and-fetch", "n");
+    assert!(said.contains("nothing was reset"), "{said}");
+    assert_eq!(read(&project, ROUTER), solved_router);
+    assert!(backups(&project).is_empty());
+
+    let said = reset_in_a_terminal(&project, "2", "y");
+    assert!(said.contains("reset task 2 (create-and-fetch)"), "{said}");
+    assert_eq!(read(&project, ROUTER), router_before_task);
+    assert_eq!(backups(&project).len(), 1);
 }
