@@ -86,10 +86,8 @@ fn announce(task: &OriginTask, sorted: &Sorted<'_>) {
         ui::plain(&format!("  {}: {what}", file.path));
     }
     for file in &sorted.kept {
-        ui::plain(&format!(
-            "  {}: left as it is (your changes overlap the task's)",
-            file.path
-        ));
+        let why = why_kept(file);
+        ui::plain(&format!("  {}: left as it is ({why})", file.path));
     }
 }
 
@@ -119,9 +117,10 @@ fn confirmed(task: &OriginTask, yes: bool, prompter: Option<&mut dyn Prompter>) 
 /// What was done, and what is left to do by hand.
 fn report(task: &OriginTask, sorted: &Sorted<'_>) {
     for file in &sorted.kept {
+        let why = why_kept(file);
         ui::warn(&format!(
-            "{}: your changes overlap the task's, so it was left as it is; take the task's \
-             work out by hand, as the starter has it:",
+            "{}: {why}, so it was left as it is; take the task's work out by hand, as the \
+             starter has it:",
             file.path
         ));
         ui::out(&starter_change(file));
@@ -154,6 +153,15 @@ fn starter_change(file: &FileSolution) -> String {
         file.path,
         file.change()
     )
+}
+
+/// Why a reset leaves `file` as it is.
+fn why_kept(file: &FileSolution) -> &'static str {
+    if file.conflict() {
+        "your changes overlap the task's"
+    } else {
+        "it is not UTF-8 text"
+    }
 }
 
 fn paths(files: &[&FileSolution]) -> String {
