@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use clap::CommandFactory;
 
-use crate::cli::{Cli, Color, InstallerArg, NewArgs, PlanArgs, SetupArgs};
+use crate::cli::{Cli, Color, ExportArgs, InstallerArg, NewArgs, PlanArgs, ResetArgs, SetupArgs};
 use crate::commands;
 use crate::error::{Error, Result};
 use crate::plan::request::NewRequest;
@@ -50,6 +50,25 @@ pub fn plan_options(args: PlanArgs) -> commands::plan::Options {
         skills: args.skills,
         json: args.json,
         alternatives: args.alternatives,
+    }
+}
+
+/// `reset`'s options (the project is located from `--path` by the caller), at `now`.
+pub fn reset_options(args: &ResetArgs, now: time::OffsetDateTime) -> commands::reset::Options<'_> {
+    commands::reset::Options {
+        task: &args.task,
+        yes: args.yes,
+        from: args.from.as_deref(),
+        now,
+    }
+}
+
+/// `export`'s request (the project is located from `--path` by the caller).
+pub fn export_request(args: &ExportArgs) -> crate::export::Request {
+    crate::export::Request {
+        destination: args.destination.clone(),
+        squash: args.squash,
+        allow_unfinished: args.allow_unfinished,
     }
 }
 

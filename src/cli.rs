@@ -57,8 +57,13 @@ pub enum Command {
     Hint(HintArgs),
     /// Show a task's reference solution as a diff against your files.
     Solution(SolutionArgs),
+    /// Put a task's files back to their starter state, keeping other tasks' work.
+    Reset(ResetArgs),
     /// Progress per task and per skill, hints used and tasks given up.
     Status(StatusArgs),
+    /// Copy the finished project to DIR as a portfolio piece: no practice files, a README
+    /// for readers.
+    Export(ExportArgs),
     /// Make the project ready: a Python it accepts, .venv, the project installed, a first check.
     Setup(SetupArgs),
     /// Say what is wrong with the environment for this project, and how to fix it.
@@ -130,6 +135,24 @@ pub struct SolutionArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ResetArgs {
+    #[command(flatten)]
+    pub project: ProjectArg,
+
+    /// The task: its id or number.
+    #[arg(value_name = "TASK")]
+    pub task: String,
+
+    /// Reset without asking (your versions are still backed up in .skillforge/reset-backup/).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Where the project's blueprints are, when they are not embedded and have moved.
+    #[arg(long, value_name = "PATH|GIT_URL")]
+    pub from: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct StatusArgs {
     #[command(flatten)]
     pub project: ProjectArg,
@@ -137,6 +160,24 @@ pub struct StatusArgs {
     /// Print the status as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub project: ProjectArg,
+
+    /// The folder to write the copy to: new, or empty.
+    #[arg(value_name = "DIR")]
+    pub destination: PathBuf,
+
+    /// One commit instead of the project's history.
+    #[arg(long)]
+    pub squash: bool,
+
+    /// Export although tasks do not pass as of the last check (they are listed as unfinished).
+    #[arg(long)]
+    pub allow_unfinished: bool,
 }
 
 #[derive(Debug, Args)]

@@ -90,6 +90,9 @@ pub enum Error {
     #[error("{} already exists; choose another name or --output-dir, or remove it first", path.display())]
     DestinationExists { path: PathBuf },
 
+    #[error("{} exists and is not empty; export into a new or empty folder, or remove it first", path.display())]
+    ExportDestination { path: PathBuf },
+
     #[error("cannot create the project in {}: {reason}", path.display())]
     DestinationUnusable { path: PathBuf, reason: String },
 
@@ -175,9 +178,9 @@ impl Error {
             Error::Environment { .. } => ExitCode::Environment,
             Error::NeedsInput { .. } => ExitCode::NeedsInput,
             Error::Cancelled => ExitCode::Cancelled,
-            Error::DestinationExists { .. } | Error::DestinationUnusable { .. } => {
-                ExitCode::Destination
-            }
+            Error::DestinationExists { .. }
+            | Error::ExportDestination { .. }
+            | Error::DestinationUnusable { .. } => ExitCode::Destination,
             Error::Manifest { .. }
             | Error::Blueprint { .. }
             | Error::Source { .. }

@@ -69,7 +69,7 @@ pub fn write(project: &Project, destination: &Path, git_request: &GitRequest) ->
         staging.step(|root| write_file(root, file))?;
     }
     let git = staging.step(|root| commit(root, project, &parent, git_request))?;
-    staging.move_to(destination)?;
+    staging.move_to(destination, false)?;
     Ok(Written {
         path: destination.to_path_buf(),
         files: project.files.len(),
@@ -79,8 +79,8 @@ pub fn write(project: &Project, destination: &Path, git_request: &GitRequest) ->
 
 /// The folder a project is written into before it is moved into place: removed when dropped
 /// (an error) and by an interrupt, and written only in [`interrupt::uninterrupted`] steps so
-/// that the two never overlap.
-struct Staging {
+/// that the two never overlap. `export` stages its copy the same way.
+pub(crate) struct Staging {
     /// `None` once moved into place.
     dir: Option<tempfile::TempDir>,
     _registered: interrupt::Guard,
@@ -89,7 +89,7 @@ struct Staging {
 impl Staging {
     /// Creates the folder in `parent` and registers it with the interrupt handler in one
     /// step: a signal cannot come between the two and leave it behind.
-    fn create(parent: &Path) -> std::io::Result<Staging> {
+    pub(crate) fn create(parent: &Path) -> std::io::Result<Staging> {
         interrupt::uninterrupted(|| {
             let mut builder = tempfile::Builder::new();
             // The project's folder is the staging folder renamed: made as mkdir would make it
@@ -108,16 +108,22 @@ impl Staging {
     }
 
     /// Runs `write` on the folder's path, whole, before or after any interrupt.
-    fn step<T>(&self, write: impl FnOnce(&Path) -> T) -> T {
+    pub(crate) fn step<T>(&self, write: impl FnOnce(&Path) -> T) -> T {
         let root = self.dir.as_ref().expect("not moved yet").path();
         interrupt::uninterrupted(|| write(root))
     }
 
     /// Renames the folder to `destination` and tells the handler the run is complete, in one
     /// step: an interrupt comes either before (nothing is left) or after (the project is whole).
-    fn move_to(mut self, destination: &Path) -> Result<()> {
+    /// With `replace_empty`, an empty folder at `destination` is replaced (`export DIR`
+    /// takes an empty DIR); removed in the same step, so an interrupt never loses it alone.
+    pub(crate) fn move_to(mut self, destination: &Path, replace_empty: bool) -> Result<()> {
         let dir = self.dir.take().expect("not moved yet");
         interrupt::uninterrupted(|| {
+            // rmdir removes only an empty folder: anything put there meanwhile stays.
+            if replace_empty && destination.is_dir() {
+                fs::remove_dir(destination).map_err(Error::io("cannot replace", destination))?;
+            }
             // Checked again just before the rename: rename(2) silently replaces an empty folder.
             refuse_existing(destination)?;
             fs::rename(dir.path(), destination)
@@ -141,7 +147,7 @@ impl Drop for Staging {
 
 /// Removes staging folders left in `parent` by runs that were killed (their process no longer
 /// exists). Best effort: anything that cannot be read or removed is left alone.
-fn remove_leftovers(parent: &Path) {
+pub(crate) fn remove_leftovers(parent: &Path) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };

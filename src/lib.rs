@@ -3,7 +3,8 @@
 //! The stages, in the order data flows through them (see `docs/architecture.md`):
 //! `cli` (argv) -> `arguments` (domain values) -> `plan` (request, answers, names, planner:
 //! everything decided) -> `project` (composed model, rendered in memory by `render`) ->
-//! `generate` (temp dir, `git`, rename into place). `blueprint` loads the blueprints;
+//! `generate` (temp dir, `git`, rename into place); `export` copies a finished project out
+//! as a portfolio piece. `blueprint` loads the blueprints;
 //! `record` reads and writes a project's `.skillforge/` files, which `practice` checks
 //! against; `environment` finds a Python and makes the project's `.venv` (`setup`,
 //! `doctor`); `ui` prints for people.
@@ -16,6 +17,7 @@ pub mod cli;
 pub mod commands;
 pub mod environment;
 pub mod error;
+pub mod export;
 pub mod fsutil;
 pub mod generate;
 pub mod git;
@@ -139,6 +141,12 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             };
             commands::solution::run(&ws, &options)?;
         }
+        Command::Export(args) => {
+            let ws = Workspace::locate(args.project.path.as_deref())?;
+            interrupt::install("cancelled; nothing was exported");
+            commands::export::run(&ws, &arguments::export_request(&args))?;
+        }
+        Command::Reset(args) => reset(&args)?,
         Command::Status(args) => {
             let ws = Workspace::locate(args.project.path.as_deref())?;
             commands::status::run(&ws, args.json)?;
@@ -148,13 +156,28 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             commands::setup::run(&ws, &arguments::setup_options(&args))?;
         }
         Command::Doctor(args) => {
-            let ws = Workspace::locate(args.project.path.as_deref())?;
-            if !commands::doctor::run(&ws, args.json)? {
+            // The root alone: a record this skillforge cannot read is one of its findings.
+            let root = Workspace::root_of(args.project.path.as_deref())?;
+            if !commands::doctor::run(&root, args.json)? {
                 return Ok(ExitCode::Failure);
             }
         }
     }
     Ok(ExitCode::Success)
+}
+
+/// `reset` asks on the terminal when there is one; without one only `--yes` confirms.
+fn reset(args: &cli::ResetArgs) -> Result<()> {
+    let ws = practice::Workspace::locate(args.project.path.as_deref())?;
+    let options = arguments::reset_options(args, OffsetDateTime::now_utc());
+    interrupt::install("cancelled; nothing was reset");
+    let mut terminal = plan::prompt::Terminal::new();
+    let prompter: Option<&mut dyn plan::prompt::Prompter> = if plan::prompt::terminal_available() {
+        Some(&mut terminal)
+    } else {
+        None
+    };
+    commands::reset::run(&ws, &options, prompter)
 }
 
 /// `check` exits 1 while a task it checked does not pass. With `--watch` it runs until

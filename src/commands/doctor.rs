@@ -4,6 +4,7 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
@@ -13,7 +14,8 @@ use crate::environment::requires::{
 };
 use crate::environment::venv::{self, Venv};
 use crate::error::Result;
-use crate::practice::{Workspace, runner};
+use crate::practice::runner;
+use crate::record::origin;
 use crate::ui;
 
 /// How a check came out.
@@ -67,9 +69,43 @@ impl Finding {
     }
 }
 
-/// Prints every finding about `ws` (as JSON with `json`); `Ok(true)` when nothing is wrong.
-pub fn run(ws: &Workspace, json: bool) -> Result<bool> {
-    let findings = examine(ws);
+/// What doctor reads of `.skillforge/origin.toml`: as a plain table, so that a record this
+/// skillforge cannot read (a newer format) is still reported on rather than refused.
+#[derive(Debug, Default)]
+struct Made {
+    skillforge: String,
+    format: Option<i64>,
+    blueprints: Vec<String>,
+}
+
+impl Made {
+    fn read(root: &Path) -> std::result::Result<Made, String> {
+        let path = root.join(origin::PATH);
+        let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+        let table: toml::Table = toml::from_str(&text).map_err(|e| e.message().to_string())?;
+        let blueprints = table
+            .get("blueprints")
+            .and_then(|b| b.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|b| b.get("id")?.as_str().map(String::from))
+            .collect();
+        Ok(Made {
+            skillforge: table
+                .get("skillforge")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string(),
+            format: table.get("format").and_then(toml::Value::as_integer),
+            blueprints,
+        })
+    }
+}
+
+/// Prints every finding about the project at `root` (as JSON with `json`); `Ok(true)` when
+/// nothing is wrong.
+pub fn run(root: &Path, json: bool) -> Result<bool> {
+    let findings = examine(root);
     if json {
         let text = serde_json::to_string_pretty(&findings).expect("findings serialize");
         ui::out(&format!("{text}\n"));
@@ -96,8 +132,7 @@ pub fn run(ws: &Workspace, json: bool) -> Result<bool> {
 }
 
 /// Every check, in the order a learner fixes them.
-pub fn examine(ws: &Workspace) -> Vec<Finding> {
-    let root = &ws.root;
+pub fn examine(root: &Path) -> Vec<Finding> {
     let uv = which::which("uv").ok();
     let mut findings = Vec::new();
     let requirement = match PythonRequirement::read(root) {
@@ -125,8 +160,17 @@ pub fn examine(ws: &Workspace) -> Vec<Finding> {
         }
     }
     findings.push(git_finding(root));
-    findings.push(docker_finding(ws));
-    findings.push(version_finding(&ws.origin.skillforge));
+    match Made::read(root) {
+        Ok(made) => {
+            findings.push(docker_finding(&made));
+            findings.push(version_finding(&made));
+        }
+        Err(e) => findings.push(Finding::problem(
+            "skillforge",
+            format!("{} cannot be read: {e}", origin::PATH),
+            format!("git checkout -- {}", origin::PATH),
+        )),
+    }
     findings
 }
 
@@ -154,15 +198,20 @@ fn python_finding(root: &Path, requirement: &PythonRequirement, uv: Option<&Path
     } else {
         format!("found {}", found.join(", "))
     };
+    let fix = if uv.is_some() {
+        "skillforge setup: uv fetches one".to_string()
+    } else {
+        install_advice(requirement, false)
+            .replace("\n  ", " ")
+            .replace('\n', "; ")
+    };
     Finding::problem(
         "python",
         format!(
             "no Python satisfies requires-python {} ({found})",
             requirement.describe()
         ),
-        install_advice(requirement)
-            .replace("\n  ", " ")
-            .replace('\n', "; "),
+        fix,
     )
 }
 
@@ -209,18 +258,19 @@ fn pytest_finding(root: &Path, python: &Path) -> Finding {
     }
 }
 
-/// `user.name` and `user.email` as git sees them in the project: its own config, then the
-/// global and system ones.
+/// `user.name` and `user.email` as git sees them in the project: asked of `git config`
+/// itself (its own config, includes, the global and system files, `GIT_CONFIG_*`), or read
+/// with libgit2 where the git command is not installed.
 fn git_finding(root: &Path) -> Finding {
     let config = git2::Repository::open(root)
         .and_then(|r| r.config())
         .or_else(|_| git2::Config::open_default());
     let get = |key: &str| {
-        config
-            .as_ref()
-            .ok()
-            .and_then(|c| c.get_string(key).ok())
-            .filter(|v| !v.trim().is_empty())
+        let value = match git_config(root, key) {
+            Ok(value) => value,
+            Err(_) => config.as_ref().ok().and_then(|c| c.get_string(key).ok()),
+        };
+        value.filter(|v| !v.trim().is_empty())
     };
     match (get("user.name"), get("user.email")) {
         (Some(name), Some(email)) => Finding::ok("git", format!("commits as {name} <{email}>")),
@@ -245,9 +295,25 @@ fn git_finding(root: &Path) -> Finding {
     }
 }
 
+/// `git config --get KEY` in `root`: `Ok(None)` when it is unset, an error when git cannot
+/// be run.
+fn git_config(root: &Path, key: &str) -> std::io::Result<Option<String>> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["config", "--get", key])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()?;
+    Ok(output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string()))
+}
+
 /// The docker add-on's tasks build and run images: they need an engine, not only the client.
-fn docker_finding(ws: &Workspace) -> Finding {
-    if !ws.origin.blueprints.iter().any(|b| b.id == "docker") {
+fn docker_finding(made: &Made) -> Finding {
+    if !made.blueprints.iter().any(|b| b == "docker") {
         return Finding::ok(
             "docker",
             "not needed (the project has no docker add-on)".into(),
@@ -260,14 +326,7 @@ fn docker_finding(ws: &Workspace) -> Finding {
             "install Docker Engine or Docker Desktop (https://docs.docker.com/get-docker/)",
         );
     }
-    let answers = Command::new("docker")
-        .arg("info")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if answers {
+    if engine_answers() {
         Finding::ok("docker", "the Docker engine answers".into())
     } else {
         Finding::problem(
@@ -279,18 +338,70 @@ fn docker_finding(ws: &Workspace) -> Finding {
     }
 }
 
+/// How long `docker info` may take: an engine that does not answer by then is as good as
+/// absent for the tasks.
+const DOCKER_WAIT: Duration = Duration::from_secs(10);
+
+/// Whether `docker info` succeeds (within `DOCKER_WAIT`).
+fn engine_answers() -> bool {
+    let Ok(mut child) = Command::new("docker")
+        .arg("info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+    else {
+        return false;
+    };
+    let start = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return status.success(),
+            Ok(None) if start.elapsed() < DOCKER_WAIT => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return false;
+            }
+        }
+    }
+}
+
 /// A project made by a newer skillforge may use what this one does not know.
-fn version_finding(made_by: &str) -> Finding {
+fn version_finding(made: &Made) -> Finding {
     let ours = env!("CARGO_PKG_VERSION");
-    match (parse_version(made_by), parse_version(ours)) {
-        (Some(made), Some(this)) if made > this => Finding::problem(
+    let fix = "upgrade skillforge (uv tool upgrade skillforge-py, or pipx upgrade skillforge-py)";
+    let newer = match (parse_version(&made.skillforge), parse_version(ours)) {
+        (Some(theirs), Some(this)) => theirs > this,
+        _ => false,
+    };
+    if newer {
+        return Finding::problem(
             "skillforge",
-            format!("the project was made by skillforge {made}, newer than this {this}"),
-            "upgrade skillforge (uv tool upgrade skillforge-py, or pipx upgrade skillforge-py)",
+            format!(
+                "the project was made by skillforge {}, newer than this {ours}",
+                made.skillforge
+            ),
+            fix,
+        );
+    }
+    match made.format {
+        Some(format) if format != i64::from(origin::FORMAT) => Finding::problem(
+            "skillforge",
+            format!(
+                "{} is in format {format}, which this skillforge {ours} does not read (it reads \
+                 {}); the project was made by skillforge {}",
+                origin::PATH,
+                origin::FORMAT,
+                made.skillforge
+            ),
+            fix,
         ),
         _ => Finding::ok(
             "skillforge",
-            format!("project made by {made_by}, this is {ours}"),
+            format!("project made by {}, this is {ours}", made.skillforge),
         ),
     }
 }
@@ -299,20 +410,33 @@ fn version_finding(made_by: &str) -> Finding {
 mod tests {
     use super::*;
 
+    fn made(version: &str, format: i64) -> Made {
+        Made {
+            skillforge: version.into(),
+            format: Some(format),
+            blueprints: vec![],
+        }
+    }
+
     #[test]
     fn a_project_from_a_newer_skillforge_is_a_problem() {
-        let f = version_finding("999.0.0");
+        let f = version_finding(&made("999.0.0", 1));
         assert_eq!(f.status, Status::Problem);
         assert!(f.fix.unwrap().contains("upgrade"));
     }
 
     #[test]
     fn a_project_from_this_or_an_older_skillforge_is_fine() {
-        assert_eq!(
-            version_finding(env!("CARGO_PKG_VERSION")).status,
-            Status::Ok
-        );
-        assert_eq!(version_finding("0.0.1").status, Status::Ok);
+        let ours = env!("CARGO_PKG_VERSION");
+        assert_eq!(version_finding(&made(ours, 1)).status, Status::Ok);
+        assert_eq!(version_finding(&made("0.0.1", 1)).status, Status::Ok);
+    }
+
+    #[test]
+    fn a_record_in_a_format_this_skillforge_does_not_read_is_a_problem() {
+        let f = version_finding(&made(env!("CARGO_PKG_VERSION"), 2));
+        assert_eq!(f.status, Status::Problem);
+        assert!(f.message.contains("format 2"), "{}", f.message);
     }
 
     #[test]

@@ -3,11 +3,13 @@
 pub mod author;
 pub mod check;
 pub mod doctor;
+pub mod export;
 pub mod hint;
 pub mod lint;
 pub mod list;
 pub mod new;
 pub mod plan;
+pub mod reset;
 pub mod setup;
 pub mod show;
 pub mod skills;

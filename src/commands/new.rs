@@ -77,7 +77,14 @@ pub fn wants_setup(req: &NewRequest, prompter: Option<&mut dyn Prompter>) -> Res
     }
     match prompter {
         Some(p) if !req.yes && !req.dry_run => {
-            p.confirm("Set up the environment now (skillforge setup)?", true)
+            match p.confirm("Set up the environment now (skillforge setup)?", true) {
+                // The project is written by now: a cancel here only declines the set-up.
+                Err(crate::error::Error::Cancelled) | Ok(false) => {
+                    ui::note("not set up; run `skillforge setup` in the project when ready");
+                    Ok(false)
+                }
+                other => other,
+            }
         }
         _ => Ok(false),
     }

@@ -44,7 +44,7 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<()> {
         _ => false,
     };
     if keep {
-        interrupt::install("stopped; .venv was kept as it was");
+        interrupt::install("stopped; .venv was kept: run `skillforge setup` again to finish");
         ui::note(&format!("reusing .venv ({})", describe_venv(&venv)));
         install(root, &installer)?;
     } else {
@@ -62,6 +62,9 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<()> {
         };
         make_and_install(root, &installer, &requirement, chosen.as_ref())?;
     }
+    interrupt::install(
+        "stopped; .venv is set up, the first check did not finish: run `skillforge check`",
+    );
     first_check(ws)
 }
 
@@ -121,7 +124,7 @@ fn choose_python(
             "no Python satisfies the project's requires-python {} (pyproject.toml); found {found}; \
              {}",
             requirement.describe(),
-            python::install_advice(requirement)
+            python::install_advice(requirement, false)
         ),
     })
 }
@@ -184,7 +187,7 @@ fn create(
             let mut command = Command::new(uv);
             command.args(["venv", "--python"]);
             match chosen {
-                Some(found) => command.arg(&found.candidate.program),
+                Some(found) => command.arg(found.uv_request()),
                 None => command.arg(if requirement.text.is_empty() {
                     "3"
                 } else {
@@ -192,7 +195,15 @@ fn create(
                 }),
             };
             command.arg(".venv");
-            installer::run_step("creating .venv with uv", &mut command, root, retry)
+            let fix = match chosen {
+                Some(_) => retry.to_string(),
+                // uv could not fetch one (offline, or downloads turned off).
+                None => format!(
+                    "if uv could not fetch a Python, {}",
+                    python::install_advice(requirement, true)
+                ),
+            };
+            installer::run_step("creating .venv with uv", &mut command, root, &fix)
         }
         (Installer::Pip, Some(found)) => {
             let mut command = found.command();
@@ -239,8 +250,16 @@ fn install(root: &Path, installer: &Installer) -> Result<()> {
             command
         }
         Installer::Pip => {
-            if venv::pip_version(&python).is_none_or(|v| !pip_knows_groups(&v)) {
-                upgrade_pip(root)?;
+            match venv::pip_version(&python) {
+                Some(v) if pip_knows_groups(&v) => {}
+                Some(_) => upgrade_pip(root)?,
+                None => {
+                    // A venv uv made has no pip.
+                    let mut ensure = Command::new(&python);
+                    ensure.args(["-m", "ensurepip", "--upgrade"]);
+                    installer::run_step("adding pip to .venv", &mut ensure, root, fix)?;
+                    upgrade_pip(root)?;
+                }
             }
             let mut command = Command::new(&python);
             command.args(["-m", "pip", "install"]);

@@ -6,7 +6,7 @@
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -81,47 +81,7 @@ pub fn run_step(label: &str, command: &mut Command, cwd: &Path, fix: &str) -> Re
         message: format!("{label}: cannot run `{shown}`: {e}; {fix}"),
     })?;
     let _guard = interrupt::kill_on_interrupt(child.id());
-    let (sender, lines) = std::sync::mpsc::channel::<String>();
-    let readers: Vec<_> = [
-        child
-            .stdout
-            .take()
-            .map(|s| Box::new(s) as Box<dyn Read + Send>),
-        child
-            .stderr
-            .take()
-            .map(|s| Box::new(s) as Box<dyn Read + Send>),
-    ]
-    .into_iter()
-    .flatten()
-    .map(|stream| {
-        let sender = sender.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stream)
-                .lines()
-                .map_while(std::result::Result::ok)
-            {
-                let _ = sender.send(line);
-            }
-        })
-    })
-    .collect();
-    drop(sender);
-    let mut last: VecDeque<String> = VecDeque::new();
-    for line in lines {
-        let line = line.trim_end().to_string();
-        if line.trim().is_empty() {
-            continue;
-        }
-        bar.set_message(format!("{label}: {}", line.trim()));
-        if last.len() == KEPT_LINES {
-            last.pop_front();
-        }
-        last.push_back(line);
-    }
-    for reader in readers {
-        let _ = reader.join();
-    }
+    let last = follow(&mut child, &bar, label);
     let status = child.wait().map_err(|e| {
         interrupt::wait_if_interrupted();
         Error::Environment {
@@ -144,6 +104,54 @@ pub fn run_step(label: &str, command: &mut Command, cwd: &Path, fix: &str) -> Re
             tail.join("\n")
         ),
     })
+}
+
+/// Reads the child's output (stdout and stderr, as the lines come) until both end: each line
+/// shows on `bar`, and the last `KEPT_LINES` are returned for an error.
+fn follow(child: &mut Child, bar: &ProgressBar, label: &str) -> VecDeque<String> {
+    let (sender, lines) = std::sync::mpsc::channel::<String>();
+    let streams = [
+        child
+            .stdout
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+        child
+            .stderr
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+    ];
+    let readers: Vec<_> = streams
+        .into_iter()
+        .flatten()
+        .map(|stream| {
+            let sender = sender.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream)
+                    .lines()
+                    .map_while(std::result::Result::ok)
+                {
+                    let _ = sender.send(line);
+                }
+            })
+        })
+        .collect();
+    drop(sender);
+    let mut last: VecDeque<String> = VecDeque::new();
+    for line in lines {
+        let line = line.trim_end().to_string();
+        if line.trim().is_empty() {
+            continue;
+        }
+        bar.set_message(format!("{label}: {}", line.trim()));
+        if last.len() == KEPT_LINES {
+            last.pop_front();
+        }
+        last.push_back(line);
+    }
+    for reader in readers {
+        let _ = reader.join();
+    }
+    last
 }
 
 /// A spinner with the step's label on a terminal; elsewhere a plain line, once.

@@ -42,6 +42,17 @@ impl Interpreter {
         }
     }
 
+    /// What `uv venv --python` takes for it: its path, or for the `py` launcher (whose
+    /// path is not the interpreter's) its version, `3.12`.
+    pub fn uv_request(&self) -> std::ffi::OsString {
+        if self.candidate.args.is_empty() {
+            self.candidate.program.clone().into_os_string()
+        } else {
+            let release = self.version.release();
+            format!("{}.{}", release[0], release.get(1).copied().unwrap_or(0)).into()
+        }
+    }
+
     /// A command that runs this interpreter.
     pub fn command(&self) -> Command {
         let mut command = Command::new(&self.candidate.program);
@@ -125,53 +136,67 @@ pub fn find(
     uv: Option<&Path>,
 ) -> Search {
     let mut search = Search::default();
-    let mut tried: Vec<PathBuf> = Vec::new();
-    let mut consider = |candidate: Candidate, search: &mut Search| {
-        let key = std::fs::canonicalize(&candidate.program).unwrap_or(candidate.program.clone());
-        if candidate.args.is_empty() && tried.contains(&key) {
-            return false;
+    // One at a time, stopping at the first admitted: probing them side by side measured no
+    // faster here (0.6 to 0.8 s against 0.85 s with pyenv's shell-script shims on two busy
+    // cores), and usually only the first few run.
+    for candidate in on_path(venv_python) {
+        if let Some(found) = probe(&candidate) {
+            search.take(found, requirement);
+            if search.chosen.is_some() {
+                return search;
+            }
         }
-        tried.push(key);
-        let Some(found) = probe(&candidate) else {
-            return false;
-        };
-        if requirement.admits(&found.version) {
-            search.chosen = Some(found);
-            return true;
+    }
+    if let Some(found) = uv
+        .and_then(|uv| uv_find(uv, requirement))
+        .and_then(|c| probe(&c))
+    {
+        search.take(found, requirement);
+    }
+    search
+}
+
+impl Search {
+    /// Chooses `found` when it is the first that `requirement` admits; keeps it as rejected
+    /// when it is not admitted.
+    fn take(&mut self, found: Interpreter, requirement: &PythonRequirement) {
+        if !requirement.admits(&found.version) {
+            self.rejected.push(found);
+        } else if self.chosen.is_none() {
+            self.chosen = Some(found);
         }
-        search.rejected.push(found);
-        false
-    };
-    if let Some(python) = venv_python {
-        let candidate = Candidate {
+    }
+}
+
+/// The candidates in the order they are preferred: `venv_python`, then the names of
+/// `candidate_names` found on PATH, each file once.
+fn on_path(venv_python: Option<&Path>) -> Vec<Candidate> {
+    let mut candidates: Vec<Candidate> = venv_python
+        .map(|python| Candidate {
             name: ".venv's python".into(),
             program: python.to_path_buf(),
             args: Vec::new(),
-        };
-        if consider(candidate, &mut search) {
-            return search;
-        }
-    }
+        })
+        .into_iter()
+        .collect();
+    let mut seen: Vec<PathBuf> = Vec::new();
     for (name, args) in candidate_names(cfg!(windows)) {
         let Ok(program) = which::which(&name) else {
             continue;
         };
-        let shown = std::iter::once(name.clone())
-            .chain(args.iter().cloned())
-            .collect::<Vec<_>>();
-        let candidate = Candidate {
+        let file = std::fs::canonicalize(&program).unwrap_or(program.clone());
+        if args.is_empty() && seen.contains(&file) {
+            continue;
+        }
+        seen.push(file);
+        let shown: Vec<String> = std::iter::once(name).chain(args.iter().cloned()).collect();
+        candidates.push(Candidate {
             name: shown.join(" "),
             program,
             args,
-        };
-        if consider(candidate, &mut search) {
-            return search;
-        }
+        });
     }
-    if let Some(candidate) = uv.and_then(|uv| uv_find(uv, requirement)) {
-        consider(candidate, &mut search);
-    }
-    search
+    candidates
 }
 
 /// The interpreter `uv python find` picks for `requirement`, among those on PATH and uv's
@@ -196,8 +221,8 @@ fn uv_find(uv: &Path, requirement: &PythonRequirement) -> Option<Candidate> {
 }
 
 /// What to install when no Python satisfies `requirement`, for this system: the package
-/// manager's command, and uv (which fetches a managed Python by itself).
-pub fn install_advice(requirement: &PythonRequirement) -> String {
+/// manager's command, and uv's (`uv`: it is installed, and can fetch a Python by itself).
+pub fn install_advice(requirement: &PythonRequirement, uv: bool) -> String {
     let minor = requirement.lowest_minor().unwrap_or(12);
     let system = if cfg!(windows) {
         format!("winget install Python.Python.3.{minor}")
@@ -212,10 +237,12 @@ pub fn install_advice(requirement: &PythonRequirement) -> String {
     } else {
         format!("install Python 3.{minor} with your system's package manager (python3.{minor})")
     };
-    format!(
-        "install Python 3.{minor}:\n  {system}\nor install uv (https://docs.astral.sh/uv/), \
-         which fetches a Python by itself, and run `skillforge setup` again"
-    )
+    let other = if uv {
+        format!("or have uv fetch one: uv python install 3.{minor}")
+    } else {
+        "or install uv (https://docs.astral.sh/uv/), which fetches a Python by itself".into()
+    };
+    format!("install Python 3.{minor}:\n  {system}\n{other}; then run `skillforge setup` again")
 }
 
 /// The `ID` of /etc/os-release (`ubuntu`, `debian`, `fedora`), where there is one.
@@ -308,10 +335,29 @@ mod tests {
     }
 
     #[test]
+    fn uv_is_given_the_path_or_for_the_py_launcher_the_version() {
+        let interpreter = |program: &str, args: &[&str]| Interpreter {
+            candidate: Candidate {
+                name: program.into(),
+                program: PathBuf::from(program),
+                args: args.iter().map(ToString::to_string).collect(),
+            },
+            version: parse_version("3.12.4").unwrap(),
+        };
+        assert_eq!(
+            interpreter("/usr/bin/python3.12", &[]).uv_request(),
+            "/usr/bin/python3.12"
+        );
+        assert_eq!(interpreter("py", &["-3.12"]).uv_request(), "3.12");
+    }
+
+    #[test]
     fn advice_names_the_lowest_admitted_minor_and_uv() {
         let r = PythonRequirement::parse(">=3.11").unwrap();
-        let advice = install_advice(&r);
+        let advice = install_advice(&r, false);
         assert!(advice.contains("3.11"), "{advice}");
-        assert!(advice.contains("uv"), "{advice}");
+        assert!(advice.contains("install uv"), "{advice}");
+        let advice = install_advice(&r, true);
+        assert!(advice.contains("uv python install 3.11"), "{advice}");
     }
 }

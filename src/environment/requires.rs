@@ -79,9 +79,10 @@ impl PythonRequirement {
 /// `python3` or `python`.
 pub const NEWEST_MINOR: u64 = 20;
 
-/// A version as an interpreter or pip reports it (`3.11.7`, `25.1.1`, `3.14.0rc1`).
+/// A version as an interpreter or pip reports it (`3.11.7`, `25.1.1`, `3.14.0rc1`, and a
+/// development build's `3.13.0+`, read as `3.13.0`).
 pub fn parse_version(text: &str) -> Option<Version> {
-    Version::from_str(text.trim()).ok()
+    Version::from_str(text.trim().trim_end_matches('+')).ok()
 }
 
 /// Whether pip `version` knows `--group`.
@@ -150,6 +151,13 @@ mod tests {
         let r = PythonRequirement::read(dir.path()).unwrap();
         assert_eq!(r.text, ">=3.12");
         assert!(!r.admits(&v("3.11.9")));
+    }
+
+    #[test]
+    fn versions_are_read_as_interpreters_print_them() {
+        assert_eq!(v("3.13.0+").to_string(), "3.13.0");
+        assert_eq!(v(" 3.14.0rc1\n").to_string(), "3.14.0rc1");
+        assert!(parse_version("three").is_none());
     }
 
     #[test]

@@ -161,6 +161,18 @@ mod tests {
     }
 
     #[test]
+    fn a_python_too_old_is_named_with_the_requirement() {
+        let venv = Venv::Unsuitable {
+            python: PathBuf::from("/p/.venv/bin/python"),
+            version: parse_version("3.10.12").unwrap(),
+        };
+        assert_eq!(
+            venv.problem(&requirement()).unwrap(),
+            ".venv's Python is 3.10.12; the project requires >=3.11"
+        );
+    }
+
+    #[test]
     fn an_interpreter_that_does_not_run_is_broken() {
         let dir = tempfile::tempdir().unwrap();
         put_python(dir.path(), "\x7fELF not really");

@@ -168,9 +168,12 @@ impl Prompter for Terminal {
     }
 
     fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool> {
+        // The answer waits for Enter: a `y` that returned at once would leave the Enter typed
+        // after it to answer the next question (new's "set up now?") with its default.
         dialoguer::Confirm::with_theme(&self.theme)
             .with_prompt(prompt)
             .default(default)
+            .wait_for_newline(true)
             .interact_on_opt(&self.term)
             .map_err(|e| self.failed(e))?
             .ok_or_else(|| self.cancelled())

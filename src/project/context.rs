@@ -21,6 +21,9 @@ pub struct Context {
     pub year: i32,
     /// Answers to the blueprints' own questions.
     pub answers: serde_json::Map<String, serde_json::Value>,
+    /// True while `export` renders the portfolio README: a description or README section
+    /// leaves out what only a learner needs (`{{#unless portfolio}}...{{/unless}}`).
+    pub portfolio: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -66,6 +69,7 @@ impl Context {
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
+            portfolio: false,
         }
     }
 }

@@ -78,6 +78,32 @@ pub(crate) fn tasks_md(
     render_asset("_project/TASKS.md.hbs", &doc, r)
 }
 
+/// The portfolio page `export` writes as README.md: the parts' descriptions and README
+/// sections, how to set the project up and test it, and `page` (what `export` gathered from
+/// the project: its skills with their files and commits, its checks) laid over them.
+pub(crate) fn portfolio<P: Serialize>(
+    plan: &Plan<'_>,
+    catalog: &Catalog,
+    context: &Context,
+    tasks: &[PlannedTask],
+    page: &P,
+    r: &mut Renderer,
+) -> Result<String> {
+    #[derive(Serialize)]
+    struct Portfolio<'a, P> {
+        #[serde(flatten)]
+        doc: Doc<'a>,
+        #[serde(flatten)]
+        page: &'a P,
+    }
+    let doc = doc(plan, catalog, context, tasks, r)?;
+    render_asset(
+        "_project/portfolio-README.md.hbs",
+        &Portfolio { doc, page },
+        r,
+    )
+}
+
 pub(crate) fn gitignore(plan: &Plan<'_>) -> String {
     let mut text = asset("_project/gitignore.txt").to_string();
     let extra: Vec<&String> = plan

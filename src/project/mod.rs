@@ -89,6 +89,41 @@ pub fn compose(plan: &Plan<'_>, catalog: &Catalog, made: time::Date) -> Result<P
     })
 }
 
+/// The README.md `skillforge export` writes in place of the practice one, for the project
+/// composed from `plan` on the day `made`: the blueprints' descriptions and sections, the
+/// set-up and test commands, and `page` (a serializable value with `skills` and `checks`,
+/// see `export::portfolio`), rendered from `blueprints/_project/portfolio-README.md.hbs`.
+pub fn portfolio_readme<P: serde::Serialize>(
+    plan: &Plan<'_>,
+    catalog: &Catalog,
+    made: time::Date,
+    page: &P,
+) -> Result<String> {
+    let context = Context {
+        portfolio: true,
+        ..Context::new(plan, made.year())
+    };
+    let mut renderer = Renderer::new();
+    let tasks = tasks::plan_tasks(plan, catalog, &context, &mut renderer)?;
+    docs::portfolio(plan, catalog, &context, &tasks, page, &mut renderer)
+}
+
+/// The `pyproject.toml` of the project composed from `plan` on the day `made`, as `new`
+/// wrote it and as the portfolio has it (the engine's texts for learners, such as the
+/// reasons of `[tool.repo-review.ignore]`, replaced: see `Context::portfolio`).
+pub fn pyproject_versions(plan: &Plan<'_>, made: time::Date) -> Result<(String, String)> {
+    let practice = Context::new(plan, made.year());
+    let portfolio = Context {
+        portfolio: true,
+        ..practice.clone()
+    };
+    let mut renderer = Renderer::new();
+    Ok((
+        pyproject::render(plan, &practice, &mut renderer)?,
+        pyproject::render(plan, &portfolio, &mut renderer)?,
+    ))
+}
+
 fn model_file(path: &str, contents: String) -> OutputFile {
     OutputFile {
         path: crate::render::safe_relative(path, "skillforge").expect("model paths are safe"),

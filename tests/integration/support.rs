@@ -193,3 +193,23 @@ pub(crate) fn write_files(dir: &Path, files: &[(&str, &str)]) {
 pub(crate) fn selected_base(base: &str) -> bool {
     std::env::var("SKILLFORGE_BASES").map_or(true, |only| only.split(',').any(|b| b == base))
 }
+
+/// The machine's certificate and proxy settings that are set, for a hermetic run that
+/// installs packages: the index may be reached through a proxy with a certificate of its own.
+pub(crate) fn network_settings() -> Vec<(&'static str, String)> {
+    [
+        "SSL_CERT_FILE",
+        "SSL_CERT_DIR",
+        "PIP_CERT",
+        "REQUESTS_CA_BUNDLE",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "NO_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "no_proxy",
+    ]
+    .into_iter()
+    .filter_map(|key| std::env::var(key).ok().map(|value| (key, value)))
+    .collect()
+}

@@ -1,0 +1,434 @@
+//! `setup` and `doctor` with the real binary, on a PATH the test lays out: fake
+//! interpreters (scripts that report a version), a link to the real Python under a
+//! `python3.X` name, uv from the tools venv or none, a fake `docker` client with no engine.
+//!
+//! Installs with uv use the tools' cache (warm after the Python tests); the pip test installs
+//! the cheapest base from PyPI alone, and is the only slow one.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::python::tools;
+use crate::support::{Output, Sf, network_settings, sf};
+
+/// Passes the machine's certificate and proxy settings on to a hermetic run that installs.
+fn network(mut run: Sf) -> Sf {
+    for (key, value) in network_settings() {
+        run = run.env(key, &value);
+    }
+    run
+}
+
+/// The real interpreter behind `python3` (a pyenv shim resolves to its version's binary).
+fn real_python() -> (PathBuf, String) {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import sys; print(sys.executable); print('%d.%d.%d' % sys.version_info[:3])",
+        ])
+        .output()
+        .expect("python3 runs");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut lines = text.lines();
+    let path = PathBuf::from(lines.next().expect("an executable"));
+    let version = lines.next().expect("a version").to_string();
+    (std::fs::canonicalize(&path).unwrap_or(path), version)
+}
+
+/// A folder for PATH holding `scripts` (name, shell body) and `links` (name, target).
+fn fake_bin(scripts: &[(&str, &str)], links: &[(&str, &Path)]) -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, body) in scripts {
+        let path = dir.path().join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    for (name, target) in links {
+        std::os::unix::fs::symlink(target, dir.path().join(name)).unwrap();
+    }
+    dir
+}
+
+/// Where `name` is on the test's own PATH.
+fn which(name: &str) -> PathBuf {
+    let out = Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .output()
+        .unwrap();
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
+/// A `python3` that says it is Ubuntu 22.04's.
+const OLD_PYTHON3: (&str, &str) = ("python3", "echo 'Python 3.10.12'");
+
+/// A project of `base` made with `extra` arguments; returns the temp folder and its path.
+fn project(base: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut args = vec!["new", "demo", "--blueprint", base, "--yes"];
+    args.extend_from_slice(extra);
+    sf(args)
+        .cwd(dir.path())
+        .git_identity("Test Learner", "learner@example.com")
+        .run()
+        .success();
+    let path = dir.path().join("demo");
+    (dir, path)
+}
+
+/// `skillforge ARGS` in `project` with only `bin` on PATH, uv's cache the tools' one.
+fn in_project(project: &Path, bin: &Path, args: &[&str]) -> Output {
+    let cache = tools().parent().unwrap().parent().unwrap().join("uv-cache");
+    network(sf(args))
+        .cwd(project)
+        .env("PATH", &bin.display().to_string())
+        .env("UV_CACHE_DIR", &cache.display().to_string())
+        .env("UV_PYTHON_DOWNLOADS", "never")
+        .timeout(std::time::Duration::from_secs(300))
+        .run()
+}
+
+fn uv_link() -> PathBuf {
+    tools().join("uv")
+}
+
+#[test]
+fn setup_picks_the_python_that_satisfies_requires_python_and_is_safe_to_run_again() {
+    let (real, version) = real_python();
+    let minor = version.rsplit_once('.').unwrap().0.to_string();
+    let named = format!("python{minor}");
+    let uv = uv_link();
+    let bin = fake_bin(&[OLD_PYTHON3], &[(&named, &real), ("uv", &uv)]);
+    let (_dir, path) = project("fastapi-service", &[]);
+    let first = in_project(&path, bin.path(), &["setup"]).success();
+    assert!(
+        first.stderr.contains(&format!("using {named} {version}")),
+        "{}",
+        first.stderr
+    );
+    assert!(
+        first
+            .stderr
+            .contains("set-up OK: 9 harness tests pass; start task 1: ")
+    );
+    let cfg = std::fs::read_to_string(path.join(".venv/pyvenv.cfg")).unwrap();
+    assert!(cfg.contains(&version), "{cfg}");
+
+    // Again: the good .venv is kept.
+    in_project(&path, bin.path(), &["setup"])
+        .success()
+        .stderr_has("reusing .venv")
+        .stderr_has("set-up OK");
+
+    // Its Python gone: made again, and said so.
+    let python = path.join(".venv/bin/python");
+    std::fs::remove_file(&python).unwrap();
+    std::os::unix::fs::symlink("/nonexistent/python3.9", &python).unwrap();
+    in_project(&path, bin.path(), &["setup"])
+        .success()
+        .stderr_has("the Python it was made from is gone: making .venv again")
+        .stderr_has("set-up OK");
+    assert!(python.is_file());
+}
+
+#[test]
+fn setup_without_an_accepted_python_says_what_to_install_and_leaves_no_venv() {
+    let bin = fake_bin(&[OLD_PYTHON3], &[]);
+    let (_dir, path) = project("fastapi-service", &["--no-git"]);
+    in_project(&path, bin.path(), &["setup"])
+        .code(6)
+        .stderr_has("no Python satisfies the project's requires-python >=3.11")
+        .stderr_has("python3 3.10.12")
+        .stderr_has("install Python 3.11")
+        .stderr_has("uv");
+    assert!(!path.join(".venv").exists());
+}
+
+#[test]
+fn setup_with_uv_and_no_accepted_python_leaves_it_to_uv_and_no_half_made_venv() {
+    let uv = uv_link();
+    let bin = fake_bin(&[OLD_PYTHON3], &[("uv", &uv)]);
+    let (_dir, path) = project("fastapi-service", &["--no-git"]);
+    // Downloads are off here, so uv cannot fetch one: the failure is uv's, with its words.
+    in_project(&path, bin.path(), &["setup"])
+        .code(6)
+        .stderr_has("uv fetches a managed one")
+        .stderr_has("creating .venv with uv failed")
+        .stderr_has("if uv could not fetch a Python, install Python 3.11")
+        .stderr_has("  | ");
+    assert!(!path.join(".venv").exists());
+}
+
+#[test]
+fn setup_refuses_a_python_the_project_does_not_accept() {
+    let bin = fake_bin(&[OLD_PYTHON3], &[]);
+    let (_dir, path) = project("fastapi-service", &["--no-git"]);
+    in_project(&path, bin.path(), &["setup", "--python", "python3"])
+        .code(6)
+        .stderr_has("--python python3: it is Python 3.10.12, and the project requires >=3.11");
+}
+
+#[test]
+fn setup_with_pip_makes_the_venv_with_a_pip_that_knows_groups() {
+    let (real, _) = real_python();
+    let bin = fake_bin(&[], &[("python3", &real)]);
+    let (_dir, path) = project("pypi-package", &["--no-git"]);
+    let cache = tools()
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("pip-cache");
+    let out = network(sf(["setup", "--installer", "pip"]))
+        .cwd(&path)
+        .env("PATH", &bin.path().display().to_string())
+        // PyPI and nothing else: no index or config of the machine's.
+        .env("PIP_CONFIG_FILE", "/dev/null")
+        .env("PIP_INDEX_URL", "https://pypi.org/simple")
+        .env("PIP_CACHE_DIR", &cache.display().to_string())
+        .timeout(std::time::Duration::from_secs(600))
+        .run()
+        .success()
+        .stderr_has("upgrading pip to 25.1 or newer")
+        .stderr_has("installing the project and its dev group with pip")
+        .stderr_has("set-up OK");
+    assert!(!out.stderr.contains("uv"), "{}", out.stderr);
+    // Nothing wrong now: every line is OK and doctor exits 0.
+    let out = sf(["doctor"])
+        .cwd(&path)
+        .env("PATH", &bin.path().display().to_string())
+        .git_identity("Ada", "ada@example.com")
+        .run()
+        .success()
+        .stdout_has("✔ pip: pip ");
+    assert!(!out.stdout.contains('✘'), "{}", out.stdout);
+}
+
+fn doctor(project: &Path, bin: &Path) -> Output {
+    sf(["doctor"])
+        .cwd(project)
+        .env("PATH", &bin.display().to_string())
+        .run()
+}
+
+#[test]
+fn doctor_on_a_missing_venv_says_to_run_setup() {
+    let (real, _) = real_python();
+    let bin = fake_bin(&[], &[("python3", &real)]);
+    let (_dir, path) = project("fastapi-service", &["--no-git"]);
+    let out = doctor(&path, bin.path()).code(1);
+    assert!(
+        out.stdout
+            .contains("✘ venv: there is no .venv; fix: skillforge setup"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("✔ python: python3 "), "{}", out.stdout);
+    assert!(out.stdout.contains("- pip: not checked"), "{}", out.stdout);
+}
+
+#[test]
+fn doctor_names_a_python_too_old_and_a_venv_whose_python_is_gone() {
+    let bin = fake_bin(&[OLD_PYTHON3], &[]);
+    let (_dir, path) = project("fastapi-service", &["--no-git"]);
+    std::fs::create_dir_all(path.join(".venv/bin")).unwrap();
+    std::os::unix::fs::symlink("/nonexistent/python3.9", path.join(".venv/bin/python")).unwrap();
+    doctor(&path, bin.path())
+        .code(1)
+        .stdout_has("✘ python: no Python satisfies requires-python >=3.11 (found python3 3.10.12")
+        .stdout_has("fix: install Python 3.11")
+        .stdout_has("✘ venv: .venv has no working python: the Python it was made from is gone");
+}
+
+#[test]
+fn doctor_finds_an_old_pip_and_no_pytest_in_a_plain_venv() {
+    let (real, _) = real_python();
+    let bin = fake_bin(&[], &[("python3", &real)]);
+    let (_dir, path) = project("fastapi-service", &["--no-git"]);
+    // The pip that ensurepip bundles is older than 25.1 before Python 3.14; a fake stands in
+    // where it is not, so the test does not depend on the machine's Python.
+    let ok = Command::new(&real)
+        .args(["-m", "venv", "--without-pip", ".venv"])
+        .current_dir(&path)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let site = glob_site_packages(&path.join(".venv/lib"));
+    let pip = site.join("pip");
+    std::fs::create_dir_all(&pip).unwrap();
+    std::fs::write(pip.join("__init__.py"), "").unwrap();
+    std::fs::write(
+        pip.join("__main__.py"),
+        "print('pip 24.0 from /somewhere/pip (python 3.x)')\n",
+    )
+    .unwrap();
+    doctor(&path, bin.path())
+        .code(1)
+        .stdout_has("✔ venv: .venv/bin/python runs Python")
+        .stdout_has("✘ pip: pip 24.0 is too old for --group (it needs 25.1 or newer); fix: .venv/bin/python -m pip install --upgrade pip")
+        .stdout_has("✘ pytest: pytest is not installed in .venv; fix: skillforge setup");
+}
+
+fn glob_site_packages(lib: &Path) -> PathBuf {
+    let version = std::fs::read_dir(lib)
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with("python"))
+        .expect("lib/pythonX.Y");
+    version.path().join("site-packages")
+}
+
+#[test]
+fn doctor_reports_an_unset_git_identity_and_an_absent_docker_engine() {
+    let (real, _) = real_python();
+    let bin = fake_bin(
+        &[(
+            "docker",
+            "echo 'Cannot connect to the Docker daemon' >&2; exit 1",
+        )],
+        // The git command itself answers, as it would for the learner.
+        &[("python3", &real), ("git", &which("git"))],
+    );
+    let (_dir, path) = project("fastapi-service", &["--with", "docker"]);
+    // The HOME of this run has no identity, and the project's repository sets none.
+    doctor(&path, bin.path())
+        .code(1)
+        .stdout_has("✘ git: no git identity: user.name and user.email unset")
+        .stdout_has("git config --global user.name")
+        .stdout_has("✘ docker: the docker client is installed but no Docker engine answers");
+    let out = sf(["doctor", "--json"])
+        .cwd(&path)
+        .env("PATH", &bin.path().display().to_string())
+        .git_identity("Ada", "ada@example.com")
+        .run()
+        .code(1);
+    let findings: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let status = |check: &str| {
+        findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["check"] == check)
+            .map(|f| f["status"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(status("git"), "ok");
+    assert_eq!(status("docker"), "problem");
+}
+
+#[test]
+fn doctor_says_when_docker_is_not_installed_and_when_it_is_not_needed() {
+    let (real, _) = real_python();
+    let bin = fake_bin(&[], &[("python3", &real)]);
+    let (_dir, with) = project("fastapi-service", &["--with", "docker", "--no-git"]);
+    doctor(&with, bin.path())
+        .stdout_has("✘ docker: docker is not installed; the docker tasks need it");
+    let (_dir, without) = project("fastapi-service", &["--no-git"]);
+    doctor(&without, bin.path()).stdout_has("✔ docker: not needed");
+}
+
+#[test]
+fn doctor_flags_a_project_made_by_a_newer_skillforge() {
+    let (real, _) = real_python();
+    let bin = fake_bin(&[], &[("python3", &real)]);
+    let (_dir, path) = project("fastapi-service", &["--no-git"]);
+    let origin = path.join(".skillforge/origin.toml");
+    let text = std::fs::read_to_string(&origin).unwrap();
+    // A newer skillforge's record may be in a format this one cannot read: still reported.
+    let text = text
+        .replace(
+            &format!("skillforge = \"{}\"", env!("CARGO_PKG_VERSION")),
+            "skillforge = \"99.0.0\"",
+        )
+        .replace("format = 1", "format = 2");
+    std::fs::write(&origin, text).unwrap();
+    doctor(&path, bin.path())
+        .code(1)
+        .stdout_has("✘ skillforge: the project was made by skillforge 99.0.0, newer than this");
+}
+
+#[test]
+fn new_with_setup_sets_the_project_up_and_never_asks_without_a_terminal() {
+    let (real, _) = real_python();
+    let uv = uv_link();
+    let bin = fake_bin(&[], &[("python3", &real), ("uv", &uv)]);
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tools().parent().unwrap().parent().unwrap().join("uv-cache");
+    let run = |args: &[&str]| {
+        network(sf(args))
+            .cwd(dir.path())
+            .env("PATH", &bin.path().display().to_string())
+            .env("UV_CACHE_DIR", &cache.display().to_string())
+            .env("UV_PYTHON_DOWNLOADS", "never")
+            .timeout(std::time::Duration::from_secs(300))
+            .run()
+    };
+    let out = run(&[
+        "new",
+        "made",
+        "-b",
+        "fastapi-service",
+        "--no-git",
+        "--yes",
+        "--setup",
+    ])
+    .success();
+    assert_eq!(out.stdout, "made\n", "stdout stays the path alone");
+    assert!(out.stderr.contains("set-up OK"), "{}", out.stderr);
+    assert!(dir.path().join("made/.venv/bin/python").is_file());
+    // Without a terminal `new` never asks (the interactive question is in terminal.rs).
+    let out = run(&["new", "plain", "-b", "fastapi-service", "--no-git", "--yes"]).success();
+    assert!(!out.stderr.contains("Set up"), "{}", out.stderr);
+    assert!(!dir.path().join("plain/.venv").exists());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_interrupted_setup_leaves_no_half_made_venv() {
+    let (real, _) = real_python();
+    // A uv that starts the venv, then takes its time: the interrupt comes meanwhile.
+    let bin = fake_bin(
+        &[(
+            "uv",
+            "/bin/mkdir -p .venv/bin && : > .venv/pyvenv.cfg && exec /bin/sleep 60",
+        )],
+        &[("python3", &real)],
+    );
+    let (_dir, path) = project("fastapi-service", &["--no-git"]);
+    let home = tempfile::tempdir().unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_skillforge"))
+        .arg("setup")
+        .current_dir(&path)
+        .env_clear()
+        .env("PATH", bin.path())
+        .env("HOME", home.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while !path.join(".venv/pyvenv.cfg").exists() {
+        assert!(
+            start.elapsed().as_secs() < 30,
+            "setup never started the venv"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // SAFETY: sends a signal to the child this test started.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("the .venv being made was removed"),
+        "{stderr}"
+    );
+    assert!(!path.join(".venv").exists(), "{stderr}");
+    assert!(
+        start.elapsed().as_secs() < 30,
+        "the installer was not stopped"
+    );
+}
