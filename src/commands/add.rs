@@ -86,6 +86,11 @@ pub(crate) fn finish(outcome: &Outcome, done: &str, command: &str) -> Result<()>
             outcome.changes.len(),
             &id[..id.len().min(10)]
         )),
+        None if !outcome.in_git => ui::success(&format!(
+            "{done}: {} file(s) changed; the project is in no git repository, so nothing \
+             was committed",
+            outcome.changes.len()
+        )),
         None => ui::success(&format!(
             "{done}: {} file(s) changed and staged; review with `git diff --cached`, then \
              commit",

@@ -64,9 +64,10 @@ pub(super) fn without_origin(project: &Project) -> Vec<crate::project::OutputFil
         .collect()
 }
 
-/// The recorded answers, and the default of each question the new add-ons ask, as
-/// `new --yes` takes them (`add` asks nothing: `--set` is `new`'s).
-fn answers_with(
+/// The recorded answers, and the default of each question of `added` the project was not
+/// asked (a new add-on's, or a question a blueprint's new version adds), as `new --yes`
+/// takes them: `add` and `update` ask nothing.
+pub(super) fn answers_with(
     plan: &Plan<'_>,
     added: Vec<&crate::blueprint::Blueprint>,
 ) -> Result<answers::Answers> {

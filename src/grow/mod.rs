@@ -69,6 +69,8 @@ pub struct Outcome {
     pub changes: Vec<FileChange>,
     /// The commit made, when one was.
     pub commit: Option<String>,
+    /// The project is in a git repository (else nothing is staged or committed).
+    pub in_git: bool,
 }
 
 impl Outcome {
@@ -139,6 +141,7 @@ pub fn grow(
         return Ok(Outcome {
             changes,
             commit: None,
+            in_git: crate::git::enclosing_repository(&ws.root).is_some(),
         });
     }
     write(ws, &changes)?;
@@ -153,7 +156,11 @@ pub fn grow(
     let identity = identity(&origin);
     crate::git::keep_generated(&ws.root, &generated, (&identity.0, &identity.1))?;
     let commit = stage(ws, &changes, request, message, &identity)?;
-    Ok(Outcome { changes, commit })
+    Ok(Outcome {
+        changes,
+        commit,
+        in_git: crate::git::enclosing_repository(&ws.root).is_some(),
+    })
 }
 
 /// The project's author, for a commit made where git has no identity.

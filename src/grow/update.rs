@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::practice::Workspace;
 use crate::record::origin::Origin;
 
-use super::add::{Composed, without_origin};
+use super::add::{Composed, answers_with, without_origin};
 use super::base::{from_repository, recorded_plan};
 
 /// A blueprint of the project whose version in the library differs from the recorded one.
@@ -37,7 +37,8 @@ pub fn newer(ws: &Workspace, library: &Library) -> Vec<Newer> {
 /// The project of `ws` composed again from its recorded plan with `library`'s blueprints,
 /// and its base from the repository.
 pub fn compose(ws: &Workspace, library: &Library) -> Result<Composed> {
-    let plan = recorded_plan(ws, library)?;
+    let mut plan = recorded_plan(ws, library)?;
+    plan.answers = answers_with(&plan, plan.parts().collect())?;
     let made = ws.origin.made_on();
     let new = crate::project::compose(&plan, &library.catalog, made)?;
     let origin = Origin::build(&plan, made, &new.tasks, &without_origin(&new));

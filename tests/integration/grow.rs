@@ -333,6 +333,10 @@ fn update_takes_a_new_blueprint_version_and_keeps_the_learners_work() {
         .run()
         .success();
     let project = dir.path().join("demo");
+    // The learner's own line in a starter file the new version changes too, elsewhere.
+    edit(&project.join(".github/dependabot.yml"), |t| {
+        format!("# my note\n{t}")
+    });
     solve(&project, 1);
     let solved = std::fs::read(project.join("src/demo/version.py")).unwrap();
     let test = "tests/tasks/test_parse_versions.py";
@@ -352,6 +356,9 @@ fn update_takes_a_new_blueprint_version_and_keeps_the_learners_work() {
         |t| format!("{t}\n\ndef test_added_in_1_1() -> None:\n    assert True\n"),
     );
 
+    add(&project, &["quality"])
+        .code(2)
+        .stderr_has("run `skillforge update` first");
     sf(["status"])
         .cwd(&project)
         .run()
@@ -374,7 +381,11 @@ fn update_takes_a_new_blueprint_version_and_keeps_the_learners_work() {
         .run()
         .success();
     let dependabot = std::fs::read_to_string(project.join(".github/dependabot.yml")).unwrap();
-    assert!(dependabot.ends_with("# checked weekly since 1.1.0\n"));
+    assert!(dependabot.starts_with("# my note\n"), "{dependabot}");
+    assert!(
+        dependabot.ends_with("# checked weekly since 1.1.0\n"),
+        "{dependabot}"
+    );
     let tests = std::fs::read_to_string(project.join(test)).unwrap();
     assert!(tests.contains("def test_added_in_1_1"));
     assert_eq!(
@@ -392,4 +403,18 @@ fn update_takes_a_new_blueprint_version_and_keeps_the_learners_work() {
         .run()
         .success()
         .stderr_has("up to date");
+}
+
+#[test]
+fn a_project_outside_git_is_refused_unless_allowed_and_then_written_uncommitted() {
+    let (_dir, project) = project("fastapi-service", &["--no-git"]);
+    add(&project, &["docker"])
+        .code(2)
+        .stderr_has("not in a git repository");
+    assert!(!project.join("Dockerfile").exists());
+    add(&project, &["docker", "--allow-dirty"])
+        .success()
+        .stderr_has("nothing was committed");
+    assert!(project.join("Dockerfile").is_file());
+    assert!(!project.join(".git").exists());
 }
