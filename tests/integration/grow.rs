@@ -314,12 +314,8 @@ fn edit(path: &Path, change: impl FnOnce(String) -> String) {
     std::fs::write(path, change(text)).unwrap();
 }
 
-/// A blueprint from a folder, a project from it with a task solved, then a new version of
-/// the blueprint that changes a starter file and a task test: `status` says so, `update
-/// --dry-run` lists the files and writes nothing, `update` takes the changes, keeps the
-/// learner's solution, and records the new version and test checksum.
-#[test]
-fn update_takes_a_new_blueprint_version_and_keeps_the_learners_work() {
+/// A copy of the pypi-package blueprint in a folder, and a project made from it (`--from`).
+fn from_copied_blueprint() -> (tempfile::TempDir, PathBuf, tempfile::TempDir, PathBuf) {
     let bp_dir = tempfile::tempdir().unwrap();
     let bp = bp_dir.path().join("pypi-package");
     copy_dir(
@@ -333,6 +329,31 @@ fn update_takes_a_new_blueprint_version_and_keeps_the_learners_work() {
         .run()
         .success();
     let project = dir.path().join("demo");
+    (bp_dir, bp, dir, project)
+}
+
+/// Version 1.1.0 of the copied blueprint: a line more in a starter file and a test more in
+/// the first task's tests.
+fn bump(bp: &Path) {
+    edit(&bp.join("blueprint.toml"), |t| {
+        t.replacen("version = \"1.0.0\"", "version = \"1.1.0\"", 1)
+    });
+    edit(&bp.join("template/.github/dependabot.yml"), |t| {
+        format!("{t}# checked weekly since 1.1.0\n")
+    });
+    edit(
+        &bp.join("template/tests/tasks/test_parse_versions.py.hbs"),
+        |t| format!("{t}\n\ndef test_added_in_1_1() -> None:\n    assert True\n"),
+    );
+}
+
+/// A blueprint from a folder, a project from it with a task solved, then a new version of
+/// the blueprint that changes a starter file and a task test: `status` says so, `update
+/// --dry-run` lists the files and writes nothing, `update` takes the changes, keeps the
+/// learner's solution, and records the new version and test checksum.
+#[test]
+fn update_takes_a_new_blueprint_version_and_keeps_the_learners_work() {
+    let (_bp_dir, bp, _dir, project) = from_copied_blueprint();
     // The learner's own line in a starter file the new version changes too, elsewhere.
     edit(&project.join(".github/dependabot.yml"), |t| {
         format!("# my note\n{t}")
@@ -345,17 +366,7 @@ fn update_takes_a_new_blueprint_version_and_keeps_the_learners_work() {
         .unwrap()
         .to_string();
 
-    edit(&bp.join("blueprint.toml"), |t| {
-        t.replacen("version = \"1.0.0\"", "version = \"1.1.0\"", 1)
-    });
-    edit(&bp.join("template/.github/dependabot.yml"), |t| {
-        format!("{t}# checked weekly since 1.1.0\n")
-    });
-    edit(
-        &bp.join("template/tests/tasks/test_parse_versions.py.hbs"),
-        |t| format!("{t}\n\ndef test_added_in_1_1() -> None:\n    assert True\n"),
-    );
-
+    bump(&bp);
     add(&project, &["quality"])
         .code(2)
         .stderr_has("run `skillforge update` first");
@@ -417,4 +428,36 @@ fn a_project_outside_git_is_refused_unless_allowed_and_then_written_uncommitted(
         .stderr_has("nothing was committed");
     assert!(project.join("Dockerfile").is_file());
     assert!(!project.join(".git").exists());
+}
+
+/// A project made before the generated files' blob ids were recorded: `update` takes each
+/// file's first committed version as the base.
+#[test]
+fn update_of_a_project_without_recorded_blob_ids_merges_from_the_first_commit() {
+    let (_bp_dir, bp, _dir, project) = from_copied_blueprint();
+    edit(&project.join(".skillforge/origin.toml"), |t| {
+        t[..t.find("[generated]").unwrap()].to_string()
+    });
+    solve(&project, 1);
+    let solved = std::fs::read(project.join("src/demo/version.py")).unwrap();
+    bump(&bp);
+    sf(["update"])
+        .cwd(&project)
+        .git_identity(NAME.0, NAME.1)
+        .run()
+        .success();
+    let dependabot = std::fs::read_to_string(project.join(".github/dependabot.yml")).unwrap();
+    assert!(
+        dependabot.ends_with("# checked weekly since 1.1.0\n"),
+        "{dependabot}"
+    );
+    assert_eq!(
+        std::fs::read(project.join("src/demo/version.py")).unwrap(),
+        solved
+    );
+    assert!(
+        origin(&project).get("generated").is_some(),
+        "recorded from now on"
+    );
+    assert_eq!(git(&project, &["status", "--porcelain"]), "");
 }
