@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use clap::CommandFactory;
 
 use crate::cli::{
-    AddArgs, Cli, Color, ExportArgs, InstallerArg, NewArgs, PlanArgs, SetupArgs, UpdateArgs,
+    AddArgs, Cli, Color, ExportArgs, InstallerArg, NewArgs, PlanArgs, ResetArgs, SetupArgs,
+    UpdateArgs,
 };
 use crate::commands;
 use crate::error::{Error, Result};
@@ -52,6 +53,16 @@ pub fn plan_options(args: PlanArgs) -> commands::plan::Options {
         skills: args.skills,
         json: args.json,
         alternatives: args.alternatives,
+    }
+}
+
+/// `reset`'s options (the project is located from `--path` by the caller), at `now`.
+pub fn reset_options(args: &ResetArgs, now: time::OffsetDateTime) -> commands::reset::Options<'_> {
+    commands::reset::Options {
+        task: &args.task,
+        yes: args.yes,
+        from: args.from.as_deref(),
+        now,
     }
 }
 

@@ -57,6 +57,8 @@ pub enum Command {
     Hint(HintArgs),
     /// Show a task's reference solution as a diff against your files.
     Solution(SolutionArgs),
+    /// Put a task's files back to their starter state, keeping other tasks' work.
+    Reset(ResetArgs),
     /// Progress per task and per skill, hints used and tasks given up.
     Status(StatusArgs),
     /// Copy the finished project to DIR as a portfolio piece: no practice files, a README
@@ -130,6 +132,24 @@ pub struct SolutionArgs {
     /// Write the reference solution into your files instead of only showing it.
     #[arg(long)]
     pub apply: bool,
+
+    /// Where the project's blueprints are, when they are not embedded and have moved.
+    #[arg(long, value_name = "PATH|GIT_URL")]
+    pub from: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ResetArgs {
+    #[command(flatten)]
+    pub project: ProjectArg,
+
+    /// The task: its id or number.
+    #[arg(value_name = "TASK")]
+    pub task: String,
+
+    /// Reset without asking (your versions are still backed up in .skillforge/reset-backup/).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 
     /// Where the project's blueprints are, when they are not embedded and have moved.
     #[arg(long, value_name = "PATH|GIT_URL")]

@@ -155,6 +155,7 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             let ws = Workspace::locate(args.project.path.as_deref())?;
             commands::update::run(&ws, &arguments::update_options(&args))?;
         }
+        Command::Reset(args) => reset(&args)?,
         Command::Status(args) => {
             let ws = Workspace::locate(args.project.path.as_deref())?;
             commands::status::run(&ws, args.json)?;
@@ -172,6 +173,20 @@ fn dispatch(command: Command) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::Success)
+}
+
+/// `reset` asks on the terminal when there is one; without one only `--yes` confirms.
+fn reset(args: &cli::ResetArgs) -> Result<()> {
+    let ws = practice::Workspace::locate(args.project.path.as_deref())?;
+    let options = arguments::reset_options(args, OffsetDateTime::now_utc());
+    interrupt::install("cancelled; nothing was reset");
+    let mut terminal = plan::prompt::Terminal::new();
+    let prompter: Option<&mut dyn plan::prompt::Prompter> = if plan::prompt::terminal_available() {
+        Some(&mut terminal)
+    } else {
+        None
+    };
+    commands::reset::run(&ws, &options, prompter)
 }
 
 /// `check` exits 1 while a task it checked does not pass. With `--watch` it runs until

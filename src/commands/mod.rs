@@ -10,6 +10,7 @@ pub mod lint;
 pub mod list;
 pub mod new;
 pub mod plan;
+pub mod reset;
 pub mod setup;
 pub mod show;
 pub mod skills;

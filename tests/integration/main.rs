@@ -19,6 +19,7 @@ mod practise;
 mod practise_edges;
 mod prompts;
 mod python;
+mod reset;
 mod signals;
 mod solution;
 mod support;
