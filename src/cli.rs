@@ -16,7 +16,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     after_help = "Exit codes: 0 success, 1 failure while writing, 2 bad command line, \
                   3 destination exists or unusable, 4 broken blueprint, 5 answer needed but \
                   no terminal, 6 the project's Python cannot run its tests, 130 cancelled. \
-                  `check` exits 1 while a task does not pass, `doctor` while it finds a problem."
+                  `check` exits 1 while a task does not pass, `doctor` while it finds a problem, \
+                  `add` and `update` when a merge leaves conflict markers."
 )]
 pub struct Cli {
     /// When to colour output (NO_COLOR is honoured with auto).
