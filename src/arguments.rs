@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 
 use clap::CommandFactory;
 
-use crate::cli::{Cli, Color, ExportArgs, InstallerArg, NewArgs, PlanArgs, ResetArgs, SetupArgs};
+use crate::cli::{
+    AddArgs, Cli, Color, ExportArgs, InstallerArg, NewArgs, PlanArgs, ResetArgs, SetupArgs,
+    UpdateArgs,
+};
 use crate::commands;
 use crate::error::{Error, Result};
 use crate::plan::request::NewRequest;
@@ -69,6 +72,24 @@ pub fn export_request(args: &ExportArgs) -> crate::export::Request {
         destination: args.destination.clone(),
         squash: args.squash,
         allow_unfinished: args.allow_unfinished,
+    }
+}
+
+/// `add`'s options (the project is located from `--path` by the caller).
+pub fn add_options(args: &AddArgs) -> commands::add::Options {
+    commands::add::Options {
+        addon: args.addon.clone(),
+        allow_dirty: args.allow_dirty,
+        commit: !args.no_commit,
+    }
+}
+
+/// `update`'s options (the project is located from `--path` by the caller).
+pub fn update_options(args: &UpdateArgs) -> commands::update::Options {
+    commands::update::Options {
+        dry_run: args.dry_run,
+        allow_dirty: args.allow_dirty,
+        commit: !args.no_commit,
     }
 }
 

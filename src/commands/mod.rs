@@ -1,5 +1,6 @@
 //! One small function per subcommand; `lib::run` dispatches to them.
 
+pub mod add;
 pub mod author;
 pub mod check;
 pub mod doctor;
@@ -15,3 +16,4 @@ pub mod show;
 pub mod skills;
 pub mod solution;
 pub mod status;
+pub mod update;

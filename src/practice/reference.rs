@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 use crate::blueprint::{Blueprint, Library, steps};
 use crate::error::Result;
+use crate::grow::merge::{self, is_crlf};
 use crate::plan::Plan;
 use crate::project::{Context, render_file};
 use crate::render::Renderer;
@@ -174,56 +175,28 @@ fn states(
     Ok((keep(render(&template)?), keep(render(&finished)?), true))
 }
 
-/// The change from `old` to `new` merged into the learner's file. The merge runs on
-/// LF-normalised text: a Windows checkout differs from the reference in every line
-/// otherwise, and would conflict everywhere.
+/// The change from `old` to `new` merged into the learner's file (`grow::merge`, which
+/// normalises line endings).
 fn merge(old: Option<&str>, learner: Option<&str>, new: Option<&str>, whole_files: bool) -> Merged {
     let Some(learner) = learner else {
         return Merged::Clean(new.map(str::to_string));
     };
-    let crlf = is_crlf(learner);
-    let lf = if crlf {
-        learner.replace("\r\n", "\n")
-    } else {
-        learner.to_string()
-    };
-    let endings = |text: String| {
-        if crlf {
-            text.replace('\n', "\r\n")
-        } else {
-            text
-        }
-    };
+    let lf = learner.replace("\r\n", "\n");
     match new {
         // A deletion would take the learner's own changes to the file with it.
         None if old.is_some_and(|old| old != lf) => Merged::Conflict,
         None => Merged::Clean(None),
         // Whole files cannot be merged meaningfully: the reference file is shown as it is.
-        Some(new) if whole_files => Merged::Clean(Some(endings(new.to_string()))),
-        // A file the task creates but the learner already has merges from an empty one.
-        Some(new) => {
-            let old = old.unwrap_or("");
-            match diffy::merge(old, &lf, new) {
-                Ok(merged) => Merged::Clean(Some(endings(merged))),
-                Err(_) if holds(&lf, old, new) => Merged::Clean(Some(learner.to_string())),
-                Err(_) => Merged::Conflict,
-            }
+        Some(new) if whole_files && is_crlf(learner) => {
+            Merged::Clean(Some(new.replace('\n', "\r\n")))
         }
+        Some(new) if whole_files => Merged::Clean(Some(new.to_string())),
+        // A file the task creates but the learner already has merges from an empty one.
+        Some(new) => match merge::three_way(old.unwrap_or(""), learner, new) {
+            merge::Outcome::Clean(merged) => Merged::Clean(Some(merged)),
+            merge::Outcome::Conflict(_) => Merged::Conflict,
+        },
     }
-}
-
-/// Whether `learner` already holds the change from `old` to `new`: the change taken out
-/// again applies. A later task's work right next to the change makes the merge conflict,
-/// although the change itself is there.
-fn holds(learner: &str, old: &str, new: &str) -> bool {
-    let patch = diffy::create_patch(old, new);
-    diffy::apply(learner, &patch.reverse()).is_ok()
-}
-
-/// Whether every line of `text` ends in CRLF (and there is at least one).
-fn is_crlf(text: &str) -> bool {
-    let crlf = text.matches("\r\n").count();
-    crlf > 0 && crlf == text.matches('\n').count()
 }
 
 /// A unified diff between two versions of a file, coloured (`ui::out` strips the colour
@@ -353,13 +326,6 @@ mod tests {
         let learner = "a\nb\nc\nadded\nlater\n";
         let merged = merge(Some(OLD), Some(learner), Some("a\nb\nc\nadded\n"), false);
         assert_eq!(merged, Merged::Clean(Some(learner.into())));
-    }
-
-    #[test]
-    fn mixed_endings_are_left_as_they_are() {
-        assert!(!is_crlf("a\r\nb\n"));
-        assert!(!is_crlf("a"));
-        assert!(is_crlf("a\r\nb\r\n"));
     }
 
     #[test]

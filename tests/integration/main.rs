@@ -11,6 +11,7 @@ mod export;
 mod generate;
 mod git;
 mod grading;
+mod grow;
 mod honest;
 mod install;
 mod names;
