@@ -88,17 +88,10 @@ fn dispatch(command: Command) -> Result<ExitCode> {
                 };
             let today = OffsetDateTime::now_utc().date();
             match commands::new::run(&request, &library, &offered, prompter, today)? {
-                commands::new::Produced::Created(path) => {
+                commands::new::Produced::Created { path, setup } => {
                     println!("{}", path.display());
-                    let prompter: Option<&mut dyn plan::prompt::Prompter> =
-                        if plan::prompt::terminal_available() {
-                            Some(&mut terminal)
-                        } else {
-                            None
-                        };
-                    if commands::new::wants_setup(&request, prompter)? {
-                        let ws = Workspace::locate(Some(&path))?;
-                        commands::setup::run(&ws, &commands::setup::Options::default())?;
+                    if setup {
+                        commands::new::set_up(&path)?;
                     }
                 }
                 commands::new::Produced::DryRun(listing) => print!("{listing}"),
