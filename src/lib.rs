@@ -191,6 +191,7 @@ fn check(args: &cli::CheckArgs) -> Result<ExitCode> {
         task: args.task.clone(),
         accept_test_changes: args.accept_test_changes,
         from: args.from.clone(),
+        json: args.json,
     };
     if args.watch {
         let root = ws.root.clone();

@@ -345,7 +345,48 @@ fn rfc3339(t: time::OffsetDateTime) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::belongs;
+    use super::{Report, TASK_POINTS, TaskResult, TaskStatus, belongs};
+
+    fn task(id: &str, status: TaskStatus, stretch: bool) -> TaskResult {
+        TaskResult {
+            id: id.into(),
+            number: 1,
+            title: id.into(),
+            status,
+            passed: 0,
+            total: 0,
+            stretch,
+            changed_tests: vec![],
+            accepted_tests: vec![],
+            timed_out: 0,
+            points: 0,
+            max_points: TASK_POINTS,
+        }
+    }
+
+    #[test]
+    fn a_task_earns_its_points_only_when_it_passes_and_every_task_counts_in_the_max() {
+        let tasks = vec![
+            task("a", TaskStatus::Pass, false),
+            task("b", TaskStatus::Fail, false),
+            task("c", TaskStatus::Pass, true),
+            task("d", TaskStatus::Unknown, false),
+        ];
+        let report = Report::could_not_run("x".into(), vec![], time::OffsetDateTime::UNIX_EPOCH)
+            .with_tasks(tasks);
+        let points: Vec<u32> = report.tasks.iter().map(|t| t.points).collect();
+        assert_eq!(points, [10, 0, 10, 0]);
+        assert_eq!((report.points, report.max_points), (20, 40));
+    }
+
+    #[test]
+    fn a_report_without_points_reads_with_each_task_worth_its_points() {
+        let json = r#"{"version":3,"status":"pass","message":null,"tests":[],
+            "tasks":[{"id":"a","number":1,"title":"A","status":"pass","passed":1,"total":1}],
+            "checked_at":"2026-01-01T00:00:00Z"}"#;
+        let report: Report = serde_json::from_str(json).unwrap();
+        assert_eq!(report.tasks[0].max_points, TASK_POINTS);
+    }
 
     #[test]
     fn tests_belong_to_files_classes_and_parameters() {

@@ -99,3 +99,36 @@ impl Step {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_quotes_its_texts_and_names_its_result_by_a_plain_id() {
+        let task = PlannedTask {
+            number: 3,
+            id: "guard-routes".into(),
+            blueprint: "b".into(),
+            title: "Guard: the \"admin\" routes".into(),
+            summary: String::new(),
+            description: String::new(),
+            skills: vec![],
+            skill_names: vec![],
+            requires: vec![],
+            hints: vec![],
+            tests: vec![],
+            files: vec![],
+            stretch: true,
+        };
+        let step = Step::of(&task);
+        assert_eq!(step.id, "task3");
+        assert_eq!(step.env, "TASK3_RESULTS");
+        assert_eq!(step.result, "${{ steps.task3.outputs.result }}");
+        assert_eq!(step.command, "\"skillforge check --task guard-routes\"");
+        assert_eq!(
+            step.name,
+            "\"task 3: Guard: the \\\"admin\\\" routes (10 points, stretch goal)\""
+        );
+    }
+}

@@ -226,9 +226,10 @@ fn task_points(report: &Value, id: &str) -> (u64, u64) {
     )
 }
 
-/// A real check in a venv: `check --json` prints results.json's document with each task's
-/// points and the total; the first task, solved, earns its points through its graded step;
-/// the second, whose test file the student replaced by one that passes, earns none.
+/// A real check in a venv, through the graded steps' own commands: `check --json` prints
+/// results.json's document with each task's points and the total; the first task, solved,
+/// earns its points; the second, whose test file the student replaced by one that passes,
+/// earns none.
 #[test]
 fn check_json_gives_points_and_an_edited_test_earns_none() {
     if !selected_base("pypi-package") {
@@ -243,26 +244,17 @@ fn check_json_gives_points_and_an_edited_test_earns_none() {
         .cwd(&project)
         .run()
         .success();
+    let steps = graded_steps(&workflow(&project));
+    let command = |n: usize| steps[n]["with"]["command"].as_str().unwrap().to_string();
 
-    let out = sf(["check", "--json"])
-        .cwd(&project)
-        .timeout(std::time::Duration::from_secs(600))
-        .run();
-    assert_eq!(out.code, 1, "{}", out.stderr);
-    let report: Value = serde_json::from_str(&out.stdout).expect("check --json is JSON");
+    let (code, report) = grade(&project, &command(0));
+    assert_eq!(code, 0, "the solved task's step fails: {report}");
     let written = std::fs::read_to_string(project.join(".skillforge/results.json")).unwrap();
     assert_eq!(report, serde_json::from_str::<Value>(&written).unwrap());
-    let max = 10 * origin.tasks.len() as u64;
     assert_eq!(task_points(&report, &first.id), (10, 10));
     assert_eq!(task_points(&report, &second.id), (0, 10));
     assert_eq!(report["points"], 10);
-    assert_eq!(report["max_points"], max);
-
-    let steps = graded_steps(&workflow(&project));
-    let command = |n: usize| steps[n]["with"]["command"].as_str().unwrap().to_string();
-    let (code, report) = grade(&project, &command(0));
-    assert_eq!(code, 0, "the solved task's step fails: {report}");
-    assert_eq!(task_points(&report, &first.id), (10, 10));
+    assert_eq!(report["max_points"], 10 * origin.tasks.len() as u64);
 
     for entry in &second.tests {
         let file = skillforge::test_parts::file_of(entry);
@@ -271,5 +263,6 @@ fn check_json_gives_points_and_an_edited_test_earns_none() {
     let (code, report) = grade(&project, &command(1));
     assert_eq!(code, 1, "an edited test earned the points: {report}");
     assert_eq!(task_points(&report, &second.id), (0, 10));
+    assert_eq!(task_points(&report, &first.id), (10, 10));
     assert_eq!(report["points"], 10, "{report}");
 }
