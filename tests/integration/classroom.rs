@@ -140,8 +140,33 @@ fn linter_problems(label: &str, project: &Path) -> Vec<String> {
     problems
 }
 
+/// The repo-review checks a solved project fails: a workflow brings GitHub's checks in
+/// (Dependabot, zizmor), which the project answers for the classroom one.
+fn repo_review_problems(label: &str, project: &Path) -> Vec<String> {
+    let out = Command::new(tools().join("sp-repo-review"))
+        .current_dir(project)
+        .args(["--format", "json", "."])
+        .output()
+        .expect("run sp-repo-review");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let failed: Vec<&String> = report["checks"]
+        .as_object()
+        .map(|c| {
+            c.iter()
+                .filter(|(_, r)| r["result"] == false)
+                .map(|(k, _)| k)
+                .collect()
+        })
+        .unwrap_or_default();
+    if report.is_null() || !failed.is_empty() {
+        return vec![format!("{label}: sp-repo-review failed checks {failed:?}")];
+    }
+    Vec::new()
+}
+
 /// Every base, alone and with every add-on it takes, as starter and solved: the workflow
-/// passes actionlint and zizmor, and grades exactly the project's tasks.
+/// passes actionlint and zizmor, and grades exactly the project's tasks; the solved
+/// project still passes repo-review.
 #[test]
 fn classroom_workflow_grades_each_task_and_passes_actionlint_and_zizmor() {
     let library = Library::embedded().unwrap();
@@ -162,6 +187,9 @@ fn classroom_workflow_grades_each_task_and_passes_actionlint_and_zizmor() {
             let label = format!("{} with {set:?}", base.id());
             problems.extend(workflow_problems(&label, &project));
             problems.extend(linter_problems(&label, &project));
+            if solved {
+                problems.extend(repo_review_problems(&label, &project));
+            }
             checked += 1;
         }
     }
