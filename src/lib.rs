@@ -4,7 +4,7 @@
 //! `cli` (argv) -> `arguments` (domain values) -> `plan` (request, answers, names, planner:
 //! everything decided) -> `project` (composed model, rendered in memory by `render`) ->
 //! `generate` (temp dir, `git`, rename into place); `export` copies a finished project out
-//! as a portfolio piece. `blueprint` loads the blueprints;
+//! as a portfolio piece, and `grow` merges a changed plan into a project (`add`, `update`). `blueprint` loads the blueprints;
 //! `record` reads and writes a project's `.skillforge/` files, which `practice` checks
 //! against; `environment` finds a Python and makes the project's `.venv` (`setup`,
 //! `doctor`); `ui` prints for people.
@@ -21,6 +21,7 @@ pub mod export;
 pub mod fsutil;
 pub mod generate;
 pub mod git;
+pub mod grow;
 pub mod interrupt;
 pub mod plan;
 pub mod practice;
@@ -146,6 +147,15 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             interrupt::install("cancelled; nothing was exported");
             commands::export::run(&ws, &arguments::export_request(&args))?;
         }
+        Command::Add(args) => {
+            let ws = Workspace::locate(args.project.path.as_deref())?;
+            commands::add::run(&ws, &arguments::add_options(&args))?;
+        }
+        Command::Update(args) => {
+            let ws = Workspace::locate(args.project.path.as_deref())?;
+            commands::update::run(&ws, &arguments::update_options(&args))?;
+        }
+        Command::Reset(args) => reset(&args)?,
         Command::Status(args) => {
             let ws = Workspace::locate(args.project.path.as_deref())?;
             commands::status::run(&ws, args.json)?;
@@ -163,6 +173,20 @@ fn dispatch(command: Command) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::Success)
+}
+
+/// `reset` asks on the terminal when there is one; without one only `--yes` confirms.
+fn reset(args: &cli::ResetArgs) -> Result<()> {
+    let ws = practice::Workspace::locate(args.project.path.as_deref())?;
+    let options = arguments::reset_options(args, OffsetDateTime::now_utc());
+    interrupt::install("cancelled; nothing was reset");
+    let mut terminal = plan::prompt::Terminal::new();
+    let prompter: Option<&mut dyn plan::prompt::Prompter> = if plan::prompt::terminal_available() {
+        Some(&mut terminal)
+    } else {
+        None
+    };
+    commands::reset::run(&ws, &options, prompter)
 }
 
 /// `check` exits 1 while a task it checked does not pass. With `--watch` it runs until
