@@ -294,3 +294,24 @@ fn check_json_gives_points_and_an_edited_test_earns_none() {
     assert_eq!(task_points(&report, &first.id), (10, 10));
     assert_eq!(report["points"], 10, "{report}");
 }
+
+/// `add` on a classroom project grades the add-on's tasks too: the workflow is the model's,
+/// composed again with the new tasks and merged like the other shared files.
+#[test]
+fn an_added_addon_gets_its_graded_steps() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = new_classroom(dir.path(), "fastapi-service", &[], false);
+    let before = graded_steps(&workflow(&project)).len();
+    sf(["add", "github-ci"])
+        .cwd(&project)
+        .git_identity("Test Teacher", "teacher@example.com")
+        .run()
+        .success();
+    let after = graded_steps(&workflow(&project)).len();
+    assert!(
+        after > before,
+        "{before} graded steps before add, {after} after"
+    );
+    let problems = workflow_problems("fastapi-service + github-ci (added)", &project);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
