@@ -315,3 +315,20 @@ fn an_added_addon_gets_its_graded_steps() {
     let problems = workflow_problems("fastapi-service + github-ci (added)", &project);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// With github-ci, whose task ci-harden-workflow holds every workflow of the repository to
+/// its rules (pins from its table, least privilege, timeouts), the classroom workflow
+/// passes them: the solved project's task passes through its own graded step.
+#[test]
+fn the_classroom_workflow_meets_github_ci_hardening() {
+    if !selected_base("fastapi-service") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let addons = ["github-ci".to_string()];
+    let project = new_classroom(dir.path(), "fastapi-service", &addons, true);
+    crate::practise::install(&project, "fastapi-service + github-ci (classroom)");
+    let (code, report) = grade(&project, "skillforge check --task ci-harden-workflow");
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(task_points(&report, "ci-harden-workflow"), (10, 10));
+}
