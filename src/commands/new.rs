@@ -231,8 +231,9 @@ fn announce(plan: &Plan<'_>, project: &Project, written: &generate::Written) {
     }
     ui::heading("\nNext steps:");
     ui::plain(&format!("  cd {}", written.path.display()));
-    ui::plain("  python3 -m venv .venv && . .venv/bin/activate");
-    ui::plain("  python -m pip install --upgrade pip && python -m pip install -e . --group dev");
+    ui::plain(
+        "  skillforge setup  # makes .venv, installs the project and its dev tools, runs the harness",
+    );
     ui::plain(
         "  skillforge check  # runs the tests: the harness passes, every task is still to do",
     );
