@@ -29,6 +29,7 @@ pub fn new_request(args: NewArgs) -> Result<NewRequest> {
         solved: args.solved,
         git: !args.no_git,
         setup: args.setup,
+        classroom: args.classroom,
         output_dir: args.output_dir,
     })
 }

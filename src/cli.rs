@@ -105,6 +105,11 @@ pub struct CheckArgs {
     /// Where the blueprint of a project made with `new --from` is now, when it has moved.
     #[arg(long, value_name = "PATH|GIT_URL")]
     pub from: Option<String>,
+
+    /// Print the results as JSON on stdout (`.skillforge/results.json`'s document, with
+    /// each task's points and the total).
+    #[arg(long, conflicts_with = "watch")]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -304,6 +309,11 @@ pub struct NewArgs {
     /// Set the environment up right after generating, as `skillforge setup` does.
     #[arg(long, conflicts_with = "dry_run")]
     pub setup: bool,
+
+    /// Add a GitHub Classroom autograding workflow: one graded step per task, each graded
+    /// with the blueprint's own tests (`skillforge check --task ID`).
+    #[arg(long, conflicts_with = "from")]
+    pub classroom: bool,
 
     /// Folder in which the project folder is created.
     #[arg(short, long, value_name = "DIR", default_value = ".")]

@@ -197,6 +197,9 @@ fn check(args: &cli::CheckArgs) -> Result<ExitCode> {
                     OffsetDateTime::now_utc(),
                 );
                 let _ = report.write(&root);
+                if args.json {
+                    print_report(&report);
+                }
             }
             return Err(error);
         }
@@ -205,6 +208,7 @@ fn check(args: &cli::CheckArgs) -> Result<ExitCode> {
         task: args.task.clone(),
         accept_test_changes: args.accept_test_changes,
         from: args.from.clone(),
+        json: args.json,
     };
     if args.watch {
         let root = ws.root.clone();
@@ -215,11 +219,21 @@ fn check(args: &cli::CheckArgs) -> Result<ExitCode> {
         })?;
         return Ok(ExitCode::Success);
     }
-    Ok(
-        if commands::check::run(&mut ws, &options, OffsetDateTime::now_utc())? {
-            ExitCode::Success
-        } else {
-            ExitCode::Failure
-        },
-    )
+    let passed = commands::check::run(&mut ws, &options, OffsetDateTime::now_utc());
+    if args.json {
+        // The report the run wrote, whether it passed, failed or could not run the tests.
+        if let Some(report) = practice::results::Report::read(&ws.root) {
+            print_report(&report);
+        }
+    }
+    Ok(if passed? {
+        ExitCode::Success
+    } else {
+        ExitCode::Failure
+    })
+}
+
+/// `check --json`: the results document on stdout, as `.skillforge/results.json` holds it.
+fn print_report(report: &practice::results::Report) {
+    println!("{}", String::from_utf8_lossy(&report.to_json()));
 }

@@ -43,6 +43,10 @@ pub struct Origin {
     /// Skills the learner asked to practise.
     #[serde(default)]
     pub focus: Vec<String>,
+    /// Made with the GitHub Classroom autograding workflow (`new --classroom`), which
+    /// composing the project again must write too.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub classroom: bool,
     /// Every answer, engine and blueprint questions alike, by question id.
     pub answers: BTreeMap<String, serde_json::Value>,
     /// The base first, then the add-ons in the order they were composed.
@@ -155,6 +159,7 @@ impl Origin {
             name: plan.names.name.clone(),
             solved: plan.solved,
             focus: plan.focus.clone(),
+            classroom: plan.classroom,
             answers: plan.answers.to_map(),
             blueprints: plan
                 .parts()

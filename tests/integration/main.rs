@@ -3,6 +3,7 @@
 
 mod author;
 mod cheats;
+mod classroom;
 mod cli;
 mod costs;
 mod edges;
