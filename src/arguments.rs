@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 
 use clap::CommandFactory;
 
-use crate::cli::{Cli, Color, ExportArgs, InstallerArg, NewArgs, PlanArgs, SetupArgs};
+use crate::cli::{
+    AddArgs, Cli, Color, ExportArgs, InstallerArg, NewArgs, PlanArgs, ResetArgs, SetupArgs,
+    UpdateArgs,
+};
 use crate::commands;
 use crate::error::{Error, Result};
 use crate::plan::request::NewRequest;
@@ -26,6 +29,7 @@ pub fn new_request(args: NewArgs) -> Result<NewRequest> {
         solved: args.solved,
         git: !args.no_git,
         setup: args.setup,
+        classroom: args.classroom,
         output_dir: args.output_dir,
     })
 }
@@ -53,12 +57,40 @@ pub fn plan_options(args: PlanArgs) -> commands::plan::Options {
     }
 }
 
+/// `reset`'s options (the project is located from `--path` by the caller), at `now`.
+pub fn reset_options(args: &ResetArgs, now: time::OffsetDateTime) -> commands::reset::Options<'_> {
+    commands::reset::Options {
+        task: &args.task,
+        yes: args.yes,
+        from: args.from.as_deref(),
+        now,
+    }
+}
+
 /// `export`'s request (the project is located from `--path` by the caller).
 pub fn export_request(args: &ExportArgs) -> crate::export::Request {
     crate::export::Request {
         destination: args.destination.clone(),
         squash: args.squash,
         allow_unfinished: args.allow_unfinished,
+    }
+}
+
+/// `add`'s options (the project is located from `--path` by the caller).
+pub fn add_options(args: &AddArgs) -> commands::add::Options {
+    commands::add::Options {
+        addon: args.addon.clone(),
+        allow_dirty: args.allow_dirty,
+        commit: !args.no_commit,
+    }
+}
+
+/// `update`'s options (the project is located from `--path` by the caller).
+pub fn update_options(args: &UpdateArgs) -> commands::update::Options {
+    commands::update::Options {
+        dry_run: args.dry_run,
+        allow_dirty: args.allow_dirty,
+        commit: !args.no_commit,
     }
 }
 

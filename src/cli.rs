@@ -16,7 +16,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     after_help = "Exit codes: 0 success, 1 failure while writing, 2 bad command line, \
                   3 destination exists or unusable, 4 broken blueprint, 5 answer needed but \
                   no terminal, 6 the project's Python cannot run its tests, 130 cancelled. \
-                  `check` exits 1 while a task does not pass, `doctor` while it finds a problem."
+                  `check` exits 1 while a task does not pass, `doctor` while it finds a problem, \
+                  `add` and `update` when a merge leaves conflict markers."
 )]
 pub struct Cli {
     /// When to colour output (NO_COLOR is honoured with auto).
@@ -57,11 +58,17 @@ pub enum Command {
     Hint(HintArgs),
     /// Show a task's reference solution as a diff against your files.
     Solution(SolutionArgs),
+    /// Put a task's files back to their starter state, keeping other tasks' work.
+    Reset(ResetArgs),
     /// Progress per task and per skill, hints used and tasks given up.
     Status(StatusArgs),
     /// Copy the finished project to DIR as a portfolio piece: no practice files, a README
     /// for readers.
     Export(ExportArgs),
+    /// Compose an add-on onto the project, merging it into your files as one commit.
+    Add(AddArgs),
+    /// Bring the project to its blueprints' current versions, merging into your files.
+    Update(UpdateArgs),
     /// Make the project ready: a Python it accepts, .venv, the project installed, a first check.
     Setup(SetupArgs),
     /// Say what is wrong with the environment for this project, and how to fix it.
@@ -98,6 +105,11 @@ pub struct CheckArgs {
     /// Where the blueprint of a project made with `new --from` is now, when it has moved.
     #[arg(long, value_name = "PATH|GIT_URL")]
     pub from: Option<String>,
+
+    /// Print the results as JSON on stdout (`.skillforge/results.json`'s document, with
+    /// each task's points and the total).
+    #[arg(long, conflicts_with = "watch")]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -133,6 +145,24 @@ pub struct SolutionArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ResetArgs {
+    #[command(flatten)]
+    pub project: ProjectArg,
+
+    /// The task: its id or number.
+    #[arg(value_name = "TASK")]
+    pub task: String,
+
+    /// Reset without asking (your versions are still backed up in .skillforge/reset-backup/).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Where the project's blueprints are, when they are not embedded and have moved.
+    #[arg(long, value_name = "PATH|GIT_URL")]
+    pub from: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct StatusArgs {
     #[command(flatten)]
     pub project: ProjectArg,
@@ -158,6 +188,42 @@ pub struct ExportArgs {
     /// Export although tasks do not pass as of the last check (they are listed as unfinished).
     #[arg(long)]
     pub allow_unfinished: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    #[command(flatten)]
+    pub project: ProjectArg,
+
+    /// The add-on to compose onto the project (see `skillforge list`).
+    #[arg(value_name = "ADDON")]
+    pub addon: String,
+
+    /// Merge although files differ from the last commit.
+    #[arg(long)]
+    pub allow_dirty: bool,
+
+    /// Leave the change staged instead of committing it.
+    #[arg(long)]
+    pub no_commit: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    #[command(flatten)]
+    pub project: ProjectArg,
+
+    /// Show the files that would change, with a diff stat; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Merge although files differ from the last commit.
+    #[arg(long)]
+    pub allow_dirty: bool,
+
+    /// Leave the change staged instead of committing it.
+    #[arg(long)]
+    pub no_commit: bool,
 }
 
 #[derive(Debug, Args)]
@@ -249,6 +315,11 @@ pub struct NewArgs {
     /// Set the environment up right after generating, as `skillforge setup` does.
     #[arg(long, conflicts_with = "dry_run")]
     pub setup: bool,
+
+    /// Add a GitHub Classroom autograding workflow: one graded step per task, each graded
+    /// with the blueprint's own tests (`skillforge check --task ID`).
+    #[arg(long, conflicts_with = "from")]
+    pub classroom: bool,
 
     /// Folder in which the project folder is created.
     #[arg(short, long, value_name = "DIR", default_value = ".")]

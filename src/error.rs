@@ -159,6 +159,13 @@ pub enum Error {
     #[error("{message}")]
     Refused { message: String },
 
+    #[error(
+        "{command}: your changes and skillforge's overlap in {files}; each overlap is marked \
+         between `<<<<<<< yours` and `>>>>>>> skillforge`: keep what you want, remove the \
+         markers, then commit with `git add -A && git commit` (nothing was committed)"
+    )]
+    MergeConflicts { command: String, files: String },
+
     #[error("{count} problem(s) found in {path}")]
     LintFailed { path: String, count: usize },
 }
@@ -193,9 +200,11 @@ impl Error {
             | Error::Template { .. }
             | Error::UnsafePath { .. }
             | Error::LintFailed { .. } => ExitCode::Blueprint,
-            Error::Io { .. } | Error::Git { .. } | Error::Prompt(_) | Error::Project { .. } => {
-                ExitCode::Failure
-            }
+            Error::Io { .. }
+            | Error::Git { .. }
+            | Error::Prompt(_)
+            | Error::Project { .. }
+            | Error::MergeConflicts { .. } => ExitCode::Failure,
         }
     }
 

@@ -72,6 +72,157 @@ pub fn first_version(root: &Path, path: &str) -> Option<Vec<u8>> {
     })
 }
 
+/// The repository holding the project at `root`, and the project's folder below its work
+/// tree (`""` when it is the work tree), as git spells paths: `/`-separated.
+fn project_repository(root: &Path) -> Option<(Repository, String)> {
+    let repo = Repository::discover(root).ok()?;
+    let workdir = repo.workdir()?.canonicalize().ok()?;
+    let below = root.canonicalize().ok()?;
+    let prefix = below
+        .strip_prefix(&workdir)
+        .ok()?
+        .to_str()?
+        .replace('\\', "/");
+    let prefix = if prefix.is_empty() {
+        prefix
+    } else {
+        format!("{prefix}/")
+    };
+    Some((repo, prefix))
+}
+
+/// The project's files (paths below `root`) that differ from the last commit, in the
+/// index or the work tree, untracked files aside; `None` when `root` is in no repository.
+pub fn uncommitted(root: &Path) -> Option<Vec<String>> {
+    let (repo, prefix) = project_repository(root)?;
+    let mut options = git2::StatusOptions::new();
+    options.include_untracked(false).include_ignored(false);
+    let statuses = repo.statuses(Some(&mut options)).ok()?;
+    let paths = statuses
+        .iter()
+        .filter(|s| s.status() != git2::Status::CURRENT)
+        .filter_map(|s| s.path().ok().map(str::to_string))
+        .filter_map(|p| p.strip_prefix(&prefix).map(str::to_string))
+        .collect();
+    Some(paths)
+}
+
+/// The contents of the blob `id` (hex) in the repository holding `root`, if it has it.
+pub fn blob(root: &Path, id: &str) -> Option<Vec<u8>> {
+    let (repo, _) = project_repository(root)?;
+    let blob = repo.find_blob(git2::Oid::from_str(id).ok()?).ok()?;
+    Some(blob.content().to_vec())
+}
+
+/// The git blob id (hex) of `bytes`, as `git hash-object` gives it.
+pub fn blob_id(bytes: &[u8]) -> String {
+    git2::Oid::hash_object(ObjectType::Blob, bytes)
+        .map(|id| id.to_string())
+        .unwrap_or_default()
+}
+
+/// The ref that keeps the project as skillforge last generated it (see `keep_generated`).
+pub const GENERATED_REF: &str = "refs/skillforge/generated";
+
+/// Stores `files` (project paths and contents), the project as skillforge generated it, in
+/// the repository holding `root`, as a commit on `GENERATED_REF`: the next `update` finds
+/// each file's generated version there by its blob id, and the ref keeps git's garbage
+/// collection from pruning them. Nothing when `root` is in no repository.
+pub fn keep_generated(
+    root: &Path,
+    files: &[WrittenFile<'_>],
+    identity: (&str, &str),
+) -> Result<()> {
+    let Some((repo, _)) = project_repository(root) else {
+        return Ok(());
+    };
+    let mut index = Index::new()?;
+    for file in files {
+        let id = repo.blob(file.contents)?;
+        let mut entry = memory_entry(file.path, id);
+        entry.file_size = file.contents.len() as u32;
+        index.add(&entry)?;
+    }
+    let tree = repo.find_tree(index.write_tree_to(&repo)?)?;
+    let signature = repo
+        .signature()
+        .or_else(|_| Signature::now(identity.0, identity.1))?;
+    let parent = repo
+        .find_reference(GENERATED_REF)
+        .and_then(|r| r.peel_to_commit())
+        .ok();
+    let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+    repo.commit(
+        Some(GENERATED_REF),
+        &signature,
+        &signature,
+        "the project as skillforge generated it",
+        &tree,
+        &parents,
+    )?;
+    Ok(())
+}
+
+/// An index entry for a file held in memory only (no work-tree file to stat).
+fn memory_entry(path: &str, id: git2::Oid) -> IndexEntry {
+    IndexEntry {
+        ctime: IndexTime::new(0, 0),
+        mtime: IndexTime::new(0, 0),
+        dev: 0,
+        ino: 0,
+        mode: 0o100_644,
+        uid: 0,
+        gid: 0,
+        file_size: 0,
+        id,
+        flags: path.len().min(0xfff) as u16,
+        flags_extended: 0,
+        path: path.as_bytes().to_vec(),
+    }
+}
+
+/// Stages the project's `written` and `removed` files (paths below `root`) in the
+/// repository holding it, and with `message` commits the index as one commit on `HEAD`
+/// (as `fallback` when git has no identity). Returns the commit's id, `None` when only
+/// staged or when `root` is in no repository.
+pub fn stage_and_commit(
+    root: &Path,
+    written: &[String],
+    removed: &[String],
+    message: Option<&str>,
+    fallback: (&str, &str),
+) -> Result<Option<String>> {
+    let Some((repo, prefix)) = project_repository(root) else {
+        return Ok(None);
+    };
+    let mut index = repo.index()?;
+    for path in written {
+        index.add_path(Path::new(&format!("{prefix}{path}")))?;
+    }
+    for path in removed {
+        index.remove_path(Path::new(&format!("{prefix}{path}")))?;
+    }
+    index.write()?;
+    let Some(message) = message else {
+        return Ok(None);
+    };
+    let tree = repo.find_tree(index.write_tree()?)?;
+    let signature = repo
+        .signature()
+        .or_else(|_| Signature::now(fallback.0, fallback.1))?;
+    let head = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+    let parents: Vec<&git2::Commit<'_>> = head.iter().collect();
+    let id = repo.commit(
+        Some("HEAD"),
+        &signature,
+        &signature,
+        message,
+        &tree,
+        &parents,
+    )?;
+    Ok(Some(id.to_string()))
+}
+
 /// The configured `user.name` and `user.email`, if both are set.
 pub fn configured_identity() -> Option<(String, String)> {
     let config = git2::Config::open_default().ok()?;

@@ -4,7 +4,7 @@
 //! `cli` (argv) -> `arguments` (domain values) -> `plan` (request, answers, names, planner:
 //! everything decided) -> `project` (composed model, rendered in memory by `render`) ->
 //! `generate` (temp dir, `git`, rename into place); `export` copies a finished project out
-//! as a portfolio piece. `blueprint` loads the blueprints;
+//! as a portfolio piece, and `grow` merges a changed plan into a project (`add`, `update`). `blueprint` loads the blueprints;
 //! `record` reads and writes a project's `.skillforge/` files, which `practice` checks
 //! against; `environment` finds a Python and makes the project's `.venv` (`setup`,
 //! `doctor`); `ui` prints for people.
@@ -21,6 +21,7 @@ pub mod export;
 pub mod fsutil;
 pub mod generate;
 pub mod git;
+pub mod grow;
 pub mod interrupt;
 pub mod plan;
 pub mod practice;
@@ -87,17 +88,10 @@ fn dispatch(command: Command) -> Result<ExitCode> {
                 };
             let today = OffsetDateTime::now_utc().date();
             match commands::new::run(&request, &library, &offered, prompter, today)? {
-                commands::new::Produced::Created(path) => {
+                commands::new::Produced::Created { path, setup } => {
                     println!("{}", path.display());
-                    let prompter: Option<&mut dyn plan::prompt::Prompter> =
-                        if plan::prompt::terminal_available() {
-                            Some(&mut terminal)
-                        } else {
-                            None
-                        };
-                    if commands::new::wants_setup(&request, prompter)? {
-                        let ws = Workspace::locate(Some(&path))?;
-                        commands::setup::run(&ws, &commands::setup::Options::default())?;
+                    if setup {
+                        commands::new::set_up(&path)?;
                     }
                 }
                 commands::new::Produced::DryRun(listing) => print!("{listing}"),
@@ -146,6 +140,15 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             interrupt::install("cancelled; nothing was exported");
             commands::export::run(&ws, &arguments::export_request(&args))?;
         }
+        Command::Add(args) => {
+            let ws = Workspace::locate(args.project.path.as_deref())?;
+            commands::add::run(&ws, &arguments::add_options(&args))?;
+        }
+        Command::Update(args) => {
+            let ws = Workspace::locate(args.project.path.as_deref())?;
+            commands::update::run(&ws, &arguments::update_options(&args))?;
+        }
+        Command::Reset(args) => reset(&args)?,
         Command::Status(args) => {
             let ws = Workspace::locate(args.project.path.as_deref())?;
             commands::status::run(&ws, args.json)?;
@@ -165,6 +168,20 @@ fn dispatch(command: Command) -> Result<ExitCode> {
     Ok(ExitCode::Success)
 }
 
+/// `reset` asks on the terminal when there is one; without one only `--yes` confirms.
+fn reset(args: &cli::ResetArgs) -> Result<()> {
+    let ws = practice::Workspace::locate(args.project.path.as_deref())?;
+    let options = arguments::reset_options(args, OffsetDateTime::now_utc());
+    interrupt::install("cancelled; nothing was reset");
+    let mut terminal = plan::prompt::Terminal::new();
+    let prompter: Option<&mut dyn plan::prompt::Prompter> = if plan::prompt::terminal_available() {
+        Some(&mut terminal)
+    } else {
+        None
+    };
+    commands::reset::run(&ws, &options, prompter)
+}
+
 /// `check` exits 1 while a task it checked does not pass. With `--watch` it runs until
 /// interrupted: a run that fails, even one that cannot start, is shown and watching goes on.
 fn check(args: &cli::CheckArgs) -> Result<ExitCode> {
@@ -180,6 +197,9 @@ fn check(args: &cli::CheckArgs) -> Result<ExitCode> {
                     OffsetDateTime::now_utc(),
                 );
                 let _ = report.write(&root);
+                if args.json {
+                    print_report(&report);
+                }
             }
             return Err(error);
         }
@@ -188,6 +208,7 @@ fn check(args: &cli::CheckArgs) -> Result<ExitCode> {
         task: args.task.clone(),
         accept_test_changes: args.accept_test_changes,
         from: args.from.clone(),
+        json: args.json,
     };
     if args.watch {
         let root = ws.root.clone();
@@ -198,11 +219,21 @@ fn check(args: &cli::CheckArgs) -> Result<ExitCode> {
         })?;
         return Ok(ExitCode::Success);
     }
-    Ok(
-        if commands::check::run(&mut ws, &options, OffsetDateTime::now_utc())? {
-            ExitCode::Success
-        } else {
-            ExitCode::Failure
-        },
-    )
+    let passed = commands::check::run(&mut ws, &options, OffsetDateTime::now_utc());
+    if args.json {
+        // The report the run wrote, whether it passed, failed or could not run the tests.
+        if let Some(report) = practice::results::Report::read(&ws.root) {
+            print_report(&report);
+        }
+    }
+    Ok(if passed? {
+        ExitCode::Success
+    } else {
+        ExitCode::Failure
+    })
+}
+
+/// `check --json`: the results document on stdout, as `.skillforge/results.json` holds it.
+fn print_report(report: &practice::results::Report) {
+    println!("{}", String::from_utf8_lossy(&report.to_json()));
 }

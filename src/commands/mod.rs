@@ -1,5 +1,6 @@
 //! One small function per subcommand; `lib::run` dispatches to them.
 
+pub mod add;
 pub mod author;
 pub mod check;
 pub mod doctor;
@@ -9,8 +10,10 @@ pub mod lint;
 pub mod list;
 pub mod new;
 pub mod plan;
+pub mod reset;
 pub mod setup;
 pub mod show;
 pub mod skills;
 pub mod solution;
 pub mod status;
+pub mod update;

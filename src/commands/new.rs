@@ -1,7 +1,7 @@
 //! `skillforge new`: resolve the request into a plan (asking what is missing), compose the
 //! project, confirm, write it, and tell the user what to do next.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::blueprint::{Catalog, Kind, Library, local};
 use crate::error::Result;
@@ -17,7 +17,9 @@ use crate::{git, ui};
 #[derive(Debug)]
 pub enum Produced {
     /// The project was written here.
-    Created(PathBuf),
+    /// The project was written at `path`; `setup` says whether to set its environment up
+    /// now (`--setup`, or a yes to the question in a terminal).
+    Created { path: PathBuf, setup: bool },
     /// `--dry-run`: the listing of what would be written.
     DryRun(String),
     /// The user answered no at the confirmation: nothing was written, and that is no error.
@@ -42,18 +44,18 @@ pub fn run(
     if req.dry_run {
         return Ok(Produced::DryRun(dry_run_listing(&project, &destination)));
     }
+    let mut setup = req.setup;
     if let Some(p) = prompter.filter(|_| !req.yes) {
         ui::plain(&summary(&plan, &project, &library.catalog, &destination));
         if !p.confirm("Generate this project?", true)? {
             ui::plain("Not generated; nothing was written.");
             return Ok(Produced::Declined);
         }
+        // Asked before writing, so that the next steps printed after it are the true ones,
+        // and a cancel here still writes nothing.
+        setup = setup || p.confirm("Set up the environment now (skillforge setup)?", true)?;
     }
-    if identity.is_none() && !req.answers.contains_key("author") {
-        ui::warn(
-            "no git identity is configured: the author is \"Your Name\"; pass --set author=... --set email=...",
-        );
-    }
+    let unset_author = identity.is_none() && !req.answers.contains_key("author");
     let request = GitRequest {
         enabled: req.git,
         message: format!(
@@ -64,30 +66,29 @@ pub fn run(
         fallback: (plan.answers.author.clone(), plan.answers.email.clone()),
     };
     let written = generate::write(&project, &destination, &request)?;
-    announce(&plan, &project, &written);
-    Ok(Produced::Created(written.path))
+    announce(&plan, &project, &written, unset_author);
+    if !setup {
+        next_steps(&written.path, false);
+    }
+    Ok(Produced::Created {
+        path: written.path,
+        setup,
+    })
 }
 
-/// Whether to set the environment up right after generating: with `--setup`, or when the
-/// learner answers yes (the default) in the interactive flow: a terminal (`prompter`), no
-/// `--yes`. Without a terminal it never asks.
-pub fn wants_setup(req: &NewRequest, prompter: Option<&mut dyn Prompter>) -> Result<bool> {
-    if req.setup {
-        return Ok(true);
+/// `skillforge setup` in the project `new` just wrote at `path`, then the next steps. When
+/// setup fails, the learner is told first that the project itself was written.
+pub fn set_up(path: &Path) -> Result<()> {
+    let ws = crate::practice::Workspace::locate(Some(path))?;
+    if let Err(e) = crate::commands::setup::run(&ws, &crate::commands::setup::Options::default()) {
+        ui::warn(&format!(
+            "the project is written, but not set up; once the problem below is fixed, run: cd {} && skillforge setup",
+            shell_word(path)
+        ));
+        return Err(e);
     }
-    match prompter {
-        Some(p) if !req.yes && !req.dry_run => {
-            match p.confirm("Set up the environment now (skillforge setup)?", true) {
-                // The project is written by now: a cancel here only declines the set-up.
-                Err(crate::error::Error::Cancelled) | Ok(false) => {
-                    ui::note("not set up; run `skillforge setup` in the project when ready");
-                    Ok(false)
-                }
-                other => other,
-            }
-        }
-        _ => Ok(false),
-    }
+    next_steps(path, true);
+    Ok(())
 }
 
 /// The tree that would be written, one file a line, with the blueprint it comes from.
@@ -200,7 +201,7 @@ pub fn summary(
     out
 }
 
-fn announce(plan: &Plan<'_>, project: &Project, written: &generate::Written) {
+fn announce(plan: &Plan<'_>, project: &Project, written: &generate::Written, unset_author: bool) {
     let solved = if plan.solved {
         ", with the reference solution"
     } else {
@@ -213,9 +214,16 @@ fn announce(plan: &Plan<'_>, project: &Project, written: &generate::Written) {
         written.files,
         project.tasks.len()
     ));
+    let set_identity =
+        "set yours with: git config --global user.name \"...\"; git config --global user.email ...";
     match &written.git {
+        // One warning for one missing identity: the commit's and, unless given, the author's.
+        GitOutcome::Committed(c) if c.fell_back && unset_author => ui::warn(&format!(
+            "no git identity is configured (user.name, user.email), so the project's author and its first commit are {} (pass --set author=... --set email=... for another author); {set_identity}",
+            c.identity
+        )),
         GitOutcome::Committed(c) if c.fell_back => ui::warn(&format!(
-            "git has no user.name/user.email configured; the first commit was made as {} (the project's author). Set yours with: git config --global user.name \"...\"; git config --global user.email ...",
+            "no git identity is configured (user.name, user.email), so the first commit was made as {} (the project's author); {set_identity}",
             c.identity
         )),
         GitOutcome::Committed(c) => ui::note(&format!(
@@ -229,14 +237,35 @@ fn announce(plan: &Plan<'_>, project: &Project, written: &generate::Written) {
             repo.display()
         )),
     }
+    let fell_back = matches!(&written.git, GitOutcome::Committed(c) if c.fell_back);
+    if unset_author && !fell_back {
+        ui::warn(
+            "no git identity is configured: the author is \"Your Name\"; pass --set author=... --set email=...",
+        );
+    }
+}
+
+/// What to do next, from the folder the command ran in: `cd` there (quoted for a POSIX
+/// shell), `skillforge setup` unless it has just run, `check`, then TASKS.md.
+fn next_steps(path: &Path, set_up: bool) {
     ui::heading("\nNext steps:");
-    ui::plain(&format!("  cd {}", written.path.display()));
-    ui::plain("  python3 -m venv .venv && . .venv/bin/activate");
-    ui::plain("  python -m pip install --upgrade pip && python -m pip install -e . --group dev");
+    ui::plain(&format!("  cd {}", shell_word(path)));
+    if !set_up {
+        ui::plain(
+            "  skillforge setup  # makes .venv, installs the project and its dev tools, runs the harness",
+        );
+    }
     ui::plain(
         "  skillforge check  # runs the tests: the harness passes, every task is still to do",
     );
     ui::plain("  then open TASKS.md and start with task 1 (stuck? skillforge hint)");
+}
+
+/// `path` as one word of a POSIX shell command line: quoted when it has spaces or other
+/// characters the shell would read.
+fn shell_word(path: &Path) -> String {
+    let text = path.display().to_string();
+    shlex::try_quote(&text).map_or(text.clone(), |q| q.into_owned())
 }
 
 #[cfg(test)]

@@ -270,16 +270,7 @@ fn apply(ws: &Workspace, task: &OriginTask, changing: &[&FileSolution]) -> Resul
         });
     }
     for file in changing {
-        let path = ws.path(&file.path);
-        match &file.merged {
-            reference::Merged::Clean(Some(text)) => {
-                crate::fsutil::write_atomic(&path, text.as_bytes())?
-            }
-            reference::Merged::Clean(None) => {
-                std::fs::remove_file(&path).map_err(Error::io("cannot remove", &path))?
-            }
-            reference::Merged::Conflict => unreachable!("conflicts were refused above"),
-        }
+        file.write(&ws.root)?;
     }
     ui::success(&format!(
         "applied the reference solution of task {} ({}) to {}; run `skillforge check`",

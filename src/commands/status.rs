@@ -151,6 +151,7 @@ fn skill_lines(origin_tasks: &[OriginTask], lines: &[TaskLine]) -> Vec<SkillLine
 
 pub fn run(ws: &Workspace, json: bool) -> Result<()> {
     let status = collect(ws)?;
+    note_newer_blueprints(ws);
     if json {
         let text = serde_json::to_string_pretty(&status).expect("the status serializes");
         println!("{text}");
@@ -201,6 +202,26 @@ pub fn run(ws: &Workspace, json: bool) -> Result<()> {
     }
     ui::out(&out);
     Ok(())
+}
+
+/// Says on stderr when a blueprint of the project has a newer version than the one it was
+/// made from (`update` takes it). Blueprints that cannot be loaded are `check`'s to report.
+fn note_newer_blueprints(ws: &Workspace) {
+    let Ok((library, _checkouts)) = ws.library(None) else {
+        return;
+    };
+    let newer = crate::grow::update::newer(ws, &library);
+    if newer.is_empty() {
+        return;
+    }
+    let versions: Vec<String> = newer
+        .iter()
+        .map(|n| format!("{} {} (the project has {})", n.id, n.current, n.recorded))
+        .collect();
+    ui::note(&format!(
+        "a newer blueprint exists: {}; see what changes with `skillforge update --dry-run`",
+        versions.join(", ")
+    ));
 }
 
 /// A task's status as one mark: passes, fails, has no tests, or not known yet.

@@ -20,8 +20,10 @@ use crate::error::{Error, Result};
 /// is written again, so the test suite can interrupt an export in the middle.
 const DELAY_ENV: &str = "SKILLFORGE_WRITE_DELAY_MS";
 
-/// The top-level entries of a project that belong to the practice, not to the project.
-pub const SCAFFOLDING: &[&str] = &[".skillforge", "TASKS.md"];
+/// The paths of a project (files, or folders with all they hold) that belong to the
+/// practice, not to the project: the record, the task sheet, and the classroom's grading
+/// workflow (it grades with `.skillforge/`, which the export leaves out).
+pub const SCAFFOLDING: &[&str] = &[".skillforge", "TASKS.md", crate::project::classroom::PATH];
 
 /// The exported history so far: the commits written (oldest first; empty when squashed)
 /// and the tree the final commit starts from.
@@ -70,9 +72,23 @@ pub fn uncommitted(repo: &Repository) -> Result<Vec<String>> {
         .collect())
 }
 
+/// Whether `path` (relative, `/`-separated) is practice scaffolding or inside it.
 fn is_scaffolding(path: &str) -> bool {
-    let top = path.split('/').next().unwrap_or(path);
-    SCAFFOLDING.contains(&top)
+    SCAFFOLDING.iter().any(|s| {
+        path == *s
+            || path
+                .strip_prefix(s)
+                .is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
+/// Whether the folder `path` holds scaffolding deeper down, so it must be filtered, not
+/// copied whole.
+fn holds_scaffolding(path: &str) -> bool {
+    SCAFFOLDING.iter().any(|s| {
+        s.strip_prefix(path)
+            .is_some_and(|rest| rest.starts_with('/'))
+    })
 }
 
 /// Copies objects from the project's repository into the new one.
@@ -148,22 +164,45 @@ impl Copier<'_> {
 
     /// `tree` without the practice files, written into the new repository.
     fn without_scaffolding(&self, target: &Repository, tree: &Tree<'_>) -> Result<Oid> {
+        match self.filtered(target, tree, "")? {
+            Some(id) => Ok(id),
+            None => Ok(target.treebuilder(None)?.write()?),
+        }
+    }
+
+    /// The tree at `prefix` (`""` or ending in `/`) without the practice files inside it;
+    /// `None` when nothing is left, so that an emptied folder goes too.
+    fn filtered(&self, target: &Repository, tree: &Tree<'_>, prefix: &str) -> Result<Option<Oid>> {
         let mut builder = target.treebuilder(None)?;
         for entry in tree.iter() {
-            if SCAFFOLDING
-                .iter()
-                .any(|s| s.as_bytes() == entry.name_bytes())
-            {
+            let path = format!("{prefix}{}", String::from_utf8_lossy(entry.name_bytes()));
+            if is_scaffolding(&path) {
                 continue;
             }
-            match entry.kind() {
-                Some(ObjectType::Tree) => self.tree(entry.id())?,
-                Some(ObjectType::Blob) => self.object(entry.id())?,
-                _ => {}
-            }
-            builder.insert(entry.name_bytes(), entry.id(), entry.filemode())?;
+            let id = match entry.kind() {
+                Some(ObjectType::Tree) if holds_scaffolding(&path) => {
+                    let inner = self.source.find_tree(entry.id())?;
+                    match self.filtered(target, &inner, &format!("{path}/"))? {
+                        Some(id) => id,
+                        None => continue,
+                    }
+                }
+                Some(ObjectType::Tree) => {
+                    self.tree(entry.id())?;
+                    entry.id()
+                }
+                Some(ObjectType::Blob) => {
+                    self.object(entry.id())?;
+                    entry.id()
+                }
+                _ => entry.id(),
+            };
+            builder.insert(entry.name_bytes(), id, entry.filemode())?;
         }
-        Ok(builder.write()?)
+        if builder.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(builder.write()?))
     }
 }
 

@@ -42,6 +42,8 @@ pub struct Plan<'a> {
     /// The skills the learner asked to practise (catalog ids); empty when none were given.
     /// Tasks exercising none of them are stretch goals.
     pub focus: Vec<String>,
+    /// Add the GitHub Classroom autograding workflow (`new --classroom`).
+    pub classroom: bool,
 }
 
 impl<'a> Plan<'a> {
@@ -81,6 +83,7 @@ impl<'a> Plan<'a> {
             answers: Answers::from_map(origin.answers.clone()),
             solved: false,
             focus: origin.focus.clone(),
+            classroom: origin.classroom,
         })
     }
 
@@ -100,6 +103,7 @@ impl<'a> Plan<'a> {
             answers,
             solved: false,
             focus: Vec::new(),
+            classroom: false,
         })
     }
 

@@ -43,6 +43,8 @@ pub struct NewRequest {
     pub git: bool,
     /// `--setup`: set the environment up right after generating.
     pub setup: bool,
+    /// `--classroom`: add the GitHub Classroom autograding workflow.
+    pub classroom: bool,
     /// `--output-dir`: the folder the project's folder is made in.
     pub output_dir: PathBuf,
 }

@@ -79,6 +79,7 @@ impl<'a> Plan<'a> {
             answers,
             solved: req.solved,
             focus,
+            classroom: req.classroom,
         })
     }
 }

@@ -8,6 +8,7 @@
 pub mod collector;
 pub mod grading;
 pub mod reference;
+pub mod reset;
 pub mod results;
 pub mod runner;
 pub mod sandbox;

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 use crate::blueprint::{Blueprint, Library, steps};
 use crate::error::Result;
+use crate::grow::merge::{self, is_crlf};
 use crate::plan::Plan;
 use crate::project::{Context, render_file};
 use crate::render::Renderer;
@@ -59,13 +60,42 @@ pub struct Solution {
 
 /// The reference solution of `task` against the learner's files.
 pub fn solve(ws: &Workspace, library: &Library, task: &OriginTask) -> Result<Solution> {
+    compare(ws, library, task, Direction::Solve)
+}
+
+/// The reference change of `task` taken back out of the learner's files (`reset`): the
+/// same three-way merge run the other way, from the reference after the task (the common
+/// ancestor) to the reference before it, so the learner's other work in the same files stays.
+/// In the result `before` is the reference after the task and `after` the one before it: the
+/// direction of the change merged. Whole files (a blueprint without steps) are merged too,
+/// never laid over the learner's file.
+pub fn undo(ws: &Workspace, library: &Library, task: &OriginTask) -> Result<Solution> {
+    compare(ws, library, task, Direction::Undo)
+}
+
+/// Which way a task's change is merged into the learner's files.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Solve,
+    Undo,
+}
+
+fn compare(
+    ws: &Workspace,
+    library: &Library,
+    task: &OriginTask,
+    direction: Direction,
+) -> Result<Solution> {
     let plan = Plan::from_origin(&ws.origin, library)?;
     let blueprint = plan
         .parts()
         .find(|b| b.id() == task.blueprint)
         .expect("every task comes from a part");
     let context = Context::new(&plan, ws.origin.year);
-    let (before, after, whole_files) = states(blueprint, &context, task)?;
+    let (mut before, mut after, whole_files) = states(blueprint, &context, task)?;
+    if direction == Direction::Undo {
+        std::mem::swap(&mut before, &mut after);
+    }
     let mut paths: Vec<&String> = before
         .keys()
         .chain(after.keys())
@@ -83,7 +113,7 @@ pub fn solve(ws: &Workspace, library: &Library, task: &OriginTask) -> Result<Sol
                 before.as_deref(),
                 learner.as_deref(),
                 after.as_deref(),
-                whole_files,
+                whole_files && direction == Direction::Solve,
             );
             FileSolution {
                 path: path.clone(),
@@ -145,56 +175,28 @@ fn states(
     Ok((keep(render(&template)?), keep(render(&finished)?), true))
 }
 
-/// The change from `old` to `new` merged into the learner's file. The merge runs on
-/// LF-normalised text: a Windows checkout differs from the reference in every line
-/// otherwise, and would conflict everywhere.
+/// The change from `old` to `new` merged into the learner's file (`grow::merge`, which
+/// normalises line endings).
 fn merge(old: Option<&str>, learner: Option<&str>, new: Option<&str>, whole_files: bool) -> Merged {
     let Some(learner) = learner else {
         return Merged::Clean(new.map(str::to_string));
     };
-    let crlf = is_crlf(learner);
-    let lf = if crlf {
-        learner.replace("\r\n", "\n")
-    } else {
-        learner.to_string()
-    };
-    let endings = |text: String| {
-        if crlf {
-            text.replace('\n', "\r\n")
-        } else {
-            text
-        }
-    };
+    let lf = learner.replace("\r\n", "\n");
     match new {
         // A deletion would take the learner's own changes to the file with it.
         None if old.is_some_and(|old| old != lf) => Merged::Conflict,
         None => Merged::Clean(None),
         // Whole files cannot be merged meaningfully: the reference file is shown as it is.
-        Some(new) if whole_files => Merged::Clean(Some(endings(new.to_string()))),
-        // A file the task creates but the learner already has merges from an empty one.
-        Some(new) => {
-            let old = old.unwrap_or("");
-            match diffy::merge(old, &lf, new) {
-                Ok(merged) => Merged::Clean(Some(endings(merged))),
-                Err(_) if holds(&lf, old, new) => Merged::Clean(Some(learner.to_string())),
-                Err(_) => Merged::Conflict,
-            }
+        Some(new) if whole_files && is_crlf(learner) => {
+            Merged::Clean(Some(new.replace('\n', "\r\n")))
         }
+        Some(new) if whole_files => Merged::Clean(Some(new.to_string())),
+        // A file the task creates but the learner already has merges from an empty one.
+        Some(new) => match merge::three_way(old.unwrap_or(""), learner, new) {
+            merge::Outcome::Clean(merged) => Merged::Clean(Some(merged)),
+            merge::Outcome::Conflict(_) => Merged::Conflict,
+        },
     }
-}
-
-/// Whether `learner` already holds the change from `old` to `new`: the change taken out
-/// again applies. A later task's work right next to the change makes the merge conflict,
-/// although the change itself is there.
-fn holds(learner: &str, old: &str, new: &str) -> bool {
-    let patch = diffy::create_patch(old, new);
-    diffy::apply(learner, &patch.reverse()).is_ok()
-}
-
-/// Whether every line of `text` ends in CRLF (and there is at least one).
-fn is_crlf(text: &str) -> bool {
-    let crlf = text.matches("\r\n").count();
-    crlf > 0 && crlf == text.matches('\n').count()
 }
 
 /// A unified diff between two versions of a file, coloured (`ui::out` strips the colour
@@ -241,21 +243,41 @@ impl FileSolution {
             (_, None) => " (deleted)",
             _ => "",
         };
+        format!(
+            "reference change of {}{what}, task {} ({}), for comparison:\n{}",
+            self.path,
+            task.number,
+            task.id,
+            self.change()
+        )
+    }
+
+    /// The change from `before` to `after`, its hunks indented and without the `---`/`+++`
+    /// header, so that `git apply` finds no patch in it: for reading under a heading.
+    pub fn change(&self) -> String {
         let diff = unified(
             self.before.as_deref(),
             self.after.as_deref(),
             (String::new(), String::new()),
         );
-        // The first two lines are the `---`/`+++` header: the heading says it instead.
-        let body: String = diff
-            .split_inclusive('\n')
+        diff.split_inclusive('\n')
             .skip(2)
             .map(|line| format!("    {line}"))
-            .collect();
-        format!(
-            "reference change of {}{what}, task {} ({}), for comparison:\n{body}",
-            self.path, task.number, task.id
-        )
+            .collect()
+    }
+
+    /// Writes the merged file into the project at `root` (removes it when the merge
+    /// deletes it). A conflict has nothing to write: the caller keeps those out.
+    pub fn write(&self, root: &std::path::Path) -> Result<()> {
+        let path = root.join(&self.path);
+        match &self.merged {
+            Merged::Clean(Some(text)) => crate::fsutil::write_atomic(&path, text.as_bytes()),
+            Merged::Clean(None) if path.exists() => {
+                std::fs::remove_file(&path).map_err(crate::error::Error::io("cannot remove", &path))
+            }
+            Merged::Clean(None) => Ok(()),
+            Merged::Conflict => unreachable!("a conflicting file is never written"),
+        }
     }
 
     /// Whether the merge conflicted.
@@ -307,13 +329,6 @@ mod tests {
     }
 
     #[test]
-    fn mixed_endings_are_left_as_they_are() {
-        assert!(!is_crlf("a\r\nb\n"));
-        assert!(!is_crlf("a"));
-        assert!(is_crlf("a\r\nb\r\n"));
-    }
-
-    #[test]
     fn deleting_a_file_the_learner_changed_is_a_conflict() {
         assert_eq!(
             merge(Some(OLD), Some("mine\n"), None, false),
@@ -323,6 +338,37 @@ mod tests {
             merge(Some(OLD), Some(OLD), None, false),
             Merged::Clean(None)
         );
+    }
+
+    /// `undo` merges the same way with the reference states swapped: from after the task
+    /// (the common ancestor) to before it.
+    #[test]
+    fn taking_a_change_out_keeps_the_learners_other_changes() {
+        let learner = "mine\na\nB\nc\nlater\n";
+        let undone = merge(Some(NEW), Some(learner), Some(OLD), false);
+        assert_eq!(undone, Merged::Clean(Some("mine\na\nb\nc\nlater\n".into())));
+    }
+
+    #[test]
+    fn taking_a_change_out_of_lines_the_learner_rewrote_is_a_conflict() {
+        let undone = merge(Some(NEW), Some("a\nmine\nc\n"), Some(OLD), false);
+        assert_eq!(undone, Merged::Conflict);
+        // Already taken out by hand: nothing to do, the learner's file stays.
+        let undone = merge(Some(NEW), Some("a\nb\nc\nlater\n"), Some(OLD), false);
+        assert_eq!(undone, Merged::Clean(Some("a\nb\nc\nlater\n".into())));
+    }
+
+    #[test]
+    fn a_created_file_is_taken_out_only_as_the_reference_wrote_it() {
+        assert_eq!(
+            merge(Some(NEW), Some(NEW), None, false),
+            Merged::Clean(None)
+        );
+        assert_eq!(
+            merge(Some(NEW), Some("a\nB\nc\nmine\n"), None, false),
+            Merged::Conflict
+        );
+        assert_eq!(merge(Some(NEW), None, None, false), Merged::Clean(None));
     }
 
     #[test]

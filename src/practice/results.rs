@@ -15,6 +15,10 @@ use crate::record::origin::{Origin, OriginTask};
 /// Where the last check's results live in a project (git-ignored).
 pub const RESULTS_PATH: &str = ".skillforge/results.json";
 
+/// The points a task is worth, all or nothing: in `results.json` and in the classroom
+/// workflow's graded steps alike (partial credit is by task).
+pub const TASK_POINTS: u32 = 10;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TaskStatus {
@@ -55,10 +59,20 @@ pub struct TaskResult {
     /// How many of its tests ran past their time limit.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub timed_out: usize,
+    /// The points it earned: `max_points` when it passes, else none.
+    #[serde(default)]
+    pub points: u32,
+    /// The points it is worth (`TASK_POINTS`).
+    #[serde(default = "task_points")]
+    pub max_points: u32,
 }
 
 fn is_zero(n: &usize) -> bool {
     *n == 0
+}
+
+fn task_points() -> u32 {
+    TASK_POINTS
 }
 
 impl TaskResult {
@@ -75,7 +89,18 @@ impl TaskResult {
             changed_tests: vec![],
             accepted_tests: vec![],
             timed_out: 0,
+            points: 0,
+            max_points: TASK_POINTS,
         }
+    }
+
+    /// Sets `points` from the status: all of them when the task passes, else none.
+    fn score(&mut self) {
+        self.points = if self.status.passed() {
+            self.max_points
+        } else {
+            0
+        };
     }
 }
 
@@ -157,6 +182,12 @@ pub struct Report {
     pub message: Option<String>,
     pub tests: Vec<ReportTest>,
     pub tasks: Vec<TaskResult>,
+    /// The points the tasks earned, added up.
+    #[serde(default)]
+    pub points: u32,
+    /// The points all the tasks are worth, stretch goals included.
+    #[serde(default)]
+    pub max_points: u32,
     /// When the run started (RFC 3339, UTC).
     pub checked_at: String,
 }
@@ -235,9 +266,21 @@ impl Report {
             status: status.into(),
             message: error,
             tests,
-            tasks,
+            tasks: Vec::new(),
+            points: 0,
+            max_points: 0,
             checked_at: rfc3339(checked_at),
         }
+        .with_tasks(tasks)
+    }
+
+    /// The report with `tasks`, each scored from its status, and their points added up.
+    fn with_tasks(mut self, mut tasks: Vec<TaskResult>) -> Report {
+        tasks.iter_mut().for_each(TaskResult::score);
+        self.points = tasks.iter().map(|t| t.points).sum();
+        self.max_points = tasks.iter().map(|t| t.max_points).sum();
+        self.tasks = tasks;
+        self
     }
 
     /// The report of a check started at `checked_at` that could not run its tests:
@@ -252,9 +295,12 @@ impl Report {
             status: "error".into(),
             message: Some(message),
             tests: Vec::new(),
-            tasks,
+            tasks: Vec::new(),
+            points: 0,
+            max_points: 0,
             checked_at: rfc3339(checked_at),
         }
+        .with_tasks(tasks)
     }
 
     /// The report as `results.json` holds it.
@@ -299,7 +345,48 @@ fn rfc3339(t: time::OffsetDateTime) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::belongs;
+    use super::{Report, TASK_POINTS, TaskResult, TaskStatus, belongs};
+
+    fn task(id: &str, status: TaskStatus, stretch: bool) -> TaskResult {
+        TaskResult {
+            id: id.into(),
+            number: 1,
+            title: id.into(),
+            status,
+            passed: 0,
+            total: 0,
+            stretch,
+            changed_tests: vec![],
+            accepted_tests: vec![],
+            timed_out: 0,
+            points: 0,
+            max_points: TASK_POINTS,
+        }
+    }
+
+    #[test]
+    fn a_task_earns_its_points_only_when_it_passes_and_every_task_counts_in_the_max() {
+        let tasks = vec![
+            task("a", TaskStatus::Pass, false),
+            task("b", TaskStatus::Fail, false),
+            task("c", TaskStatus::Pass, true),
+            task("d", TaskStatus::Unknown, false),
+        ];
+        let report = Report::could_not_run("x".into(), vec![], time::OffsetDateTime::UNIX_EPOCH)
+            .with_tasks(tasks);
+        let points: Vec<u32> = report.tasks.iter().map(|t| t.points).collect();
+        assert_eq!(points, [10, 0, 10, 0]);
+        assert_eq!((report.points, report.max_points), (20, 40));
+    }
+
+    #[test]
+    fn a_report_without_points_reads_with_each_task_worth_its_points() {
+        let json = r#"{"version":3,"status":"pass","message":null,"tests":[],
+            "tasks":[{"id":"a","number":1,"title":"A","status":"pass","passed":1,"total":1}],
+            "checked_at":"2026-01-01T00:00:00Z"}"#;
+        let report: Report = serde_json::from_str(json).unwrap();
+        assert_eq!(report.tasks[0].max_points, TASK_POINTS);
+    }
 
     #[test]
     fn tests_belong_to_files_classes_and_parameters() {

@@ -45,6 +45,39 @@ pub fn tick(text: &str, done: &BTreeMap<String, bool>) -> (String, Vec<String>) 
     (out, missing)
 }
 
+/// The box of every task in `text`, ticked or not, by task id: the first box between the
+/// task's markers. `add` and `update` keep them across a merge.
+pub fn ticks(text: &str) -> BTreeMap<String, bool> {
+    let mut boxes = BTreeMap::new();
+    let mut current: Option<&str> = None;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if let Some(id) = trimmed
+            .strip_prefix(OPEN)
+            .and_then(|rest| rest.strip_suffix("-->"))
+        {
+            current = Some(id.trim());
+            continue;
+        }
+        if trimmed == CLOSE {
+            current = None;
+            continue;
+        }
+        let mark = trimmed
+            .strip_prefix("- [")
+            .or_else(|| trimmed.strip_prefix("* ["))
+            .and_then(|after| {
+                let mut chars = after.chars();
+                let mark = chars.next()?;
+                (chars.next() == Some(']')).then_some(mark)
+            });
+        if let (Some(id), Some(mark)) = (current, mark) {
+            boxes.entry(id.to_string()).or_insert(mark != ' ');
+        }
+    }
+    boxes
+}
+
 /// `line` with its first `[ ]` / `[x]` box set; other lines come back unchanged.
 fn set_box(line: &str, value: bool) -> String {
     let indent = line.len() - line.trim_start().len();
@@ -76,6 +109,11 @@ mod tests {
 
     fn done(pairs: &[(&str, bool)]) -> BTreeMap<String, bool> {
         pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    }
+
+    #[test]
+    fn the_boxes_read_are_the_first_inside_each_tasks_markers() {
+        assert_eq!(ticks(TEXT), done(&[("one", false), ("two", true)]));
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub struct Context {
     /// True while `export` renders the portfolio README: a description or README section
     /// leaves out what only a learner needs (`{{#unless portfolio}}...{{/unless}}`).
     pub portfolio: bool,
+    /// True when the project has the GitHub Classroom workflow (`new --classroom`).
+    pub classroom: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -70,6 +72,7 @@ impl Context {
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
             portfolio: false,
+            classroom: plan.classroom,
         }
     }
 }

@@ -219,7 +219,8 @@ impl TaskDoc {
     }
 }
 
-fn asset(path: &str) -> &'static str {
+/// An engine asset's text; the assets are embedded, so a missing one is a build fault.
+pub(crate) fn asset(path: &str) -> &'static str {
     ENGINE_ASSETS
         .get_file(path)
         .and_then(|f| f.contents_utf8())

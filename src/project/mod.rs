@@ -6,6 +6,7 @@
 //! (`pyproject.toml`, `README.md`, `TASKS.md`, `.gitignore`, `LICENSE`) belong to the model
 //! and are rendered from the merged parts, never by a blueprint.
 
+pub mod classroom;
 mod context;
 mod docs;
 mod files;
@@ -33,6 +34,7 @@ pub const MODEL_FILES: &[&str] = &[
     ".gitignore",
     "LICENSE",
     crate::record::origin::PATH,
+    classroom::PATH,
 ];
 
 /// One file of the generated project.
@@ -79,6 +81,12 @@ pub fn compose(plan: &Plan<'_>, catalog: &Catalog, made: time::Date) -> Result<P
         "LICENSE",
         docs::license(&context, &mut renderer)?,
     ));
+    if plan.classroom {
+        files.push(model_file(
+            classroom::PATH,
+            classroom::workflow(&context, &tasks, &mut renderer)?,
+        ));
+    }
     let origin = Origin::build(plan, made, &tasks, &files);
     files.push(model_file(crate::record::origin::PATH, origin.to_toml()));
     files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -43,6 +43,10 @@ pub struct Origin {
     /// Skills the learner asked to practise.
     #[serde(default)]
     pub focus: Vec<String>,
+    /// Made with the GitHub Classroom autograding workflow (`new --classroom`), which
+    /// composing the project again must write too.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub classroom: bool,
     /// Every answer, engine and blueprint questions alike, by question id.
     pub answers: BTreeMap<String, serde_json::Value>,
     /// The base first, then the add-ons in the order they were composed.
@@ -58,6 +62,13 @@ pub struct Origin {
     /// while the entry matches it; the shipped version always counts as well.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub accepted: BTreeMap<String, String>,
+    /// The git blob id (as `git hash-object` gives it) of every file as skillforge
+    /// generated it, this file aside, by path. `update` takes each file's generated version
+    /// from the repository by it, as the base of its three-way merge: the blueprints at hand
+    /// are their current versions only. Empty in projects made before it was recorded
+    /// (`update` then takes each file's first committed version).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub generated: BTreeMap<String, String>,
 }
 
 /// One blueprint a project was made from.
@@ -148,6 +159,7 @@ impl Origin {
             name: plan.names.name.clone(),
             solved: plan.solved,
             focus: plan.focus.clone(),
+            classroom: plan.classroom,
             answers: plan.answers.to_map(),
             blueprints: plan
                 .parts()
@@ -160,6 +172,15 @@ impl Origin {
             tasks,
             checksums,
             accepted: BTreeMap::new(),
+            generated: files
+                .iter()
+                .map(|f| {
+                    (
+                        f.path.as_str().to_string(),
+                        crate::git::blob_id(&f.contents),
+                    )
+                })
+                .collect(),
         }
     }
 

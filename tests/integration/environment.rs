@@ -376,6 +376,12 @@ fn new_with_setup_sets_the_project_up_and_never_asks_without_a_terminal() {
     .success();
     assert_eq!(out.stdout, "made\n", "stdout stays the path alone");
     assert!(out.stderr.contains("set-up OK"), "{}", out.stderr);
+    let (_, after) = out.stderr.split_once("set-up OK").unwrap();
+    assert!(
+        after.contains("Next steps") && !after.contains("skillforge setup"),
+        "the next steps come after the set-up and no longer include it: {}",
+        out.stderr
+    );
     assert!(dir.path().join("made/.venv/bin/python").is_file());
     // Without a terminal `new` never asks (the interactive question is in terminal.rs).
     let out = run(&["new", "plain", "-b", "fastapi-service", "--no-git", "--yes"]).success();
@@ -766,4 +772,36 @@ fn setup_leaves_a_script_in_a_folder_that_is_not_a_venv() {
         .stderr_has("not a virtual environment")
         .stderr_has("move it away or delete it");
     assert!(script.is_file(), "setup kept it");
+}
+
+#[test]
+fn new_with_setup_that_fails_says_the_project_is_written_and_how_to_go_on() {
+    let bin = fake_bin(&[OLD_PYTHON3], &[]);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("with space")).unwrap();
+    let out = sf([
+        "new",
+        "made",
+        "--output-dir",
+        "with space",
+        "-b",
+        "pypi-package",
+        "--no-git",
+        "--yes",
+        "--setup",
+    ])
+    .cwd(dir.path())
+    .env("PATH", &bin.path().display().to_string())
+    .run()
+    .code(6)
+    .stderr_has("the project is written, but not set up")
+    .stderr_has("run: cd 'with space/made' && skillforge setup")
+    .stderr_has("no Python satisfies");
+    assert!(
+        !out.stderr.contains("Next steps"),
+        "no next steps past a failed set-up: {}",
+        out.stderr
+    );
+    assert!(dir.path().join("with space/made/pyproject.toml").is_file());
+    assert!(!dir.path().join("with space/made/.venv").exists());
 }

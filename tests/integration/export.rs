@@ -63,7 +63,11 @@ fn paths_in_history(dir: &Path) -> Vec<String> {
 /// skillforge line in its README or .gitignore.
 fn assert_no_scaffolding(out: &Path) {
     let files = tree(out);
-    for practice in [".skillforge/", "TASKS.md"] {
+    for practice in [
+        ".skillforge/",
+        "TASKS.md",
+        ".github/workflows/classroom.yml",
+    ] {
         assert!(
             !files.contains(&practice.to_string()),
             "{practice} in {files:?}"
@@ -246,6 +250,29 @@ fn squash_gives_one_commit_and_links_no_commits() {
     );
     let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
     assert!(readme.contains("No check is recorded"), "{readme}");
+}
+
+#[test]
+fn a_classroom_workflow_is_practice_and_left_out_but_the_project_workflows_stay() {
+    let (dir, project) = generate(
+        "graded",
+        &["--solved", "--classroom", "--with", "github-ci"],
+    );
+    assert!(project.join(".github/workflows/classroom.yml").is_file());
+    let out = dir.path().join("portfolio");
+    for extra in [
+        &["--allow-unfinished"][..],
+        &["--allow-unfinished", "--squash"],
+    ] {
+        let _ = std::fs::remove_dir_all(&out);
+        export(&project, &out, extra).success();
+        assert_no_scaffolding(&out);
+        let files = tree(&out);
+        assert!(
+            files.contains(&".github/workflows/ci.yml".to_string()),
+            "{extra:?}: the project's own workflow stays: {files:?}"
+        );
+    }
 }
 
 #[test]

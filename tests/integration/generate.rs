@@ -42,10 +42,24 @@ fn prints_the_created_path_alone_on_stdout_and_next_steps_on_stderr() {
     .git_identity("T", "t@example.com")
     .run()
     .success()
-    .stderr_has("Next steps")
-    .stderr_has("pip install -e . --group dev");
+    .stderr_has("Next steps");
     assert_eq!(out.stdout, "notes-api\n");
     assert!(dir.path().join("notes-api/pyproject.toml").is_file());
+    assert_steps_in_order(
+        &out.stderr,
+        &["cd notes-api", "skillforge setup", "skillforge check"],
+    );
+}
+
+/// Each step appears in `stderr`, after the one before it.
+fn assert_steps_in_order(stderr: &str, steps: &[&str]) {
+    let mut from = 0;
+    for step in steps {
+        let at = stderr[from..]
+            .find(step)
+            .unwrap_or_else(|| panic!("`{step}` missing after byte {from} of:\n{stderr}"));
+        from += at + step.len();
+    }
 }
 
 #[test]
@@ -67,6 +81,8 @@ fn output_dir_chooses_the_parent_folder() {
     .success();
     assert_eq!(out.stdout.trim(), parent.join("demo").to_str().unwrap());
     assert!(parent.join("demo/src/demo/app.py").is_file());
+    let cd = format!("cd {}", parent.join("demo").display());
+    assert_steps_in_order(&out.stderr, &[&cd, "skillforge setup", "skillforge check"]);
 }
 
 #[test]

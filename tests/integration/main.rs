@@ -3,6 +3,7 @@
 
 mod author;
 mod cheats;
+mod classroom;
 mod cli;
 mod costs;
 mod edges;
@@ -11,6 +12,7 @@ mod export;
 mod generate;
 mod git;
 mod grading;
+mod grow;
 mod honest;
 mod install;
 mod names;
@@ -18,6 +20,7 @@ mod practise;
 mod practise_edges;
 mod prompts;
 mod python;
+mod reset;
 mod signals;
 mod solution;
 mod support;

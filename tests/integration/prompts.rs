@@ -34,8 +34,9 @@ fn asks_for_blueprint_name_and_every_question_then_confirms() {
         "ISC",
         "15",
         "y",
+        "n",
     ]);
-    let new::Produced::Created(path) = new::run(
+    let new::Produced::Created { path, setup } = new::run(
         &request(dir.path()),
         &library,
         &Offered::default(),
@@ -54,7 +55,14 @@ fn asks_for_blueprint_name_and_every_question_then_confirms() {
     );
     assert_eq!(p.asked[3], "Project name");
     assert_eq!(p.asked[4], "Project name", "an invalid name is asked again");
-    assert_eq!(p.asked.last().unwrap(), "Generate this project?");
+    let asked = p.asked.len();
+    assert_eq!(p.asked[asked - 2], "Generate this project?");
+    assert_eq!(
+        p.asked[asked - 1],
+        "Set up the environment now (skillforge setup)?",
+        "asked before anything is written"
+    );
+    assert!(!setup, "answered no");
     let pyproject = std::fs::read_to_string(path.join("pyproject.toml")).unwrap();
     assert!(
         pyproject.contains("requires-python = \">=3.13\"")
@@ -84,7 +92,7 @@ fn flags_answer_questions_so_they_are_not_asked() {
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
-    let mut p = Scripted::new(["y"]);
+    let mut p = Scripted::new(["y", "n"]);
     new::run(
         &req,
         &library,
@@ -93,7 +101,13 @@ fn flags_answer_questions_so_they_are_not_asked() {
         Plan::sample_day(),
     )
     .unwrap();
-    assert_eq!(p.asked, ["Generate this project?"]);
+    assert_eq!(
+        p.asked,
+        [
+            "Generate this project?",
+            "Set up the environment now (skillforge setup)?"
+        ]
+    );
 }
 
 #[test]
@@ -122,8 +136,8 @@ fn chosen_skills_lead_to_the_best_plan_and_mark_stretch_goals() {
     req.name = Some("skills-demo".into());
     // --skills is the answer, so the picker is not shown. The plan (if several), the
     // engine's questions, the page size and the confirmation take their defaults.
-    let mut p = Scripted::new(["", "", "", "", "", "", "y"]);
-    let new::Produced::Created(path) = new::run(
+    let mut p = Scripted::new(["", "", "", "", "", "", "y", "y"]);
+    let new::Produced::Created { path, setup } = new::run(
         &req,
         &library,
         &Offered::default(),
@@ -142,4 +156,5 @@ fn chosen_skills_lead_to_the_best_plan_and_mark_stretch_goals() {
     );
     let tasks = std::fs::read_to_string(path.join("TASKS.md")).unwrap();
     assert!(tasks.contains("stretch goal"));
+    assert!(setup, "a yes to the set-up question asks for it");
 }

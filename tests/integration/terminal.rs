@@ -57,10 +57,11 @@ fn a_terminal_user_is_asked_everything_and_gets_a_committed_project() {
     p.send_line("30").unwrap();
     p.exp_string("Generate this project?").unwrap();
     p.send_line("y").unwrap();
-    p.exp_string("Next steps").unwrap();
     p.exp_string("Set up the environment now").unwrap();
     p.send_line("n").unwrap();
-    p.exp_string("not set up; run `skillforge setup`").unwrap();
+    // Declined: the next steps start with setting the project up.
+    p.exp_string("Next steps").unwrap();
+    p.exp_string("skillforge setup").unwrap();
     p.exp_eof().unwrap();
 
     let path = dir.path().join("pty-notes");

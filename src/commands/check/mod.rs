@@ -30,6 +30,9 @@ pub struct Options {
     pub accept_test_changes: bool,
     /// Where a `--from` blueprint of the project is now.
     pub from: Option<String>,
+    /// `--json`: the caller prints the results document on stdout, so the summary goes to
+    /// stderr.
+    pub json: bool,
 }
 
 /// What one check found, for the summary.
@@ -110,6 +113,7 @@ fn grade(
         previous,
         checked: &checked,
         asked: options.task.is_some(),
+        json: options.json,
     };
     summary.print()?;
     Ok(judged

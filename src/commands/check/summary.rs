@@ -1,6 +1,7 @@
 //! What `check` prints: whether the project is set up, a line per task, progress, what the
 //! grade ignored, the learner's own tests, the next step with a hint, and the verdict.
-//! The table and the verdict go to stdout, notes to stderr.
+//! The table and the verdict go to stdout, notes to stderr; with `--json`, whose document
+//! has stdout, all of it goes to stderr.
 
 use crate::error::Result;
 use crate::practice::Workspace;
@@ -23,9 +24,20 @@ pub(super) struct Summary<'a> {
     pub(super) checked: &'a Checked<'a>,
     /// One task was asked for with `--task`.
     pub(super) asked: bool,
+    /// `--json`: stdout is the results document's, so the table and verdict go to stderr.
+    pub(super) json: bool,
 }
 
 impl Summary<'_> {
+    /// Prints a part of the table or the verdict: on stdout, or on stderr with `--json`.
+    fn emit(&self, text: &str) {
+        if self.json {
+            ui::plain(text.strip_suffix('\n').unwrap_or(text));
+        } else {
+            ui::out(text);
+        }
+    }
+
     pub(super) fn print(&self) -> Result<()> {
         let progress = Progress::read(&self.ws.root)?;
         let mut out = format!("{}\n\n", self.set_up_line());
@@ -36,7 +48,7 @@ impl Summary<'_> {
         let chosen: Vec<&TaskResult> = self.all.iter().filter(|t| !t.stretch).collect();
         let done = chosen.iter().filter(|t| t.status.passed()).count();
         out.push_str(&format!("\n{}\n", progress_line(done, chosen.len())));
-        ui::out(&out);
+        self.emit(&out);
         self.print_notes();
         self.print_next(progress)?;
         self.print_verdict();
@@ -242,7 +254,7 @@ impl Summary<'_> {
             task.tests.join(" "),
             task.id
         )));
-        ui::out(&text);
+        self.emit(&text);
         Ok(())
     }
 
@@ -309,7 +321,7 @@ impl Summary<'_> {
         } else {
             "every task checked passes".to_string()
         };
-        ui::out(&format!("\n{}\n", ui::green(&verdict)));
+        self.emit(&format!("\n{}\n", ui::green(&verdict)));
     }
 }
 

@@ -1,4 +1,4 @@
-"""The releases of the GitHub Actions that ci.yml may use, by the commit of each.
+"""The releases of the GitHub Actions the workflows may use, by the commit of each.
 
 Every SHA below was read from the action's own repository with
 ``git rev-parse <tag>^{commit}``: it is the commit that the release's tag names.
@@ -24,6 +24,13 @@ RELEASES: dict[str, dict[str, str]] = {
     "actions/upload-artifact": {
         "bbbca2ddaa5d8feaa63e36b76fdaad77386f024f": "v7.0.0",
         "b7c566a772e6b6bfb58ed0dc250532a479d7789f": "v6.0.0",
+    },
+    # GitHub Classroom's autograding, in classroom.yml (`skillforge new --classroom`).
+    "classroom-resources/autograding-command-grader": {
+        "d5b3fa6f50f7f629b7bfae0cc3e4c58852b412d5": "v1",
+    },
+    "classroom-resources/autograding-grading-reporter": {
+        "d13b5912daf5042ac1b71bc38bdb4a6bcd61d8ca": "v1",
     },
 }
 
