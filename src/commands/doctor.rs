@@ -151,6 +151,8 @@ pub fn examine(root: &Path) -> Vec<Finding> {
     if let Some(uv) = &uv {
         findings.push(uv_finding(uv));
     }
+    // A uv too old for --group is one setup does not use: it neither fetches nor installs.
+    let uv = uv.filter(|uv| installer::uv_too_old(uv).is_none());
     findings.push(python_finding(root, &requirement, uv.as_deref()));
     let venv = Venv::inspect(root, &requirement);
     findings.push(venv_finding(&venv, &requirement));
