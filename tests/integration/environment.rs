@@ -605,6 +605,14 @@ fn an_old_uv_is_named_by_setup_and_doctor_with_the_fix() {
         .code(1)
         .stdout_has(&format!("✘ uv: {too_old}"))
         .stdout_has("fix: `uv self update`, or `--installer pip`");
+    // With `auto` setup goes on with pip, and says why; here no Python is accepted either.
+    let old_only = fake_bin(&[(&uv, &body), OLD_PYTHON3], &[]);
+    let out = in_project(&path, old_only.path(), &["setup"])
+        .code(6)
+        .stderr_has(&format!("{too_old}"))
+        .stderr_has("using pip instead")
+        .stderr_has("no Python satisfies");
+    assert!(!out.stderr.contains("uv fetches"), "{}", out.stderr);
 }
 
 #[test]
