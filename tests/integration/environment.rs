@@ -609,7 +609,7 @@ fn an_old_uv_is_named_by_setup_and_doctor_with_the_fix() {
     let old_only = fake_bin(&[(&uv, &body), OLD_PYTHON3], &[]);
     let out = in_project(&path, old_only.path(), &["setup"])
         .code(6)
-        .stderr_has(&format!("{too_old}"))
+        .stderr_has(too_old)
         .stderr_has("using pip instead")
         .stderr_has("no Python satisfies");
     assert!(!out.stderr.contains("uv fetches"), "{}", out.stderr);
