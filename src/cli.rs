@@ -283,7 +283,13 @@ pub struct NewArgs {
     pub rev: Option<String>,
 
     /// Compose an add-on onto the blueprint (repeatable), e.g. --with docker --with github-ci.
-    #[arg(short = 'w', long = "with", value_name = "ADDON")]
+    /// Also spelled --addons, --add-ons, --addon or --add-on, the words list and TASKS.md use.
+    #[arg(
+        short = 'w',
+        long = "with",
+        value_name = "ADDON",
+        visible_aliases = ["addons", "add-ons", "addon", "add-on"]
+    )]
     pub with: Vec<String>,
 
     /// Print the files that would be written, with the blueprint each comes from; write nothing.
@@ -409,5 +415,24 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn new_takes_its_add_ons_under_every_name_a_learner_tries() {
+        for flag in [
+            "--with",
+            "-w",
+            "--addons",
+            "--add-ons",
+            "--addon",
+            "--add-on",
+        ] {
+            let cli = Cli::try_parse_from(["skillforge", "new", "x", flag, "docker"])
+                .unwrap_or_else(|e| panic!("{flag}: {e}"));
+            let Command::New(args) = cli.command else {
+                panic!("{flag}: not new");
+            };
+            assert_eq!(args.with, ["docker"], "{flag}");
+        }
     }
 }

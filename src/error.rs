@@ -138,6 +138,11 @@ pub enum Error {
     )]
     NotAProject { path: PathBuf },
 
+    /// `--path` names something that is not a folder: said as it is, before any search for
+    /// a project.
+    #[error("{what}: {}; pass the folder of a generated project with --path DIR", path.display())]
+    NoSuchFolder { what: &'static str, path: PathBuf },
+
     #[error("{path}: {message}")]
     Project { path: String, message: String },
 
@@ -180,6 +185,7 @@ impl Error {
             | Error::MalformedSet { .. }
             | Error::InvalidAnswer { .. }
             | Error::NotAProject { .. }
+            | Error::NoSuchFolder { .. }
             | Error::UnknownTask { .. }
             | Error::Refused { .. } => ExitCode::Usage,
             Error::Environment { .. } => ExitCode::Environment,

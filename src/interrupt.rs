@@ -26,6 +26,8 @@ use crate::error::ExitCode;
 struct Cleanup {
     message: &'static str,
     paths: Vec<PathBuf>,
+    /// Folders moved aside, to move back (from, to) once `paths` are removed.
+    restores: Vec<(PathBuf, PathBuf)>,
     /// Process groups to kill.
     groups: Vec<u32>,
 }
@@ -41,6 +43,7 @@ static COMPLETE: AtomicBool = AtomicBool::new(false);
 static CLEANUP: Mutex<Cleanup> = Mutex::new(Cleanup {
     message: "cancelled",
     paths: Vec::new(),
+    restores: Vec::new(),
     groups: Vec::new(),
 });
 
@@ -210,6 +213,11 @@ fn handle() {
         for path in cleanup.paths.drain(..) {
             remove_folder(&path);
         }
+        for (from, to) in cleanup.restores.drain(..) {
+            if std::fs::symlink_metadata(&to).is_err() {
+                let _ = std::fs::rename(&from, &to);
+            }
+        }
         cleanup.message
     };
     restore_terminal();
@@ -233,10 +241,14 @@ fn restore_terminal() {
     }
 }
 
-/// Removes `path` and everything in it. A step that was writing into it has finished (the
+/// Removes `path` and everything in it (or the file `path`). A step that was writing into it has finished (the
 /// handler holds `STEP`), but a process group just killed may still be closing files in it,
 /// so a removal that fails is tried again for a moment.
 fn remove_folder(path: &std::path::Path) {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_dir()) {
+        let _ = std::fs::remove_file(path);
+        return;
+    }
     for _ in 0..50 {
         match std::fs::remove_dir_all(path) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
@@ -283,6 +295,14 @@ pub fn remove_on_interrupt(path: PathBuf) -> Guard {
     Guard(Registered::Path(path))
 }
 
+/// While the returned guard lives, an interrupt moves `from` back to `to` (after removing
+/// the registered paths, one of which may be what took `to`'s place).
+pub fn restore_on_interrupt(from: PathBuf, to: PathBuf) -> Guard {
+    COMPLETE.store(false, Ordering::SeqCst);
+    lock(&CLEANUP).restores.push((from.clone(), to));
+    Guard(Registered::Restore(from))
+}
+
 /// While the returned guard lives, an interrupt kills the process group `group` (the id of
 /// the process that leads it), and whatever it left behind.
 pub fn kill_on_interrupt(group: u32) -> Guard {
@@ -293,6 +313,7 @@ pub fn kill_on_interrupt(group: u32) -> Guard {
 
 enum Registered {
     Path(PathBuf),
+    Restore(PathBuf),
     Group(u32),
 }
 
@@ -304,6 +325,7 @@ impl Drop for Guard {
         let mut cleanup = lock(&CLEANUP);
         match &self.0 {
             Registered::Path(path) => cleanup.paths.retain(|p| p != path),
+            Registered::Restore(from) => cleanup.restores.retain(|(f, _)| f != from),
             Registered::Group(group) => cleanup.groups.retain(|g| g != group),
         }
     }

@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::environment::installer;
 use crate::environment::python::{self, install_advice};
 use crate::environment::requires::{
-    PIP_WITH_GROUP, PythonRequirement, parse_version, pip_knows_groups,
+    PIP_WITH_GROUP, PythonRequirement, parse_version, pip_knows_groups, uv_knows_groups,
 };
 use crate::environment::venv::{self, Venv};
 use crate::error::Result;
@@ -31,7 +32,8 @@ pub enum Status {
 /// One check's result.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
-    /// What was checked: `python`, `venv`, `pip`, `pytest`, `git`, `docker`, `skillforge`.
+    /// What was checked: `uv` (when on PATH), `python`, `venv`, `pip`, `pytest`, `git`,
+    /// `docker`, `skillforge`.
     pub check: &'static str,
     pub status: Status,
     pub message: String,
@@ -146,6 +148,11 @@ pub fn examine(root: &Path) -> Vec<Finding> {
             PythonRequirement::parse("").expect("empty specifiers parse")
         }
     };
+    if let Some(uv) = &uv {
+        findings.push(uv_finding(uv));
+    }
+    // A uv too old for --group is one setup does not use: it neither fetches nor installs.
+    let uv = uv.filter(|uv| installer::uv_too_old(uv).is_none());
     findings.push(python_finding(root, &requirement, uv.as_deref()));
     let venv = Venv::inspect(root, &requirement);
     findings.push(venv_finding(&venv, &requirement));
@@ -172,6 +179,25 @@ pub fn examine(root: &Path) -> Vec<Finding> {
         )),
     }
     findings
+}
+
+/// uv is on PATH, so `setup` would use it: it must know `uv pip install --group`.
+fn uv_finding(uv: &Path) -> Finding {
+    match installer::uv_version(uv) {
+        Some(version) if uv_knows_groups(&version) => {
+            Finding::ok("uv", format!("uv {version} knows --group"))
+        }
+        Some(version) => {
+            let message = installer::too_old_message(&version);
+            let (what, fix) = message.split_once(": ").unwrap_or((&message, ""));
+            Finding::problem("uv", what.to_string(), fix.to_string())
+        }
+        None => Finding::problem(
+            "uv",
+            format!("{} does not run (`uv --version` fails)", uv.display()),
+            "reinstall uv (https://docs.astral.sh/uv/), or `skillforge setup --installer pip`",
+        ),
+    }
 }
 
 fn python_finding(root: &Path, requirement: &PythonRequirement, uv: Option<&Path>) -> Finding {
@@ -225,7 +251,7 @@ fn venv_finding(venv: &Venv, requirement: &PythonRequirement) -> Finding {
         other => Finding::problem(
             "venv",
             other.problem(requirement).unwrap_or_default(),
-            "skillforge setup (it makes .venv again)",
+            other.fix(),
         ),
     }
 }
@@ -239,10 +265,15 @@ fn pip_finding(python: &Path, uv: bool) -> Finding {
             format!("{} -m pip install --upgrade pip", venv::shown(python)),
         ),
         None if uv => Finding::ok("pip", "none in .venv; uv installs into it".into()),
+        // ensurepip alone gives the pip bundled with the Python, older than 25.1 before 3.14.
         None => Finding::problem(
             "pip",
             ".venv has no pip, and uv is not on PATH".into(),
-            format!("{} -m ensurepip --upgrade", venv::shown(python)),
+            format!(
+                "skillforge setup (it adds a pip that knows --group), or by hand: {0} -m \
+                 ensurepip --upgrade && {0} -m pip install --upgrade pip",
+                venv::shown(python)
+            ),
         ),
     }
 }

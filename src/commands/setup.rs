@@ -5,8 +5,15 @@
 //!
 //! It is safe to run again: a `.venv` whose Python runs and is accepted is kept and
 //! installed into again; one whose Python is gone, too old or a script is made anew, and
-//! it says so. It writes nothing but `.venv`, and an interrupt or a failed install leaves no
-//! half-made `.venv` behind when it was making one.
+//! it says so. Something at `.venv` that is not a virtual environment (a file, a folder
+//! without `pyvenv.cfg`) is the learner's: setup names it and leaves it alone.
+//!
+//! A `.venv` made anew replaces the old one only once it works: the old one is moved aside
+//! to `.venv.skillforge-old`, the new one is made in place (a virtual environment cannot be
+//! made elsewhere and moved: its scripts name its own path), and the old one comes back when
+//! making the new one fails or is interrupted. It writes nothing but `.venv` (and that
+//! sibling while it runs) and its lock, `.skillforge/setup.lock`, which keeps a second setup
+//! of the same project from building into the same `.venv` meanwhile.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,8 +23,11 @@ use crate::environment::python::{self, Interpreter};
 use crate::environment::requires::{PIP_WITH_GROUP, PythonRequirement, pip_knows_groups};
 use crate::environment::venv::{self, Venv};
 use crate::error::{Error, Result};
+use crate::plan::answers::PYTHON_VERSIONS;
 use crate::practice::{Workspace, runner};
 use crate::{interrupt, ui};
+
+pub mod lock;
 
 /// What `setup` was asked to use.
 #[derive(Debug, Clone, Default)]
@@ -27,9 +37,14 @@ pub struct Options {
     pub installer: Choice,
 }
 
+/// Where the old `.venv` waits while a new one is made, relative to the project.
+pub const OLD_VENV: &str = ".venv.skillforge-old";
+
 /// Sets up `ws`; `Ok` after the harness tests pass.
 pub fn run(ws: &Workspace, options: &Options) -> Result<()> {
     let root = &ws.root;
+    let _lock = lock::SetupLock::acquire(root)?;
+    restore_old(root)?;
     let requirement = PythonRequirement::read(root)?;
     let installer = Installer::choose(options.installer)?;
     let explicit = options
@@ -38,6 +53,7 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<()> {
         .map(|given| explicit_python(given, &requirement))
         .transpose()?;
     let venv = Venv::inspect(root, &requirement);
+    refuse_foreign(root, &venv, &requirement)?;
     let keep = match (&venv, &explicit) {
         (Venv::Good { version, .. }, Some(chosen)) => *version == chosen.version,
         (Venv::Good { .. }, None) => true,
@@ -49,23 +65,51 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<()> {
         install(root, &installer)?;
     } else {
         if let Some(problem) = venv.problem(&requirement) {
-            ui::warn(&format!("{problem}: making .venv again"));
+            ui::warn(&format!(
+                "{problem}: making .venv again (the old one is kept until the new one works)"
+            ));
         } else if let Venv::Good { version, .. } = &venv {
             ui::note(&format!(
                 ".venv has Python {version}: making it again with --python"
             ));
         }
-        interrupt::install("stopped; the .venv being made was removed");
+        interrupt::install(
+            "stopped; the .venv being made was removed (and the one before it put back)",
+        );
         let chosen = match explicit {
             Some(found) => Some(found),
             None => choose_python(&requirement, &installer)?,
         };
-        make_and_install(root, &installer, &requirement, chosen.as_ref())?;
+        let recorded = ws.origin.answers.get("python").and_then(|v| v.as_str());
+        let request = requirement.uv_request(recorded, PYTHON_VERSIONS);
+        make_and_install(root, &installer, &request, &requirement, chosen.as_ref())?;
     }
     interrupt::install(
         "stopped; .venv is set up, the first check did not finish: run `skillforge check`",
     );
     first_check(ws)
+}
+
+/// Fails when `.venv` is not a virtual environment setup may replace: not one at all, or a
+/// folder without `pyvenv.cfg` whose interpreter is a script (which `inspect` names as the
+/// script first). Setup never moves or removes what it did not make.
+fn refuse_foreign(root: &Path, venv: &Venv, requirement: &PythonRequirement) -> Result<()> {
+    let foreign = match venv {
+        Venv::NotAVenv { .. } => venv.clone(),
+        Venv::Missing => return Ok(()),
+        _ if root.join(".venv").join("pyvenv.cfg").is_file() => return Ok(()),
+        _ => Venv::NotAVenv {
+            path: root.join(".venv"),
+            file: false,
+        },
+    };
+    Err(Error::Environment {
+        message: format!(
+            "{}; {}",
+            foreign.problem(requirement).unwrap_or_default(),
+            foreign.fix()
+        ),
+    })
 }
 
 /// The interpreter `--python` names, which must run and be accepted.
@@ -85,9 +129,35 @@ fn explicit_python(given: &str, requirement: &PythonRequirement) -> Result<Inter
         None => Err(Error::Environment {
             message: format!(
                 "--python {given}: no Python interpreter runs as {given:?}; pass a path or a \
-                 name on PATH, such as python3.12"
+                 name on PATH{}",
+                found_on_path(requirement)
             ),
         }),
+    }
+}
+
+/// The Pythons on PATH, the accepted one first, for an error about `--python`:
+/// `; found python3.12 3.12.4, python3 3.10.12`, or that there is none.
+fn found_on_path(requirement: &PythonRequirement) -> String {
+    let search = python::survey(requirement);
+    let names: Vec<String> = search
+        .chosen
+        .iter()
+        .chain(&search.rejected)
+        .map(|found| {
+            let ok = if requirement.admits(&found.version) {
+                ""
+            } else {
+                " (too old or too new for the project)"
+            };
+            format!("{}{ok}", found.describe())
+        })
+        .collect();
+    if names.is_empty() {
+        "; there is no Python on PATH at all (leave --python out and setup says what to install)"
+            .into()
+    } else {
+        format!("; found {}", names.join(", "))
     }
 }
 
@@ -129,48 +199,60 @@ fn choose_python(
     })
 }
 
-/// Removes a stale `.venv`, makes a new one and installs into it; on failure the new
-/// `.venv` is removed again.
+/// Makes `.venv` and installs into it. An old `.venv` (a virtual environment: `run` refused
+/// anything else) is moved aside first and comes back if this fails or is interrupted; it is
+/// removed only once the new one is installed.
 fn make_and_install(
     root: &Path,
     installer: &Installer,
+    request: &str,
     requirement: &PythonRequirement,
     chosen: Option<&Interpreter>,
 ) -> Result<()> {
     let folder = root.join(".venv");
-    remove_stale(&folder)?;
-    let guard = interrupt::remove_on_interrupt(folder.clone());
-    let made = create(root, installer, requirement, chosen).and_then(|()| install(root, installer));
-    if let Err(error) = made {
-        let _ = std::fs::remove_dir_all(&folder);
-        drop(guard);
-        return Err(error);
+    let old = root.join(OLD_VENV);
+    let moved = std::fs::symlink_metadata(&folder).is_ok();
+    if moved {
+        std::fs::rename(&folder, &old).map_err(Error::io("cannot move aside", &folder))?;
     }
+    let restore = moved.then(|| interrupt::restore_on_interrupt(old.clone(), folder.clone()));
+    let guard = interrupt::remove_on_interrupt(folder.clone());
+    let made = create(root, installer, request, requirement, chosen)
+        .and_then(|()| install(root, installer));
+    let outcome = match made {
+        Ok(()) if moved => std::fs::remove_dir_all(&old)
+            .or_else(|_| std::fs::remove_file(&old))
+            .map_err(Error::io("cannot remove the old .venv at", &old)),
+        Ok(()) => Ok(()),
+        Err(error) => {
+            let _ = std::fs::remove_dir_all(&folder);
+            if moved {
+                std::fs::rename(&old, &folder).map_err(Error::io("cannot move back", &old))?;
+                ui::note("the old .venv was put back as it was");
+            }
+            Err(error)
+        }
+    };
     drop(guard);
-    Ok(())
+    drop(restore);
+    outcome
 }
 
-/// Removes the `.venv` about to be made anew, unless it is not a virtual environment at all
-/// (no `pyvenv.cfg`): that folder is the learner's, and is left for them to move.
-fn remove_stale(folder: &Path) -> Result<()> {
-    let Ok(meta) = std::fs::symlink_metadata(folder) else {
+/// Puts back a `.venv` that a setup stopped by force (SIGKILL, a power cut) left aside, or
+/// removes the leftover when a new `.venv` was finished meanwhile.
+fn restore_old(root: &Path) -> Result<()> {
+    let old = root.join(OLD_VENV);
+    if std::fs::symlink_metadata(&old).is_err() {
         return Ok(());
-    };
-    if meta.is_dir() && !folder.join("pyvenv.cfg").is_file() {
-        return Err(Error::Environment {
-            message: format!(
-                "{} is not a virtual environment (it has no pyvenv.cfg), so setup leaves it \
-                 alone; move or remove it, then run `skillforge setup` again",
-                folder.display()
-            ),
-        });
     }
-    let removed = if meta.is_dir() {
-        std::fs::remove_dir_all(folder)
-    } else {
-        std::fs::remove_file(folder)
-    };
-    removed.map_err(Error::io("cannot remove", folder))
+    let folder = root.join(".venv");
+    if std::fs::symlink_metadata(&folder).is_err() {
+        ui::note(&format!(
+            "putting back the .venv an earlier setup left at {OLD_VENV}"
+        ));
+        return std::fs::rename(&old, &folder).map_err(Error::io("cannot move back", &old));
+    }
+    Ok(())
 }
 
 /// Makes `.venv`: with uv (which fetches a Python when `chosen` is `None`), else with the
@@ -178,6 +260,7 @@ fn remove_stale(folder: &Path) -> Result<()> {
 fn create(
     root: &Path,
     installer: &Installer,
+    request: &str,
     requirement: &PythonRequirement,
     chosen: Option<&Interpreter>,
 ) -> Result<()> {
@@ -188,11 +271,7 @@ fn create(
             command.args(["venv", "--python"]);
             match chosen {
                 Some(found) => command.arg(found.uv_request()),
-                None => command.arg(if requirement.text.is_empty() {
-                    "3"
-                } else {
-                    &requirement.text
-                }),
+                None => command.arg(request),
             };
             command.arg(".venv");
             let fix = match chosen {
@@ -234,15 +313,14 @@ fn upgrade_pip(root: &Path) -> Result<()> {
         &format!("upgrading pip to {PIP_WITH_GROUP} or newer (for --group)"),
         &mut command,
         root,
-        "check the network connection to PyPI, then run `skillforge setup` again",
+        "fix what it says, then run `skillforge setup` again",
     )
 }
 
 /// Installs the project editable with its `dev` group into `.venv`.
 fn install(root: &Path, installer: &Installer) -> Result<()> {
     let python = runner::venv_python(root);
-    let fix = "fix what it says (a network or index problem, or a dependency pyproject.toml \
-               names), then run `skillforge setup` again";
+    let fix = "fix what it says, then run `skillforge setup` again";
     let mut command = match installer {
         Installer::Uv(uv) => {
             let mut command = Command::new(uv);

@@ -19,6 +19,10 @@ pub struct Status {
     pub project: String,
     /// When `check` last ran (`None`: never).
     pub checked_at: Option<String>,
+    /// Why the last check could not run the tests (results.json's `error` status and
+    /// message): the tasks' marks are then not a result, only unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check_error: Option<String>,
     /// Tasks that passed the last check, given up or not.
     pub tasks_done: usize,
     /// Of `tasks_done`, those the learner gave up on first.
@@ -96,6 +100,10 @@ pub fn collect(ws: &Workspace) -> Result<Status> {
     };
     Ok(Status {
         project: ws.origin.name.clone(),
+        check_error: report
+            .as_ref()
+            .filter(|r| r.status == "error")
+            .map(|r| r.message.clone().unwrap_or_default()),
         checked_at: report.map(|r| r.checked_at),
         tasks_done: done(false),
         tasks_done_after_giving_up: done(true),
@@ -103,6 +111,11 @@ pub fn collect(ws: &Workspace) -> Result<Status> {
         skills: skill_lines(&ws.origin.tasks, &tasks),
         tasks,
     })
+}
+
+/// The first line of a message, for one line of the status.
+fn first_line(message: &str) -> &str {
+    message.lines().next().unwrap_or("").trim_end()
 }
 
 /// One line per skill, in the order the tasks first exercise them.
@@ -154,9 +167,14 @@ pub fn run(ws: &Workspace, json: bool) -> Result<()> {
         status.tasks_done,
         status.tasks_total
     );
-    match &status.checked_at {
-        Some(at) => out.push_str(&ui::dim(&format!("last checked {at}\n"))),
-        None => out.push_str(&ui::dim("not checked yet: run `skillforge check`\n")),
+    match (&status.checked_at, &status.check_error) {
+        (Some(at), Some(error)) => out.push_str(&ui::yellow(&format!(
+            "the last check ({at}) could not run the tests: {}\nfix that, then run \
+             `skillforge check`\n",
+            first_line(error)
+        ))),
+        (Some(at), None) => out.push_str(&ui::dim(&format!("last checked {at}\n"))),
+        (None, _) => out.push_str(&ui::dim("not checked yet: run `skillforge check`\n")),
     }
     out.push('\n');
     let width = ui::column_width(status.tasks.iter().map(|t| t.title.as_str()));

@@ -156,6 +156,22 @@ pub fn find(
     search
 }
 
+/// Every interpreter on PATH that runs, for a message that lists what is there: like
+/// `find`, but without stopping at the first accepted one, and without uv's.
+pub fn survey(requirement: &PythonRequirement) -> Search {
+    let mut search = Search::default();
+    for candidate in on_path(None) {
+        if let Some(found) = probe(&candidate) {
+            if requirement.admits(&found.version) && search.chosen.is_some() {
+                search.rejected.push(found);
+            } else {
+                search.take(found, requirement);
+            }
+        }
+    }
+    search
+}
+
 impl Search {
     /// Chooses `found` when it is the first that `requirement` admits; keeps it as rejected
     /// when it is not admitted.
@@ -235,7 +251,7 @@ pub fn install_advice(requirement: &PythonRequirement, uv: bool) -> String {
              python3.{minor}-venv"
         )
     } else {
-        format!("install Python 3.{minor} with your system's package manager (python3.{minor})")
+        format!("use your system's package manager to get python3.{minor}")
     };
     let other = if uv {
         format!("or have uv fetch one: uv python install 3.{minor}")
@@ -349,6 +365,15 @@ mod tests {
             "/usr/bin/python3.12"
         );
         assert_eq!(interpreter("py", &["-3.12"]).uv_request(), "3.12");
+    }
+
+    #[test]
+    fn advice_says_install_python_once() {
+        let r = PythonRequirement::parse(">=3.11").unwrap();
+        for uv in [false, true] {
+            let advice = install_advice(&r, uv);
+            assert_eq!(advice.matches("install Python").count(), 1, "{advice}");
+        }
     }
 
     #[test]

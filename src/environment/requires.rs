@@ -12,6 +12,11 @@ use crate::error::{Error, Result};
 /// The first pip release with `pip install --group` (PEP 735 dependency groups): 25.1.
 pub const PIP_WITH_GROUP: &str = "25.1";
 
+/// The first uv release whose `uv pip install` takes `--group` the way pip does (uv's
+/// changelog, 0.6.7: "Add pip-compatible `--group` flag to `uv pip install`"). Older uvs
+/// fail with "unexpected argument '--group' found".
+pub const UV_WITH_GROUP: &str = "0.6.7";
+
 /// What `requires-python` says, as written and as parsed.
 #[derive(Debug, Clone)]
 pub struct PythonRequirement {
@@ -65,6 +70,37 @@ impl PythonRequirement {
         (8..=NEWEST_MINOR).find(|minor| self.admits(&Version::new([3, *minor])))
     }
 
+    /// What to ask uv for when it fetches a Python: the lowest minor of `supported` (the
+    /// `3.X` versions skillforge's projects are made for) that the requirement admits,
+    /// `recorded` (the project's own `python` answer) first, so that uv does not fetch the
+    /// newest release, which may be past what the project's dependencies support. A
+    /// requirement that admits none of them is passed on as written.
+    pub fn uv_request(&self, recorded: Option<&str>, supported: &[&str]) -> String {
+        let admits_minor = |minor: &str| {
+            let Some(v) = parse_version(minor) else {
+                return false;
+            };
+            let release = v.release();
+            // `>=3.11.4` admits 3.11 although not 3.11.0: any patch release counts.
+            (0..=50).any(|patch| {
+                self.admits(&Version::new([
+                    release[0],
+                    release.get(1).copied().unwrap_or(0),
+                    patch,
+                ]))
+            })
+        };
+        let minor = recorded
+            .filter(|r| supported.contains(r) && admits_minor(r))
+            .or_else(|| supported.iter().copied().find(|m| admits_minor(m)));
+        match minor {
+            Some(minor) if self.text.is_empty() => minor.to_string(),
+            Some(minor) => format!("{},=={minor}.*", self.text),
+            None if self.text.is_empty() => "3".into(),
+            None => self.text.clone(),
+        }
+    }
+
     /// As written, or "any version" when the project names none.
     pub fn describe(&self) -> String {
         if self.text.is_empty() {
@@ -83,6 +119,11 @@ pub const NEWEST_MINOR: u64 = 20;
 /// development build's `3.13.0+`, read as `3.13.0`).
 pub fn parse_version(text: &str) -> Option<Version> {
     Version::from_str(text.trim().trim_end_matches('+')).ok()
+}
+
+/// Whether uv `version` knows `uv pip install --group`.
+pub fn uv_knows_groups(version: &Version) -> bool {
+    *version >= Version::from_str(UV_WITH_GROUP).expect("a valid version")
 }
 
 /// Whether pip `version` knows `--group`.
@@ -158,6 +199,30 @@ mod tests {
         assert_eq!(v("3.13.0+").to_string(), "3.13.0");
         assert_eq!(v(" 3.14.0rc1\n").to_string(), "3.14.0rc1");
         assert!(parse_version("three").is_none());
+    }
+
+    #[test]
+    fn uv_is_asked_for_the_lowest_supported_minor_not_the_newest() {
+        let supported = ["3.11", "3.12", "3.13", "3.14"];
+        let r = PythonRequirement::parse(">=3.11").unwrap();
+        assert_eq!(r.uv_request(None, &supported), ">=3.11,==3.11.*");
+        assert_eq!(r.uv_request(Some("3.12"), &supported), ">=3.11,==3.12.*");
+        let r = PythonRequirement::parse(">=3.13").unwrap();
+        assert_eq!(r.uv_request(Some("3.11"), &supported), ">=3.13,==3.13.*");
+        let r = PythonRequirement::parse(">=3.11.4").unwrap();
+        assert_eq!(r.uv_request(None, &supported), ">=3.11.4,==3.11.*");
+        let r = PythonRequirement::parse(">=3.16").unwrap();
+        assert_eq!(r.uv_request(None, &supported), ">=3.16");
+        let r = PythonRequirement::parse("").unwrap();
+        assert_eq!(r.uv_request(None, &supported), "3.11");
+    }
+
+    #[test]
+    fn uv_0_6_7_is_the_first_with_pip_groups() {
+        assert!(!uv_knows_groups(&v("0.4.30")));
+        assert!(!uv_knows_groups(&v("0.6.6")));
+        assert!(uv_knows_groups(&v("0.6.7")));
+        assert!(uv_knows_groups(&v("0.13.9")));
     }
 
     #[test]

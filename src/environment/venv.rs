@@ -16,6 +16,9 @@ use crate::practice::runner;
 pub enum Venv {
     /// There is no `.venv`.
     Missing,
+    /// `.venv` is a file, or a folder without `pyvenv.cfg`: not a virtual environment, so
+    /// something of the learner's that neither `setup` nor `check` may use or remove.
+    NotAVenv { path: PathBuf, file: bool },
     /// `.venv` has no interpreter, or one whose link points at a Python that is gone.
     NoInterpreter { python: PathBuf },
     /// The interpreter is there but does not run (the Python it was made from was removed or
@@ -33,14 +36,35 @@ impl Venv {
     /// Looks at `root`'s `.venv` against `requirement`.
     pub fn inspect(root: &Path, requirement: &PythonRequirement) -> Venv {
         let python = runner::venv_python(root);
-        if std::fs::symlink_metadata(root.join(".venv")).is_err() {
-            return Venv::Missing;
+        let folder = root.join(".venv");
+        let Ok(meta) = std::fs::metadata(&folder) else {
+            // A link to nothing is something of the learner's all the same.
+            return match std::fs::symlink_metadata(&folder) {
+                Ok(_) => Venv::NotAVenv {
+                    path: folder,
+                    file: true,
+                },
+                Err(_) => Venv::Missing,
+            };
+        };
+        if !meta.is_dir() {
+            return Venv::NotAVenv {
+                path: folder,
+                file: true,
+            };
+        }
+        // A script is refused whatever surrounds it: it could change how tests are run.
+        if python.is_file() && runner::is_script(&python) {
+            return Venv::Script { python };
+        }
+        if !folder.join("pyvenv.cfg").is_file() {
+            return Venv::NotAVenv {
+                path: folder,
+                file: false,
+            };
         }
         if !python.is_file() {
             return Venv::NoInterpreter { python };
-        }
-        if runner::is_script(&python) {
-            return Venv::Script { python };
         }
         let candidate = Candidate {
             name: ".venv's python".into(),
@@ -64,6 +88,12 @@ impl Venv {
     pub fn problem(&self, requirement: &PythonRequirement) -> Option<String> {
         match self {
             Venv::Missing | Venv::Good { .. } => None,
+            Venv::NotAVenv { file: true, .. } => {
+                Some(".venv is a file, not a virtual environment".into())
+            }
+            Venv::NotAVenv { file: false, .. } => Some(
+                ".venv is a folder but not a virtual environment (it has no pyvenv.cfg)".into(),
+            ),
             Venv::NoInterpreter { .. } => {
                 Some(".venv has no working python: the Python it was made from is gone".into())
             }
@@ -79,6 +109,24 @@ impl Venv {
                 requirement.describe()
             )),
         }
+    }
+
+    /// What fixes it: `skillforge setup`, which makes `.venv` again, except for something
+    /// that is not a virtual environment, which only the learner may move or delete.
+    pub fn fix(&self) -> String {
+        match self {
+            Venv::NotAVenv { path, .. } => format!(
+                "move it away or delete it ({}), then run `skillforge setup`; setup does not \
+                 touch what it did not make",
+                path.display()
+            ),
+            _ => "skillforge setup (it makes .venv again)".into(),
+        }
+    }
+
+    /// Whether `setup` may remove it to make a new one: only a virtual environment.
+    pub fn replaceable(&self) -> bool {
+        !matches!(self, Venv::Missing | Venv::NotAVenv { .. })
     }
 }
 
@@ -122,6 +170,7 @@ mod tests {
     fn put_python(root: &Path, body: &str) {
         let bin = root.join(".venv/bin");
         std::fs::create_dir_all(&bin).unwrap();
+        std::fs::write(root.join(".venv/pyvenv.cfg"), "home = /usr/bin\n").unwrap();
         let path = bin.join("python");
         std::fs::write(&path, body).unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -141,6 +190,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let bin = dir.path().join(".venv/bin");
         std::fs::create_dir_all(&bin).unwrap();
+        std::fs::write(dir.path().join(".venv/pyvenv.cfg"), "home = /gone\n").unwrap();
         std::os::unix::fs::symlink("/nonexistent/python3.9", bin.join("python")).unwrap();
         let venv = Venv::inspect(dir.path(), &requirement());
         assert!(matches!(venv, Venv::NoInterpreter { .. }), "{venv:?}");
@@ -170,6 +220,45 @@ mod tests {
             venv.problem(&requirement()).unwrap(),
             ".venv's Python is 3.10.12; the project requires >=3.11"
         );
+    }
+
+    #[test]
+    fn a_folder_without_pyvenv_cfg_is_not_a_venv_and_not_replaceable() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(".venv")).unwrap();
+        std::fs::write(dir.path().join(".venv/notes.txt"), "mine").unwrap();
+        let venv = Venv::inspect(dir.path(), &requirement());
+        assert!(
+            matches!(venv, Venv::NotAVenv { file: false, .. }),
+            "{venv:?}"
+        );
+        assert!(!venv.replaceable());
+        let problem = venv.problem(&requirement()).unwrap();
+        assert!(problem.contains("not a virtual environment"), "{problem}");
+        assert!(
+            venv.fix().contains("move it away or delete it"),
+            "{}",
+            venv.fix()
+        );
+    }
+
+    #[test]
+    fn a_file_or_a_dangling_link_named_venv_is_not_a_venv() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".venv"), "VIRTUAL_ENV=x").unwrap();
+        let venv = Venv::inspect(dir.path(), &requirement());
+        assert!(
+            matches!(venv, Venv::NotAVenv { file: true, .. }),
+            "{venv:?}"
+        );
+        std::fs::remove_file(dir.path().join(".venv")).unwrap();
+        std::os::unix::fs::symlink("/nonexistent/env", dir.path().join(".venv")).unwrap();
+        let venv = Venv::inspect(dir.path(), &requirement());
+        assert!(
+            matches!(venv, Venv::NotAVenv { file: true, .. }),
+            "{venv:?}"
+        );
+        assert!(!venv.replaceable());
     }
 
     #[test]

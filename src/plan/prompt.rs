@@ -77,6 +77,17 @@ pub fn fit(items: &[String], columns: usize) -> Vec<String> {
         .collect()
 }
 
+/// The items of a searchable list as the search sees them: cut to fit (one column short)
+/// and ending in a space. dialoguer's fuzzy search matches every character typed, spaces
+/// too, in order; without the space a query that ends in one ("fastapi ", as typed before
+/// the next word) matches nothing of "FastAPI" and only items with a space further on.
+pub fn searchable(items: &[String], columns: usize) -> Vec<String> {
+    fit(items, columns.saturating_sub(1))
+        .into_iter()
+        .map(|item| format!("{item} "))
+        .collect()
+}
+
 /// The columns a prompt's line takes besides its text: "? " before, " › " after, and room
 /// for a few typed characters of a search.
 const PROMPT_MARGIN: usize = 10;
@@ -203,7 +214,7 @@ impl Prompter for Terminal {
                     "type to search, Enter toggles, Done to finish",
                     self.columns(),
                 ))
-                .items(fit(&labels, self.columns()))
+                .items(searchable(&labels, self.columns()))
                 .default(0)
                 .interact_on_opt(&self.term)
                 .map_err(|e| self.failed(e))?
@@ -325,6 +336,40 @@ mod tests {
         assert_eq!(cut[1], "short");
         assert_eq!(cut[2], "x".repeat(37), "exactly the room left is not cut");
         assert!(cut.iter().all(|c| width(c) + MARGIN <= 40), "{cut:?}");
+    }
+
+    /// The item dialoguer's search ranks first for `query`, as FuzzySelect ranks them.
+    fn best(items: &[String], query: &str) -> Option<String> {
+        use fuzzy_matcher::FuzzyMatcher;
+        let matcher = fuzzy_matcher::skim::SkimMatcherV2::default();
+        items
+            .iter()
+            .filter_map(|i| matcher.fuzzy_match(i, query).map(|s| (s, i)))
+            .max_by_key(|(s, _)| *s)
+            .map(|(_, i)| i.trim_end().to_string())
+    }
+
+    #[test]
+    fn a_search_ending_in_a_space_still_finds_the_word_before_it() {
+        let items: Vec<String> = [
+            "Done (0 chosen)",
+            "[ ] Web development: FastAPI",
+            "[ ] DevOps: Docker",
+            "[ ] DevOps: Infrastructure as code (no blueprint yet)",
+        ]
+        .map(String::from)
+        .to_vec();
+        let shown = searchable(&items, 80);
+        for (query, want) in [
+            ("fastapi ", "[ ] Web development: FastAPI"),
+            ("fastapi", "[ ] Web development: FastAPI"),
+            ("docker ", "[ ] DevOps: Docker"),
+            (" docker", "[ ] DevOps: Docker"),
+            ("web fastapi ", "[ ] Web development: FastAPI"),
+        ] {
+            assert_eq!(best(&shown, query).as_deref(), Some(want), "{query:?}");
+        }
+        assert!(shown.iter().all(|s| width(s) + MARGIN <= 80), "{shown:?}");
     }
 
     #[test]

@@ -120,7 +120,9 @@ fn reborrow<'s>(prompter: &'s mut Option<&mut dyn Prompter>) -> Option<&'s mut d
 }
 
 /// The skills to practise, from a searchable list grouped by category; a skill no
-/// blueprint exercises yet says so. Choosing none falls back to picking a blueprint.
+/// blueprint exercises yet says so. Choosing none falls back to picking a blueprint;
+/// choosing only skills that no blueprint exercises says so and asks again, rather than
+/// ending the run over a choice the list itself marked.
 fn choose_skills(library: &Library, prompter: &mut dyn Prompter) -> Result<Vec<String>> {
     let catalog = &library.catalog;
     let exercised: Vec<&str> = library
@@ -144,8 +146,19 @@ fn choose_skills(library: &Library, prompter: &mut dyn Prompter) -> Result<Vec<S
             items.push(item);
         }
     }
-    let picked = prompter.multi_select("Skills to practise", &items, &[])?;
-    Ok(picked.into_iter().map(|i| ids[i].to_string()).collect())
+    loop {
+        let picked = prompter.multi_select("Skills to practise", &items, &[])?;
+        let chosen: Vec<String> = picked.iter().map(|i| ids[*i].to_string()).collect();
+        if !chosen.is_empty() && chosen.iter().all(|id| !exercised.contains(&id.as_str())) {
+            ui::warn(&format!(
+                "{}: choose a skill without \"{}\", or none to pick a blueprint instead",
+                planner::nothing_covers_text(library, &chosen),
+                NOT_EXERCISED.trim()
+            ));
+            continue;
+        }
+        return Ok(chosen);
+    }
 }
 
 /// How the skill picker marks a skill that no blueprint exercises yet.
@@ -538,23 +551,12 @@ mod tests {
     }
 
     #[test]
-    fn picking_only_skills_nothing_exercises_is_refused_naming_the_nearest() {
-        let dir = tempfile::tempdir().unwrap();
+    fn picking_only_skills_nothing_exercises_asks_again() {
         let library = Library::embedded().unwrap();
-        let req = NewRequest {
-            yes: false,
-            ..request(dir.path())
-        };
-        let mut p = asking(&[&format!("Django{NOT_EXERCISED}")]);
-        let err =
-            Plan::resolve(&req, &library, &Offered::default(), None, Some(&mut p)).unwrap_err();
-        assert!(matches!(err, Error::Refused { .. }), "{err}");
-        let text = err.to_string();
-        assert!(
-            text.contains("nothing exercises Django yet")
-                && text.contains("--blueprint fastapi-service"),
-            "{text}"
-        );
+        let mut p = asking(&[&format!("Django{NOT_EXERCISED}"), "FastAPI"]);
+        let chosen = choose_skills(&library, &mut p).unwrap();
+        assert_eq!(chosen, ["fastapi"]);
+        assert_eq!(p.items.len(), 2, "the picker is shown again");
     }
 
     #[test]

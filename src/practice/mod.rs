@@ -43,8 +43,21 @@ impl Workspace {
             Some(p) => p.to_path_buf(),
             None => std::env::current_dir().map_err(Error::io("cannot read", "."))?,
         };
-        if !start.is_dir() {
-            return Err(Error::NotAProject { path: start });
+        // A wrong --path is said as it is, not as a search that found no project.
+        match std::fs::metadata(&start) {
+            Err(_) => {
+                return Err(Error::NoSuchFolder {
+                    what: "no such folder",
+                    path: start,
+                });
+            }
+            Ok(meta) if !meta.is_dir() => {
+                return Err(Error::NoSuchFolder {
+                    what: "not a folder",
+                    path: start,
+                });
+            }
+            Ok(_) => {}
         }
         let absolute = start.canonicalize().unwrap_or(start.clone());
         absolute

@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 
 use super::collector::{Collector, RunResults};
 use super::sandbox::put;
+use crate::environment::requires::PythonRequirement;
+use crate::environment::venv::Venv;
 use crate::error::{Error, Result};
 use crate::interrupt;
 
@@ -55,10 +57,36 @@ pub struct Invocation<'a> {
 }
 
 /// The interpreter to run the tests with: the project's `.venv`, else `python3` on PATH.
+///
+/// A `.venv` that is there but cannot be used (not a virtual environment, its Python gone,
+/// too old for `requires-python`, a script) is an error naming what is wrong and
+/// `skillforge setup`: grading with another Python would only fail later, and less clearly.
+/// The diagnosis is `environment::venv`'s, the one `setup` and `doctor` give too.
 pub fn interpreter(root: &Path) -> Result<PathBuf> {
-    let venv = venv_python(root);
-    if venv.is_file() {
-        return not_a_script(venv);
+    let requirement = PythonRequirement::read(root)
+        .or_else(|_| PythonRequirement::parse(""))
+        .expect("empty specifiers parse");
+    match Venv::inspect(root, &requirement) {
+        Venv::Missing => {}
+        Venv::Good { python, .. } => return Ok(python),
+        Venv::Script { python } => {
+            return Err(Error::Environment {
+                message: format!(
+                    "{} is a script, not a Python interpreter, so the tests cannot be graded \
+                     with it; make the environment again with `skillforge setup`",
+                    python.display()
+                ),
+            });
+        }
+        other => {
+            return Err(Error::Environment {
+                message: format!(
+                    "{}, so the tests cannot run; fix: {}",
+                    other.problem(&requirement).unwrap_or_default(),
+                    other.fix()
+                ),
+            });
+        }
     }
     let fallback = if cfg!(windows) { "python" } else { "python3" };
     let found = Command::new(fallback)
@@ -73,8 +101,7 @@ pub fn interpreter(root: &Path) -> Result<PathBuf> {
         _ => Err(Error::Environment {
             message: format!(
                 "no Python to run the tests with: there is no .venv in {} and no {fallback} on \
-                 PATH; create the environment with `python3 -m venv .venv` and install the \
-                 project into it (see README.md)",
+                 PATH; run `skillforge setup`, which finds or fetches a Python and makes .venv",
                 root.display()
             ),
         }),
@@ -95,22 +122,6 @@ pub fn is_script(python: &Path) -> bool {
     let mut start = [0u8; 2];
     let read = std::fs::File::open(python).and_then(|mut f| f.read_exact(&mut start));
     read.is_ok() && &start == b"#!"
-}
-
-/// `python` itself, unless it is a script standing in for an interpreter: one that could
-/// change how the tests are run, so grading refuses it.
-fn not_a_script(python: PathBuf) -> Result<PathBuf> {
-    if is_script(&python) {
-        return Err(Error::Environment {
-            message: format!(
-                "{} is a script, not a Python interpreter, so the tests cannot be graded with \
-                 it; make the environment again with `python3 -m venv --clear .venv` and \
-                 install the project into it (see README.md)",
-                python.display()
-            ),
-        });
-    }
-    Ok(python)
 }
 
 /// Fails with the command that installs pytest when `python` cannot import it.
@@ -134,18 +145,27 @@ pub fn ensure_pytest(root: &Path, python: &Path) -> Result<()> {
         .unwrap_or(python)
         .display()
         .to_string();
-    // Outside a venv the fix is a venv: pip refuses to install into a system Python.
-    let fix = if in_venv {
-        format!("{shown} -m pip install --upgrade pip && {shown} -m pip install -e . --group dev")
+    // Outside a venv the fix is a venv (pip refuses to install into a system Python), and
+    // `setup` makes one with a pip or uv that knows `--group`.
+    let (what, by_hand) = if in_venv {
+        (
+            "which installs the project with its dev group",
+            format!(
+                "{shown} -m pip install --upgrade pip && {shown} -m pip install -e . --group dev"
+            ),
+        )
     } else {
-        "python3 -m venv .venv && .venv/bin/python -m pip install --upgrade pip && \
-         .venv/bin/python -m pip install -e . --group dev"
-            .to_string()
+        (
+            "which makes .venv and installs the project with its dev group into it",
+            "python3 -m venv .venv && .venv/bin/python -m pip install --upgrade pip && \
+             .venv/bin/python -m pip install -e . --group dev"
+                .to_string(),
+        )
     };
     Err(Error::Environment {
         message: format!(
-            "pytest is not installed for {shown}; install the project and its test tools \
-             with:\n  {fix}"
+            "pytest is not installed for {shown}; run `skillforge setup`, {what} (by hand:\n  \
+             {by_hand})"
         ),
     })
 }

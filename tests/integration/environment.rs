@@ -232,6 +232,7 @@ fn doctor_names_a_python_too_old_and_a_venv_whose_python_is_gone() {
     let bin = fake_bin(&[OLD_PYTHON3], &[]);
     let (_dir, path) = project("fastapi-service", &["--no-git"]);
     std::fs::create_dir_all(path.join(".venv/bin")).unwrap();
+    std::fs::write(path.join(".venv/pyvenv.cfg"), "home = /nonexistent\n").unwrap();
     std::os::unix::fs::symlink("/nonexistent/python3.9", path.join(".venv/bin/python")).unwrap();
     doctor(&path, bin.path())
         .code(1)
@@ -396,7 +397,8 @@ fn an_interrupted_setup_leaves_no_half_made_venv() {
     let bin = fake_bin(
         &[(
             "uv",
-            "/bin/mkdir -p .venv/bin && : > .venv/pyvenv.cfg && exec /bin/sleep 60",
+            "case \"$1\" in --version) echo 'uv 0.13.9';; *) /bin/mkdir -p .venv/bin && \
+             : > .venv/pyvenv.cfg && exec /bin/sleep 60;; esac",
         )],
         &[("python3", &real)],
     );
@@ -437,6 +439,347 @@ fn an_interrupted_setup_leaves_no_half_made_venv() {
         start.elapsed().as_secs() < 30,
         "the installer was not stopped"
     );
+}
+
+/// Sets the project's `requires-python` to `spec`.
+fn require_python(project: &Path, spec: &str) {
+    let file = project.join("pyproject.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("requires-python"))
+        .expect("a requires-python line")
+        .to_string();
+    std::fs::write(
+        &file,
+        text.replace(&line, &format!("requires-python = \"{spec}\"")),
+    )
+    .unwrap();
+}
+
+/// A uv that reports `version` and fails at everything else, as one that cannot fetch a
+/// Python does.
+fn failing_uv(version: &str) -> (String, String) {
+    let body = format!(
+        "case \"$1\" in --version) echo 'uv {version}';; *) echo 'error: No interpreter found for \
+         Python >=3.13 in managed installations or search path' >&2; exit 2;; esac"
+    );
+    ("uv".to_string(), body)
+}
+
+#[test]
+fn setup_and_doctor_give_one_diagnosis_of_a_venv_that_is_not_one_and_setup_leaves_it() {
+    let (real, _) = real_python();
+    let bin = fake_bin(&[], &[("python3", &real)]);
+    let (_dir, path) = project("fastapi-service", &["--no-git"]);
+    // A plain folder with a file of the learner's in it.
+    std::fs::create_dir(path.join(".venv")).unwrap();
+    std::fs::write(path.join(".venv/notes.txt"), "mine").unwrap();
+    let said = "not a virtual environment";
+    doctor(&path, bin.path())
+        .code(1)
+        .stdout_has(&format!("✘ venv: .venv is a folder but {said}"))
+        .stdout_has("fix: move it away or delete it (");
+    in_project(&path, bin.path(), &["setup"])
+        .code(6)
+        .stderr_has(said)
+        .stderr_has("move it away or delete it");
+    assert!(path.join(".venv/notes.txt").is_file(), "the folder is kept");
+    // check names it too, rather than grading with python3.
+    sf(["check"])
+        .cwd(&path)
+        .env("PATH", &bin.path().display().to_string())
+        .run()
+        .code(6)
+        .stderr_has(said)
+        .stderr_has("skillforge setup");
+    // A file named .venv: the same, and setup does not delete it.
+    std::fs::remove_dir_all(path.join(".venv")).unwrap();
+    std::fs::write(path.join(".venv"), "VIRTUAL_ENV=/somewhere\n").unwrap();
+    doctor(&path, bin.path()).stdout_has(&format!("✘ venv: .venv is a file, {said}"));
+    in_project(&path, bin.path(), &["setup"])
+        .code(6)
+        .stderr_has(&format!(".venv is a file, {said}"));
+    assert_eq!(
+        std::fs::read_to_string(path.join(".venv")).unwrap(),
+        "VIRTUAL_ENV=/somewhere\n"
+    );
+}
+
+#[test]
+fn check_and_status_name_a_venv_too_old_and_never_fall_back_to_python3() {
+    let (real, _) = real_python();
+    let bin = fake_bin(&[], &[("python3", &real)]);
+    let (_dir, path) = project("fastapi-service", &["--no-git"]);
+    Command::new(&real)
+        .args(["-m", "venv", "--without-pip", ".venv"])
+        .current_dir(&path)
+        .status()
+        .unwrap();
+    require_python(&path, ">=3.99");
+    let out = sf(["check"])
+        .cwd(&path)
+        .env("PATH", &bin.path().display().to_string())
+        .run()
+        .code(6)
+        .stderr_has("the project requires >=3.99")
+        .stderr_has("skillforge setup");
+    assert!(!out.stderr.contains("pip install -e ."), "{}", out.stderr);
+    let out = sf(["status"]).cwd(&path).run().success();
+    assert!(
+        out.stdout
+            .contains("could not run the tests: .venv's Python is "),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("last checked"), "{}", out.stdout);
+}
+
+#[test]
+fn a_failed_setup_keeps_the_old_venv() {
+    let (real, _) = real_python();
+    let (uv, body) = failing_uv("0.13.9");
+    let bin = fake_bin(&[(&uv, &body)], &[("python3", &real)]);
+    let (_dir, path) = project("fastapi-service", &["--no-git"]);
+    Command::new(&real)
+        .args(["-m", "venv", "--without-pip", ".venv"])
+        .current_dir(&path)
+        .status()
+        .unwrap();
+    std::fs::write(path.join(".venv/mine.txt"), "kept").unwrap();
+    let cfg = std::fs::read_to_string(path.join(".venv/pyvenv.cfg")).unwrap();
+    require_python(&path, ">=3.99");
+    in_project(&path, bin.path(), &["setup"])
+        .code(6)
+        .stderr_has("making .venv again")
+        .stderr_has("creating .venv with uv failed")
+        .stderr_has("the old .venv was put back");
+    assert_eq!(
+        std::fs::read_to_string(path.join(".venv/pyvenv.cfg")).unwrap(),
+        cfg
+    );
+    assert!(path.join(".venv/mine.txt").is_file());
+    assert!(!path.join(".venv.skillforge-old").exists());
+}
+
+#[test]
+fn uv_is_asked_for_the_lowest_supported_python_not_the_newest() {
+    let (real, _) = real_python();
+    // A uv that records what it is asked for, then fails.
+    let bin = fake_bin(
+        &[(
+            "uv",
+            "case \"$1\" in --version) echo 'uv 0.13.9';; venv) echo \"$@\" > \"$ASKED\"; exit 2;; \
+             *) exit 2;; esac",
+        )],
+        &[],
+    );
+    let _ = real;
+    let (_dir, path) = project("fastapi-service", &["--no-git"]);
+    let asked = path.parent().unwrap().join("asked");
+    let cache = tools().parent().unwrap().parent().unwrap().join("uv-cache");
+    sf(["setup"])
+        .cwd(&path)
+        .env("PATH", &bin.path().display().to_string())
+        .env("UV_CACHE_DIR", &cache.display().to_string())
+        .env("ASKED", &asked.display().to_string())
+        .run()
+        .code(6);
+    let asked = std::fs::read_to_string(&asked).unwrap();
+    assert!(asked.contains("--python >=3.11,==3.11.*"), "{asked}");
+}
+
+#[test]
+fn an_old_uv_is_named_by_setup_and_doctor_with_the_fix() {
+    let (real, _) = real_python();
+    let (uv, body) = failing_uv("0.4.30");
+    let bin = fake_bin(&[(&uv, &body)], &[("python3", &real)]);
+    let (_dir, path) = project("fastapi-service", &["--no-git"]);
+    let too_old = "uv 0.4.30 is too old for dependency groups";
+    in_project(&path, bin.path(), &["setup", "--installer", "uv"])
+        .code(6)
+        .stderr_has(too_old)
+        .stderr_has("`uv self update`, or `--installer pip`");
+    assert!(!path.join(".venv").exists());
+    doctor(&path, bin.path())
+        .code(1)
+        .stdout_has(&format!("✘ uv: {too_old}"))
+        .stdout_has("fix: `uv self update`, or `--installer pip`");
+    // With `auto` setup goes on with pip, and says why; here no Python is accepted either.
+    let old_only = fake_bin(&[(&uv, &body), OLD_PYTHON3], &[]);
+    let out = in_project(&path, old_only.path(), &["setup"])
+        .code(6)
+        .stderr_has(too_old)
+        .stderr_has("using pip instead")
+        .stderr_has("no Python satisfies");
+    assert!(!out.stderr.contains("uv fetches"), "{}", out.stderr);
+}
+
+#[test]
+fn a_path_that_is_no_folder_is_said_so_by_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nonexistent");
+    let file = dir.path().join("file");
+    std::fs::write(&file, "").unwrap();
+    for command in ["setup", "doctor", "check", "status", "hint"] {
+        sf([command, "--path", &missing.display().to_string()])
+            .run()
+            .code(2)
+            .stderr_has(&format!("no such folder: {}", missing.display()));
+        sf([command, "--path", &file.display().to_string()])
+            .run()
+            .code(2)
+            .stderr_has(&format!("not a folder: {}", file.display()));
+    }
+}
+
+#[test]
+fn a_python_that_is_not_there_is_answered_with_the_pythons_that_are() {
+    let (real, version) = real_python();
+    let bin = fake_bin(&[OLD_PYTHON3], &[("python3.11", &real)]);
+    let (_dir, path) = project("fastapi-service", &["--no-git"]);
+    let out = in_project(&path, bin.path(), &["setup", "--python", "python3.10"]).code(6);
+    assert!(
+        out.stderr.contains(&format!("found python3.11 {version}")),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("python3 3.10.12"), "{}", out.stderr);
+    assert!(!out.stderr.contains("python3.12"), "{}", out.stderr);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_second_setup_in_the_same_project_is_refused_while_the_first_runs() {
+    let (real, _) = real_python();
+    let bin = fake_bin(
+        &[(
+            "uv",
+            "case \"$1\" in --version) echo 'uv 0.13.9';; *) /bin/mkdir -p .venv/bin && \
+             : > .venv/pyvenv.cfg && exec /bin/sleep 60;; esac",
+        )],
+        &[("python3", &real)],
+    );
+    let (_dir, path) = project("fastapi-service", &["--no-git"]);
+    let home = tempfile::tempdir().unwrap();
+    let mut first = Command::new(env!("CARGO_BIN_EXE_skillforge"))
+        .arg("setup")
+        .current_dir(&path)
+        .env_clear()
+        .env("PATH", bin.path())
+        .env("HOME", home.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while !path.join(".venv/pyvenv.cfg").exists() {
+        assert!(start.elapsed().as_secs() < 30, "setup never started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let second = in_project(&path, bin.path(), &["setup"]);
+    // SAFETY: sends a signal to the child this test started.
+    unsafe {
+        libc::kill(first.id() as libc::pid_t, libc::SIGINT);
+    }
+    let _ = first.wait();
+    second.code(6).stderr_has(&format!(
+        "another skillforge setup is running in this project (pid {})",
+        first.id()
+    ));
+    assert!(
+        !path.join(".venv").exists(),
+        "the first one's half-made .venv is gone"
+    );
+    assert!(!path.join(".skillforge/setup.lock").exists());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_interrupted_setup_puts_the_old_venv_back() {
+    let (real, _) = real_python();
+    let bin = fake_bin(
+        &[(
+            "uv",
+            "case \"$1\" in --version) echo 'uv 0.13.9';; venv) /bin/mkdir -p .venv/bin && \
+             : > .venv/pyvenv.cfg && : > .venv/started && exec /bin/sleep 60;; *) exit 2;; esac",
+        )],
+        &[("python3", &real)],
+    );
+    let (_dir, path) = project("fastapi-service", &["--no-git"]);
+    Command::new(&real)
+        .args(["-m", "venv", "--without-pip", ".venv"])
+        .current_dir(&path)
+        .status()
+        .unwrap();
+    std::fs::write(path.join(".venv/mine.txt"), "kept").unwrap();
+    require_python(&path, ">=3.99");
+    let home = tempfile::tempdir().unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_skillforge"))
+        .arg("setup")
+        .current_dir(&path)
+        .env_clear()
+        .env("PATH", bin.path())
+        .env("HOME", home.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while !path.join(".venv/started").exists() {
+        assert!(
+            start.elapsed().as_secs() < 30,
+            "setup never started the venv"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // SAFETY: sends a signal to the child this test started.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("the one before it put back"), "{stderr}");
+    assert!(path.join(".venv/mine.txt").is_file(), "{stderr}");
+    assert!(!path.join(".venv/started").exists(), "{stderr}");
+    assert!(!path.join(".venv.skillforge-old").exists(), "{stderr}");
+}
+
+#[test]
+fn doctor_on_a_venv_without_pip_and_no_uv_says_setup_not_ensurepip_alone() {
+    let (real, _) = real_python();
+    let bin = fake_bin(&[], &[("python3", &real)]);
+    let (_dir, path) = project("fastapi-service", &["--no-git"]);
+    Command::new(&real)
+        .args(["-m", "venv", "--without-pip", ".venv"])
+        .current_dir(&path)
+        .status()
+        .unwrap();
+    // ensurepip alone would give the bundled pip, too old for --group.
+    doctor(&path, bin.path())
+        .code(1)
+        .stdout_has("✘ pip: .venv has no pip, and uv is not on PATH; fix: skillforge setup")
+        .stdout_has("-m pip install --upgrade pip");
+}
+
+#[test]
+fn setup_leaves_a_script_in_a_folder_that_is_not_a_venv() {
+    use std::os::unix::fs::PermissionsExt;
+    let (real, _) = real_python();
+    let bin = fake_bin(&[], &[("python3", &real)]);
+    let (_dir, path) = project("fastapi-service", &["--no-git"]);
+    std::fs::create_dir_all(path.join(".venv/bin")).unwrap();
+    let script = path.join(".venv/bin/python");
+    std::fs::write(&script, "#!/bin/sh\nexec python3 \"$@\"\n").unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    in_project(&path, bin.path(), &["setup"])
+        .code(6)
+        .stderr_has("not a virtual environment")
+        .stderr_has("move it away or delete it");
+    assert!(script.is_file(), "setup kept it");
 }
 
 #[test]

@@ -98,3 +98,31 @@ fn escape_at_a_prompt_cancels_and_leaves_nothing() {
 fn ctrl_c_at_a_prompt_cancels_and_leaves_nothing() {
     cancel_with("\x03");
 }
+
+#[test]
+fn the_skill_search_ignores_a_trailing_space_and_a_skill_without_a_blueprint_asks_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let mut p = session(dir.path(), home.path(), &["new"]);
+    p.exp_string("Skills to practise").unwrap();
+    // Typed as the start of a second word: the space must not hide the match.
+    p.send("docker ").unwrap();
+    p.flush().unwrap();
+    p.exp_string(": Docker").unwrap();
+    p.send("\u{8}\u{8}\u{8}\u{8}\u{8}\u{8}\u{8}infrastructure")
+        .unwrap();
+    p.flush().unwrap();
+    p.exp_string("Infrastructure as code (no blueprint yet)")
+        .unwrap();
+    p.send_line("").unwrap(); // Enter toggles the match
+    p.exp_string("Done (1 chosen)").unwrap();
+    p.send_line("").unwrap(); // Enter on Done
+    p.exp_string("nothing exercises Infrastructure as code yet")
+        .unwrap();
+    p.exp_string("Skills to practise").unwrap();
+    p.send("\x1b").unwrap(); // Escape: cancelled, nothing written
+    p.flush().unwrap();
+    p.exp_string("cancelled; nothing was written").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
