@@ -3,12 +3,14 @@
 //! it (`new`, install the project, `check`); and the release workflow that builds and
 //! publishes those wheels, under the same workflow checkers as the generated projects'.
 //!
-//! The wheel is built with the dev profile into cargo's own target folder, reusing every
-//! dependency `cargo test` has built. The crate itself is compiled again once after each
-//! change (about 13 s on 2 cores): a plain build does not share the features dev-dependencies
-//! add to shared crates, so its artifacts differ from the test build's; unchanged, building
-//! the wheel only packs it (about 3 s). The times are printed, not charged in `costs.rs`:
-//! that table is per blueprint and grows with the library, which this does not.
+//! The wheel is built with the dev profile into a target folder of its own. Not cargo's: a
+//! plain build does not share the features dev-dependencies add to shared crates, so it
+//! compiles the binary again and puts it in place of `target/debug/skillforge`, the binary
+//! every other test runs at that moment (they failed to start it). Its own folder costs one
+//! build of the dependencies on a clean machine; after that only the crate is compiled
+//! again after each change, and an unchanged one is only packed (about 3 s). The times are
+//! printed, not charged in `costs.rs`: that table is per blueprint and grows with the
+//! library, which this does not.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -24,9 +26,7 @@ fn root() -> &'static Path {
 
 /// Builds the wheel into `out` and returns its path.
 fn build_wheel(out: &Path) -> PathBuf {
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("the tmp folder is inside the target folder");
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("wheel-target");
     run_ok(
         Command::new(tools().join("maturin"))
             .current_dir(root())
