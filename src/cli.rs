@@ -102,6 +102,12 @@ pub struct CheckArgs {
     #[arg(long)]
     pub accept_test_changes: bool,
 
+    /// Grade with the blueprint's own tests only, ignoring every accepted edit in
+    /// .skillforge/origin.toml (a task graded with accepted tests earns no points; this is
+    /// how the classroom workflow grades).
+    #[arg(long, conflicts_with = "accept_test_changes")]
+    pub shipped_tests_only: bool,
+
     /// Where the blueprint of a project made with `new --from` is now, when it has moved.
     #[arg(long, value_name = "PATH|GIT_URL")]
     pub from: Option<String>,

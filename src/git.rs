@@ -107,6 +107,40 @@ pub fn uncommitted(root: &Path) -> Option<Vec<String>> {
     Some(paths)
 }
 
+/// The project's files at or below `paths` (project paths: files, or folders ending in
+/// `/`) whose index or work tree version differs from `HEAD`'s, untracked files included,
+/// git-ignored ones not; `None` when `root` is in no repository.
+pub fn differ_from_head(root: &Path, paths: &[&str]) -> Option<Vec<String>> {
+    let (repo, prefix) = project_repository(root)?;
+    let mut options = git2::StatusOptions::new();
+    options
+        .include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .include_ignored(false);
+    for path in paths {
+        options.pathspec(format!("{prefix}{path}"));
+    }
+    let statuses = repo.statuses(Some(&mut options)).ok()?;
+    let mut found: Vec<String> = statuses
+        .iter()
+        .filter(|s| s.status() != git2::Status::CURRENT)
+        .filter_map(|s| s.path().ok().map(str::to_string))
+        .filter_map(|p| p.strip_prefix(&prefix).map(str::to_string))
+        .collect();
+    found.sort();
+    Some(found)
+}
+
+/// The contents of `path` (a file of the project at `root`) in `HEAD`'s commit; `None`
+/// outside a repository, before the first commit, or when `HEAD` lacks the file.
+pub fn at_head(root: &Path, path: &str) -> Option<Vec<u8>> {
+    let (repo, prefix) = project_repository(root)?;
+    let tree = repo.head().ok()?.peel_to_tree().ok()?;
+    let entry = tree.get_path(Path::new(&format!("{prefix}{path}"))).ok()?;
+    let blob = repo.find_blob(entry.id()).ok()?;
+    Some(blob.content().to_vec())
+}
+
 /// The contents of the blob `id` (hex) in the repository holding `root`, if it has it.
 pub fn blob(root: &Path, id: &str) -> Option<Vec<u8>> {
     let (repo, _) = project_repository(root)?;

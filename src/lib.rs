@@ -207,6 +207,7 @@ fn check(args: &cli::CheckArgs) -> Result<ExitCode> {
     let options = commands::check::Options {
         task: args.task.clone(),
         accept_test_changes: args.accept_test_changes,
+        shipped_tests_only: args.shipped_tests_only,
         from: args.from.clone(),
         json: args.json,
     };

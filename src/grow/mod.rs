@@ -8,7 +8,8 @@
 //!
 //! TASKS.md is merged with its boxes cleared and the learner's ticks put back afterwards,
 //! so ticking never conflicts and the new tasks start unticked. The origin file is the
-//! record, not the learner's: it is replaced, keeping the test edits the learner accepted.
+//! record, not the learner's: it is replaced, keeping the test edits the learner accepted
+//! and committed (`HEAD`'s; skillforge's commit never carries an uncommitted edit of it).
 
 pub mod add;
 pub mod base;
@@ -83,10 +84,17 @@ impl Outcome {
     }
 }
 
+/// The files skillforge's commit must never carry uncommitted edits of, `--allow-dirty` or
+/// not: the record `check` grades by (an `[accepted]` block written by hand would become
+/// skillforge's), and the classroom workflow whose commands grade the student.
+const GUARDED: [&str; 2] = [".skillforge/", crate::project::classroom::PATH];
+
 /// Refuses a project whose files differ from the last commit, unless `allow_dirty`: the
 /// merge would mix the learner's uncommitted work into skillforge's commit, and a bad merge
-/// could not be undone with git.
+/// could not be undone with git. The record and the classroom workflow (`GUARDED`) are
+/// refused even with `allow_dirty`.
 pub fn refuse_dirty(ws: &Workspace, allow_dirty: bool) -> Result<()> {
+    refuse_guarded_edits(ws)?;
     if allow_dirty {
         return Ok(());
     }
@@ -112,6 +120,35 @@ pub fn refuse_dirty(ws: &Workspace, allow_dirty: bool) -> Result<()> {
     })
 }
 
+/// Refuses a project in a repository whose `.skillforge/` files or classroom workflow
+/// differ from `HEAD`, in the index or the work tree: skillforge's commit would launder
+/// them. Outside a repository no commit is made, so nothing is refused.
+fn refuse_guarded_edits(ws: &Workspace) -> Result<()> {
+    let edited = crate::git::differ_from_head(&ws.root, &GUARDED).unwrap_or_default();
+    if edited.is_empty() {
+        return Ok(());
+    }
+    let files = edited.join(" ");
+    Err(Error::Refused {
+        message: format!(
+            "{} differ from the last commit, and skillforge's commit never carries edits to              its record or the classroom workflow, --allow-dirty or not; commit them yourself              (`git add {files} && git commit`) or put them back (`git checkout -- {files}`,              or delete a new file); nothing was written",
+            edited.join(", ")
+        ),
+    })
+}
+
+/// The test edits accepted in the last commit's origin file (the working tree's outside a
+/// repository): the new record keeps those, never an uncommitted hand edit.
+fn committed_accepts(ws: &Workspace) -> BTreeMap<String, String> {
+    if crate::git::enclosing_repository(&ws.root).is_none() {
+        return ws.origin.accepted.clone();
+    }
+    crate::git::at_head(&ws.root, origin::PATH)
+        .and_then(|bytes| toml::from_str::<Origin>(&String::from_utf8_lossy(&bytes)).ok())
+        .map(|o| o.accepted)
+        .unwrap_or_default()
+}
+
 /// Merges the change from `base` (the project as generated before) to `new` (as generated
 /// now, with `origin` its record) into the learner's files, then stages and commits it as
 /// `request` says, with `message`. Nothing is written with `dry_run`.
@@ -123,7 +160,7 @@ pub fn grow(
     request: Request,
     message: &str,
 ) -> Result<Outcome> {
-    origin.accepted = ws.origin.accepted.clone();
+    origin.accepted = committed_accepts(ws);
     let mut files: Files = new
         .files
         .iter()

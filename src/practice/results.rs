@@ -56,6 +56,11 @@ pub struct TaskResult {
     /// Task test files graded with the learner's accepted edits.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub accepted_tests: Vec<String>,
+    /// Graded with accepted (edited) tests, so it earns no points whatever its status:
+    /// points come from the blueprint's own tests alone (`check --shipped-tests-only`
+    /// grades every task with them).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub graded_with_accepted_tests: bool,
     /// How many of its tests ran past their time limit.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub timed_out: usize,
@@ -88,15 +93,18 @@ impl TaskResult {
             stretch: task.stretch,
             changed_tests: vec![],
             accepted_tests: vec![],
+            graded_with_accepted_tests: false,
             timed_out: 0,
             points: 0,
             max_points: TASK_POINTS,
         }
     }
 
-    /// Sets `points` from the status: all of them when the task passes, else none.
+    /// Sets `points` from the status: all of them when the task passes with the
+    /// blueprint's own tests, else none.
     fn score(&mut self) {
-        self.points = if self.status.passed() {
+        self.graded_with_accepted_tests = !self.accepted_tests.is_empty();
+        self.points = if self.status.passed() && !self.graded_with_accepted_tests {
             self.max_points
         } else {
             0
@@ -358,6 +366,7 @@ mod tests {
             stretch,
             changed_tests: vec![],
             accepted_tests: vec![],
+            graded_with_accepted_tests: false,
             timed_out: 0,
             points: 0,
             max_points: TASK_POINTS,
@@ -377,6 +386,19 @@ mod tests {
         let points: Vec<u32> = report.tasks.iter().map(|t| t.points).collect();
         assert_eq!(points, [10, 0, 10, 0]);
         assert_eq!((report.points, report.max_points), (20, 40));
+    }
+
+    #[test]
+    fn a_task_passing_with_accepted_tests_earns_no_points_and_says_why() {
+        let mut accepted = task("a", TaskStatus::Pass, false);
+        accepted.accepted_tests = vec!["tests/tasks/test_a.py".into()];
+        let report = Report::could_not_run("x".into(), vec![], time::OffsetDateTime::UNIX_EPOCH)
+            .with_tasks(vec![accepted, task("b", TaskStatus::Pass, false)]);
+        let a = &report.tasks[0];
+        assert_eq!((a.status, a.points), (TaskStatus::Pass, 0));
+        assert!(a.graded_with_accepted_tests);
+        assert!(!report.tasks[1].graded_with_accepted_tests);
+        assert_eq!((report.points, report.max_points), (10, 20));
     }
 
     #[test]

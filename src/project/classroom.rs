@@ -3,9 +3,10 @@
 //! to the model, which alone knows them all, rendered from
 //! `blueprints/_project/classroom.yml.hbs`.
 //!
-//! Each step runs `skillforge check --task ID`, which grades with the blueprint's tests as
-//! skillforge renders them, never the repository's, with `classroom-resources`'
-//! command grader, and the grading reporter adds the steps' points up for GitHub Classroom.
+//! Each step runs `skillforge check --shipped-tests-only --task ID`, which grades with the
+//! blueprint's tests as skillforge renders them, never the repository's, and ignores the
+//! test edits a student accepted in `.skillforge/origin.toml` (else accepting
+//! `assert True` would pass), with `classroom-resources`' command grader, and the grading reporter adds the steps' points up for GitHub Classroom.
 
 use serde::Serialize;
 
@@ -90,7 +91,10 @@ impl Step {
                 task.number, task.title
             )),
             test_name: quoted(&format!("{}. {} ({})", task.number, task.title, task.id)),
-            command: quoted(&format!("skillforge check --task {}", task.id)),
+            command: quoted(&format!(
+                "skillforge check --shipped-tests-only --task {}",
+                task.id
+            )),
             timeout: STEP_MINUTES,
             points: TASK_POINTS,
             env: format!("{}_RESULTS", id.to_uppercase()),
@@ -125,7 +129,10 @@ mod tests {
         assert_eq!(step.id, "task3");
         assert_eq!(step.env, "TASK3_RESULTS");
         assert_eq!(step.result, "${{ steps.task3.outputs.result }}");
-        assert_eq!(step.command, "\"skillforge check --task guard-routes\"");
+        assert_eq!(
+            step.command,
+            "\"skillforge check --shipped-tests-only --task guard-routes\""
+        );
         assert_eq!(
             step.name,
             "\"task 3: Guard: the \\\"admin\\\" routes (10 points, stretch goal)\""

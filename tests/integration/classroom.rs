@@ -76,7 +76,7 @@ fn workflow_problems(label: &str, project: &Path) -> Vec<String> {
     let expected: Vec<String> = origin
         .tasks
         .iter()
-        .map(|t| format!("skillforge check --task {}", t.id))
+        .map(|t| format!("skillforge check --shipped-tests-only --task {}", t.id))
         .collect();
     if commands != expected {
         problems.push(format!(
@@ -331,4 +331,53 @@ fn the_classroom_workflow_meets_github_ci_hardening() {
     let (code, report) = grade(&project, "skillforge check --task ci-harden-workflow");
     assert_eq!(code, 0, "{report}");
     assert_eq!(task_points(&report, "ci-harden-workflow"), (10, 10));
+}
+
+/// A student replaces a task's test by one that passes and accepts it
+/// (`check --accept-test-changes`, which records it in origin.toml, committed like a hand
+/// edit would be): `check --json` keeps the task's status for them but gives it no points,
+/// saying why, and the graded step's command ignores the accept, so the task fails there.
+#[test]
+fn accepted_test_edits_earn_no_points_and_the_graded_step_ignores_them() {
+    if !selected_base("pypi-package") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let project = new_classroom(dir.path(), "pypi-package", &[], false);
+    crate::practise::install(&project, "pypi-package (classroom)");
+    let origin = Origin::read(&project).unwrap();
+    let first = &origin.tasks[0];
+    for entry in &first.tests {
+        let file = skillforge::test_parts::file_of(entry);
+        std::fs::write(project.join(file), "def test_x():\n    assert True\n").unwrap();
+    }
+    let accept = format!("skillforge check --task {} --accept-test-changes", first.id);
+    let (_, report) = grade(&project, &accept);
+    let task = report["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == first.id.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(task["status"], "pass", "{report}");
+    assert_eq!(task["graded_with_accepted_tests"], true, "{report}");
+    assert_eq!(task_points(&report, &first.id), (0, 10));
+    assert_eq!(report["points"], 0, "{report}");
+    let accepted = std::fs::read_to_string(project.join(".skillforge/origin.toml")).unwrap();
+    assert!(accepted.contains("[accepted]"), "{accepted}");
+
+    let steps = graded_steps(&workflow(&project));
+    let command = steps[0]["with"]["command"].as_str().unwrap();
+    let (code, report) = grade(&project, command);
+    assert_eq!(
+        code, 1,
+        "the graded step passed with an accepted test: {report}"
+    );
+    assert_eq!(task_points(&report, &first.id), (0, 10));
+    let accepted_again = std::fs::read_to_string(project.join(".skillforge/origin.toml")).unwrap();
+    assert_eq!(
+        accepted_again, accepted,
+        "the graded step rewrote the origin file"
+    );
 }

@@ -461,3 +461,100 @@ fn update_of_a_project_without_recorded_blob_ids_merges_from_the_first_commit() 
     );
     assert_eq!(git(&project, &["status", "--porcelain"]), "");
 }
+
+/// A change made to a file's text.
+type Edit = Box<dyn Fn(String) -> String>;
+
+/// Uncommitted edits to the record or the classroom workflow (an `[accepted]` block written
+/// by hand, a graded step made `command: "true"`, progress wiped, a new file in
+/// `.skillforge/`, a staged edit) are refused by `add` and `update`, `--allow-dirty` or
+/// not, naming the file and the fix: skillforge's commit never carries them. Put back,
+/// `add --allow-dirty` goes ahead over other edits and records HEAD's accepts, not a hand edit.
+#[test]
+fn add_and_update_never_commit_edits_to_the_record_or_the_classroom_workflow() {
+    let (_dir, project) = project("fastapi-service", &["--classroom"]);
+    let forged = "\n[accepted]\n\"tests/test_forged.py\" = \"sha256:00\"\n";
+    let workflow = ".github/workflows/classroom.yml";
+    let edits: [(&str, Edit, bool); 5] = [
+        (
+            ".skillforge/origin.toml",
+            Box::new(move |t| t + forged),
+            false,
+        ),
+        (
+            workflow,
+            Box::new(|t: String| {
+                t.lines()
+                    .map(|l| match l.find("command:") {
+                        Some(at) => format!("{}command: \"true\"", &l[..at]),
+                        None => l.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }),
+            false,
+        ),
+        // Not committed by `new`: a new file in `.skillforge/`.
+        (
+            ".skillforge/progress.toml",
+            Box::new(|t| t + "\n# mine\n"),
+            false,
+        ),
+        (
+            ".skillforge/origin.toml",
+            Box::new(move |t| t + forged),
+            true,
+        ),
+        (
+            workflow,
+            Box::new(|t: String| t.replace("runs-on", "# runs-on")),
+            true,
+        ),
+    ];
+    let head = git(&project, &["rev-parse", "HEAD"]);
+    for (file, change, staged) in &edits {
+        let path = project.join(file);
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        std::fs::write(&path, change(text)).unwrap();
+        if *staged {
+            git(&project, &["add", file]);
+        }
+        let before = files(&project);
+        for command in [
+            vec!["add", "docker", "--allow-dirty"],
+            vec!["update", "--allow-dirty"],
+        ] {
+            let out = sf(command.clone())
+                .cwd(&project)
+                .git_identity(NAME.0, NAME.1)
+                .run()
+                .code(2);
+            assert!(
+                out.stderr.contains(file),
+                "{command:?} after editing {file}: {}",
+                out.stderr
+            );
+            assert!(out.stderr.contains("git checkout --"), "{}", out.stderr);
+            assert_eq!(
+                files(&project),
+                before,
+                "{command:?} wrote over an edited {file}"
+            );
+            assert_eq!(git(&project, &["rev-parse", "HEAD"]), head);
+        }
+        if *staged {
+            git(&project, &["reset", "-q", "--", file]);
+        }
+        if git(&project, &["ls-files", "--", file]).is_empty() {
+            std::fs::remove_file(&path).unwrap();
+        } else {
+            git(&project, &["checkout", "--", file]);
+        }
+    }
+    tick_first(&project);
+    add(&project, &["docker", "--allow-dirty"]).success();
+    let committed = git(&project, &["show", "HEAD:.skillforge/origin.toml"]);
+    assert!(!committed.contains("test_forged"), "{committed}");
+    let shown = git(&project, &["show", &format!("HEAD:{workflow}")]);
+    assert!(!shown.contains("command: \"true\""), "{shown}");
+}

@@ -28,6 +28,9 @@ use summary::Summary;
 pub struct Options {
     pub task: Option<String>,
     pub accept_test_changes: bool,
+    /// `--shipped-tests-only`: every `[accepted]` entry of the origin file is ignored, so
+    /// each task is graded with the blueprint's tests (the classroom workflow's way).
+    pub shipped_tests_only: bool,
     /// Where a `--from` blueprint of the project is now.
     pub from: Option<String>,
     /// `--json`: the caller prints the results document on stdout, so the summary goes to
@@ -78,6 +81,11 @@ fn grade(
     now: OffsetDateTime,
 ) -> Result<bool> {
     as_made(ws);
+    if options.shipped_tests_only {
+        // In memory only: with `--accept-test-changes` refused alongside, the origin file
+        // is not written by this run, and the learner's accepts stay for their own checks.
+        ws.origin.accepted.clear();
+    }
     let (library, _checkouts) = ws.library(options.from.as_deref())?;
     let mut grading = Grading::for_project(ws, &library)?;
     tasks_as_defined(ws, &grading);

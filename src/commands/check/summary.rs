@@ -137,7 +137,11 @@ impl Summary<'_> {
             notes.push("your test edits are ignored".into());
         }
         if !t.accepted_tests.is_empty() {
-            notes.push("graded with your accepted tests".into());
+            notes.push(
+                "graded with your accepted tests: no points (`--shipped-tests-only` grades \
+                 with the blueprint's)"
+                    .into(),
+            );
         }
         if !checked {
             notes.push("last check".into());
