@@ -87,7 +87,9 @@ impl Outcome {
 /// The files skillforge's commit must never carry uncommitted edits of, `--allow-dirty` or
 /// not: the record `check` grades by (an `[accepted]` block written by hand would become
 /// skillforge's), and the classroom workflow whose commands grade the student.
-const GUARDED: [&str; 2] = [".skillforge/", crate::project::classroom::PATH];
+/// The learner's own progress file is not among them: it grades nothing, and `new` does not
+/// commit it, so it would stand in the way of every learner who has taken a hint.
+const GUARDED: [&str; 2] = [origin::PATH, crate::project::classroom::PATH];
 
 /// Refuses a project whose files differ from the last commit, unless `allow_dirty`: the
 /// merge would mix the learner's uncommitted work into skillforge's commit, and a bad merge
@@ -120,7 +122,7 @@ pub fn refuse_dirty(ws: &Workspace, allow_dirty: bool) -> Result<()> {
     })
 }
 
-/// Refuses a project in a repository whose `.skillforge/` files or classroom workflow
+/// Refuses a project in a repository whose record (`origin.toml`) or classroom workflow
 /// differ from `HEAD`, in the index or the work tree: skillforge's commit would launder
 /// them. Outside a repository no commit is made, so nothing is refused.
 fn refuse_guarded_edits(ws: &Workspace) -> Result<()> {
@@ -131,7 +133,10 @@ fn refuse_guarded_edits(ws: &Workspace) -> Result<()> {
     let files = edited.join(" ");
     Err(Error::Refused {
         message: format!(
-            "{} differ from the last commit, and skillforge's commit never carries edits to              its record or the classroom workflow, --allow-dirty or not; commit them yourself              (`git add {files} && git commit`) or put them back (`git checkout -- {files}`,              or delete a new file); nothing was written",
+            "{} differ from the last commit, and skillforge's commit never carries edits to \
+             its record or the classroom workflow, --allow-dirty or not; commit them yourself \
+             (`git add {files} && git commit`) or put them back (`git checkout -- {files}`, \
+             or delete a new file); nothing was written",
             edited.join(", ")
         ),
     })

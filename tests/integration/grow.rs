@@ -475,7 +475,7 @@ fn add_and_update_never_commit_edits_to_the_record_or_the_classroom_workflow() {
     let (_dir, project) = project("fastapi-service", &["--classroom"]);
     let forged = "\n[accepted]\n\"tests/test_forged.py\" = \"sha256:00\"\n";
     let workflow = ".github/workflows/classroom.yml";
-    let edits: [(&str, Edit, bool); 5] = [
+    let edits: [(&str, Edit, bool); 4] = [
         (
             ".skillforge/origin.toml",
             Box::new(move |t| t + forged),
@@ -492,12 +492,6 @@ fn add_and_update_never_commit_edits_to_the_record_or_the_classroom_workflow() {
                     .collect::<Vec<_>>()
                     .join("\n")
             }),
-            false,
-        ),
-        // Not committed by `new`: a new file in `.skillforge/`.
-        (
-            ".skillforge/progress.toml",
-            Box::new(|t| t + "\n# mine\n"),
             false,
         ),
         (
@@ -552,6 +546,13 @@ fn add_and_update_never_commit_edits_to_the_record_or_the_classroom_workflow() {
         }
     }
     tick_first(&project);
+    // The learner's own record (hints revealed, tasks given up), which `new` does not
+    // commit, grades nothing: it does not stand in the way.
+    std::fs::write(
+        project.join(".skillforge/progress.toml"),
+        "# hints revealed\n",
+    )
+    .unwrap();
     add(&project, &["docker", "--allow-dirty"]).success();
     let committed = git(&project, &["show", "HEAD:.skillforge/origin.toml"]);
     assert!(!committed.contains("test_forged"), "{committed}");
