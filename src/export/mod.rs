@@ -9,6 +9,11 @@
 //! - README.md is replaced by the portfolio page (`portfolio`, rendered from
 //!   `blueprints/_project/portfolio-README.md.hbs`); `.gitignore` loses its skillforge lines.
 //!
+//! What the README claims, and whether unfinished tasks refuse the export, comes from a
+//! grading run just now (`commands::check::grade_official`): the blueprints' own tests in
+//! the project's `.venv`, never `.skillforge/results.json` or an accepted test edit, which
+//! the learner controls.
+//!
 //! The copy is of what is committed, so the history and the files agree: changes that are
 //! not committed are refused with the command that commits them (the practice files
 //! aside). It is written into a folder beside DIR and renamed into place, as `new` does.
