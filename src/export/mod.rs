@@ -9,6 +9,11 @@
 //! - README.md is replaced by the portfolio page (`portfolio`, rendered from
 //!   `blueprints/_project/portfolio-README.md.hbs`); `.gitignore` loses its skillforge lines.
 //!
+//! What the README claims, and whether unfinished tasks refuse the export, comes from a
+//! grading run just now (`commands::check::grade_official`): the blueprints' own tests in
+//! the project's `.venv`, never `.skillforge/results.json` or an accepted test edit, which
+//! the learner controls.
+//!
 //! The copy is of what is committed, so the history and the files agree: changes that are
 //! not committed are refused with the command that commits them (the practice files
 //! aside). It is written into a folder beside DIR and renamed into place, as `new` does.
@@ -38,7 +43,7 @@ pub struct Request {
     pub destination: PathBuf,
     /// One commit instead of the project's history.
     pub squash: bool,
-    /// Export although tasks do not pass (or no check is recorded).
+    /// Export although tasks do not pass (or the tests cannot run).
     pub allow_unfinished: bool,
 }
 
@@ -48,7 +53,7 @@ pub struct Exported {
     pub path: PathBuf,
     /// How many commits the exported history has.
     pub commits: usize,
-    /// The tasks (`number. title`) that did not pass the last check.
+    /// The tasks (`number. title`) that did not pass export's own check.
     pub unfinished: Vec<String>,
     /// The identity of the last commit when git has none configured: the project's last
     /// commit's author (`name <email>`).
@@ -58,15 +63,16 @@ pub struct Exported {
 /// Writes the portfolio copy of the project `ws` as `request` says.
 ///
 /// # Errors
-/// `Refused` when a task does not pass (unless `allow_unfinished`), when no check is
-/// recorded, when changes are not committed or the project is no git repository;
+/// `Refused` when a task does not pass the blueprints' own tests, graded afresh, or when
+/// the tests cannot run (unless `allow_unfinished`, both), when changes are not committed
+/// or the project is no git repository;
 /// `ExportDestination` when DIR exists and is not empty; git and I/O errors.
 pub fn export(ws: &Workspace, request: &Request) -> Result<Exported> {
     let parent = destination_parent(ws, &request.destination)?;
-    let report = Report::read(&ws.root);
-    let unfinished = unfinished(ws, report.as_ref(), request.allow_unfinished)?;
     let source = history::open_project(&ws.root)?;
     refuse_uncommitted(&source)?;
+    let report = grade(ws, request.allow_unfinished)?;
+    let unfinished = unfinished(ws, report.as_ref(), request.allow_unfinished)?;
     let (library, _checkouts) = ws.library(None)?;
     let plan = Plan::from_origin(&ws.origin, &library)?;
     let branch = history::branch_of(&source);
@@ -157,21 +163,45 @@ fn destination_parent(ws: &Workspace, destination: &Path) -> Result<PathBuf> {
     Ok(parent)
 }
 
-/// The tasks the last check did not see pass (stretch goals aside: they are optional),
-/// refused unless `allow`. Without a recorded check every task counts as unfinished.
-fn unfinished(ws: &Workspace, report: Option<&Report>, allow: bool) -> Result<Vec<String>> {
-    let Some(report) = report else {
-        if allow {
-            return Ok(ws.origin.tasks.iter().map(label).collect());
-        }
-        return Err(Error::Refused {
+/// Grades the project afresh, as `check` does, with its `.venv` and the blueprints' own
+/// tests alone: the export's refusal and its README's claims rest on this run, never on
+/// `.skillforge/results.json` or an accepted test edit, which the learner controls.
+/// results.json is left as it is. `None` when the tests cannot run and `allow` says to go
+/// on without a check.
+fn grade(ws: &Workspace, allow: bool) -> Result<Option<Report>> {
+    let venv = crate::practice::runner::venv_python(&ws.root);
+    let graded = if venv.exists() {
+        crate::commands::check::grade_official(
+            &ws.root,
+            &ws.origin,
+            time::OffsetDateTime::now_utc(),
+        )
+    } else {
+        Err(Error::Environment {
+            message: format!("{} has no .venv", ws.root.display()),
+        })
+    };
+    match graded {
+        Ok(report) => Ok(Some(report)),
+        Err(Error::Environment { .. }) if allow => Ok(None),
+        Err(Error::Environment { message }) => Err(Error::Refused {
             message: format!(
-                "no check is recorded for {} (no {}); run `skillforge check` there, then export \
-                 again (or pass --allow-unfinished)",
-                ws.root.display(),
-                crate::practice::results::RESULTS_PATH
+                "export grades the project afresh with its .venv before it claims anything, \
+                 and the tests cannot run: {message}; run `skillforge setup` in {}, then \
+                 export again (or pass --allow-unfinished to export with no check claimed)",
+                ws.root.display()
             ),
-        });
+        }),
+        Err(other) => Err(other),
+    }
+}
+
+/// The tasks this export's check did not see pass (stretch goals aside: they are optional),
+/// refused unless `allow`. Without a check every task counts as unfinished.
+fn unfinished(ws: &Workspace, report: Option<&Report>, allow: bool) -> Result<Vec<String>> {
+    // `grade` gives no report only when allowed to: then no task is known to pass.
+    let Some(report) = report else {
+        return Ok(ws.origin.tasks.iter().map(label).collect());
     };
     let statuses = report.statuses();
     let failing: Vec<(&OriginTask, TaskStatus)> = ws
@@ -192,18 +222,17 @@ fn unfinished(ws: &Workspace, report: Option<&Report>, allow: bool) -> Result<Ve
         .iter()
         .map(|(t, status)| format!("  {} ({}): {}", label(t), t.id, status_word(*status)))
         .collect();
-    // A check that could not run the tests judged no task: say why, as it did.
+    // A run whose tests could not import judged no task: say why.
     let why = match (report.status.as_str(), &report.message) {
-        ("error", Some(message)) => format!("the last check could not run the tests: {message}\n"),
+        ("error", Some(message)) => format!("the tests could not run: {message}\n"),
         _ => String::new(),
     };
     Err(Error::Refused {
         message: format!(
-            "{} task(s) do not pass as of the last check ({}, {}):\n{}\n{why}finish them and \
-             run `skillforge check`, or pass --allow-unfinished to export anyway",
+            "{} task(s) do not pass the blueprint's own tests (graded just now, as \
+             `skillforge check` does, without accepted test edits):\n{}\n{why}finish them, or \
+             pass --allow-unfinished to export anyway",
             failing.len(),
-            crate::practice::results::RESULTS_PATH,
-            report.checked_at,
             lines.join("\n")
         ),
     })

@@ -181,7 +181,7 @@ fn python_refuses_while_tasks_fail_listing_them_unless_allowed() {
     let out = dir.path().join("portfolio");
     let refused = export(&project, &out, &[])
         .code(2)
-        .stderr_has("task(s) do not pass as of the last check")
+        .stderr_has("task(s) do not pass the blueprint's own tests (graded just now")
         .stderr_has("1. List bookmarks (list-bookmarks): fails")
         .stderr_has("--allow-unfinished");
     assert!(refused.stdout.is_empty());
@@ -200,19 +200,84 @@ fn python_refuses_while_tasks_fail_listing_them_unless_allowed() {
     assert!(readme.contains("0 of 7 tasks pass their tests"), "{readme}");
 }
 
+/// Exports `project` (whose tasks are not done) without and with `--allow-unfinished`:
+/// refused naming list-bookmarks as failing, then a README claiming no task passes.
+fn assert_graded_afresh(dir: &Path, project: &Path) {
+    let out = dir.join("portfolio");
+    let refused = export(project, &out, &[])
+        .code(2)
+        .stderr_has("1. List bookmarks (list-bookmarks): fails");
+    assert!(refused.stdout.is_empty());
+    assert!(!out.exists(), "nothing written");
+    export(project, &out, &["--allow-unfinished"]).success();
+    let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
+    assert!(readme.contains("0 of 7 tasks pass their tests"), "{readme}");
+    assert!(
+        readme.contains("Not finished yet: List bookmarks"),
+        "{readme}"
+    );
+}
+
+#[test]
+fn python_a_forged_results_file_is_ignored_and_left_as_it_is() {
+    tools();
+    let (dir, project) = generate("forged", &[]);
+    install(&project, "forged");
+    sf(["check"]).cwd(&project).run().code(1);
+    let results = project.join(".skillforge/results.json");
+    let mut report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&results).unwrap()).unwrap();
+    report["status"] = "pass".into();
+    for task in report["tasks"].as_array_mut().unwrap() {
+        task["status"] = "pass".into();
+    }
+    let forged = serde_json::to_string_pretty(&report).unwrap();
+    std::fs::write(&results, &forged).unwrap();
+    assert_graded_afresh(dir.path(), &project);
+    assert_eq!(std::fs::read_to_string(&results).unwrap(), forged);
+}
+
+#[test]
+fn python_a_task_passing_only_its_accepted_edited_test_does_not_count() {
+    tools();
+    let (dir, project) = generate("accepted-edit", &[]);
+    install(&project, "accepted");
+    std::fs::write(
+        project.join("tests/tasks/test_list_bookmarks.py"),
+        "def test_it() -> None:\n    assert True\n",
+    )
+    .unwrap();
+    git(&project, &["commit", "-qam", "Make the test easy"]);
+    sf(["check", "--accept-test-changes"])
+        .cwd(&project)
+        .run()
+        .code(1);
+    let results = std::fs::read_to_string(project.join(".skillforge/results.json")).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&results).unwrap();
+    let listed = report["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "list-bookmarks")
+        .unwrap();
+    assert_eq!(listed["status"], "pass", "check grades the accepted edit");
+    assert_graded_afresh(dir.path(), &project);
+}
+
 /// A project just made, with no check recorded.
 fn fresh(name: &str) -> (tempfile::TempDir, PathBuf) {
     generate(name, &["--solved"])
 }
 
 #[test]
-fn without_a_recorded_check_it_says_to_run_check() {
-    let (dir, project) = fresh("never-checked");
+fn without_a_venv_it_refuses_naming_setup() {
+    let (dir, project) = fresh("never-set-up");
     let out = dir.path().join("portfolio");
     export(&project, &out, &[])
         .code(2)
-        .stderr_has("no check is recorded")
-        .stderr_has("run `skillforge check`");
+        .stderr_has("has no .venv")
+        .stderr_has("run `skillforge setup`")
+        .stderr_has("--allow-unfinished");
     assert!(!out.exists());
 }
 
@@ -249,7 +314,8 @@ fn squash_gives_one_commit_and_links_no_commits() {
         "one commit: nothing to link"
     );
     let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
-    assert!(readme.contains("No check is recorded"), "{readme}");
+    assert!(readme.contains("No check could be run"), "{readme}");
+    assert!(!readme.contains("tasks pass their tests"), "{readme}");
 }
 
 #[test]
@@ -426,7 +492,7 @@ fn a_project_without_its_own_repository_is_refused_with_the_fix() {
 }
 
 #[test]
-fn a_check_that_could_not_run_is_refused_with_its_reason() {
+fn tests_that_cannot_run_are_refused_with_the_reason_and_the_fix() {
     let (dir, project) = fresh("unchecked-env");
     run_ok(
         Command::new("python3")
@@ -434,12 +500,11 @@ fn a_check_that_could_not_run_is_refused_with_its_reason() {
             .arg(project.join(".venv")),
         "python3 -m venv",
     );
-    sf(["check"]).cwd(&project).run().code(6);
     let out = dir.path().join("portfolio");
     export(&project, &out, &[])
         .code(2)
-        .stderr_has("1. List bookmarks (list-bookmarks): not checked")
-        .stderr_has("the last check could not run the tests: pytest is not installed");
+        .stderr_has("the tests cannot run: pytest is not installed")
+        .stderr_has("run `skillforge setup`");
     assert!(!out.exists());
 }
 

@@ -18,7 +18,7 @@ use crate::practice::grading::{self, Grading};
 use crate::practice::results::{self, Report, TaskResult, TaskStatus};
 use crate::practice::runner::{self, Event, Invocation};
 use crate::practice::{Workspace, sandbox, tasks_md};
-use crate::record::origin::OriginTask;
+use crate::record::origin::{Origin, OriginTask};
 use crate::ui;
 
 mod summary;
@@ -70,6 +70,52 @@ pub fn run(ws: &mut Workspace, options: &Options, now: OffsetDateTime) -> Result
         could_not_run(ws, &error.to_string(), now)?;
     }
     graded
+}
+
+/// Grades every task of the project at `root` afresh, as `check` does but quietly: with the
+/// blueprints' own tests alone (edits accepted with `--accept-test-changes` are not used,
+/// whatever `origin` records) and without writing results.json, ticking TASKS.md or
+/// printing a summary. For `export`, whose claims must not rest on anything the learner can
+/// edit. Returns the report `check` would write for such a run.
+///
+/// # Errors
+/// `Environment` when the tests cannot run (no `.venv`, no pytest; the message names the
+/// fix), blueprint and I/O errors.
+pub fn grade_official(root: &Path, origin: &Origin, now: OffsetDateTime) -> Result<Report> {
+    crate::interrupt::adopt_orphans();
+    let mut origin = origin.clone();
+    origin.accepted.clear();
+    let mut ws = Workspace {
+        root: root.to_path_buf(),
+        origin,
+    };
+    let python = runner::interpreter(&ws.root)?;
+    runner::ensure_pytest(&ws.root, &python)?;
+    as_made(&mut ws);
+    let (library, _checkouts) = ws.library(None)?;
+    let grading = Grading::for_project(&ws, &library)?;
+    tasks_as_defined(&mut ws, &grading);
+    let options = Options {
+        task: None,
+        accept_test_changes: false,
+        from: None,
+        json: false,
+    };
+    let checked = run_tests(&ws, &python, &grading, &options)?;
+    let judged: Vec<TaskResult> = ws
+        .origin
+        .tasks
+        .iter()
+        .map(|t| judge(&ws, t, &checked))
+        .collect();
+    Ok(Report::new(
+        &ws.origin,
+        &checked.graded.tests,
+        &checked.own,
+        judged,
+        run_error(&checked),
+        now,
+    ))
 }
 
 /// Grades the project with `python`; `previous` is the last check's report.
