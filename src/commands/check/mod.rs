@@ -98,6 +98,7 @@ pub fn grade_official(root: &Path, origin: &Origin, now: OffsetDateTime) -> Resu
     let options = Options {
         task: None,
         accept_test_changes: false,
+        shipped_tests_only: true,
         from: None,
         json: false,
     };
