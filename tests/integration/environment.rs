@@ -403,33 +403,8 @@ fn an_interrupted_setup_leaves_no_half_made_venv() {
         &[("python3", &real)],
     );
     let (_dir, path) = project("fastapi-service", &["--no-git"]);
-    let home = tempfile::tempdir().unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_skillforge"))
-        .arg("setup")
-        .current_dir(&path)
-        .env_clear()
-        .env("PATH", bin.path())
-        .env("HOME", home.path())
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
     let start = std::time::Instant::now();
-    while !path.join(".venv/pyvenv.cfg").exists() {
-        assert!(
-            start.elapsed().as_secs() < 30,
-            "setup never started the venv"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    // SAFETY: sends a signal to the child this test started.
-    unsafe {
-        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
-    }
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    let stderr = interrupted_setup(&path, bin.path(), ".venv/pyvenv.cfg");
     assert!(
         stderr.contains("the .venv being made was removed"),
         "{stderr}"
@@ -715,33 +690,7 @@ fn an_interrupted_setup_puts_the_old_venv_back() {
         .unwrap();
     std::fs::write(path.join(".venv/mine.txt"), "kept").unwrap();
     require_python(&path, ">=3.99");
-    let home = tempfile::tempdir().unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_skillforge"))
-        .arg("setup")
-        .current_dir(&path)
-        .env_clear()
-        .env("PATH", bin.path())
-        .env("HOME", home.path())
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = std::time::Instant::now();
-    while !path.join(".venv/started").exists() {
-        assert!(
-            start.elapsed().as_secs() < 30,
-            "setup never started the venv"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    // SAFETY: sends a signal to the child this test started.
-    unsafe {
-        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
-    }
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    let stderr = interrupted_setup(&path, bin.path(), ".venv/started");
     assert!(stderr.contains("the one before it put back"), "{stderr}");
     assert!(path.join(".venv/mine.txt").is_file(), "{stderr}");
     assert!(!path.join(".venv/started").exists(), "{stderr}");
@@ -812,4 +761,38 @@ fn new_with_setup_that_fails_says_the_project_is_written_and_how_to_go_on() {
     );
     assert!(dir.path().join("with space/made/pyproject.toml").is_file());
     assert!(!dir.path().join("with space/made/.venv").exists());
+}
+
+/// Starts `skillforge setup` in `project` with only `bin` on PATH, sends it SIGINT once
+/// `marker` (a path in the project) exists, asserts exit 130 and returns its stderr.
+#[cfg(target_os = "linux")]
+fn interrupted_setup(project: &Path, bin: &Path, marker: &str) -> String {
+    let home = tempfile::tempdir().unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_skillforge"))
+        .arg("setup")
+        .current_dir(project)
+        .env_clear()
+        .env("PATH", bin)
+        .env("HOME", home.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while !project.join(marker).exists() {
+        assert!(
+            start.elapsed().as_secs() < 30,
+            "setup never started the venv"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // SAFETY: sends a signal to the child this test started.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    stderr
 }
