@@ -182,7 +182,7 @@ def run(package: str, target: Target, source: str, *, measure: bool = False) -> 
         )
         module = copy / target.module
         module.write_text(source, encoding="utf-8")
-        tests = root / "tests"
+        tests = root / target.tests.parent.name
         shutil.copytree(
             target.tests.parent,
             tests,
