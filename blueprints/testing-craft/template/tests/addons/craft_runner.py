@@ -40,7 +40,21 @@ args = json.loads(sys.argv[1])
 sys.dont_write_bytecode = True
 sys.path[:] = [p for p in sys.path if not os.path.isdir(os.path.join(p or ".", args["package"]))]
 sys.path[0:0] = [args["root"], args["tests"]]
-tally = {"passed": 0, "failed": 0, "skipped": 0, "failures": []}
+tally = {"passed": 0, "failed": 0, "skipped": 0, "failures": [], "mock_checks": 0}
+if args["observe_mocks"]:
+    # Count the checks made through a mock's assert methods.
+    from unittest import mock
+
+    def counted(original):
+        def check(self, *positional, **named):
+            tally["mock_checks"] += 1
+            return original(self, *positional, **named)
+        return check
+
+    for name in dir(mock.NonCallableMock):
+        if name.startswith("assert_"):
+            original = getattr(mock.NonCallableMock, name)
+            setattr(mock.NonCallableMock, name, counted(original))
 cov = None
 if args["coverage"]:
     import coverage
@@ -130,6 +144,7 @@ class Tally:
     failures: list[str] = field(default_factory=list)
     statements: int = 0
     missing: list[int] = field(default_factory=list)
+    mock_checks: int = 0
     ended: str = ""
     output: str = ""
 
@@ -156,6 +171,7 @@ class Target:
     module: str  # the module's path inside the package: "reliability/retry.py"
     tests: Path  # the learner's test file
     runner: str = "pytest"  # or "unittest"
+    observe_mocks: bool = False  # count the calls of mocks' assert methods
 
 
 def package_dir(package: str) -> Path:
@@ -198,6 +214,7 @@ def run(package: str, target: Target, source: str, *, measure: bool = False) -> 
             "file": str(tests / target.tests.name),
             "pytest": [*PYTEST_ARGS, f"--rootdir={tests}", "-c", os.devnull],
             "coverage": measure,
+            "observe_mocks": target.observe_mocks,
             "report": str(report),
         }
         env = {
