@@ -559,3 +559,67 @@ fn add_and_update_never_commit_edits_to_the_record_or_the_classroom_workflow() {
     let shown = git(&project, &["show", &format!("HEAD:{workflow}")]);
     assert!(!shown.contains("command: \"true\""), "{shown}");
 }
+
+/// A project made with `new --from DIR` whose blueprints then move: every command that reads
+/// them again says to pass `--from`, and takes it. `update` and `add` grow the project from
+/// the new place, and `export` (here without a `.venv`, so without a check) writes its copy.
+#[test]
+fn every_command_that_reads_moved_blueprints_takes_from() {
+    let (bp_dir, bp, _dir, project) = from_copied_blueprint();
+    let moved = bp_dir.path().join("moved/pypi-package");
+    std::fs::create_dir_all(moved.parent().unwrap()).unwrap();
+    std::fs::rename(&bp, &moved).unwrap();
+    let moved = moved.to_str().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let copy = out.path().join("portfolio");
+    let copy = copy.to_str().unwrap();
+    let commands: [&[&str]; 5] = [
+        &["update", "--dry-run"],
+        &["add", "quality"],
+        &["export", copy, "--allow-unfinished"],
+        &["solution", "1", "--give-up"],
+        &["reset", "1", "--yes"],
+    ];
+    let before = files(&project);
+    for args in commands {
+        let refused = sf(args).cwd(&project).git_identity(NAME.0, NAME.1).run();
+        assert_ne!(refused.code, 0, "{args:?} ran without its blueprints");
+        assert!(
+            refused.stderr.contains("is no longer there; pass --from"),
+            "{args:?}: {}",
+            refused.stderr
+        );
+    }
+    assert!(!Path::new(copy).exists(), "a refused export wrote {copy}");
+    assert_eq!(
+        files(&project),
+        before,
+        "a refused command wrote in the project"
+    );
+
+    sf(["update", "--dry-run", "--from", moved])
+        .cwd(&project)
+        .run()
+        .success()
+        .stderr_has("up to date");
+    add(&project, &["quality", "--from", moved]).success();
+    let recorded = origin(&project);
+    assert_eq!(recorded["blueprints"][1]["id"].as_str(), Some("quality"));
+    // The record now says where the blueprint is: the commands find it without --from.
+    assert_eq!(
+        recorded["blueprints"][0]["source"]["location"].as_str(),
+        Some(moved)
+    );
+    sf(["update", "--dry-run"])
+        .cwd(&project)
+        .run()
+        .success()
+        .stderr_has("up to date");
+    sf(["export", copy, "--allow-unfinished", "--from", moved])
+        .cwd(&project)
+        .git_identity(NAME.0, NAME.1)
+        .run()
+        .success();
+    let readme = std::fs::read_to_string(Path::new(copy).join("README.md")).unwrap();
+    assert!(readme.contains("Pre-commit hooks"), "{readme}");
+}
