@@ -623,3 +623,38 @@ fn every_command_that_reads_moved_blueprints_takes_from() {
     let readme = std::fs::read_to_string(Path::new(copy).join("README.md")).unwrap();
     assert!(readme.contains("Pre-commit hooks"), "{readme}");
 }
+
+/// Test edits the learner accepted stay accepted through `update`, but not for a test the
+/// new version changed: the learner has to see the new test and accept again.
+#[test]
+fn update_drops_the_accepted_edit_of_a_test_the_new_version_changed() {
+    let (_bp_dir, bp, _dir, project) = from_copied_blueprint();
+    let changed = "tests/tasks/test_parse_versions.py";
+    let kept = "tests/tasks/test_compare_versions.py";
+    assert!(origin(&project)["checksums"].get(kept).is_some());
+    // What `check --accept-test-changes` records, committed as the learner would.
+    edit(&project.join(".skillforge/origin.toml"), |t| {
+        let at = t.find("[generated]").unwrap();
+        format!(
+            "{}[accepted]\n\"{changed}\" = \"sha256:{}\"\n\"{kept}\" = \"sha256:{}\"\n\n{}",
+            &t[..at],
+            "1".repeat(64),
+            "2".repeat(64),
+            &t[at..]
+        )
+    });
+    git(&project, &["commit", "-qam", "accept my test edits"]);
+    bump(&bp);
+    sf(["update"])
+        .cwd(&project)
+        .git_identity(NAME.0, NAME.1)
+        .run()
+        .success();
+    let accepted = origin(&project)["accepted"].clone();
+    assert_eq!(accepted.get(changed), None, "{accepted}");
+    assert_eq!(
+        accepted.get(kept).and_then(|v| v.as_str()),
+        Some(format!("sha256:{}", "2".repeat(64)).as_str()),
+        "{accepted}"
+    );
+}
