@@ -241,6 +241,30 @@ impl Origin {
         crate::fsutil::write_atomic(&root.join(PATH), self.to_toml().as_bytes())
     }
 
+    /// The shell command that puts `files` (project paths) back as skillforge generated
+    /// them: `git cat-file blob ID > FILE` by the blob id recorded in `generated` (which
+    /// `add` and `update` bring up to date), and, for a file without one (a project made
+    /// before the ids were recorded), its version in the first commit. Commands are joined
+    /// by `&&`; paths are quoted for a POSIX shell.
+    pub fn restore_command(&self, files: &[&str]) -> String {
+        let quote = |p: &str| shlex::try_quote(p).map_or(p.to_string(), |q| q.into_owned());
+        let mut from_first: Vec<String> = Vec::new();
+        let mut commands: Vec<String> = Vec::new();
+        for file in files {
+            match self.generated.get(*file) {
+                Some(id) => commands.push(format!("git cat-file blob {id} > {}", quote(file))),
+                None => from_first.push(quote(file)),
+            }
+        }
+        if !from_first.is_empty() {
+            commands.push(format!(
+                "git checkout $(git rev-list --max-parents=0 HEAD) -- {}",
+                from_first.join(" ")
+            ));
+        }
+        commands.join(" && ")
+    }
+
     /// The task whose id is `id`.
     pub fn task(&self, id: &str) -> Option<&OriginTask> {
         self.tasks.iter().find(|t| t.id == id)
@@ -411,6 +435,25 @@ mod tests {
             );
             assert!(!error.contains("upgrade"), "{error}");
         }
+    }
+
+    #[test]
+    fn a_test_is_restored_by_its_recorded_blob_else_from_the_first_commit() {
+        let mut origin: Origin = toml::from_str(&origin_text(env!("CARGO_PKG_VERSION"), ""))
+            .expect("the sample origin reads");
+        origin.generated = BTreeMap::from([
+            ("tests/a b.py".to_string(), "1".repeat(40)),
+            ("tests/c.py".to_string(), "2".repeat(40)),
+        ]);
+        assert_eq!(
+            origin.restore_command(&["tests/a b.py", "tests/old.py", "tests/c.py", "t/x.py"]),
+            format!(
+                "git cat-file blob {} > 'tests/a b.py' && git cat-file blob {} > tests/c.py \
+                 && git checkout $(git rev-list --max-parents=0 HEAD) -- tests/old.py t/x.py",
+                "1".repeat(40),
+                "2".repeat(40)
+            )
+        );
     }
 
     #[test]

@@ -658,3 +658,40 @@ fn update_drops_the_accepted_edit_of_a_test_the_new_version_changed() {
         "{accepted}"
     );
 }
+
+/// After `add`, the blob id the record holds for each of the add-on's files is in the
+/// repository and is the file as generated: `check`'s restore command for an edited test
+/// (`git cat-file blob ID > FILE`) puts it back, where the first commit has no such file.
+#[test]
+fn after_add_the_recorded_blob_of_an_addon_test_restores_it() {
+    let (_dir, project) = project("fastapi-service", &[]);
+    add(&project, &["docker"]).success();
+    let test = "tests/addons/test_docker.py";
+    let shipped = std::fs::read(project.join(test)).unwrap();
+    let first = git(&project, &["rev-list", "--max-parents=0", "HEAD"]);
+    let in_first = Command::new("git")
+        .args(["cat-file", "-e", &format!("{}:{test}", first.trim())])
+        .current_dir(&project)
+        .status()
+        .unwrap();
+    assert!(!in_first.success(), "{test} is in the first commit");
+    std::fs::write(
+        project.join(test),
+        "def test_nothing() -> None:\n    pass\n",
+    )
+    .unwrap();
+    let id = origin(&project)["generated"][test]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let restored = Command::new("git")
+        .args(["cat-file", "blob", &id])
+        .current_dir(&project)
+        .output()
+        .unwrap();
+    assert!(
+        restored.status.success(),
+        "blob {id} is not in the repository"
+    );
+    assert_eq!(restored.stdout, shipped);
+}

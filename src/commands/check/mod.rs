@@ -558,10 +558,9 @@ fn accept(ws: &mut Workspace, scope: &[OriginTask], grading: &Grading) -> Result
     files.dedup();
     ui::warn(&format!(
         "grading with your edited tests from now on: {}; to undo, put the original back \
-         (`git checkout $(git rev-list --max-parents=0 HEAD) -- {}`): the blueprint's version \
-         always counts",
+         (`{}`): the blueprint's version always counts",
         accepted.join(", "),
-        files.join(" ")
+        ws.origin.restore_command(&files)
     ));
     Ok(())
 }
