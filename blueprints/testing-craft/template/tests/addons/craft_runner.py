@@ -109,6 +109,10 @@ with open(args["report"], "w", encoding="utf-8") as out:
 # How many runs go at once: each is a process that mostly waits on imports.
 WORKERS = min(4, (os.cpu_count() or 1) + 1)
 
+# Seconds one run may take: a test that hangs on a mutant has caught it, and the
+# runs of a task must stay within the add-on's test-timeout.
+RUN_TIMEOUT = 20
+
 # pytest's options in each run: no configuration file of the project, no conftest.py,
 # no cache, no plugin but pytest's own.
 PYTEST_ARGS = ["-p", "no:cacheprovider", "--noconftest", "-q", "-o", "addopts="]
@@ -230,11 +234,11 @@ def run(package: str, target: Target, source: str, *, measure: bool = False) -> 
                 env=env,
                 capture_output=True,
                 text=True,
-                timeout=60,
+                timeout=RUN_TIMEOUT,
                 check=False,
             )
         except subprocess.TimeoutExpired:
-            return Tally(ended="did not finish within 60 seconds")
+            return Tally(ended=f"did not finish within {RUN_TIMEOUT} seconds")
         output = (done.stdout + done.stderr)[-3000:]
         if not report.is_file():
             return Tally(
