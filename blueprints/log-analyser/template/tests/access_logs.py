@@ -53,7 +53,7 @@ def lines(count: int, seed: int = 7, start: datetime = START) -> Iterator[str]:
             moment,
             client=f"198.51.100.{rng.randrange(1, 40)}",
             path=rng.choice(PATHS),
-            status=rng.choice([200] * 12 + [301, 304, 404, 500, 503]),
+            status=rng.choice([200] * 40 + [301, 304, 404, 404, 500, 503]),
             duration=rng.expovariate(20),
             offset_minutes=rng.choice([0, 60, -300, 330]),
             agent=rng.choice(AGENTS),

@@ -8,6 +8,7 @@ them as they came.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from io import BufferedIOBase
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Self
@@ -24,7 +25,7 @@ class LogFile:
         self.path = path
         self.line_number = 0
         """How many lines have been read so far."""
-        self._file: IO[bytes] | None = None
+        self._file: BufferedIOBase | None = None
 
     @property
     def closed(self) -> bool:
