@@ -62,7 +62,7 @@ pub fn reset_options(args: &ResetArgs, now: time::OffsetDateTime) -> commands::r
     commands::reset::Options {
         task: &args.task,
         yes: args.yes,
-        from: args.from.as_deref(),
+        from: args.blueprints.from.as_deref(),
         now,
     }
 }
@@ -73,6 +73,7 @@ pub fn export_request(args: &ExportArgs) -> crate::export::Request {
         destination: args.destination.clone(),
         squash: args.squash,
         allow_unfinished: args.allow_unfinished,
+        from: args.blueprints.from.clone(),
     }
 }
 
@@ -82,6 +83,7 @@ pub fn add_options(args: &AddArgs) -> commands::add::Options {
         addon: args.addon.clone(),
         allow_dirty: args.allow_dirty,
         commit: !args.no_commit,
+        from: args.blueprints.from.clone(),
     }
 }
 
@@ -91,6 +93,7 @@ pub fn update_options(args: &UpdateArgs) -> commands::update::Options {
         dry_run: args.dry_run,
         allow_dirty: args.allow_dirty,
         commit: !args.no_commit,
+        from: args.blueprints.from.clone(),
     }
 }
 
@@ -103,6 +106,7 @@ pub fn setup_options(args: &SetupArgs) -> commands::setup::Options {
             InstallerArg::Uv => crate::environment::installer::Choice::Uv,
             InstallerArg::Pip => crate::environment::installer::Choice::Pip,
         },
+        from: args.blueprints.from.clone(),
     }
 }
 

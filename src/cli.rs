@@ -84,6 +84,16 @@ pub struct ProjectArg {
     pub path: Option<PathBuf>,
 }
 
+/// `--from` of the commands that read a project's blueprints again.
+#[derive(Debug, Args)]
+pub struct BlueprintsArg {
+    /// Where the project's blueprints are now, when it was made with `new --from` and they
+    /// have moved (a folder or a git URL); built-in blueprints are always read from
+    /// skillforge itself.
+    #[arg(long, value_name = "PATH|GIT_URL")]
+    pub from: Option<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     #[command(flatten)]
@@ -108,9 +118,8 @@ pub struct CheckArgs {
     #[arg(long, conflicts_with = "accept_test_changes")]
     pub shipped_tests_only: bool,
 
-    /// Where the blueprint of a project made with `new --from` is now, when it has moved.
-    #[arg(long, value_name = "PATH|GIT_URL")]
-    pub from: Option<String>,
+    #[command(flatten)]
+    pub blueprints: BlueprintsArg,
 
     /// Print the results as JSON on stdout (`.skillforge/results.json`'s document, with
     /// each task's points and the total).
@@ -145,9 +154,8 @@ pub struct SolutionArgs {
     #[arg(long)]
     pub apply: bool,
 
-    /// Where the project's blueprints are, when they are not embedded and have moved.
-    #[arg(long, value_name = "PATH|GIT_URL")]
-    pub from: Option<String>,
+    #[command(flatten)]
+    pub blueprints: BlueprintsArg,
 }
 
 #[derive(Debug, Args)]
@@ -163,9 +171,8 @@ pub struct ResetArgs {
     #[arg(long, short = 'y')]
     pub yes: bool,
 
-    /// Where the project's blueprints are, when they are not embedded and have moved.
-    #[arg(long, value_name = "PATH|GIT_URL")]
-    pub from: Option<String>,
+    #[command(flatten)]
+    pub blueprints: BlueprintsArg,
 }
 
 #[derive(Debug, Args)]
@@ -194,6 +201,9 @@ pub struct ExportArgs {
     /// Export although tasks do not pass as of the last check (they are listed as unfinished).
     #[arg(long)]
     pub allow_unfinished: bool,
+
+    #[command(flatten)]
+    pub blueprints: BlueprintsArg,
 }
 
 #[derive(Debug, Args)]
@@ -212,6 +222,9 @@ pub struct AddArgs {
     /// Leave the change staged instead of committing it.
     #[arg(long)]
     pub no_commit: bool,
+
+    #[command(flatten)]
+    pub blueprints: BlueprintsArg,
 }
 
 #[derive(Debug, Args)]
@@ -230,6 +243,9 @@ pub struct UpdateArgs {
     /// Leave the change staged instead of committing it.
     #[arg(long)]
     pub no_commit: bool,
+
+    #[command(flatten)]
+    pub blueprints: BlueprintsArg,
 }
 
 #[derive(Debug, Args)]
@@ -245,6 +261,9 @@ pub struct SetupArgs {
     /// What makes .venv and installs into it: uv when it is on PATH, else pip.
     #[arg(long, value_enum, default_value_t = InstallerArg::Auto)]
     pub installer: InstallerArg,
+
+    #[command(flatten)]
+    pub blueprints: BlueprintsArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

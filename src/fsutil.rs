@@ -37,3 +37,29 @@ fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
         .map_err(|e| Error::io("cannot replace", path)(e.error))?;
     Ok(())
 }
+
+/// Writes an executable script `path` (mode 0755) holding `text`, for tests that run it.
+///
+/// A child process writes it, so the writing descriptor is never open in the test process:
+/// there, a process forked by a test running alongside could inherit it until its `exec`,
+/// and running the script meanwhile fails with "text file busy" (ETXTBSY), at random.
+#[cfg(all(test, unix))]
+pub(crate) fn write_script(path: &Path, text: &str) {
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", "cat > \"$1\" && chmod 755 \"$1\"", "sh"])
+        .arg(path)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("sh runs");
+    child
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(text.as_bytes())
+        .expect("script written to sh");
+    assert!(
+        child.wait().expect("sh ends").success(),
+        "{}",
+        path.display()
+    );
+}

@@ -130,7 +130,7 @@ fn dispatch(command: Command) -> Result<ExitCode> {
                 task: &args.task,
                 give_up: args.give_up,
                 apply: args.apply,
-                from: args.from.as_deref(),
+                from: args.blueprints.from.as_deref(),
                 today: OffsetDateTime::now_utc().date(),
             };
             commands::solution::run(&ws, &options)?;
@@ -208,7 +208,7 @@ fn check(args: &cli::CheckArgs) -> Result<ExitCode> {
         task: args.task.clone(),
         accept_test_changes: args.accept_test_changes,
         shipped_tests_only: args.shipped_tests_only,
-        from: args.from.clone(),
+        from: args.blueprints.from.clone(),
         json: args.json,
     };
     if args.watch {

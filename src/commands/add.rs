@@ -10,10 +10,12 @@ pub struct Options {
     pub addon: String,
     pub allow_dirty: bool,
     pub commit: bool,
+    /// Where the project's blueprints are now, when they have moved (`--from`).
+    pub from: Option<String>,
 }
 
 pub fn run(ws: &Workspace, options: &Options) -> Result<()> {
-    let (library, _checkouts) = ws.library(None)?;
+    let (library, _checkouts) = ws.library(options.from.as_deref())?;
     let composed = grow::add::compose(ws, &library, &options.addon)?;
     grow::refuse_dirty(ws, options.allow_dirty)?;
     let request = Request {

@@ -403,7 +403,7 @@ fn engine_answers() -> bool {
 /// A project made by a newer skillforge may use what this one does not know.
 fn version_finding(made: &Made) -> Finding {
     let ours = env!("CARGO_PKG_VERSION");
-    let fix = "upgrade skillforge (uv tool upgrade skillforge-py, or pipx upgrade skillforge-py)";
+    let fix = origin::UPGRADE;
     let newer = match (parse_version(&made.skillforge), parse_version(ours)) {
         (Some(theirs), Some(this)) => theirs > this,
         _ => false,

@@ -35,6 +35,8 @@ pub struct Options {
     /// `--python`: a path or a name on PATH.
     pub python: Option<String>,
     pub installer: Choice,
+    /// Where the project's blueprints are now, when they have moved (`--from`).
+    pub from: Option<String>,
 }
 
 /// Where the old `.venv` waits while a new one is made, relative to the project.
@@ -87,7 +89,7 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<()> {
     interrupt::install(
         "stopped; .venv is set up, the first check did not finish: run `skillforge check`",
     );
-    first_check(ws)
+    first_check(ws, options.from.as_deref())
 }
 
 /// Fails when `.venv` is not a virtual environment setup may replace: not one at all, or a
@@ -353,10 +355,10 @@ fn install(root: &Path, installer: &Installer) -> Result<()> {
 }
 
 /// Runs the harness tests with `.venv`'s Python and says where to start.
-fn first_check(ws: &Workspace) -> Result<()> {
+fn first_check(ws: &Workspace, from: Option<&str>) -> Result<()> {
     let python: PathBuf = runner::interpreter(&ws.root)?;
     runner::ensure_pytest(&ws.root, &python)?;
-    let run = crate::commands::check::harness(ws, &python)?;
+    let run = crate::commands::check::harness(ws, &python, from)?;
     if let Some(error) = run.error {
         return Err(Error::Environment {
             message: format!(

@@ -12,10 +12,12 @@ pub struct Options {
     pub dry_run: bool,
     pub allow_dirty: bool,
     pub commit: bool,
+    /// Where the project's blueprints are now, when they have moved (`--from`).
+    pub from: Option<String>,
 }
 
 pub fn run(ws: &Workspace, options: &Options) -> Result<()> {
-    let (library, _checkouts) = ws.library(None)?;
+    let (library, _checkouts) = ws.library(options.from.as_deref())?;
     let newer = grow::update::newer(ws, &library);
     let composed = grow::update::compose(ws, &library)?;
     if !options.dry_run {

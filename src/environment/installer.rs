@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use pep440_rs::Version;
 
-use super::requires::{UV_WITH_GROUP, parse_version, uv_knows_groups};
+use super::requires::{UV_WITH_GROUP, reported_version, uv_knows_groups};
 use crate::error::{Error, Result};
 use crate::{interrupt, ui};
 
@@ -72,17 +72,9 @@ impl Installer {
 /// The version `uv --version` reports (`uv 0.4.30 (...)`); `None` when it does not run or
 /// says something else.
 pub fn uv_version(uv: &Path) -> Option<Version> {
-    let output = std::process::Command::new(uv)
-        .arg("--version")
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()
-        .filter(|o| o.status.success())?;
-    String::from_utf8_lossy(&output.stdout)
-        .split_whitespace()
-        .nth(1)
-        .and_then(parse_version)
+    let mut command = std::process::Command::new(uv);
+    command.arg("--version");
+    reported_version(command)
 }
 
 /// Why `uv` cannot install the project (`uv 0.4.30 is too old for dependency groups: ...`),
@@ -366,11 +358,9 @@ mod tests {
 
     #[test]
     fn an_old_uv_is_read_from_its_version_and_named_with_the_fix() {
-        use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let uv = dir.path().join("uv");
-        std::fs::write(&uv, "#!/bin/sh\necho 'uv 0.4.30 (61ed2a236 2024-11-04)'\n").unwrap();
-        std::fs::set_permissions(&uv, std::fs::Permissions::from_mode(0o755)).unwrap();
+        crate::fsutil::write_script(&uv, "#!/bin/sh\necho 'uv 0.4.30 (61ed2a236 2024-11-04)'\n");
         let old = uv_too_old(&uv).unwrap();
         assert!(
             old.starts_with("uv 0.4.30 is too old for dependency groups"),

@@ -121,6 +121,23 @@ pub fn parse_version(text: &str) -> Option<Version> {
     Version::from_str(text.trim().trim_end_matches('+')).ok()
 }
 
+/// The version a tool prints as the second word of its standard output when `command`
+/// runs (`uv 0.4.30 (...)`, `pip 25.1.1 from ...`); `None` when it does not run, fails or
+/// says something else. Its standard input and error are closed.
+pub fn reported_version(mut command: std::process::Command) -> Option<Version> {
+    use std::process::Stdio;
+    let output = command
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())?;
+    String::from_utf8_lossy(&output.stdout)
+        .split_whitespace()
+        .nth(1)
+        .and_then(parse_version)
+}
+
 /// Whether uv `version` knows `uv pip install --group`.
 pub fn uv_knows_groups(version: &Version) -> bool {
     *version >= Version::from_str(UV_WITH_GROUP).expect("a valid version")

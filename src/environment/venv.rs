@@ -3,12 +3,12 @@
 //! interpreter (`practice::runner::interpreter`), so both read its path from one place.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use pep440_rs::Version;
 
 use super::python::{Candidate, probe};
-use super::requires::{PythonRequirement, parse_version};
+use super::requires::{PythonRequirement, reported_version};
 use crate::practice::runner;
 
 /// What `.venv` holds.
@@ -143,25 +143,18 @@ pub fn shown(python: &Path) -> String {
 
 /// The version of pip installed for `python`; `None` when it has none (a venv uv made).
 pub fn pip_version(python: &Path) -> Option<Version> {
-    let output = Command::new(python)
+    // It says "pip 25.1.1 from /.../site-packages/pip (python 3.11)".
+    let mut command = Command::new(python);
+    command
         .args(["-m", "pip", "--version"])
-        .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()
-        .filter(|o| o.status.success())?;
-    // "pip 25.1.1 from /.../site-packages/pip (python 3.11)"
-    String::from_utf8_lossy(&output.stdout)
-        .split_whitespace()
-        .nth(1)
-        .and_then(parse_version)
+        .env("PIP_DISABLE_PIP_VERSION_CHECK", "1");
+    reported_version(command)
 }
 
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
-    use std::os::unix::fs::PermissionsExt;
+    use crate::environment::requires::parse_version;
 
     fn requirement() -> PythonRequirement {
         PythonRequirement::parse(">=3.11").unwrap()
@@ -172,8 +165,7 @@ mod tests {
         std::fs::create_dir_all(&bin).unwrap();
         std::fs::write(root.join(".venv/pyvenv.cfg"), "home = /usr/bin\n").unwrap();
         let path = bin.join("python");
-        std::fs::write(&path, body).unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        crate::fsutil::write_script(&path, body);
     }
 
     #[test]

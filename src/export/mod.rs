@@ -45,6 +45,8 @@ pub struct Request {
     pub squash: bool,
     /// Export although tasks do not pass (or the tests cannot run).
     pub allow_unfinished: bool,
+    /// Where the project's blueprints are now, when they have moved (`--from`).
+    pub from: Option<String>,
 }
 
 /// What was written.
@@ -71,9 +73,9 @@ pub fn export(ws: &Workspace, request: &Request) -> Result<Exported> {
     let parent = destination_parent(ws, &request.destination)?;
     let source = history::open_project(&ws.root)?;
     refuse_uncommitted(&source)?;
-    let report = grade(ws, request.allow_unfinished)?;
+    let (library, _checkouts) = ws.library(request.from.as_deref())?;
+    let report = grade(ws, &library, request.allow_unfinished)?;
     let unfinished = unfinished(ws, report.as_ref(), request.allow_unfinished)?;
-    let (library, _checkouts) = ws.library(None)?;
     let plan = Plan::from_origin(&ws.origin, &library)?;
     let branch = history::branch_of(&source);
     let author = source.head()?.peel_to_commit()?.author().to_owned();
@@ -168,12 +170,17 @@ fn destination_parent(ws: &Workspace, destination: &Path) -> Result<PathBuf> {
 /// `.skillforge/results.json` or an accepted test edit, which the learner controls.
 /// results.json is left as it is. `None` when the tests cannot run and `allow` says to go
 /// on without a check.
-fn grade(ws: &Workspace, allow: bool) -> Result<Option<Report>> {
+fn grade(
+    ws: &Workspace,
+    library: &crate::blueprint::Library,
+    allow: bool,
+) -> Result<Option<Report>> {
     let venv = crate::practice::runner::venv_python(&ws.root);
     let graded = if venv.exists() {
         crate::commands::check::grade_official(
             &ws.root,
             &ws.origin,
+            library,
             time::OffsetDateTime::now_utc(),
         )
     } else {

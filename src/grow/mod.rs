@@ -157,6 +157,10 @@ fn committed_accepts(ws: &Workspace) -> BTreeMap<String, String> {
 /// Merges the change from `base` (the project as generated before) to `new` (as generated
 /// now, with `origin` its record) into the learner's files, then stages and commits it as
 /// `request` says, with `message`. Nothing is written with `dry_run`.
+///
+/// The new record keeps the learner's accepted test edits of the entries whose shipped
+/// version did not change: an edit accepted against an older test would otherwise go on
+/// standing in for the new one, which the learner has not seen passing.
 pub fn grow(
     ws: &Workspace,
     base: &Files,
@@ -165,7 +169,10 @@ pub fn grow(
     request: Request,
     message: &str,
 ) -> Result<Outcome> {
-    origin.accepted = committed_accepts(ws);
+    origin.accepted = committed_accepts(ws)
+        .into_iter()
+        .filter(|(entry, _)| ws.origin.checksums.get(entry) == origin.checksums.get(entry))
+        .collect();
     let mut files: Files = new
         .files
         .iter()

@@ -205,12 +205,23 @@ impl Origin {
     }
 
     /// Reads the origin of the project at `root`.
+    ///
+    /// A file that does not parse is named with its error and, when a newer skillforge
+    /// wrote it (its `skillforge` version is above this one's), the upgrade that reads it:
+    /// a newer release may add fields, which this one refuses rather than drop.
     pub fn read(root: &Path) -> Result<Origin> {
         let path = root.join(PATH);
         let text = std::fs::read_to_string(&path).map_err(Error::io("cannot read", &path))?;
         let origin: Origin = toml::from_str(&text).map_err(|e| Error::Project {
             path: path.display().to_string(),
-            message: format!("{}; restore it with `git checkout -- {PATH}`", e.message()),
+            message: match made_by_newer(&text) {
+                Some(theirs) => format!(
+                    "{}: the project was made by skillforge {theirs}, newer than this {}; {UPGRADE}",
+                    e.message(),
+                    env!("CARGO_PKG_VERSION")
+                ),
+                None => format!("{}; restore it with `git checkout -- {PATH}`", e.message()),
+            },
         })?;
         if origin.format != FORMAT {
             return Err(Error::Project {
@@ -230,6 +241,30 @@ impl Origin {
         crate::fsutil::write_atomic(&root.join(PATH), self.to_toml().as_bytes())
     }
 
+    /// The shell command that puts `files` (project paths) back as skillforge generated
+    /// them: `git cat-file blob ID > FILE` by the blob id recorded in `generated` (which
+    /// `add` and `update` bring up to date), and, for a file without one (a project made
+    /// before the ids were recorded), its version in the first commit. Commands are joined
+    /// by `&&`; paths are quoted for a POSIX shell.
+    pub fn restore_command(&self, files: &[&str]) -> String {
+        let quote = |p: &str| shlex::try_quote(p).map_or(p.to_string(), |q| q.into_owned());
+        let mut from_first: Vec<String> = Vec::new();
+        let mut commands: Vec<String> = Vec::new();
+        for file in files {
+            match self.generated.get(*file) {
+                Some(id) => commands.push(format!("git cat-file blob {id} > {}", quote(file))),
+                None => from_first.push(quote(file)),
+            }
+        }
+        if !from_first.is_empty() {
+            commands.push(format!(
+                "git checkout $(git rev-list --max-parents=0 HEAD) -- {}",
+                from_first.join(" ")
+            ));
+        }
+        commands.join(" && ")
+    }
+
     /// The task whose id is `id`.
     pub fn task(&self, id: &str) -> Option<&OriginTask> {
         self.tasks.iter().find(|t| t.id == id)
@@ -239,6 +274,20 @@ impl Origin {
     pub fn entry_checksum(&self, entry: &str, bytes: &[u8]) -> String {
         entry_checksum(&self.tasks, entry, bytes)
     }
+}
+
+/// How to get a newer skillforge, for projects made by one.
+pub const UPGRADE: &str =
+    "upgrade skillforge (uv tool upgrade skillforge-py, or pipx upgrade skillforge-py)";
+
+/// The version of skillforge that wrote the origin `text`, when it is newer than this one;
+/// `None` when it is not, or the text does not say.
+pub fn made_by_newer(text: &str) -> Option<String> {
+    let table: toml::Table = toml::from_str(text).ok()?;
+    let theirs = table.get("skillforge")?.as_str()?;
+    let newer = crate::environment::requires::parse_version(theirs)?
+        > crate::environment::requires::parse_version(env!("CARGO_PKG_VERSION"))?;
+    newer.then(|| theirs.to_string())
 }
 
 /// The checksum of what the test `entry` of one of `tasks` covers in `bytes`, its file's
@@ -336,6 +385,75 @@ mod tests {
         assert_eq!((origin.created.as_str(), origin.year), ("2031-07-04", 2031));
         assert_eq!(origin.made_on(), day);
         assert!(text("LICENSE").contains("2031"), "{}", text("LICENSE"));
+    }
+
+    /// The text of a sample project's origin with `extra` appended at the top level and
+    /// its `skillforge` version replaced by `version`.
+    fn origin_text(version: &str, extra: &str) -> String {
+        let library = Library::embedded().unwrap();
+        let plan = Plan::sample(
+            library.get("pypi-package").unwrap().unwrap(),
+            vec![],
+            "demo",
+        )
+        .unwrap();
+        let mut origin = Origin::build(&plan, Plan::sample_day(), &[], &[]);
+        origin.skillforge = version.to_string();
+        origin
+            .to_toml()
+            .replacen("format = ", &format!("{extra}\nformat = "), 1)
+    }
+
+    fn read_error(text: &str) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(".skillforge")).unwrap();
+        std::fs::write(dir.path().join(PATH), text).unwrap();
+        Origin::read(dir.path()).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_field_from_a_newer_skillforge_asks_for_the_upgrade() {
+        let error = read_error(&origin_text("99.0.0", "mentor = \"on\""));
+        assert!(error.contains("unknown field `mentor`"), "{error}");
+        assert!(
+            error.contains("made by skillforge 99.0.0, newer than this"),
+            "{error}"
+        );
+        assert!(error.contains("uv tool upgrade skillforge-py"), "{error}");
+        assert!(!error.contains("git checkout"), "{error}");
+    }
+
+    #[test]
+    fn a_field_this_skillforge_did_not_write_is_restored_from_git() {
+        let ours = env!("CARGO_PKG_VERSION");
+        for version in [ours, "0.0.1", "not a version"] {
+            let error = read_error(&origin_text(version, "mentor = \"on\""));
+            assert!(error.contains("unknown field `mentor`"), "{error}");
+            assert!(
+                error.contains("restore it with `git checkout -- .skillforge/origin.toml`"),
+                "{error}"
+            );
+            assert!(!error.contains("upgrade"), "{error}");
+        }
+    }
+
+    #[test]
+    fn a_test_is_restored_by_its_recorded_blob_else_from_the_first_commit() {
+        let mut origin: Origin = toml::from_str(&origin_text(env!("CARGO_PKG_VERSION"), ""))
+            .expect("the sample origin reads");
+        origin.generated = BTreeMap::from([
+            ("tests/a b.py".to_string(), "1".repeat(40)),
+            ("tests/c.py".to_string(), "2".repeat(40)),
+        ]);
+        assert_eq!(
+            origin.restore_command(&["tests/a b.py", "tests/old.py", "tests/c.py", "t/x.py"]),
+            format!(
+                "git cat-file blob {} > 'tests/a b.py' && git cat-file blob {} > tests/c.py \
+                 && git checkout $(git rev-list --max-parents=0 HEAD) -- tests/old.py t/x.py",
+                "1".repeat(40),
+                "2".repeat(40)
+            )
+        );
     }
 
     #[test]

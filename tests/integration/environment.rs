@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::python::tools;
-use crate::support::{Output, Sf, network_settings, sf};
+use crate::support::{Output, Sf, network_settings, sf, write_script};
 
 /// Passes the machine's certificate and proxy settings on to a hermetic run that installs.
 fn network(mut run: Sf) -> Sf {
@@ -37,12 +37,9 @@ fn real_python() -> (PathBuf, String) {
 
 /// A folder for PATH holding `scripts` (name, shell body) and `links` (name, target).
 fn fake_bin(scripts: &[(&str, &str)], links: &[(&str, &Path)]) -> tempfile::TempDir {
-    use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().expect("temp dir");
     for (name, body) in scripts {
-        let path = dir.path().join(name);
-        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        write_script(&dir.path().join(name), &format!("#!/bin/sh\n{body}\n"));
     }
     for (name, target) in links {
         std::os::unix::fs::symlink(target, dir.path().join(name)).unwrap();
@@ -716,14 +713,12 @@ fn doctor_on_a_venv_without_pip_and_no_uv_says_setup_not_ensurepip_alone() {
 
 #[test]
 fn setup_leaves_a_script_in_a_folder_that_is_not_a_venv() {
-    use std::os::unix::fs::PermissionsExt;
     let (real, _) = real_python();
     let bin = fake_bin(&[], &[("python3", &real)]);
     let (_dir, path) = project("fastapi-service", &["--no-git"]);
     std::fs::create_dir_all(path.join(".venv/bin")).unwrap();
     let script = path.join(".venv/bin/python");
-    std::fs::write(&script, "#!/bin/sh\nexec python3 \"$@\"\n").unwrap();
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    write_script(&script, "#!/bin/sh\nexec python3 \"$@\"\n");
     in_project(&path, bin.path(), &["setup"])
         .code(6)
         .stderr_has("not a virtual environment")

@@ -1158,15 +1158,13 @@ fn python_a_script_standing_in_for_the_interpreter_is_refused() {
     let venv = dir.path().join("venv");
     fs::create_dir_all(venv.join("bin")).unwrap();
     let python = venv.join("bin/python");
-    fs::write(
+    crate::support::write_script(
         &python,
-        format!(
+        &format!(
             "#!/bin/sh\nexec {} \"$@\"\n",
             shared_venv().join("bin/python").display()
         ),
-    )
-    .unwrap();
-    fs::set_permissions(&python, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    );
     let mini = Mini::with_venv(&venv, &[]);
     mini.check(&[])
         .code(6)

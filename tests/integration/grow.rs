@@ -559,3 +559,139 @@ fn add_and_update_never_commit_edits_to_the_record_or_the_classroom_workflow() {
     let shown = git(&project, &["show", &format!("HEAD:{workflow}")]);
     assert!(!shown.contains("command: \"true\""), "{shown}");
 }
+
+/// A project made with `new --from DIR` whose blueprints then move: every command that reads
+/// them again says to pass `--from`, and takes it. `update` and `add` grow the project from
+/// the new place, and `export` (here without a `.venv`, so without a check) writes its copy.
+#[test]
+fn every_command_that_reads_moved_blueprints_takes_from() {
+    let (bp_dir, bp, _dir, project) = from_copied_blueprint();
+    let moved = bp_dir.path().join("moved/pypi-package");
+    std::fs::create_dir_all(moved.parent().unwrap()).unwrap();
+    std::fs::rename(&bp, &moved).unwrap();
+    let moved = moved.to_str().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let copy = out.path().join("portfolio");
+    let copy = copy.to_str().unwrap();
+    let commands: [&[&str]; 5] = [
+        &["update", "--dry-run"],
+        &["add", "quality"],
+        &["export", copy, "--allow-unfinished"],
+        &["solution", "1", "--give-up"],
+        &["reset", "1", "--yes"],
+    ];
+    let before = files(&project);
+    for args in commands {
+        let refused = sf(args).cwd(&project).git_identity(NAME.0, NAME.1).run();
+        assert_ne!(refused.code, 0, "{args:?} ran without its blueprints");
+        assert!(
+            refused.stderr.contains("is no longer there; pass --from"),
+            "{args:?}: {}",
+            refused.stderr
+        );
+    }
+    assert!(!Path::new(copy).exists(), "a refused export wrote {copy}");
+    assert_eq!(
+        files(&project),
+        before,
+        "a refused command wrote in the project"
+    );
+
+    sf(["update", "--dry-run", "--from", moved])
+        .cwd(&project)
+        .run()
+        .success()
+        .stderr_has("up to date");
+    add(&project, &["quality", "--from", moved]).success();
+    let recorded = origin(&project);
+    assert_eq!(recorded["blueprints"][1]["id"].as_str(), Some("quality"));
+    // The record now says where the blueprint is: the commands find it without --from.
+    assert_eq!(
+        recorded["blueprints"][0]["source"]["location"].as_str(),
+        Some(moved)
+    );
+    sf(["update", "--dry-run"])
+        .cwd(&project)
+        .run()
+        .success()
+        .stderr_has("up to date");
+    sf(["export", copy, "--allow-unfinished", "--from", moved])
+        .cwd(&project)
+        .git_identity(NAME.0, NAME.1)
+        .run()
+        .success();
+    let readme = std::fs::read_to_string(Path::new(copy).join("README.md")).unwrap();
+    assert!(readme.contains("Pre-commit hooks"), "{readme}");
+}
+
+/// Test edits the learner accepted stay accepted through `update`, but not for a test the
+/// new version changed: the learner has to see the new test and accept again.
+#[test]
+fn update_drops_the_accepted_edit_of_a_test_the_new_version_changed() {
+    let (_bp_dir, bp, _dir, project) = from_copied_blueprint();
+    let changed = "tests/tasks/test_parse_versions.py";
+    let kept = "tests/tasks/test_compare_versions.py";
+    assert!(origin(&project)["checksums"].get(kept).is_some());
+    // What `check --accept-test-changes` records, committed as the learner would.
+    edit(&project.join(".skillforge/origin.toml"), |t| {
+        let at = t.find("[generated]").unwrap();
+        format!(
+            "{}[accepted]\n\"{changed}\" = \"sha256:{}\"\n\"{kept}\" = \"sha256:{}\"\n\n{}",
+            &t[..at],
+            "1".repeat(64),
+            "2".repeat(64),
+            &t[at..]
+        )
+    });
+    git(&project, &["commit", "-qam", "accept my test edits"]);
+    bump(&bp);
+    sf(["update"])
+        .cwd(&project)
+        .git_identity(NAME.0, NAME.1)
+        .run()
+        .success();
+    let accepted = origin(&project)["accepted"].clone();
+    assert_eq!(accepted.get(changed), None, "{accepted}");
+    assert_eq!(
+        accepted.get(kept).and_then(|v| v.as_str()),
+        Some(format!("sha256:{}", "2".repeat(64)).as_str()),
+        "{accepted}"
+    );
+}
+
+/// After `add`, the blob id the record holds for each of the add-on's files is in the
+/// repository and is the file as generated: `check`'s restore command for an edited test
+/// (`git cat-file blob ID > FILE`) puts it back, where the first commit has no such file.
+#[test]
+fn after_add_the_recorded_blob_of_an_addon_test_restores_it() {
+    let (_dir, project) = project("fastapi-service", &[]);
+    add(&project, &["docker"]).success();
+    let test = "tests/addons/test_docker.py";
+    let shipped = std::fs::read(project.join(test)).unwrap();
+    let first = git(&project, &["rev-list", "--max-parents=0", "HEAD"]);
+    let in_first = Command::new("git")
+        .args(["cat-file", "-e", &format!("{}:{test}", first.trim())])
+        .current_dir(&project)
+        .status()
+        .unwrap();
+    assert!(!in_first.success(), "{test} is in the first commit");
+    std::fs::write(
+        project.join(test),
+        "def test_nothing() -> None:\n    pass\n",
+    )
+    .unwrap();
+    let id = origin(&project)["generated"][test]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let restored = Command::new("git")
+        .args(["cat-file", "blob", &id])
+        .current_dir(&project)
+        .output()
+        .unwrap();
+    assert!(
+        restored.status.success(),
+        "blob {id} is not in the repository"
+    );
+    assert_eq!(restored.stdout, shipped);
+}

@@ -705,10 +705,19 @@ fn python_an_edited_test_class_holds_back_only_its_own_task() {
         .run()
         .code(1)
         .stderr_has("tests/addons/test_docker.py (edited)")
-        .stderr_has(
-            "git checkout $(git rev-list --max-parents=0 HEAD) -- tests/addons/test_docker.py",
-        )
         .stderr_has("--accept-test-changes");
+    let restore = out
+        .stderr
+        .split("restore the blueprint's with `")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+        .unwrap_or_else(|| panic!("no restore command: {}", out.stderr))
+        .to_string();
+    assert!(
+        restore.starts_with("git cat-file blob ")
+            && restore.ends_with(" > tests/addons/test_docker.py"),
+        "{restore}"
+    );
     let marked = |stdout: &str, note: &str| -> Vec<String> {
         stdout
             .lines()
@@ -739,4 +748,12 @@ fn python_an_edited_test_class_holds_back_only_its_own_task() {
         "{}",
         out.stdout
     );
+    // The command the message gives puts the shipped file back.
+    run_ok(
+        Command::new("sh")
+            .args(["-c", &restore])
+            .current_dir(&project),
+        &restore,
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
 }

@@ -213,3 +213,30 @@ pub(crate) fn network_settings() -> Vec<(&'static str, String)> {
     .filter_map(|key| std::env::var(key).ok().map(|value| (key, value)))
     .collect()
 }
+
+/// Writes an executable script `path` (mode 0755) holding `text`.
+///
+/// A child process writes it, so the writing descriptor is never open in the test process:
+/// there, a process forked by a test running alongside could inherit it until its `exec`,
+/// and running the script meanwhile fails with "text file busy" (ETXTBSY), at random.
+#[cfg(unix)]
+pub(crate) fn write_script(path: &Path, text: &str) {
+    use std::io::Write;
+    let mut child = Command::new("sh")
+        .args(["-c", "cat > \"$1\" && chmod 755 \"$1\"", "sh"])
+        .arg(path)
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("sh runs");
+    child
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(text.as_bytes())
+        .expect("script written to sh");
+    assert!(
+        child.wait().expect("sh ends").success(),
+        "{}",
+        path.display()
+    );
+}

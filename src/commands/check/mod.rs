@@ -76,12 +76,18 @@ pub fn run(ws: &mut Workspace, options: &Options, now: OffsetDateTime) -> Result
 /// blueprints' own tests alone (edits accepted with `--accept-test-changes` are not used,
 /// whatever `origin` records) and without writing results.json, ticking TASKS.md or
 /// printing a summary. For `export`, whose claims must not rest on anything the learner can
-/// edit. Returns the report `check` would write for such a run.
+/// edit; `library` holds the project's blueprints (`Workspace::library`). Returns the report
+/// `check` would write for such a run.
 ///
 /// # Errors
 /// `Environment` when the tests cannot run (no `.venv`, no pytest; the message names the
 /// fix), blueprint and I/O errors.
-pub fn grade_official(root: &Path, origin: &Origin, now: OffsetDateTime) -> Result<Report> {
+pub fn grade_official(
+    root: &Path,
+    origin: &Origin,
+    library: &crate::blueprint::Library,
+    now: OffsetDateTime,
+) -> Result<Report> {
     crate::interrupt::adopt_orphans();
     let mut origin = origin.clone();
     origin.accepted.clear();
@@ -92,8 +98,7 @@ pub fn grade_official(root: &Path, origin: &Origin, now: OffsetDateTime) -> Resu
     let python = runner::interpreter(&ws.root)?;
     runner::ensure_pytest(&ws.root, &python)?;
     as_made(&mut ws);
-    let (library, _checkouts) = ws.library(None)?;
-    let grading = Grading::for_project(&ws, &library)?;
+    let grading = Grading::for_project(&ws, library)?;
     tasks_as_defined(&mut ws, &grading);
     let options = Options {
         task: None,
@@ -340,10 +345,11 @@ pub struct HarnessRun {
 }
 
 /// Runs the blueprints' harness tests alone with `python`, graded as `check` grades them,
-/// without touching results.json or TASKS.md.
-pub fn harness(ws: &Workspace, python: &Path) -> Result<HarnessRun> {
+/// without touching results.json or TASKS.md; `from` is where the project's blueprints are
+/// now, when they have moved.
+pub fn harness(ws: &Workspace, python: &Path, from: Option<&str>) -> Result<HarnessRun> {
     crate::interrupt::adopt_orphans();
-    let (library, _checkouts) = ws.library(None)?;
+    let (library, _checkouts) = ws.library(from)?;
     let grading = Grading::for_project(ws, &library)?;
     let scratch = runner::Scratch::new()?;
     let (project, config) = prepare_sandbox(ws, &grading, &scratch)?;
@@ -552,10 +558,9 @@ fn accept(ws: &mut Workspace, scope: &[OriginTask], grading: &Grading) -> Result
     files.dedup();
     ui::warn(&format!(
         "grading with your edited tests from now on: {}; to undo, put the original back \
-         (`git checkout $(git rev-list --max-parents=0 HEAD) -- {}`): the blueprint's version \
-         always counts",
+         (`{}`): the blueprint's version always counts",
         accepted.join(", "),
-        files.join(" ")
+        ws.origin.restore_command(&files)
     ));
     Ok(())
 }

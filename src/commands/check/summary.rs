@@ -178,9 +178,8 @@ impl Summary<'_> {
             if !edited.is_empty() {
                 message.push_str(&format!(
                     "; to grade a task with its edited tests, run `skillforge check \
-                     --accept-test-changes` (restore the blueprint's with `git checkout \
-                     $(git rev-list --max-parents=0 HEAD) -- {}`)",
-                    edited.join(" ")
+                     --accept-test-changes` (restore the blueprint's with `{}`)",
+                    self.ws.origin.restore_command(&edited)
                 ));
             }
             ui::warn(&message);
