@@ -417,6 +417,20 @@ fn plan_explains_the_best_project_as_json() {
 }
 
 #[test]
+fn plan_chooses_the_core_python_base_for_core_python_skills() {
+    for skills in [
+        "decorators, generators, context managers",
+        "metaclasses, comprehensions, iterators",
+        "data structures, debugging, logging",
+    ] {
+        let out = sf(["plan", "--skills", skills, "--json"]).run().success();
+        let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(plan["blueprint"], "log-analyser", "{skills}: {plan}");
+        assert_eq!(plan["uncovered"], serde_json::json!([]), "{skills}: {plan}");
+    }
+}
+
+#[test]
 fn plan_refuses_unknown_skills_with_suggestions() {
     sf(["plan", "--skills", "dokcer"])
         .run()
