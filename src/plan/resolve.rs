@@ -544,8 +544,8 @@ mod tests {
         let chosen = choose_skills(&library, &mut p).unwrap();
         assert_eq!(chosen, ["fastapi"]);
         let items = &p.items[0];
-        let decorators = items.iter().find(|i| i.contains("Decorators")).unwrap();
-        assert!(decorators.ends_with(NOT_EXERCISED), "{decorators}");
+        let graphql = items.iter().find(|i| i.contains("GraphQL")).unwrap();
+        assert!(graphql.ends_with(NOT_EXERCISED), "{graphql}");
         let fastapi = items.iter().find(|i| i.ends_with(": FastAPI")).unwrap();
         assert!(!fastapi.contains(NOT_EXERCISED), "{fastapi}");
     }

@@ -96,7 +96,16 @@ fn replay_then_record_gives_every_blueprint_steps_that_build_the_same_trees() {
             !name.starts_with('_') && blueprints_dir().join(name).join("blueprint.toml").exists()
         })
         .collect();
-    assert_eq!(ids.len(), 7, "{ids:?}");
+    let mut found = ids.clone();
+    found.sort();
+    let mut embedded: Vec<String> = skillforge::blueprint::Library::embedded()
+        .unwrap()
+        .blueprints
+        .iter()
+        .map(|b| b.id().to_string())
+        .collect();
+    embedded.sort();
+    assert_eq!(found, embedded, "every embedded blueprint, and only those");
     for id in ids {
         let work = tempfile::tempdir().unwrap();
         let (first, second) = (work.path().join("first"), work.path().join("second"));

@@ -277,12 +277,6 @@ fn list_and_show_say_which_bases_an_addon_applies_to_and_refuses() {
     let out = sf(["list"]).run().success();
     assert!(
         out.stdout
-            .contains("applies to: fastapi-service, mlflow-experiment, pandas-analysis\n"),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout
             .contains("not for pypi-package: pypi-package has its own CI")
     );
     let json: serde_json::Value =
@@ -296,7 +290,16 @@ fn list_and_show_say_which_bases_an_addon_applies_to_and_refuses() {
             .expect("listed")
     };
     let quality = entry("quality");
-    assert_eq!(quality["applies_to"].as_array().unwrap().len(), 4);
+    let bases: Vec<&serde_json::Value> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["kind"] == "base")
+        .map(|b| &b["id"])
+        .collect();
+    let applies: Vec<&serde_json::Value> =
+        quality["applies_to"].as_array().unwrap().iter().collect();
+    assert_eq!(applies, bases, "quality applies to every base");
     assert!(quality.get("not_for").is_none());
     assert!(
         entry("github-ci")["not_for"]["pypi-package"]
@@ -305,10 +308,26 @@ fn list_and_show_say_which_bases_an_addon_applies_to_and_refuses() {
             .contains("ci-workflow")
     );
     assert!(entry("fastapi-service").get("applies_to").is_none());
+    // Each add-on's line names its bases, sorted, as its manifest lists them.
+    let applies_line = |id: &str| {
+        let mut bases: Vec<String> = entry(id)["applies_to"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b.as_str().unwrap().to_string())
+            .collect();
+        bases.sort();
+        format!("applies to: {}\n", bases.join(", "))
+    };
+    for addon in ["docker", "github-ci"] {
+        let line = applies_line(addon);
+        assert!(!line.contains("pypi-package"), "{line}");
+        assert!(out.stdout.contains(&line), "{line}: {}", out.stdout);
+    }
     sf(["show", "github-ci"])
         .run()
         .success()
-        .stdout_has("applies to: fastapi-service, mlflow-experiment, pandas-analysis\n")
+        .stdout_has(&applies_line("github-ci"))
         .stdout_has("not for pypi-package: pypi-package has its own CI");
 }
 
@@ -438,6 +457,20 @@ fn plan_for_the_craft_of_testing_chooses_the_testing_craft_addon() {
         .success()
         .stdout_has("testing-craft")
         .stdout_has("covers 2 of 2 requested skills");
+}
+
+#[test]
+fn plan_chooses_the_core_python_base_for_core_python_skills() {
+    for skills in [
+        "decorators, generators, context managers",
+        "metaclasses, comprehensions, iterators",
+        "data structures, debugging, logging",
+    ] {
+        let out = sf(["plan", "--skills", skills, "--json"]).run().success();
+        let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(plan["blueprint"], "log-analyser", "{skills}: {plan}");
+        assert_eq!(plan["uncovered"], serde_json::json!([]), "{skills}: {plan}");
+    }
 }
 
 #[test]

@@ -42,17 +42,15 @@ fn plan_json_for_skills_nothing_exercises_has_no_blueprint_to_make() {
 
 #[test]
 fn every_ranked_plan_line_names_what_it_leaves_uncovered() {
-    let out = sf(["plan", "--skills", "decorators,fastapi"])
-        .run()
-        .success();
+    let out = sf(["plan", "--skills", "graphql,fastapi"]).run().success();
     let best = out.stdout.lines().nth(1).unwrap();
     assert!(
-        best.contains("covers 1 of 2 requested skills; not covered: Decorators"),
+        best.contains("covers 1 of 2 requested skills; not covered: GraphQL"),
         "{}",
         out.stdout
     );
     for line in out.stdout.lines().filter(|l| l.contains(" h")) {
-        assert!(line.contains("not covered: Decorators"), "{line}");
+        assert!(line.contains("not covered: GraphQL"), "{line}");
         assert!(
             !line.contains("covers 0 of"),
             "offers a plan covering nothing: {line}"
@@ -69,7 +67,7 @@ fn plan_alternatives_that_cover_nothing_are_left_out() {
 
 #[test]
 fn new_refuses_skills_nothing_exercises_and_writes_nothing() {
-    for skills in ["django", "django,flask", "Decorators"] {
+    for skills in ["django", "django,flask", "GraphQL"] {
         let dir = tempfile::tempdir().unwrap();
         let out = sf(["new", "x", "--skills", skills, "--yes"])
             .cwd(dir.path())
@@ -109,16 +107,16 @@ fn new_with_a_blueprint_covering_none_of_the_skills_warns_but_makes_it() {
 #[test]
 fn partial_coverage_is_named_on_stderr_in_the_readme_and_in_tasks() {
     let dir = tempfile::tempdir().unwrap();
-    sf(["new", "x", "-s", "fastapi,decorators", "--yes", "--no-git"])
+    sf(["new", "x", "-s", "fastapi,graphql", "--yes", "--no-git"])
         .cwd(dir.path())
         .run()
         .success()
-        .stderr_has("covers 1 of 2 requested skills; not covered: Decorators");
+        .stderr_has("covers 1 of 2 requested skills; not covered: GraphQL");
     for file in ["README.md", "TASKS.md"] {
         let text = std::fs::read_to_string(dir.path().join("x").join(file)).unwrap();
         let flat = text.replace('\n', " ");
         assert!(
-            flat.contains("Not covered by this project: Decorators"),
+            flat.contains("Not covered by this project: GraphQL"),
             "{file}:\n{text}"
         );
     }
