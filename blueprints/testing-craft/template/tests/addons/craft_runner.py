@@ -20,7 +20,6 @@ after a secret token, and a measured report must count the module's statements a
 this process does.
 """
 
-import ast
 import compileall
 import hashlib
 import importlib
@@ -281,7 +280,9 @@ def statements_of(module: Path) -> int:
     """How many statements coverage.py counts in ``module``, measured here, not in the run."""
     import coverage
 
-    measure = coverage.Coverage(data_file=None, config_file=False, include=[str(module)])
+    measure = coverage.Coverage(
+        data_file=None, config_file=False, include=[str(module)]
+    )
     return len(measure.analysis2(str(module))[1])
 
 
@@ -383,47 +384,3 @@ def judge(
     outcomes = zip(mutants, tallies[len(equivalents) :], strict=True)
     survivors = [mutant for mutant, tally in outcomes if not tally.caught]
     return Verdict(first, same, survivors, len(mutants))
-
-
-# What a test file may not look at: the source text, code objects, files, paths and
-# the environment tell variants apart without testing what the code does.
-FORBIDDEN = {
-    "getsource": "inspect.getsource reads the source text",
-    "getsourcelines": "inspect.getsourcelines reads the source text",
-    "getsourcefile": "inspect.getsourcefile looks at files",
-    "getfile": "inspect.getfile looks at files",
-    "__code__": "__code__ looks at the compiled code",
-    "__file__": "__file__ looks at where a module is",
-    "__spec__": "__spec__ looks at where a module is",
-    "__loader__": "__loader__ reads the module's source",
-    "co_code": "co_code looks at the compiled code",
-    "read_text": "reading files is not testing the code",
-    "read_bytes": "reading files is not testing the code",
-    "open": "reading files is not testing the code",
-    "environ": "the environment is not the code under test",
-    "getenv": "the environment is not the code under test",
-    "linecache": "linecache reads the source text",
-    "dis": "dis looks at the compiled code",
-    "skip": "a skipped test proves nothing",
-    "skipif": "a skipped test proves nothing",
-    "skipTest": "a skipped test proves nothing",
-    "xfail": "an expected failure proves nothing",
-    "expectedFailure": "an expected failure proves nothing",
-}
-
-
-def forbidden(tree: ast.AST) -> list[str]:
-    """Each use of a name of ``FORBIDDEN`` in a parsed test file, with its line."""
-    found = []
-    for node in ast.walk(tree):
-        name = None
-        if isinstance(node, ast.Name):
-            name = node.id
-        elif isinstance(node, ast.Attribute):
-            name = node.attr
-        elif isinstance(node, ast.alias):
-            name = node.name.rpartition(".")[2]
-        if name in FORBIDDEN:
-            line = getattr(node, "lineno", 0)
-            found.append(f"line {line}: {name} ({FORBIDDEN[name]})")
-    return found
