@@ -30,7 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,6 +193,10 @@ class Target:
     tests: Path  # the learner's test file
     runner: str = "pytest"  # or "unittest"
     observe_mocks: bool = False  # count the calls of mocks' assert methods
+    # The other modules of the copy, path inside the package to text. Only these and
+    # the module under test are copied (with empty ``__init__.py`` files): the rest of
+    # the learner's package never runs, so it cannot hold code that tells variants apart.
+    others: Mapping[str, str] = field(default_factory=dict)
 
 
 def package_dir(package: str) -> Path:
@@ -218,20 +222,18 @@ def run(package: str, target: Target, source: str, *, measure: bool = False) -> 
     with tempfile.TemporaryDirectory(prefix="craft-") as scratch:
         root = Path(scratch).resolve()
         copy = root / "code" / package
-        shutil.copytree(
-            package_dir(package),
-            copy,
-            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "conftest.py"),
-        )
+        for path, text in [*target.others.items(), (target.module, source)]:
+            write_module(copy, path, text)
         module = copy / target.module
-        module.write_text(source, encoding="utf-8")
         if not measure:
             sourceless(copy)
         tests = root / target.tests.parent.name
         shutil.copytree(
             target.tests.parent,
             tests,
-            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "conftest.py"),
+            ignore=shutil.ignore_patterns(
+                "__pycache__", "*.pyc", "*.so", "*.pyd", "conftest.py"
+            ),
         )
         token = secrets.token_hex(16)
         args = {
@@ -266,6 +268,21 @@ def run(package: str, target: Target, source: str, *, measure: bool = False) -> 
         except subprocess.TimeoutExpired:
             return Tally(ended=f"did not finish within {RUN_TIMEOUT} seconds")
         return read_report(done, token, measure and statements_of(module))
+
+
+def write_module(package: Path, path: str, text: str) -> None:
+    """Writes ``text`` at ``path`` in ``package``, with an ``__init__.py`` in each folder."""
+    module = package / path
+    module.parent.mkdir(parents=True, exist_ok=True)
+    module.write_text(text, encoding="utf-8")
+    folder = module.parent
+    while folder != package.parent:
+        init = folder / "__init__.py"
+        if not init.exists():
+            init.write_text(
+                '"""A copy for one run of the tests."""\n', encoding="utf-8"
+            )
+        folder = folder.parent
 
 
 def sourceless(package: Path) -> None:
