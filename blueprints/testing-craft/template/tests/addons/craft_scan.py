@@ -43,6 +43,7 @@ MODULES = {
     "gc": "gc reaches every object of the process, the runner's among them",
     "ctypes": "ctypes reaches into the interpreter",
     "subprocess": "another process is not the code under test",
+    "coverage": "coverage.py's measure belongs to the runner",
     "builtins": HIDES,
     "__main__": RUNNER,
 }
@@ -74,6 +75,9 @@ NAMES = {
     "read_bytes": "reading files is not testing the code",
     "open": "reading files is not testing the code",
     "get_data": "reading files is not testing the code",
+    "FileIO": "reading files is not testing the code",
+    "fdopen": "reading files is not testing the code",
+    "__path__": "__path__ looks at where a package is",
     "argv": RUNNER,
     "orig_argv": RUNNER,
     "modules": RUNNER,
@@ -130,7 +134,8 @@ def scan_folder(folder: Path) -> list[str]:
         except SyntaxError as error:
             found.append(f"{where} line {error.lineno}: does not parse ({error.msg})")
             continue
-        found += [f"{where} line {line}: {why}" for line, why in scan(tree)]
+        uses = sorted(set(scan(tree)))
+        found += [f"{where} line {line}: {why}" for line, why in uses]
     return found
 
 
