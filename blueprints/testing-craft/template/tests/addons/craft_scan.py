@@ -152,6 +152,8 @@ def scan(tree: ast.AST) -> Iterator[tuple[int, str]]:
                 yield line, f"{word} ({why})"
         if isinstance(node, ast.Call) and dynamic(node):
             yield line, f"{ast.unparse(node.func)} with a computed name ({HIDES})"
+        if isinstance(node, ast.Call) and computed_template(node):
+            yield line, f"{ast.unparse(node.func)} of a computed template ({HIDES})"
     for line in passed_around(tree):
         yield line, f"getattr and its kin passed around uncalled ({HIDES})"
 
@@ -180,8 +182,14 @@ def words(node: ast.AST) -> Iterator[str]:
         yield from node.module.split(".")
     elif isinstance(node, ast.Constant | ast.BinOp | ast.Call):
         text = constant_text(node)
-        if text is not None and re.fullmatch(r"\s*[\w.]+\s*", text):
+        if text is None:
+            return
+        if re.fullmatch(r"\s*[\w.]+\s*", text):
             yield from text.strip().split(".")
+        else:
+            # Inside prose, only the words no prose uses: "{0.__code__}".format(f)
+            # reaches an attribute as getattr does.
+            yield from re.findall(r"__\w+__|\b(?:co|f|tb|gi)_\w+|getsource\w*", text)
 
 
 def reason(word: str, *, attribute: bool) -> str | None:
@@ -225,6 +233,15 @@ def dynamic(call: ast.Call) -> bool:
         return False
     return len(call.args) < 2 or not (
         isinstance(call.args[1], ast.Constant) and isinstance(call.args[1].value, str)
+    )
+
+
+def computed_template(call: ast.Call) -> bool:
+    """``template.format(x)`` with a template not written out: fields reach attributes."""
+    return (
+        isinstance(call.func, ast.Attribute)
+        and call.func.attr in {"format", "format_map", "vformat"}
+        and constant_text(call.func.value) is None
     )
 
 
