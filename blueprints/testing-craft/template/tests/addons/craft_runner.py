@@ -311,12 +311,10 @@ def read_report(
     ``statements`` is the module's statement count when the run was measured (0 when
     not): a measured run must report coverage of exactly that many statements.
     """
-    output = (done.stdout + done.stderr)[-3000:]
-    lines = [
-        line[len(token) :]
-        for line in done.stdout.splitlines()
-        if line.startswith(token)
-    ]
+    printed = done.stdout.splitlines()
+    lines = [line[len(token) :] for line in printed if line.startswith(token)]
+    shown = "\n".join(line for line in printed if not line.startswith(token))
+    output = (shown + "\n" + done.stderr).strip()[-3000:]
     if len(lines) != 1:
         return Tally(
             ended=f"ended without a report (exit {done.returncode})", output=output
