@@ -4,8 +4,8 @@ import os
 import random
 import threading
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 PATHS = [
     "/",
