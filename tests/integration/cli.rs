@@ -436,6 +436,30 @@ fn plan_explains_the_best_project_as_json() {
 }
 
 #[test]
+fn plan_for_the_craft_of_testing_chooses_the_testing_craft_addon() {
+    let out = sf(["plan", "--skills", "unittest, mocking, tdd", "--json"])
+        .run()
+        .success();
+    let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        plan["addons"],
+        serde_json::json!(["testing-craft"]),
+        "{plan}"
+    );
+    assert_eq!(
+        plan["covered"],
+        serde_json::json!(["unittest", "mocking", "tdd"]),
+        "{plan}"
+    );
+    assert_eq!(plan["uncovered"], serde_json::json!([]), "{plan}");
+    sf(["plan", "--skills", "integration tests, unittest.mock"])
+        .run()
+        .success()
+        .stdout_has("testing-craft")
+        .stdout_has("covers 2 of 2 requested skills");
+}
+
+#[test]
 fn plan_chooses_the_core_python_base_for_core_python_skills() {
     for skills in [
         "decorators, generators, context managers",

@@ -63,6 +63,7 @@ fn refuses_names_that_are_a_dependency_of_the_plan() {
         ("hatchling", "pypi-package", None),
         ("pre-commit", "fastapi-service", Some("quality")),
         ("ruff", "pandas-analysis", Some("quality")),
+        ("coverage", "pypi-package", Some("testing-craft")),
         // Installed with them: a package of the same name would clash.
         ("starlette", "fastapi-service", None),
         ("click", "mlflow-experiment", None),

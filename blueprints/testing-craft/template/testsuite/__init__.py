@@ -1,0 +1,1 @@
+"""Tests of the reliability toolkit: yours to write (see TASKS.md)."""
