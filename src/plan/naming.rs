@@ -660,15 +660,13 @@ mod tests {
     #[test]
     fn the_installed_names_list_every_embedded_requirement() {
         let library = crate::blueprint::Library::embedded().unwrap();
-        for id in [
-            "fastapi-service",
-            "pandas-analysis",
-            "pypi-package",
-            "mlflow-experiment",
-        ] {
+        for summary in &library.blueprints {
+            let id = summary.id();
             let blueprint = library.get(id).unwrap().unwrap();
             let deps = requirements([blueprint]);
-            let installed = &installed_names()[id];
+            let installed = installed_names()
+                .get(id)
+                .unwrap_or_else(|| panic!("{id} has no entry; run scripts/installed-names"));
             for requirement in deps.requirements.iter().skip(1) {
                 let dist = normalise(requirement_name(requirement));
                 assert!(

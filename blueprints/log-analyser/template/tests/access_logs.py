@@ -1,8 +1,11 @@
 """Access-log lines made up for the tests, the same on every run."""
 
+import os
 import random
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 PATHS = [
     "/",
@@ -58,3 +61,40 @@ def lines(count: int, seed: int = 7, start: datetime = START) -> Iterator[str]:
             offset_minutes=rng.choice([0, 60, -300, 330]),
             agent=rng.choice(AGENTS),
         )
+
+
+def read_while_written(
+    path: Path, head: bytes, read: Callable[[Path], object], patience: float = 2.0
+) -> tuple[object, bool]:
+    """What ``read(path)`` returns while ``path``, a pipe, has only ``head`` in it.
+
+    A writer keeps the pipe open after ``head`` until ``read`` returns, or until
+    ``patience`` seconds pass. The second value says whether the writer had to
+    give up: ``read`` waited for the end of a log still being written, as code
+    that reads the whole file before it gives the first line does.
+    """
+    os.mkfifo(path)
+    done = threading.Event()
+    gave_up: list[bool] = []
+
+    def write() -> None:
+        try:
+            with open(path, "wb") as pipe:
+                pipe.write(head)
+                pipe.flush()
+                gave_up.append(not done.wait(patience))
+        except OSError:
+            pass  # the reader went away
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    try:
+        result = read(path)
+    finally:
+        done.set()
+        # A reader that failed before it opened the pipe leaves the writer blocked
+        # in open(): a reading end of our own lets it through.
+        unblock = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        writer.join(patience + 5)
+        os.close(unblock)
+    return result, bool(gave_up and gave_up[0])
