@@ -11,99 +11,116 @@ under test:
 Every variant runs the same way: a copy of the project's package in a new temporary
 folder, with the variant's module in place, first on the import path; the test file
 copied beside it (its folder's modules too, never a ``conftest.py``); the working
-folder that temporary folder. A test that tells variants apart by anything but their
-behaviour (reading the source, hashing code objects, looking at paths) fails on an
-equivalent. The run on the reference measures the module's line coverage with
-coverage.py.
+folder that temporary folder. Only the run on the reference has source files, for
+coverage.py to measure the module's line coverage; the equivalents and mutants run
+from sourceless ``.pyc`` files, so a test that reads the source instead of running
+the code fails on an equivalent. The runner's own state (paths, the report) reaches
+the run on stdin and never sits where the tests can reach it; the report comes back
+after a secret token, and a measured report must count the module's statements as
+this process does.
 """
 
-import ast
+import compileall
 import hashlib
 import importlib
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# The code each run executes: put the copy first on the import path (and the
-# project's own package out of reach), start coverage when asked, import the
-# package to prove it is the copy, run the tests, and write the tally as JSON.
+# The code each run executes. Everything it knows (where the copy is, the report's
+# secret token) comes on stdin, which it reads and closes, and stays in the locals of
+# one function that `__main__` no longer names while the tests run: nothing of the
+# runner is a module global or an argument the tests could reach. It puts the copy
+# first on the import path (and the project's own package out of reach), starts
+# coverage when asked, imports the package to prove it is the copy, runs the tests,
+# and writes the tally as one line of JSON after the token on a copy of stdout made
+# before the tests ran. A run that ends early (os._exit, a crash) writes no line.
 BOOTSTRAP = r"""
-import json, os, sys
-args = json.loads(sys.argv[1])
-sys.dont_write_bytecode = True
-sys.path[:] = [p for p in sys.path if not os.path.isdir(os.path.join(p or ".", args["package"]))]
-sys.path[0:0] = [args["root"], args["tests"]]
-tally = {"passed": 0, "failed": 0, "skipped": 0, "failures": [], "mock_checks": 0}
-if args["observe_mocks"]:
-    # Count the checks made through a mock's assert methods.
-    from unittest import mock
+def _main():
+    import json, os, sys
+    args = json.loads(sys.stdin.readline())
+    sys.stdin.close()
+    sys.stdin = open(os.devnull, encoding="utf-8")
+    token = args.pop("token")
+    report = os.dup(1)
+    os.set_inheritable(report, False)
+    sys.dont_write_bytecode = True
+    sys.path[:] = [p for p in sys.path if not os.path.isdir(os.path.join(p or ".", args["package"]))]
+    sys.path[0:0] = [args["root"], args["tests"]]
+    tally = {"passed": 0, "failed": 0, "skipped": 0, "failures": [], "mock_checks": 0}
+    if args["observe_mocks"]:
+        # Count the checks made through a mock's assert methods.
+        from unittest import mock
 
-    def counted(original):
-        def check(self, *positional, **named):
-            tally["mock_checks"] += 1
-            return original(self, *positional, **named)
-        return check
+        def counted(original):
+            def check(self, *positional, **named):
+                tally["mock_checks"] += 1
+                return original(self, *positional, **named)
+            return check
 
-    for name in dir(mock.NonCallableMock):
-        if name.startswith("assert_"):
-            original = getattr(mock.NonCallableMock, name)
-            setattr(mock.NonCallableMock, name, counted(original))
-cov = None
-if args["coverage"]:
-    import coverage
-    cov = coverage.Coverage(data_file=None, config_file=False, include=[args["target"]])
-    cov.start()
-import importlib
-package = importlib.import_module(args["package"])
-if not os.path.abspath(package.__file__).startswith(args["root"]):
-    raise SystemExit("the package was imported from " + package.__file__)
-if args["runner"] == "unittest":
-    import unittest
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("learner_tests", args["file"])
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["learner_tests"] = module
-    spec.loader.exec_module(module)
-    suite = unittest.defaultTestLoader.loadTestsFromModule(module)
-    result = unittest.TextTestRunner(stream=sys.stderr, verbosity=2).run(suite)
-    bad = result.failures + result.errors
-    tally["failed"] = len(bad) + len(result.unexpectedSuccesses)
-    tally["skipped"] = len(result.skipped) + len(result.expectedFailures)
-    tally["passed"] = result.testsRun - tally["failed"] - tally["skipped"]
-    tally["failures"] = [str(test) for test, _ in bad]
-else:
-    import pytest
+        for name in dir(mock.NonCallableMock):
+            if name.startswith("assert_"):
+                original = getattr(mock.NonCallableMock, name)
+                setattr(mock.NonCallableMock, name, counted(original))
+    cov = None
+    if args["coverage"]:
+        import coverage
+        cov = coverage.Coverage(data_file=None, config_file=False, include=[args["target"]])
+        cov.start()
+    import importlib
+    package = importlib.import_module(args["package"])
+    if not os.path.abspath(package.__file__).startswith(args["root"]):
+        raise SystemExit("the package was imported from " + package.__file__)
+    if args["runner"] == "unittest":
+        import unittest
+        import importlib.util
+        spec = importlib.util.spec_from_file_location("learner_tests", args["file"])
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["learner_tests"] = module
+        spec.loader.exec_module(module)
+        suite = unittest.defaultTestLoader.loadTestsFromModule(module)
+        result = unittest.TextTestRunner(stream=sys.stderr, verbosity=2).run(suite)
+        bad = result.failures + result.errors
+        tally["failed"] = len(bad) + len(result.unexpectedSuccesses)
+        tally["skipped"] = len(result.skipped) + len(result.expectedFailures)
+        tally["passed"] = result.testsRun - tally["failed"] - tally["skipped"]
+        tally["failures"] = [str(test) for test, _ in bad]
+    else:
+        import pytest
 
-    class Tally:
-        def pytest_runtest_logreport(self, report):
-            if report.failed:
-                tally["failed"] += 1
-                tally["failures"].append(report.nodeid)
-            elif report.skipped:
-                tally["skipped"] += 1
-            elif report.when == "call":
-                tally["passed"] += 1
+        class Tally:
+            def pytest_runtest_logreport(self, report):
+                if report.failed:
+                    tally["failed"] += 1
+                    tally["failures"].append(report.nodeid)
+                elif report.skipped:
+                    tally["skipped"] += 1
+                elif report.when == "call":
+                    tally["passed"] += 1
 
-        def pytest_collectreport(self, report):
-            if report.failed:
-                tally["failed"] += 1
-                tally["failures"].append("collecting " + report.nodeid)
+            def pytest_collectreport(self, report):
+                if report.failed:
+                    tally["failed"] += 1
+                    tally["failures"].append("collecting " + report.nodeid)
 
-    pytest.main(args["pytest"] + [args["file"]], plugins=[Tally()])
-if cov is not None:
-    cov.stop()
-    _, statements, _, missing, _ = cov.analysis2(args["target"])
-    tally["statements"] = len(statements)
-    tally["missing"] = sorted(missing)
-with open(args["report"], "w", encoding="utf-8") as out:
-    json.dump(tally, out)
+        pytest.main(args["pytest"] + [args["file"]], plugins=[Tally()])
+    if cov is not None:
+        cov.stop()
+        _, statements, _, missing, _ = cov.analysis2(args["target"])
+        tally["statements"] = len(statements)
+        tally["missing"] = sorted(missing)
+    os.write(report, ("\n" + token + json.dumps(tally) + "\n").encode())
+    os.close(report)
+
+globals().pop("_main")()
 """
 
 # How many runs go at once: each is a process that mostly waits on imports.
@@ -176,6 +193,10 @@ class Target:
     tests: Path  # the learner's test file
     runner: str = "pytest"  # or "unittest"
     observe_mocks: bool = False  # count the calls of mocks' assert methods
+    # The other modules of the copy, path inside the package to text. Only these and
+    # the module under test are copied (with empty ``__init__.py`` files): the rest of
+    # the learner's package never runs, so it cannot hold code that tells variants apart.
+    others: Mapping[str, str] = field(default_factory=dict)
 
 
 def package_dir(package: str) -> Path:
@@ -191,24 +212,30 @@ def digest(text: str) -> str:
 
 
 def run(package: str, target: Target, source: str, *, measure: bool = False) -> Tally:
-    """Runs the learner's tests once, with ``source`` as the module under test."""
+    """Runs the learner's tests once, with ``source`` as the module under test.
+
+    The measured run (the reference) keeps the package's source, which coverage.py
+    reads; every other run has the package compiled to sourceless ``.pyc`` files, so
+    a test that reads the source, rather than running the code, fails on the
+    rewrites that behave the same.
+    """
     with tempfile.TemporaryDirectory(prefix="craft-") as scratch:
         root = Path(scratch).resolve()
         copy = root / "code" / package
-        shutil.copytree(
-            package_dir(package),
-            copy,
-            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "conftest.py"),
-        )
+        for path, text in [*target.others.items(), (target.module, source)]:
+            write_module(copy, path, text)
         module = copy / target.module
-        module.write_text(source, encoding="utf-8")
+        if not measure:
+            sourceless(copy)
         tests = root / target.tests.parent.name
         shutil.copytree(
             target.tests.parent,
             tests,
-            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "conftest.py"),
+            ignore=shutil.ignore_patterns(
+                "__pycache__", "*.pyc", "*.so", "*.pyd", "conftest.py"
+            ),
         )
-        report = root / "report.json"
+        token = secrets.token_hex(16)
         args = {
             "root": str(root / "code"),
             "tests": str(tests),
@@ -219,7 +246,7 @@ def run(package: str, target: Target, source: str, *, measure: bool = False) -> 
             "pytest": [*PYTEST_ARGS, f"--rootdir={tests}", "-c", os.devnull],
             "coverage": measure,
             "observe_mocks": target.observe_mocks,
-            "report": str(report),
+            "token": token,
         }
         env = {
             key: value
@@ -229,7 +256,8 @@ def run(package: str, target: Target, source: str, *, measure: bool = False) -> 
         env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
         try:
             done = subprocess.run(
-                [sys.executable, "-c", BOOTSTRAP, json.dumps(args)],
+                [sys.executable, "-c", BOOTSTRAP],
+                input=json.dumps(args) + "\n",
                 cwd=root,
                 env=env,
                 capture_output=True,
@@ -239,13 +267,79 @@ def run(package: str, target: Target, source: str, *, measure: bool = False) -> 
             )
         except subprocess.TimeoutExpired:
             return Tally(ended=f"did not finish within {RUN_TIMEOUT} seconds")
-        output = (done.stdout + done.stderr)[-3000:]
-        if not report.is_file():
-            return Tally(
-                ended=f"ended without a report (exit {done.returncode})", output=output
+        return read_report(done, token, measure and statements_of(module))
+
+
+def write_module(package: Path, path: str, text: str) -> None:
+    """Writes ``text`` at ``path`` in ``package``, with an ``__init__.py`` in each folder."""
+    module = package / path
+    module.parent.mkdir(parents=True, exist_ok=True)
+    module.write_text(text, encoding="utf-8")
+    folder = module.parent
+    while folder != package.parent:
+        init = folder / "__init__.py"
+        if not init.exists():
+            init.write_text(
+                '"""A copy for one run of the tests."""\n', encoding="utf-8"
             )
-        tally = Tally(**json.loads(report.read_text(encoding="utf-8")), output=output)
-        return tally
+        folder = folder.parent
+
+
+def sourceless(package: Path) -> None:
+    """Compiles every module of ``package`` to a ``.pyc`` beside it, then drops the source."""
+    if not compileall.compile_dir(package, quiet=2, legacy=True):
+        raise AssertionError(f"a variant of {package.name} does not compile")
+    for path in package.rglob("*.py"):
+        path.unlink()
+
+
+# Counts a module's statements as coverage.py does, in a process of its own: the
+# checks import coverage.py nowhere else, only the runs do.
+COUNT = r"""
+import coverage, sys
+measure = coverage.Coverage(data_file=None, config_file=False, include=[sys.argv[1]])
+print(len(measure.analysis2(sys.argv[1])[1]))
+"""
+
+
+def statements_of(module: Path) -> int:
+    """How many statements coverage.py counts in ``module``, counted apart from the run."""
+    done = subprocess.run(
+        [sys.executable, "-c", COUNT, str(module)],
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=True,
+    )
+    return int(done.stdout)
+
+
+def read_report(
+    done: "subprocess.CompletedProcess[str]", token: str, statements: int
+) -> Tally:
+    """The tally a run wrote after its token; ended when it wrote none.
+
+    ``statements`` is the module's statement count when the run was measured (0 when
+    not): a measured run must report coverage of exactly that many statements.
+    """
+    printed = done.stdout.splitlines()
+    lines = [line[len(token) :] for line in printed if line.startswith(token)]
+    shown = "\n".join(line for line in printed if not line.startswith(token))
+    output = (shown + "\n" + done.stderr).strip()[-3000:]
+    if len(lines) != 1:
+        return Tally(
+            ended=f"ended without a report (exit {done.returncode})", output=output
+        )
+    tally = Tally(**json.loads(lines[0]), output=output)
+    if statements and tally.statements != statements:
+        return Tally(
+            ended=(
+                f"ended without measuring the coverage of the module's {statements} "
+                "statements"
+            ),
+            output=output,
+        )
+    return tally
 
 
 @dataclass
@@ -265,9 +359,10 @@ class Verdict:
         for name, tally in self.equivalents.items():
             if not tally.all_passed:
                 yield (
-                    f"your tests fail on {name}, a rewrite of the module that behaves "
-                    f"exactly like it ({', '.join(tally.failures) or tally.ended}): "
-                    "test what the code does, never how its source or code objects look"
+                    f"your tests fail on {name}, a rewrite that behaves exactly like "
+                    f"the code ({', '.join(tally.failures) or tally.ended}): do they "
+                    "read the code instead of running it? The rewrites and mutants "
+                    "run without source files: test what the code does"
                 )
         for mutant in self.survivors:
             yield f"mutant '{mutant.name}' survives (every test passed): it {mutant.says}"
@@ -315,47 +410,3 @@ def judge(
     outcomes = zip(mutants, tallies[len(equivalents) :], strict=True)
     survivors = [mutant for mutant, tally in outcomes if not tally.caught]
     return Verdict(first, same, survivors, len(mutants))
-
-
-# What a test file may not look at: the source text, code objects, files, paths and
-# the environment tell variants apart without testing what the code does.
-FORBIDDEN = {
-    "getsource": "inspect.getsource reads the source text",
-    "getsourcelines": "inspect.getsourcelines reads the source text",
-    "getsourcefile": "inspect.getsourcefile looks at files",
-    "getfile": "inspect.getfile looks at files",
-    "__code__": "__code__ looks at the compiled code",
-    "__file__": "__file__ looks at where a module is",
-    "__spec__": "__spec__ looks at where a module is",
-    "__loader__": "__loader__ reads the module's source",
-    "co_code": "co_code looks at the compiled code",
-    "read_text": "reading files is not testing the code",
-    "read_bytes": "reading files is not testing the code",
-    "open": "reading files is not testing the code",
-    "environ": "the environment is not the code under test",
-    "getenv": "the environment is not the code under test",
-    "linecache": "linecache reads the source text",
-    "dis": "dis looks at the compiled code",
-    "skip": "a skipped test proves nothing",
-    "skipif": "a skipped test proves nothing",
-    "skipTest": "a skipped test proves nothing",
-    "xfail": "an expected failure proves nothing",
-    "expectedFailure": "an expected failure proves nothing",
-}
-
-
-def forbidden(tree: ast.AST) -> list[str]:
-    """Each use of a name of ``FORBIDDEN`` in a parsed test file, with its line."""
-    found = []
-    for node in ast.walk(tree):
-        name = None
-        if isinstance(node, ast.Name):
-            name = node.id
-        elif isinstance(node, ast.Attribute):
-            name = node.attr
-        elif isinstance(node, ast.alias):
-            name = node.name.rpartition(".")[2]
-        if name in FORBIDDEN:
-            line = getattr(node, "lineno", 0)
-            found.append(f"line {line}: {name} ({FORBIDDEN[name]})")
-    return found
