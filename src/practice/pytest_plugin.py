@@ -294,6 +294,69 @@ def _foreign_code(tests_too: bool = True) -> str:
     return ""
 
 
+# The hooks that run a test and report its result. A plugin, or an implementation of one of
+# these hooks, whose code is the project's own (a hook wrapper that turns a failed report
+# into a pass, registered when the package is imported) is refused: only the graded files
+# (a conftest.py) may add them.
+_RUN_HOOKS = (
+    "pytest_runtest_protocol",
+    "pytest_runtest_setup",
+    "pytest_runtest_call",
+    "pytest_runtest_teardown",
+    "pytest_runtest_makereport",
+    "pytest_runtest_logreport",
+    "pytest_report_teststatus",
+    "pytest_pyfunc_call",
+    "pytest_collection_modifyitems",
+)
+_MANAGER = None
+
+
+def _defined_in(obj) -> str:
+    """The file `obj` (a module, a class, an instance or a function) was defined in, or ""."""
+    code = getattr(obj, "__code__", None)
+    if code is not None:
+        return code.co_filename
+    path = getattr(obj, "__file__", None) if inspect.ismodule(obj) else None
+    if path is None:
+        owner = obj if inspect.isclass(obj) else type(obj)
+        module = sys.modules.get(getattr(owner, "__module__", "") or "")
+        path = getattr(module, "__file__", None)
+    return path if isinstance(path, str) else ""
+
+
+def _ungraded_own(obj) -> str:
+    """The project-relative path of the project's own file that defined `obj`, when that
+    file is not one of the graded ones; "" otherwise."""
+    path = _defined_in(obj)
+    rel = _relative(path) if path else None
+    return rel if rel is not None and rel not in _EXPECTED else ""
+
+
+def _intruder() -> str:
+    """Why pytest's plugins or run hooks hold code of the project's own, or "" when not."""
+    if _MANAGER is None or not _EXPECTED:
+        return ""
+    for name, plugin in _MANAGER.list_name_plugin():
+        where = _ungraded_own(plugin) if plugin is not None else ""
+        if where:
+            return (
+                f"the code under test registered a pytest plugin ({name}, from {where}): "
+                "pytest's hooks decide which tests pass, so the project's code must leave "
+                "them alone"
+            )
+    for hook in _RUN_HOOKS:
+        for impl in getattr(_MANAGER.hook, hook).get_hookimpls():
+            where = _ungraded_own(impl.function) or _ungraded_own(impl.plugin)
+            if where:
+                return (
+                    f"the code under test added an implementation of pytest's {hook} hook "
+                    f"({where}): pytest's hooks decide which tests pass, so the project's "
+                    "code must leave them alone"
+                )
+    return ""
+
+
 def _refuse(why: str) -> None:
     _emit({"event": "setup-error", "path": "", "message": why, "where": ""})
     pytest.exit(why, returncode=4)
@@ -323,12 +386,14 @@ def pytest_collection(session):
             "install the project in editable mode (`python -m pip install -e .`) so that the "
             "tests run your code"
         )
-    why = _foreign_code()
+    global _MANAGER
+    _MANAGER = session.config.pluginmanager
+    why = _foreign_code() or _intruder()
     if why:
         _refuse(why)
     with _Alarm("importing the tests", _COLLECT_TIMEOUT):
         yield
-    why = _foreign_code()
+    why = _foreign_code() or _intruder()
     if why:
         _refuse(why)
 
@@ -392,7 +457,7 @@ def pytest_runtest_protocol(item, nextitem):
     if alarm.fired:
         _TIMED_OUT_FILES.setdefault(str(item.path), item.nodeid)
     # A test may import more of the package: it too must be the project's.
-    why = _foreign_code(tests_too=False)
+    why = _foreign_code(tests_too=False) or _intruder()
     if why:
         _refuse(why)
 
@@ -405,6 +470,10 @@ def pytest_runtest_setup(item):
 
 
 def pytest_runtest_logreport(report) -> None:
+    # A result is written only while pytest's hooks are the ones that made it.
+    why = _intruder()
+    if why:
+        _refuse(why)
     outcome = report.outcome
     if hasattr(report, "wasxfail"):
         outcome = "skipped" if outcome == "skipped" else "passed"
@@ -422,7 +491,7 @@ def pytest_runtest_logreport(report) -> None:
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
-    why = _foreign_code()
+    why = _foreign_code() or _intruder()
     if why:
         _emit({"event": "setup-error", "path": "", "message": why, "where": ""})
     # Every test has been reported: a process that does not end after this (a thread left

@@ -1284,6 +1284,46 @@ fn python_code_that_swaps_a_test_functions_code_is_not_graded() {
     assert_eq!(mini.statuses(), ["fail", "fail", "fail"]);
 }
 
+/// The cheat a fresh tester found: the package, imported by the tests, registers a pytest
+/// plugin whose hook wrapper turns every failed report into a pass.
+const GREEN_PLUGIN: &str = "import gc\nimport sys\n\n\n\
+def _green():\n    if 'pytest' not in sys.modules:\n        return\n    import pytest\n    \
+from _pytest.config import Config\n\n    class Green:\n        \
+@pytest.hookimpl(hookwrapper=True)\n        \
+def pytest_runtest_makereport(self, item, call):\n            \
+outcome = yield\n            report = outcome.get_result()\n            \
+if report.failed:\n                report.outcome = 'passed'\n                \
+report.longrepr = None\n\n    \
+for obj in gc.get_objects():\n        if isinstance(obj, Config):\n            \
+HOW\n            break\n\n\n_green()\n";
+
+#[test]
+fn python_code_that_adds_pytest_hooks_is_not_graded() {
+    for (how, said) in [
+        (
+            "obj.pluginmanager.register(Green(), 'green')",
+            "cannot grade: the code under test registered a pytest plugin (green, from src/demo/__init__.py)",
+        ),
+        (
+            "from pluggy import HookImpl\n            \
+             hook = obj.pluginmanager.hook.pytest_runtest_makereport\n            \
+             green = Green()\n            \
+             hook._add_hookimpl(HookImpl(green, 'green', green.pytest_runtest_makereport, \
+             {'wrapper': False, 'hookwrapper': True, 'optionalhook': False, \
+             'tryfirst': False, 'trylast': False, 'specname': None}))",
+            "cannot grade: the code under test added an implementation of pytest's \
+             pytest_runtest_makereport hook",
+        ),
+    ] {
+        let mini = Mini::new(&[]);
+        // Nothing solved: only the plugin could make a task pass.
+        mini.write("src/demo/__init__.py", &GREEN_PLUGIN.replace("HOW", how));
+        let out = mini.check(&[]).code(1);
+        assert!(out.stdout.starts_with(said), "{how}:\n{}", out.stdout);
+        assert_eq!(mini.statuses(), ["fail", "fail", "fail"], "{how}");
+    }
+}
+
 #[test]
 fn python_the_runners_files_cannot_be_steered_or_followed_out() {
     let victim = tempfile::tempdir().unwrap();
