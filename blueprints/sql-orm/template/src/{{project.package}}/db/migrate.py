@@ -17,7 +17,7 @@ def alembic_config(url: str) -> Config:
     """An Alembic configuration that migrates the database at ``url``."""
     config = Config()
     config.set_main_option("script_location", SCRIPT_LOCATION)
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    config.attributes["database_url"] = url
     return config
 
 
