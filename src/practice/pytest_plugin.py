@@ -261,7 +261,8 @@ def _file_changed(path) -> bool:
 def _foreign_code(tests_too: bool = True) -> str:
     """Why the code under test is not (only) the project's own, or "" when it is: start-up
     code of the project's (`sitecustomize`), the package or one of its modules loaded from
-    outside the project, or (with `tests_too`) the graded tests changed."""
+    outside the project, a pytest plugin or run hook of the project's code (`_intruder`),
+    or (with `tests_too`) the graded tests changed."""
     for folder in sys.path:
         if not folder or _relative(os.path.join(folder, "x")) is None:
             continue
@@ -280,7 +281,7 @@ def _foreign_code(tests_too: bool = True) -> str:
             "needs the tests as the blueprint ships them"
         )
     if not _PACKAGE:
-        return ""
+        return _intruder()
     for name, module in list(sys.modules.items()):
         if name != _PACKAGE and not name.startswith(_PACKAGE + "."):
             continue
@@ -291,7 +292,7 @@ def _foreign_code(tests_too: bool = True) -> str:
                 "the project in editable mode (`python -m pip install -e .`) so that the tests "
                 "run your code"
             )
-    return ""
+    return _intruder()
 
 
 # The hooks that run a test and report its result. A plugin, or an implementation of one of
@@ -388,12 +389,12 @@ def pytest_collection(session):
         )
     global _MANAGER
     _MANAGER = session.config.pluginmanager
-    why = _foreign_code() or _intruder()
+    why = _foreign_code()
     if why:
         _refuse(why)
     with _Alarm("importing the tests", _COLLECT_TIMEOUT):
         yield
-    why = _foreign_code() or _intruder()
+    why = _foreign_code()
     if why:
         _refuse(why)
 
@@ -457,7 +458,7 @@ def pytest_runtest_protocol(item, nextitem):
     if alarm.fired:
         _TIMED_OUT_FILES.setdefault(str(item.path), item.nodeid)
     # A test may import more of the package: it too must be the project's.
-    why = _foreign_code(tests_too=False) or _intruder()
+    why = _foreign_code(tests_too=False)
     if why:
         _refuse(why)
 
@@ -491,7 +492,7 @@ def pytest_runtest_logreport(report) -> None:
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
-    why = _foreign_code() or _intruder()
+    why = _foreign_code()
     if why:
         _emit({"event": "setup-error", "path": "", "message": why, "where": ""})
     # Every test has been reported: a process that does not end after this (a thread left
