@@ -16,15 +16,22 @@ In order of preference, a test session uses:
 
 Every client the tests hand your code records the commands it sends, as Redis
 receives them (``MULTI`` and ``EXEC`` around a transaction included), so a test
-can check *how* your code talks to Redis, not only what ends up stored.
+can check *how* your code talks to Redis, not only what ends up stored. On a real
+server the tests also watch the server itself (``MONITOR``): they see every
+command it runs, whichever client sent it, and the commands a Lua script runs
+inside Redis. A command that reached the server without going through the client
+handed to your code (a second client of your own) fails the test.
 """
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
 import time
+import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +50,10 @@ FAKE_NOTE = (
     "fakeredis in use: no REDIS_URL was set and redis-server is not on PATH, so "
     "the redis-cache tests ran against an in-process imitation of Redis. It cannot "
     "prove real expiry timing, memory limits and eviction, atomicity under real "
-    "concurrency (MULTI/EXEC, Lua) or network failures. Run a real Redis "
+    "concurrency (MULTI/EXEC, Lua) or network failures, and the tests cannot watch "
+    "the server: a command sent through a client other than the one handed to "
+    "your code goes unseen, and what a Lua script runs inside Redis is judged from "
+    "its text only. Run a real Redis "
     "(docker run -p 6379:6379 redis:8, or your package manager's redis-server) "
     "and set REDIS_URL=redis://localhost:6379/15 to test against it."
 )
@@ -64,13 +74,97 @@ HANDSHAKE = {"HELLO", "AUTH", "SELECT", "READONLY"} | {
 """What redis-py sends on its own when it opens a connection: not logged."""
 
 
+Command = tuple[str, ...]
+"""One command: its words, the name upper-cased (``("SET", "key", "value")``)."""
+
+
+MONITOR_LINE = re.compile(rb"^\d+\.\d+ \[(\d+) ([^\]]*)\] (.*)$", re.DOTALL)
+"""A line of MONITOR: time, [database client], then the command's quoted words."""
+MONITOR_WORD = re.compile(rb'"((?:[^"\\]|\\.)*)"')
+MONITOR_ESCAPE = re.compile(rb"\\(x[0-9a-fA-F]{2}|.)", re.DOTALL)
+ESCAPED = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"a": b"\a", b"b": b"\b"}
+"""How MONITOR writes the bytes it escapes besides \\xHH, \\" and \\\\."""
+
+
+class ServerWatch:
+    """Every command a real server runs, read from a ``MONITOR`` connection.
+
+    ``MONITOR`` streams each command the server runs, from any client, and those
+    a Lua script runs (from the client ``lua``). To know that the stream holds
+    everything run so far, ``drain`` sends a marker (``ECHO <token>``) on a
+    connection of its own and reads up to it.
+    """
+
+    def __init__(self, url: str) -> None:
+        self._marker = redis.Redis.from_url(url, protocol=2, socket_timeout=10)
+        self._marker.ping()  # connected before MONITOR starts: its handshake is not seen
+        self._pool = redis.ConnectionPool.from_url(url, protocol=2, socket_timeout=10)
+        self.db = int(self._pool.connection_kwargs.get("db", 0))
+        self._watch = self._pool.get_connection()
+        send: Callable[..., None] = self._watch.send_command
+        send("MONITOR")
+        reply = self._watch.read_response()
+        if reply not in (b"OK", "OK"):
+            pytest.fail(
+                f"MONITOR answered {reply!r}: the tests need to watch the server"
+            )
+
+    def drain(self) -> list[tuple[str, Command]]:
+        """``(client, command)`` for each command the server ran since the last drain.
+
+        ``client`` is ``"lua"`` for the commands a Lua script ran. Only the commands
+        on the tests' database are kept.
+        """
+        token = f"redis-cache-tests-{uuid.uuid4().hex}"
+        self._marker.echo(token)
+        seen: list[tuple[str, Command]] = []
+        while True:
+            line = self._watch.read_response()
+            match = MONITOR_LINE.match(
+                line if isinstance(line, bytes) else line.encode()
+            )
+            if match is None:
+                continue
+            db, origin, rest = match.groups()
+            words = [self._unescape(word) for word in MONITOR_WORD.findall(rest)]
+            if words[-1:] == [token] and words[0].upper() == "ECHO":
+                return seen
+            if int(db) == self.db and words:
+                seen.append((origin.decode(), (words[0].upper(), *words[1:])))
+
+    def _unescape(self, word: bytes) -> str:
+        def one(escape: re.Match[bytes]) -> bytes:
+            code = escape.group(1)
+            if code.startswith(b"x") and len(code) == 3:
+                return bytes([int(code[1:], 16)])
+            return ESCAPED.get(code, code)
+
+        return MONITOR_ESCAPE.sub(one, word).decode("utf-8", "replace")
+
+    def close(self) -> None:
+        self._pool.disconnect()
+        self._marker.close()
+
+
 @dataclass
 class CommandLog:
-    """The commands a recording client sent, each as a tuple of upper-cased words."""
+    """The commands sent to Redis since the last ``clear``.
 
-    commands: list[tuple[str, ...]] = field(default_factory=list)
+    ``sent`` is what the client handed to your code sent. On a real server
+    ``commands`` is what the server ran (``MONITOR``), and it fails the test when
+    the server ran a command that client did not send: that one came from a
+    client of your own, which the tests would otherwise not see. With fakeredis
+    ``commands`` is ``sent``. ``scripted`` is what Lua scripts ran inside Redis,
+    or ``None`` when the tests cannot see it (fakeredis).
+    """
+
+    watch: ServerWatch | None = None
+    sent: list[Command] = field(default_factory=list)
+    _ran: list[Command] = field(default_factory=list)
+    _scripted: list[Command] = field(default_factory=list)
 
     def add(self, args: tuple[object, ...]) -> None:
+        """Record one command the client handed to your code sends."""
         words = []
         for arg in args:
             text = arg.decode() if isinstance(arg, bytes) else str(arg)
@@ -79,14 +173,83 @@ class CommandLog:
             # redis-py sends some commands as one word with a space ("CLIENT SETNAME").
             first = words[0].split(" ")
             words = [first[0].upper(), *first[1:], *words[1:]]
-            self.commands.append(tuple(words))
+            self.sent.append(tuple(words))
+
+    @property
+    def commands(self) -> list[Command]:
+        """The commands run, in order; fails the test on a command sent elsewhere."""
+        if self.watch is None:
+            return list(self.sent)
+        self._sync()
+        hidden = self._not_sent()
+        assert not hidden, (
+            f"Redis ran {_shown(hidden)}, which did not come through the client "
+            "handed to your code: use that client (self._redis) for every command, "
+            "not a second client of your own (one built from its connection_pool's "
+            "connection_kwargs, say). The tests watch the server itself, so "
+            "commands sent out of their sight are still seen, and are not allowed"
+        )
+        return list(self._ran)
+
+    @property
+    def scripted(self) -> list[Command] | None:
+        """The commands Lua scripts ran inside Redis, or None under fakeredis."""
+        if self.watch is None:
+            return None
+        self._sync()
+        return list(self._scripted)
 
     def names(self) -> list[str]:
         """The command names, in order."""
         return [command[0] for command in self.commands]
 
+    def sent_names(self) -> list[str]:
+        """The names of the commands the client handed to your code sent, in order."""
+        return [command[0] for command in self.sent]
+
     def clear(self) -> None:
-        self.commands.clear()
+        if self.watch is not None:
+            self._sync()
+        self.sent.clear()
+        self._ran.clear()
+        self._scripted.clear()
+
+    def _sync(self) -> None:
+        assert self.watch is not None
+        for origin, command in self.watch.drain():
+            if origin == "lua":
+                self._scripted.append(command)
+            elif not _is_handshake(list(command)):
+                self._ran.append(command)
+
+    def _not_sent(self) -> list[Command]:
+        """The commands the server ran that the client did not send."""
+        unmatched = Counter(self.sent)
+        names = Counter(command[0] for command in self.sent)
+        ran_here = []
+        for command in self._ran:
+            if unmatched[command] > 0:
+                unmatched[command] -= 1
+                names[command[0]] -= 1
+            else:
+                ran_here.append(command)
+        hidden = []
+        for command in ran_here:  # sent, but its words were packed differently
+            if names[command[0]] > 0:
+                names[command[0]] -= 1
+            else:
+                hidden.append(command)
+        return hidden
+
+
+def _shown(commands: list[Command], most: int = 5) -> str:
+    """Commands as Redis writes them, long words cut, at most ``most`` of them."""
+    texts = [
+        " ".join(word if len(word) <= 40 else word[:37] + "..." for word in command)
+        for command in commands[:most]
+    ]
+    more = f" and {len(commands) - most} more" if len(commands) > most else ""
+    return "; ".join(texts) + more
 
 
 def _is_handshake(words: list[str]) -> bool:
@@ -232,6 +395,17 @@ def recording_client(backend: Backend, log: CommandLog) -> redis.Redis:
         backend.url, connection_class=recording, decode_responses=True
     )
     return redis.Redis(connection_pool=pool)
+
+
+@contextlib.contextmanager
+def command_log(backend: Backend) -> Iterator[CommandLog]:
+    """The log of one test: on a real server it watches the server too."""
+    watch = ServerWatch(backend.url) if backend.url is not None else None
+    try:
+        yield CommandLog(watch)
+    finally:
+        if watch is not None:
+            watch.close()
 
 
 def down_client() -> redis.Redis:
