@@ -4,7 +4,8 @@ In order of preference, a test session uses:
 
 1. the server ``REDIS_URL`` names (your own, for example one started with
    ``docker run -p 6379:6379 redis:8``): the tests empty its database before each
-   test, so give it a spare one, such as ``redis://localhost:6379/15``;
+   test, so give it a spare one, such as ``redis://localhost:6379/15``, on a
+   server nothing else uses while they run: they watch every database of it;
 2. a throw-away ``redis-server`` started on a free 127.0.0.1 port in a temporary
    folder, with persistence off, when the binary is on PATH; it is stopped when
    the session ends;
@@ -20,7 +21,9 @@ can check *how* your code talks to Redis, not only what ends up stored. On a rea
 server the tests also watch the server itself (``MONITOR``): they see every
 command it runs, whichever client sent it, and the commands a Lua script runs
 inside Redis. A command that reached the server without going through the client
-handed to your code (a second client of your own) fails the test.
+handed to your code (a second client of your own) fails the test, and so does
+one that switches databases (``SELECT``, ``SWAPDB``, ``MOVE``) or runs on another
+database than the tests': the client handed to your code is bound to its own.
 """
 
 import contextlib
