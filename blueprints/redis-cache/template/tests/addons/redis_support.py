@@ -4,7 +4,8 @@ In order of preference, a test session uses:
 
 1. the server ``REDIS_URL`` names (your own, for example one started with
    ``docker run -p 6379:6379 redis:8``): the tests empty its database before each
-   test, so give it a spare one, such as ``redis://localhost:6379/15``;
+   test, so give it a spare one, such as ``redis://localhost:6379/15``, on a
+   server nothing else uses while they run: they watch every database of it;
 2. a throw-away ``redis-server`` started on a free 127.0.0.1 port in a temporary
    folder, with persistence off, when the binary is on PATH; it is stopped when
    the session ends;
@@ -20,7 +21,9 @@ can check *how* your code talks to Redis, not only what ends up stored. On a rea
 server the tests also watch the server itself (``MONITOR``): they see every
 command it runs, whichever client sent it, and the commands a Lua script runs
 inside Redis. A command that reached the server without going through the client
-handed to your code (a second client of your own) fails the test.
+handed to your code (a second client of your own) fails the test, and so does
+one that switches databases (``SELECT``, ``SWAPDB``, ``MOVE``) or runs on another
+database than the tests': the client handed to your code is bound to its own.
 """
 
 import contextlib
@@ -109,15 +112,16 @@ class ServerWatch:
                 f"MONITOR answered {reply!r}: the tests need to watch the server"
             )
 
-    def drain(self) -> list[tuple[str, Command]]:
-        """``(client, command)`` for each command the server ran since the last drain.
+    def drain(self) -> list[tuple[int, str, Command]]:
+        """``(db, client, command)`` for each command the server ran since the last drain.
 
-        ``client`` is ``"lua"`` for the commands a Lua script ran. Only the commands
-        on the tests' database are kept.
+        ``db`` is the database the command ran on and ``client`` is ``"lua"`` for
+        the commands a Lua script ran. Every database's commands are kept: work
+        done on another database is work done out of the tests' sight.
         """
         token = f"redis-cache-tests-{uuid.uuid4().hex}"
         self._marker.echo(token)
-        seen: list[tuple[str, Command]] = []
+        seen: list[tuple[int, str, Command]] = []
         while True:
             line = self._watch.read_response()
             match = MONITOR_LINE.match(
@@ -129,8 +133,9 @@ class ServerWatch:
             words = [self._unescape(word) for word in MONITOR_WORD.findall(rest)]
             if words[-1:] == [token] and words[0].upper() == "ECHO":
                 return seen
-            if int(db) == self.db and words:
-                seen.append((origin.decode(), (words[0].upper(), *words[1:])))
+            if words:
+                command = (words[0].upper(), *words[1:])
+                seen.append((int(db), origin.decode(), command))
 
     def _unescape(self, word: bytes) -> str:
         def one(escape: re.Match[bytes]) -> bytes:
@@ -162,6 +167,7 @@ class CommandLog:
     sent: list[Command] = field(default_factory=list)
     _ran: list[Command] = field(default_factory=list)
     _scripted: list[Command] = field(default_factory=list)
+    _elsewhere: list[Command] = field(default_factory=list)
 
     def add(self, args: tuple[object, ...]) -> None:
         """Record one command the client handed to your code sends."""
@@ -181,6 +187,7 @@ class CommandLog:
         if self.watch is None:
             return list(self.sent)
         self._sync()
+        self.check_one_database()
         hidden = self._not_sent()
         assert not hidden, (
             f"Redis ran {_shown(hidden)}, which did not come through the client "
@@ -197,7 +204,25 @@ class CommandLog:
         if self.watch is None:
             return None
         self._sync()
+        self.check_one_database()
         return list(self._scripted)
+
+    def check_one_database(self) -> None:
+        """Fails the test if anything ran on another database, or changed databases.
+
+        The client handed to your code is bound to its database: ``SELECT``,
+        ``SWAPDB`` and ``MOVE``, or any command on another database, would do
+        work where the tests do not look.
+        """
+        if self.watch is None:
+            return
+        self._sync()
+        assert not self._elsewhere, (
+            f"Redis ran {_shown(self._elsewhere)}: the client handed to your code is "
+            f"bound to its database ({self.watch.db}). Switching databases (SELECT, "
+            "SWAPDB, MOVE) or running commands on another one does work out of the "
+            "tests' sight, and is not allowed"
+        )
 
     def names(self) -> list[str]:
         """The command names, in order."""
@@ -216,8 +241,12 @@ class CommandLog:
 
     def _sync(self) -> None:
         assert self.watch is not None
-        for origin, command in self.watch.drain():
-            if origin == "lua":
+        for db, origin, command in self.watch.drain():
+            if _leaves_the_database(command, self.watch.db) or (
+                db != self.watch.db and not _is_handshake(list(command))
+            ):  # a connection's handshake runs on database 0, before its SELECT
+                self._elsewhere.append(command)
+            elif origin == "lua":
                 self._scripted.append(command)
             elif not _is_handshake(list(command)):
                 self._ran.append(command)
@@ -250,6 +279,18 @@ def _shown(commands: list[Command], most: int = 5) -> str:
     ]
     more = f" and {len(commands) - most} more" if len(commands) > most else ""
     return "; ".join(texts) + more
+
+
+def _leaves_the_database(command: Command, db: int) -> bool:
+    """Whether ``command`` switches, swaps or moves to another database than ``db``.
+
+    redis-py's own ``SELECT`` of the client's database, on connecting, is fine.
+    """
+    if command[0] == "SELECT":
+        return command[1:] != (str(db),)
+    return command[0] in {"SWAPDB", "MOVE", "COPY"} and (
+        command[0] != "COPY" or "DB" in {word.upper() for word in command}
+    )
 
 
 def _is_handshake(words: list[str]) -> bool:
@@ -344,10 +385,28 @@ def session_backend(folder: Path) -> Iterator[Backend]:
     )
 
 
-def recording_client(backend: Backend, log: CommandLog) -> redis.Redis:
-    """A client of ``backend``, decoding replies to ``str``, that logs every command."""
+def recording_client(
+    backend: Backend, log: CommandLog, fail: dict[str, Exception] | None = None
+) -> redis.Redis:
+    """A client of ``backend``, decoding replies to ``str``, that logs every command.
+
+    ``fail`` maps command names to the error the client raises instead of sending
+    that command (a write refused while reads work, or a bug in the client).
+    """
+    failures = fail or {}
+    # A refused command fails at once: it is not retried.
+    no_retry: dict[str, Retry] = {"retry": Retry(NoBackoff(), 0)} if failures else {}
+
+    def refuse(args: tuple[object, ...]) -> None:
+        if not args:
+            return
+        head = args[0]
+        name = (head.decode() if isinstance(head, bytes) else str(head)).upper()
+        if name in failures:
+            raise failures[name]
 
     def pack_command(self: Connection, *args: object) -> list[bytes | memoryview]:
+        refuse(args)
         log.add(args)
         packer: Callable[..., list[bytes | memoryview]] = base.pack_command
         return packer(self, *args)
@@ -356,11 +415,14 @@ def recording_client(backend: Backend, log: CommandLog) -> redis.Redis:
         self: Connection, commands: list[tuple[object, ...]]
     ) -> list[bytes | memoryview]:
         for args in commands:
+            refuse(args)
+        for args in commands:
             log.add(args)
         packer: Callable[..., list[bytes | memoryview]] = base.pack_commands
         return packer(self, commands)
 
     def send_command(self: Connection, *args: object, **options: object) -> None:
+        refuse(args)
         log.add(args)
         sender: Callable[..., None] = base.send_command
         sender(self, *args, **options)
@@ -378,7 +440,10 @@ def recording_client(backend: Backend, log: CommandLog) -> redis.Redis:
             },
         )
         return fakeredis.FakeRedis(
-            server=backend.fake, connection_class=recording, decode_responses=True
+            server=backend.fake,
+            connection_class=recording,
+            decode_responses=True,
+            retry=Retry(NoBackoff(), 0),  # in-process: nothing to retry
         )
     assert backend.url is not None
     base = Connection
@@ -392,7 +457,10 @@ def recording_client(backend: Backend, log: CommandLog) -> redis.Redis:
         },
     )
     pool = redis.ConnectionPool.from_url(
-        backend.url, connection_class=recording, decode_responses=True
+        backend.url,
+        connection_class=recording,
+        decode_responses=True,
+        **no_retry,
     )
     return redis.Redis(connection_pool=pool)
 
