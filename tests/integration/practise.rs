@@ -526,7 +526,11 @@ fn python_each_reference_step_turns_exactly_its_task_green() {
     std::thread::scope(|s| {
         for _ in 0..2 {
             s.spawn(|| {
-                while let Some((base, addons)) = queue.lock().unwrap().pop() {
+                loop {
+                    // Its own statement: a guard in a `while let` scrutinee would be held
+                    // through the body, and the walks would run one after another.
+                    let next = queue.lock().unwrap().pop();
+                    let Some((base, addons)) = next else { break };
                     let found = walk(&library, &base, &addons, work.path());
                     problems.lock().unwrap().extend(found);
                 }
