@@ -460,6 +460,32 @@ fn plan_for_the_craft_of_testing_chooses_the_testing_craft_addon() {
 }
 
 #[test]
+fn plan_for_redis_chooses_fastapi_service_with_the_redis_cache_addon() {
+    let out = sf(["plan", "--skills", "redis", "--json"]).run().success();
+    let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(plan["blueprint"], "fastapi-service", "{plan}");
+    assert_eq!(plan["addons"], serde_json::json!(["redis-cache"]), "{plan}");
+    assert_eq!(plan["covered"], serde_json::json!(["redis"]), "{plan}");
+    assert_eq!(plan["uncovered"], serde_json::json!([]), "{plan}");
+}
+
+#[test]
+fn plan_for_sqlalchemy_and_migrations_chooses_fastapi_service_with_sql_orm() {
+    let out = sf(["plan", "--skills", "sqlalchemy, migrations", "--json"])
+        .run()
+        .success();
+    let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(plan["blueprint"], "fastapi-service", "{plan}");
+    assert_eq!(plan["addons"], serde_json::json!(["sql-orm"]), "{plan}");
+    assert_eq!(
+        plan["covered"],
+        serde_json::json!(["orm", "migrations"]),
+        "{plan}"
+    );
+    assert_eq!(plan["uncovered"], serde_json::json!([]), "{plan}");
+}
+
+#[test]
 fn plan_chooses_the_core_python_base_for_core_python_skills() {
     for skills in [
         "decorators, generators, context managers",

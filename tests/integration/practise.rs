@@ -3,7 +3,7 @@
 //! The walk, the suite's thorough test of each base with all its add-ons: the starter is
 //! installed in its own `.venv` and must pass ruff and validate-pyproject and fail every
 //! task; then the tasks' reference solutions are applied with `solution --apply`, one task
-//! at a time (an add-on's tasks together on bases other than its first, see `step_groups`),
+//! at a time (an add-on's tasks together on all bases but one, see `step_groups`),
 //! and `check` must turn exactly those tasks green, changing TASKS.md in their boxes alone.
 //! The first task is broken again and must turn red. At the end the files must be those of
 //! `new --solved`, every test must pass, and the ecosystem's checkers (mypy, build, twine,
@@ -380,16 +380,17 @@ fn files_of(project: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// The groups of task ids the walk applies together, in order: one task at a time for the
-/// base, and for each add-on on the first base it applies to; elsewhere an add-on's tasks
-/// together (its steps were walked one by one on that base, and each base's own parts of
-/// it are still checked: its tasks fail before and pass after). This keeps the walk's cost
-/// linear in the library rather than in bases times add-ons.
+/// base, and for each add-on on the base `stepping_bases` gives it; elsewhere an add-on's
+/// tasks together (its steps were walked one by one on that base, and each base's own parts
+/// of it are still checked: its tasks fail before and pass after). This keeps the walk's
+/// cost linear in the library rather than in bases times add-ons.
 fn step_groups(
     library: &Library,
     base: &str,
     addons: &[String],
     ids: &[String],
 ) -> Vec<Vec<String>> {
+    let stepping = stepping_bases(library);
     let mut groups = Vec::new();
     for part in std::iter::once(base).chain(addons.iter().map(String::as_str)) {
         let blueprint = library.summary(part).unwrap();
@@ -398,7 +399,7 @@ fn step_groups(
             .filter(|id| blueprint.tasks.iter().any(|t| &t.id == *id))
             .cloned()
             .collect();
-        if part == base || first_base(library, blueprint) == Some(base) {
+        if part == base || stepping.get(part).map(String::as_str) == Some(base) {
             groups.extend(tasks.into_iter().map(|t| vec![t]));
         } else if !tasks.is_empty() {
             groups.push(tasks);
@@ -407,18 +408,48 @@ fn step_groups(
     groups
 }
 
-/// The first base, in the library's order, that `addon` applies to.
-fn first_base<'a>(library: &'a Library, addon: &Summary) -> Option<&'a str> {
-    library
+/// For each add-on, the base whose walk takes its tasks one at a time. Every check of a walk
+/// runs all the composition's tests, so a check on a base with many add-ons costs the most;
+/// the add-ons are shared out so that the bases' counts of one-at-a-time steps stay even:
+/// add-ons that apply to fewer bases choose first, each takes the applicable base with the
+/// fewest steps so far, ties going to the library's order. The result depends on the
+/// library alone, not on `SKILLFORGE_BASES`.
+fn stepping_bases(library: &Library) -> BTreeMap<String, String> {
+    let bases: Vec<&Summary> = library
         .blueprints
         .iter()
         .filter(|b| b.kind == Kind::Base)
-        .find(|b| {
-            compat::compatible_addons(library, b.id())
+        .collect();
+    let mut steps: Vec<usize> = bases.iter().map(|b| b.tasks.len()).collect();
+    let mut addons: Vec<(&Summary, Vec<usize>)> = library
+        .blueprints
+        .iter()
+        .filter(|b| b.kind == Kind::Addon)
+        .map(|addon| {
+            let applies = bases
                 .iter()
-                .any(|a| a.id() == addon.id())
+                .enumerate()
+                .filter(|(_, base)| {
+                    compat::compatible_addons(library, base.id())
+                        .iter()
+                        .any(|a| a.id() == addon.id())
+                })
+                .map(|(i, _)| i)
+                .collect();
+            (addon, applies)
         })
-        .map(Summary::id)
+        .collect();
+    // A stable sort keeps the library's order among add-ons of as many bases.
+    addons.sort_by_key(|(_, applies)| applies.len());
+    let mut chosen = BTreeMap::new();
+    for (addon, applies) in addons {
+        let Some(&best) = applies.iter().min_by_key(|&&i| (steps[i], i)) else {
+            continue;
+        };
+        steps[best] += addon.tasks.len();
+        chosen.insert(addon.id().to_string(), bases[best].id().to_string());
+    }
+    chosen
 }
 
 /// Walks every task of `base` + `addons`; returns the problems found.
@@ -451,6 +482,16 @@ fn walk(library: &Library, base: &str, addons: &[String], work: &Path) -> Vec<St
     walk.problems
 }
 
+/// How many `check` runs the walk of `base` + `addons` makes: one per step group.
+fn checks(library: &Library, base: &str, addons: &[String]) -> usize {
+    let ids: Vec<String> = std::iter::once(base)
+        .chain(addons.iter().map(String::as_str))
+        .flat_map(|part| library.summary(part).unwrap().tasks.iter())
+        .map(|t| t.id.clone())
+        .collect();
+    step_groups(library, base, addons, &ids).len()
+}
+
 /// Every base with all the add-ons that apply to it.
 fn walks(library: &Library) -> Vec<(String, Vec<String>)> {
     library
@@ -476,12 +517,20 @@ fn python_each_reference_step_turns_exactly_its_task_green() {
     let library = Library::embedded().unwrap();
     tools();
     let work = tempfile::tempdir().unwrap();
-    let queue = Mutex::new(walks(&library));
+    // The queue is popped from its end: the walks with the most checks start first, so the
+    // two threads finish close together.
+    let mut planned = walks(&library);
+    planned.sort_by_key(|(base, addons)| checks(&library, base, addons));
+    let queue = Mutex::new(planned);
     let problems = Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for _ in 0..2 {
             s.spawn(|| {
-                while let Some((base, addons)) = queue.lock().unwrap().pop() {
+                loop {
+                    // Its own statement: a guard in a `while let` scrutinee would be held
+                    // through the body, and the walks would run one after another.
+                    let next = queue.lock().unwrap().pop();
+                    let Some((base, addons)) = next else { break };
                     let found = walk(&library, &base, &addons, work.path());
                     problems.lock().unwrap().extend(found);
                 }
@@ -490,6 +539,31 @@ fn python_each_reference_step_turns_exactly_its_task_green() {
     });
     let problems = problems.into_inner().unwrap();
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+/// Each add-on is walked one task at a time on exactly one base it applies to, and the
+/// heaviest base does not take an add-on that a lighter base could.
+#[test]
+fn every_add_on_is_walked_step_by_step_on_one_base() {
+    let library = Library::embedded().unwrap();
+    let stepping = stepping_bases(&library);
+    let mut load: BTreeMap<&str, usize> = BTreeMap::new();
+    for base in library.blueprints.iter().filter(|b| b.kind == Kind::Base) {
+        load.insert(base.id(), base.tasks.len());
+    }
+    for addon in library.blueprints.iter().filter(|b| b.kind == Kind::Addon) {
+        let base = &stepping[addon.id()];
+        assert!(
+            compat::compatible_addons(&library, base)
+                .iter()
+                .any(|a| a.id() == addon.id()),
+            "{} is walked on {base}, which it does not apply to",
+            addon.id()
+        );
+        *load.get_mut(base.as_str()).unwrap() += addon.tasks.len();
+    }
+    let (most, least) = (load.values().max().unwrap(), load.values().min().unwrap());
+    assert!(most - least <= 10, "one-at-a-time steps per base: {load:?}");
 }
 
 fn project() -> (tempfile::TempDir, PathBuf) {

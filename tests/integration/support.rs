@@ -67,6 +67,14 @@ impl Sf {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
+        // scripts/test sets it after scripts/ensure-redis, and CI implies it: the
+        // redis-cache add-on's tests then refuse to fall back to fakeredis, so the
+        // suite runs them against a real Redis or fails saying which is missing.
+        if let Some(value) = std::env::var_os("REDIS_REQUIRE_SERVER") {
+            cmd.env("REDIS_REQUIRE_SERVER", value);
+        } else if std::env::var_os("CI").is_some_and(|ci| ci == "true") {
+            cmd.env("REDIS_REQUIRE_SERVER", "1");
+        }
         if let Some(dir) = &self.cwd {
             cmd.current_dir(dir);
         }
