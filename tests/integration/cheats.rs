@@ -7,6 +7,11 @@
 //! project is generated and installed once per file and start; each cheat is applied, graded
 //! with `skillforge check --task`, and undone with git.
 //!
+//! A file that says `warm = true` first checks, on the solved project, each task its solved
+//! cheats aim at, and each must pass: its parts keep answers in the environment between
+//! checks (testing-craft's verdicts, quality's answer on ruff's configuration), so every
+//! cheat then meets the kept answers of the honest solution, and must still fail.
+//!
 //! A new file is picked up without touching this code. `SKILLFORGE_CHEATS=name,...` runs
 //! only the named files while writing them.
 
@@ -27,6 +32,9 @@ struct CheatFile {
     blueprint: String,
     #[serde(default)]
     with: Vec<String>,
+    /// Check the solved project's cheated tasks once, honestly, before the cheats.
+    #[serde(default)]
+    warm: bool,
     cheat: Vec<Cheat>,
 }
 
@@ -165,6 +173,29 @@ fn status(project: &Path, task: &str) -> String {
         .to_string()
 }
 
+/// Checks each task `cheats` aim at on the untouched solved `project`, so that what its
+/// tests keep in the environment holds the honest answers; returns the tasks that fail.
+fn warm(name: &str, project: &Path, cheats: &[&Cheat]) -> Vec<String> {
+    let mut tasks: Vec<&str> = cheats.iter().map(|c| c.task.as_str()).collect();
+    tasks.sort_unstable();
+    tasks.dedup();
+    tasks
+        .into_iter()
+        .filter_map(|task| {
+            let out = sf(["check", "--task", task, "--color", "never"])
+                .cwd(project)
+                .timeout(std::time::Duration::from_secs(600))
+                .run();
+            (out.code != 0).then(|| {
+                format!(
+                    "{name}: {task} fails on the solved project before any cheat:\n{}{}",
+                    out.stdout, out.stderr
+                )
+            })
+        })
+        .collect()
+}
+
 /// Runs every cheat of one file; returns the problems found.
 fn run_file(name: &str, file: &CheatFile) -> Vec<String> {
     let work = tempfile::tempdir().unwrap();
@@ -180,6 +211,9 @@ fn run_file(name: &str, file: &CheatFile) -> Vec<String> {
             .chain(file.with.iter().map(String::as_str))
             .collect();
         crate::costs::charge_parts("cheats", &parts, started);
+        if file.warm && start == Start::Solved {
+            problems.extend(warm(name, &project, &cheats));
+        }
         for cheat in cheats {
             let started = std::time::Instant::now();
             let label = format!("{name}: {} ({})", cheat.task, cheat.tried);

@@ -23,6 +23,7 @@ this process does.
 import compileall
 import hashlib
 import importlib
+import importlib.metadata
 import json
 import os
 import secrets
@@ -32,7 +33,7 @@ import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 # The code each run executes. Everything it knows (where the copy is, the report's
@@ -231,9 +232,7 @@ def run(package: str, target: Target, source: str, *, measure: bool = False) -> 
         shutil.copytree(
             target.tests.parent,
             tests,
-            ignore=shutil.ignore_patterns(
-                "__pycache__", "*.pyc", "*.so", "*.pyd", "conftest.py"
-            ),
+            ignore=shutil.ignore_patterns(*LEFT_OUT),
         )
         token = secrets.token_hex(16)
         args = {
@@ -397,7 +396,30 @@ def judge(
     equivalents: list[Variant],
     mutants: list[Variant],
 ) -> Verdict:
-    """Runs the learner's tests on the reference (measured), its equivalents and mutants."""
+    """Runs the learner's tests on the reference (measured), its equivalents and mutants.
+
+    The verdict is kept in the environment (see ``VerdictCache``): a check that finds the
+    same tests, modules and tools as an earlier one reads its verdict instead of running
+    the variants again.
+    """
+    cache = VerdictCache.for_runs(target, reference, [*equivalents, *mutants])
+    kept = cache.read(mutants) if cache else None
+    if kept is not None:
+        return kept
+    verdict = run_variants(package, target, reference, equivalents, mutants)
+    if cache:
+        cache.write(verdict)
+    return verdict
+
+
+def run_variants(
+    package: str,
+    target: Target,
+    reference: str,
+    equivalents: list[Variant],
+    mutants: list[Variant],
+) -> Verdict:
+    """Runs the learner's tests on every variant: the work ``judge`` keeps a verdict of."""
     first = run(package, target, reference, measure=True)
     if not first.all_passed:
         return Verdict(first, {}, [], len(mutants))
@@ -410,3 +432,111 @@ def judge(
     outcomes = zip(mutants, tallies[len(equivalents) :], strict=True)
     survivors = [mutant for mutant, tally in outcomes if not tally.caught]
     return Verdict(first, same, survivors, len(mutants))
+
+
+# Where verdicts are kept: in the project's environment, beside mypy's cache. A fresh
+# environment has none, so a grade from a fresh clone never depends on it; the
+# environment's files are trusted as its installed packages are (docs/grading.md).
+CACHE = Path(sys.prefix) / ".skillforge-cache" / "testing-craft"
+
+# What a copy for a run leaves out of the learner's test folder (see ``run``).
+LEFT_OUT = ("__pycache__", "*.pyc", "*.so", "*.pyd", "conftest.py")
+
+
+@dataclass(frozen=True)
+class VerdictCache:
+    """One verdict of ``judge``, kept under the digest of everything its runs read.
+
+    The digest covers the learner's test folder as ``run`` copies it (names and bytes),
+    the modules copied beside the one under test, the source of every variant, the
+    runner's own code (this file: the bootstrap, pytest's options, the time limit) and
+    the interpreter with the versions of pytest and coverage.py. A change to any of
+    them is a new digest, so a verdict is only reused for the very runs that made it.
+    """
+
+    path: Path
+
+    @classmethod
+    def for_runs(
+        cls, target: Target, reference: str, variants: list[Variant]
+    ) -> "VerdictCache | None":
+        """The cache entry of these runs; None when their input cannot be pinned
+        down (a link in the test folder) or there is no environment to keep it in."""
+        folder = target.tests.parent
+        if folder.is_symlink():
+            return None
+        files: list[Path] = []
+        for top, folders, names in os.walk(folder):
+            left_out = shutil.ignore_patterns(*LEFT_OUT)(top, [*folders, *names])
+            folders[:] = sorted(name for name in folders if name not in left_out)
+            files.extend(
+                Path(top, name) for name in [*folders, *names] if name not in left_out
+            )
+        if any(path.is_symlink() for path in files):
+            return None
+        hasher = hashlib.sha256()
+
+        def add(*texts: str | bytes) -> None:
+            for text in texts:
+                data = text.encode() if isinstance(text, str) else text
+                hasher.update(len(data).to_bytes(8, "big") + data)
+
+        versions = [sys.version]
+        for name in ("pytest", "coverage"):
+            try:
+                versions.append(importlib.metadata.version(name))
+            except importlib.metadata.PackageNotFoundError:
+                versions.append("-")
+        add(*versions, Path(__file__).read_bytes())
+        add(target.module, target.tests.name, target.runner, str(target.observe_mocks))
+        for module, text in sorted(target.others.items()):
+            add(module, text)
+        add(reference)
+        for variant in variants:
+            add(variant.name, variant.source(reference))
+        for path in sorted(files):
+            if path.is_file():
+                add(str(path.relative_to(folder)), path.read_bytes())
+            elif path.is_dir():
+                add(str(path.relative_to(folder)) + "/")
+        return cls(CACHE / f"{hasher.hexdigest()}.json")
+
+    def read(self, mutants: list[Variant]) -> Verdict | None:
+        """The kept verdict, or None when there is none (or it cannot be read)."""
+        try:
+            kept = json.loads(self.path.read_text(encoding="utf-8"))
+            survivors = set(kept["survivors"])
+            return Verdict(
+                reference=Tally(**kept["reference"]),
+                equivalents={
+                    name: Tally(**tally) for name, tally in kept["equivalents"].items()
+                },
+                survivors=[m for m in mutants if m.name in survivors],
+                mutants=kept["mutants"],
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def write(self, verdict: Verdict) -> None:
+        """Keeps ``verdict``, unless the run on the code or on a rewrite ended early:
+        a time limit met on a busy machine says something of that moment, not of the
+        tests. (A mutant's run that ends early has caught it, as on any run.) A
+        read-only environment keeps nothing, silently."""
+        tallies = [verdict.reference, *verdict.equivalents.values()]
+        if any(tally.ended for tally in tallies):
+            return
+        kept = {
+            "reference": asdict(verdict.reference),
+            "equivalents": {
+                name: asdict(tally) for name, tally in verdict.equivalents.items()
+            },
+            "survivors": [mutant.name for mutant in verdict.survivors],
+            "mutants": verdict.mutants,
+        }
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_text(json.dumps(kept), encoding="utf-8")
+            partial.replace(self.path)
+        except OSError:
+            return
