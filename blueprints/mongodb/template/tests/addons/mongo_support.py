@@ -38,7 +38,9 @@ class Recorder:
     calls: list[Call] = field(default_factory=list)
     created: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     documents_read: int = 0
-    on_read: Callable[[str, str], None] | None = None
+    after_call: Callable[[str], None] | None = None
+    """Called with the collection's name after each call the code makes on it
+    returns (for a cursor, once it has handed back its first document)."""
 
     def methods(self, collection: str | None = None) -> list[str]:
         return [
@@ -53,24 +55,30 @@ class Recorder:
         self.documents_read = 0
 
 
-_READS = {"find", "find_one", "aggregate", "distinct", "find_raw_batches"}
-
-
 class RecordingCursor:
     """A cursor that counts the documents it hands over."""
 
-    def __init__(self, inner: Any, recorder: Recorder) -> None:
+    def __init__(self, inner: Any, recorder: Recorder, collection: str) -> None:
         self._inner = inner
         self._recorder = recorder
+        self._collection = collection
+        self._started = False
 
     def __iter__(self) -> Iterator[Any]:
-        for document in self._inner:
-            self._recorder.documents_read += 1
+        while True:
+            try:
+                document = self.__next__()
+            except StopIteration:
+                return
             yield document
 
     def __next__(self) -> Any:
         document = next(self._inner)
         self._recorder.documents_read += 1
+        if not self._started:
+            self._started = True
+            if self._recorder.after_call is not None:
+                self._recorder.after_call(self._collection)
         return document
 
     def __getattr__(self, name: str) -> Any:
@@ -109,11 +117,11 @@ class RecordingCollection:
             self._recorder.calls.append(Call(self.name, name, args, kwargs))
             result = attribute(*args, **kwargs)
             if name in {"find", "aggregate"}:
-                result = RecordingCursor(result, self._recorder)
-            elif name in {"find_one", "find_one_and_update"} and result is not None:
+                return RecordingCursor(result, self._recorder, self.name)
+            if name.startswith("find_one") and result is not None:
                 self._recorder.documents_read += 1
-            if name in _READS and self._recorder.on_read is not None:
-                self._recorder.on_read(self.name, name)
+            if self._recorder.after_call is not None:
+                self._recorder.after_call(self.name)
             return result
 
         return call
