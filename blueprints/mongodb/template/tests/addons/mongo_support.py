@@ -59,8 +59,8 @@ class RecordingCursor:
     """A cursor that counts the documents it hands over."""
 
     def __init__(self, inner: Any, recorder: Recorder, collection: str) -> None:
-        self._inner = inner
-        self._recorder = recorder
+        self._skf_wrapped = inner
+        self._skf_recorder = recorder
         self._collection = collection
         self._started = False
 
@@ -73,20 +73,20 @@ class RecordingCursor:
             yield document
 
     def __next__(self) -> Any:
-        document = next(self._inner)
-        self._recorder.documents_read += 1
+        document = next(self._skf_wrapped)
+        self._skf_recorder.documents_read += 1
         if not self._started:
             self._started = True
-            if self._recorder.after_call is not None:
-                self._recorder.after_call(self._collection)
+            if self._skf_recorder.after_call is not None:
+                self._skf_recorder.after_call(self._collection)
         return document
 
     def __getattr__(self, name: str) -> Any:
-        attribute = getattr(self._inner, name)
+        attribute = getattr(self._skf_wrapped, name)
         if name in {"sort", "skip", "limit", "batch_size", "hint", "max_time_ms"}:
 
             def chained(*args: Any, **kwargs: Any) -> "RecordingCursor":
-                self._recorder.calls.append(Call("<cursor>", name, args, kwargs))
+                self._skf_recorder.calls.append(Call("<cursor>", name, args, kwargs))
                 attribute(*args, **kwargs)
                 return self
 
@@ -100,28 +100,28 @@ class RecordingCollection:
     """A collection whose every call is recorded before it runs."""
 
     def __init__(self, inner: Any, recorder: Recorder) -> None:
-        self._inner = inner
-        self._recorder = recorder
+        self._skf_wrapped = inner
+        self._skf_recorder = recorder
         self.name = inner.name
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
-        attribute = getattr(self._inner, name)
+        attribute = getattr(self._skf_wrapped, name)
         if not callable(attribute):
             return attribute
         if name in {"database", "with_options", "watch"}:
             raise AttributeError(f"the tests do not let the code reach {name}")
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            self._recorder.calls.append(Call(self.name, name, args, kwargs))
+            self._skf_recorder.calls.append(Call(self.name, name, args, kwargs))
             result = attribute(*args, **kwargs)
             if name in {"find", "aggregate"}:
-                return RecordingCursor(result, self._recorder, self.name)
+                return RecordingCursor(result, self._skf_recorder, self.name)
             if name.startswith("find_one") and result is not None:
-                self._recorder.documents_read += 1
-            if self._recorder.after_call is not None:
-                self._recorder.after_call(self.name)
+                self._skf_recorder.documents_read += 1
+            if self._skf_recorder.after_call is not None:
+                self._skf_recorder.after_call(self.name)
             return result
 
         return call
@@ -134,13 +134,13 @@ class RecordingDatabase:
     """A database whose collections record the calls made on them."""
 
     def __init__(self, inner: Any, recorder: Recorder, *, real: bool) -> None:
-        self._inner = inner
-        self._recorder = recorder
+        self._skf_wrapped = inner
+        self._skf_recorder = recorder
         self._real = real
         self.name = inner.name
 
     def __getitem__(self, name: str) -> RecordingCollection:
-        return RecordingCollection(self._inner[name], self._recorder)
+        return RecordingCollection(self._skf_wrapped[name], self._skf_recorder)
 
     def get_collection(self, name: str, **kwargs: Any) -> RecordingCollection:
         if kwargs:
@@ -148,18 +148,20 @@ class RecordingDatabase:
         return self[name]
 
     def create_collection(self, name: str, **kwargs: Any) -> RecordingCollection:
-        self._recorder.created.append((name, dict(kwargs)))
-        self._recorder.calls.append(Call("<db>", "create_collection", (name,), kwargs))
+        self._skf_recorder.created.append((name, dict(kwargs)))
+        self._skf_recorder.calls.append(
+            Call("<db>", "create_collection", (name,), kwargs)
+        )
         if self._real:
-            self._inner.create_collection(name, **kwargs)
+            self._skf_wrapped.create_collection(name, **kwargs)
         else:
             # mongomock refuses a validator ("Special options not supported"):
             # the tests keep what was sent and check documents against it.
-            self._inner.create_collection(name)
+            self._skf_wrapped.create_collection(name)
         return self[name]
 
     def list_collection_names(self, **kwargs: Any) -> list[str]:
-        return list(self._inner.list_collection_names(**kwargs))
+        return list(self._skf_wrapped.list_collection_names(**kwargs))
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_") or name in {"client", "command", "with_options"}:

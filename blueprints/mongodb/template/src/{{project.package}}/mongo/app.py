@@ -5,14 +5,13 @@ Run it with::
     uvicorn <package>.mongo.app:app
 """
 
-from typing import Any
-
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 from pymongo import MongoClient
 from pymongo.database import Database
 
 from ..app import create_app
+from .documents import Document
 from .repository import DuplicateBookmark
 from .settings import MongoSettings
 
@@ -20,7 +19,7 @@ from .settings import MongoSettings
 def create_mongo_app(
     settings: MongoSettings | None = None,
     *,
-    database: Database[dict[str, Any]] | None = None,
+    database: Database[Document] | None = None,
 ) -> FastAPI:
     """Build the app; with a database, its bookmarks live in MongoDB.
 
@@ -34,7 +33,7 @@ def create_mongo_app(
     settings = settings or MongoSettings()
     app = create_app(settings)
     if database is None and settings.mongodb_url is not None:
-        client: MongoClient[dict[str, Any]] = MongoClient(settings.mongodb_url)
+        client: MongoClient[Document] = MongoClient(settings.mongodb_url)
         database = client[settings.mongodb_database]
 
     @app.exception_handler(DuplicateBookmark)

@@ -1,9 +1,10 @@
 """Reports computed by MongoDB's aggregation pipeline, on the server."""
 
 from dataclasses import dataclass
-from typing import Any
 
 from pymongo.database import Database
+
+from .documents import Document
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class TopBookmark:
     visits: int
 
 
-def tag_counts(db: Database[dict[str, Any]], owner: str) -> list[TagCount]:
+def tag_counts(db: Database[Document], owner: str) -> list[TagCount]:
     """The owner's tags, most used first, ties by tag name.
 
     Task mongo-aggregation.
@@ -31,9 +32,7 @@ def tag_counts(db: Database[dict[str, Any]], owner: str) -> list[TagCount]:
     raise NotImplementedError("mongo-aggregation: $unwind and $group the tags")
 
 
-def top_visited(
-    db: Database[dict[str, Any]], owner: str, count: int
-) -> list[TopBookmark]:
+def top_visited(db: Database[Document], owner: str, count: int) -> list[TopBookmark]:
     """The owner's ``count`` most visited bookmarks, from the ``visits`` collection.
 
     Task mongo-aggregation.

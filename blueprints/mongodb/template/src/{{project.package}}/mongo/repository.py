@@ -10,16 +10,14 @@ A bookmark document::
 speaks of bookmark 7, not of an ObjectId).
 """
 
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
 from pymongo.database import Database
 
 from ..errors import BookmarkError
 from ..models import Bookmark, BookmarkCreate, BookmarkUpdate
+from .documents import Document, as_datetime, as_int, as_str
 from .schema import BOOKMARKS, COUNTERS, VISITS
-
-Document = dict[str, Any]
 
 
 class DuplicateBookmark(BookmarkError):
@@ -31,22 +29,20 @@ class DuplicateBookmark(BookmarkError):
 
 
 def bookmark_from_document(document: Document) -> Bookmark:
-    """The API's ``Bookmark`` of a stored document.
-
-    MongoDB stores times in UTC without their zone: put it back.
-    """
-    return Bookmark(
-        id=document["_id"],
-        url=document["url"],
-        title=document["title"],
-        tags=tuple(document["tags"]),
-        created_at=_utc(document["created_at"]),
-        updated_at=_utc(document["updated_at"]),
+    """The API's ``Bookmark`` of a stored document."""
+    tags = document["tags"]
+    if not isinstance(tags, list):
+        raise TypeError(f"expected the tags as an array, got {tags!r}")
+    return Bookmark.model_validate(
+        {
+            "id": as_int(document["_id"]),
+            "url": as_str(document["url"]),
+            "title": as_str(document["title"]),
+            "tags": tuple(as_str(tag) for tag in tags),
+            "created_at": as_datetime(document["created_at"]),
+            "updated_at": as_datetime(document["updated_at"]),
+        }
     )
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 class MongoBookmarkRepository:

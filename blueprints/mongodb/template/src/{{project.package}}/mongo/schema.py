@@ -6,9 +6,9 @@ grow without bound, so they live in a collection of their own, ``visits``,
 each one referencing its bookmark by id.
 """
 
-from typing import Any
-
 from pymongo.database import Database
+
+from .documents import Document
 
 BOOKMARKS = "bookmarks"
 """The collection of bookmarks, one document each, ``_id`` the bookmark's id."""
@@ -19,17 +19,17 @@ VISITS = "visits"
 COUNTERS = "counters"
 """Sequences: the document ``{"_id": "bookmarks", "seq": n}`` numbers bookmarks."""
 
-BOOKMARK_VALIDATOR: dict[str, Any] = {}
+BOOKMARK_VALIDATOR: Document = {}
 """The ``$jsonSchema`` validator of a bookmark document.
 
 Task mongo-schema: ``{"$jsonSchema": {...}}``, see TASKS.md.
 """
 
-VISIT_VALIDATOR: dict[str, Any] = {}
+VISIT_VALIDATOR: Document = {}
 """The ``$jsonSchema`` validator of a visit document (task mongo-schema)."""
 
 
-def create_collections(db: Database[dict[str, Any]]) -> None:
+def create_collections(db: Database[Document]) -> None:
     """Create ``bookmarks`` and ``visits``, each with its validator.
 
     Task mongo-schema.
@@ -37,7 +37,7 @@ def create_collections(db: Database[dict[str, Any]]) -> None:
     raise NotImplementedError("mongo-schema: create the collections with validators")
 
 
-def create_indexes(db: Database[dict[str, Any]]) -> None:
+def create_indexes(db: Database[Document]) -> None:
     """Create the indexes the repository relies on.
 
     Task mongo-indexes.
