@@ -11,6 +11,7 @@ names a real server: then a throw-away database of it, dropped afterwards.
 """
 
 import os
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -38,6 +39,9 @@ class Recorder:
     calls: list[Call] = field(default_factory=list)
     created: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     documents_read: int = 0
+    lock: Any = field(default_factory=threading.RLock)
+    """Held through each call, as a server applies each operation atomically:
+    mongomock's find_one_and_update alone is a find, then an update."""
     after_call: Callable[[str], None] | None = None
     """Called with the collection's name after each call the code makes on it
     returns (for a cursor, once it has handed back its first document)."""
@@ -73,8 +77,9 @@ class RecordingCursor:
             yield document
 
     def __next__(self) -> Any:
-        document = next(self._skf_wrapped)
-        self._skf_recorder.documents_read += 1
+        with self._skf_recorder.lock:
+            document = next(self._skf_wrapped)
+            self._skf_recorder.documents_read += 1
         if not self._started:
             self._started = True
             if self._skf_recorder.after_call is not None:
@@ -114,8 +119,9 @@ class RecordingCollection:
             raise AttributeError(f"the tests do not let the code reach {name}")
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            self._skf_recorder.calls.append(Call(self.name, name, args, kwargs))
-            result = attribute(*args, **kwargs)
+            with self._skf_recorder.lock:
+                self._skf_recorder.calls.append(Call(self.name, name, args, kwargs))
+                result = attribute(*args, **kwargs)
             if name in {"find", "aggregate"}:
                 return RecordingCursor(result, self._skf_recorder, self.name)
             if name.startswith("find_one") and result is not None:
