@@ -30,6 +30,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -88,6 +89,17 @@ def _as_server_user() -> dict[str, str]:
             + HOW_TO_GET_ONE.format(variable="the test database URL variable")
         )
     return {"user": "postgres", "group": "postgres"}
+
+
+def _die_with_us() -> None:
+    """In the server's process, before it runs: on Linux, stop when the tests' process
+    dies (killed by a timeout, say), rather than live on without them."""
+    if sys.platform == "linux":
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGINT)
 
 
 @contextlib.contextmanager
@@ -164,6 +176,7 @@ def throwaway_cluster(initdb: str, postgres: str) -> Iterator[Server]:
                 stdout=log_file,
                 stderr=log_file,
                 start_new_session=True,
+                preexec_fn=_die_with_us,  # noqa: PLW1509 - the session starts it before any thread
                 **run_as,  # type: ignore[call-overload]
             )
         url = URL.create(
