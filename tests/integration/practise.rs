@@ -492,17 +492,19 @@ fn checks(library: &Library, base: &str, addons: &[String]) -> usize {
     step_groups(library, base, addons, &ids).len()
 }
 
-/// Every base with all the add-ons that apply to it.
+/// Every base with all the add-ons that apply to it, each after those it requires (as
+/// `new` orders them), so a step of an add-on is applied on top of the steps it builds on.
 fn walks(library: &Library) -> Vec<(String, Vec<String>)> {
     library
         .blueprints
         .iter()
         .filter(|b| b.kind == Kind::Base && crate::support::selected_base(b.id()))
         .map(|base| {
-            let addons = compat::compatible_addons(library, base.id())
-                .into_iter()
-                .map(|a| a.id().to_string())
-                .collect();
+            let addons =
+                compat::order_by_requirements(compat::compatible_addons(library, base.id()))
+                    .into_iter()
+                    .map(|a| a.id().to_string())
+                    .collect();
             (base.id().to_string(), addons)
         })
         .collect()

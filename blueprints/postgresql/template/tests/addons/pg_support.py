@@ -1,0 +1,292 @@
+"""The PostgreSQL server the postgresql tests run against, and what it ran.
+
+In order of preference, a test session uses:
+
+1. the server the test database URL variable names (your own, for example the
+   one ``compose.postgres.yaml`` starts): a URL such as
+   ``postgresql+psycopg://postgres:postgres@localhost:5432/postgres`` whose user
+   may create databases. Each test gets a database of its own, dropped after it;
+2. a throw-away cluster: ``initdb`` into a temporary folder, then ``postgres``
+   listening on a unix socket in that folder only (no TCP port), with
+   ``fsync=off``. It is started once per session and stopped and removed at its
+   end (also on Ctrl-C). When the tests run as root, the server runs as the
+   ``postgres`` user (initdb refuses root), the folder owned by that user.
+
+When neither can be had the tests fail, saying how to get a server: a
+PostgreSQL test that cannot reach PostgreSQL proves nothing, so it never passes
+or skips quietly.
+
+The throw-away cluster logs every statement it runs (``log_statement=all``);
+``ServerLog`` reads that log, so a test sees what PostgreSQL itself ran, whichever
+connection sent it. Against your own server there is no log to read, and those
+checks rely on what the engine handed to your code sent.
+"""
+
+import atexit
+import contextlib
+import glob
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy.engine import URL, make_url
+
+START_TIMEOUT = 60.0
+"""Seconds a throw-away cluster has to accept connections."""
+
+HOW_TO_GET_ONE = (
+    "Install PostgreSQL's server (Debian/Ubuntu: apt-get install postgresql; "
+    "macOS: brew install postgresql@17), so that initdb is on PATH or in "
+    "/usr/lib/postgresql/*/bin, or start one (docker compose -f "
+    "compose.postgres.yaml up -d) and set {variable}="
+    "postgresql+psycopg://postgres:postgres@localhost:5432/postgres."
+)
+
+
+def find_program(name: str) -> str | None:
+    """``name`` on PATH, else in the newest /usr/lib/postgresql/*/bin (Debian's place)."""
+    found = shutil.which(name)
+    if found is not None:
+        return found
+    candidates = glob.glob(f"/usr/lib/postgresql/*/bin/{name}")
+    candidates.sort(key=lambda path: int(re.sub(r"\D", "", path.split("/")[4]) or 0))
+    return candidates[-1] if candidates else None
+
+
+@dataclass
+class Server:
+    """Where the session's PostgreSQL is; ``log`` is its statement log, if ours."""
+
+    description: str
+    url: URL
+    log: Path | None = None
+
+
+def _as_server_user() -> dict[str, str]:
+    """Popen's user and group: ``postgres`` when we are root (initdb refuses root)."""
+    if os.geteuid() != 0:
+        return {}
+    try:
+        import pwd
+
+        pwd.getpwnam("postgres")
+    except KeyError:
+        pytest.fail(
+            "the tests run as root and there is no postgres user to run the "
+            "throw-away PostgreSQL server as (initdb refuses root): create one "
+            "(useradd --system postgres), run the tests as another user, or "
+            + HOW_TO_GET_ONE.format(variable="the test database URL variable")
+        )
+    return {"user": "postgres", "group": "postgres"}
+
+
+def _die_with_us() -> None:
+    """In the server's process, before it runs: on Linux, stop when the tests' process
+    dies (killed by a timeout, say), rather than live on without them."""
+    if sys.platform == "linux":
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGINT)
+
+
+@contextlib.contextmanager
+def throwaway_cluster(initdb: str, postgres: str) -> Iterator[Server]:
+    """A new cluster in a temporary folder, removed when the block ends."""
+    folder = Path(tempfile.mkdtemp(prefix="pg-tests-"))
+    run_as = _as_server_user()
+    if run_as:
+        shutil.chown(folder, "postgres", "postgres")
+    data = folder / "data"
+    log = folder / "statements.log"
+    process: subprocess.Popen[bytes] | None = None
+
+    def stop() -> None:
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGINT)  # fast shutdown
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        shutil.rmtree(folder, ignore_errors=True)
+
+    atexit.register(stop)
+    try:
+        done = subprocess.run(
+            [
+                initdb,
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+                "--no-instructions",
+            ],
+            capture_output=True,
+            check=False,
+            **run_as,  # type: ignore[call-overload]
+        )
+        if done.returncode != 0:
+            pytest.fail(f"initdb failed ({done.returncode}): {done.stderr.decode()}")
+        with log.open("wb") as log_file:
+            if run_as:
+                shutil.chown(log, "postgres", "postgres")
+            process = subprocess.Popen(
+                [
+                    postgres,
+                    "-D",
+                    str(data),
+                    "-k",
+                    str(folder),
+                    "-c",
+                    "listen_addresses=",
+                    "-c",
+                    "fsync=off",
+                    "-c",
+                    "synchronous_commit=off",
+                    "-c",
+                    "full_page_writes=off",
+                    "-c",
+                    "log_statement=all",
+                    "-c",
+                    "log_line_prefix=[%p:%d] ",
+                    "-c",
+                    "logging_collector=off",
+                    "-c",
+                    "max_connections=40",
+                ],
+                stdout=log_file,
+                stderr=log_file,
+                start_new_session=True,
+                preexec_fn=_die_with_us,  # noqa: PLW1509 - the session starts it before any thread
+                **run_as,  # type: ignore[call-overload]
+            )
+        url = URL.create(
+            "postgresql+psycopg",
+            username="postgres",
+            database="postgres",
+            query={"host": str(folder)},
+        )
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                pytest.fail(
+                    f"the throw-away PostgreSQL server stopped ({process.returncode}): "
+                    + log.read_text(errors="replace")[-2000:]
+                )
+            try:
+                psycopg.connect(
+                    host=str(folder), user="postgres", dbname="postgres"
+                ).close()
+                break
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline:
+                    pytest.fail(
+                        f"the throw-away PostgreSQL server did not accept connections "
+                        f"within {START_TIMEOUT:.0f} s: "
+                        + log.read_text(errors="replace")[-2000:]
+                    )
+                time.sleep(0.05)
+        yield Server(f"a throw-away cluster in {folder}", url, log)
+    finally:
+        stop()
+        atexit.unregister(stop)
+
+
+@contextlib.contextmanager
+def session_server(variable: str) -> Iterator[Server]:
+    """The URL ``variable`` names, else a throw-away cluster; fails without either."""
+    named = os.environ.get(variable)
+    if named:
+        url = make_url(named)
+        if url.get_backend_name() != "postgresql":
+            pytest.fail(
+                f"{variable}={named!r} is not a PostgreSQL URL: "
+                + HOW_TO_GET_ONE.format(variable=variable)
+            )
+        yield Server(f"{variable} ({url.render_as_string(hide_password=True)})", url)
+        return
+    initdb, postgres = find_program("initdb"), find_program("postgres")
+    if initdb is None or postgres is None:
+        pytest.fail(
+            f"no PostgreSQL server for the postgresql tests: {variable} is not set "
+            "and initdb/postgres cannot be found. "
+            + HOW_TO_GET_ONE.format(variable=variable)
+        )
+    with throwaway_cluster(initdb, postgres) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def fresh_database(server: Server) -> Iterator[URL]:
+    """A new, empty database on ``server`` for one test, dropped after it."""
+    name = f"pg_tests_{uuid.uuid4().hex[:12]}"
+    admin = server.url.set(drivername="postgresql")
+    conninfo = admin.render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    try:
+        yield server.url.set(database=name)
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+ENTRY = re.compile(r"^\[\d+:([^\]]*)\] ([A-Z]+):  (.*)$")
+"""A line of the log: ``[pid:database] LEVEL:  message``; other lines continue the last."""
+STATEMENT = re.compile(r"^(?:statement|execute [^:]*): (.*)$", re.DOTALL)
+
+
+class ServerLog:
+    """The statements the throw-away server ran since ``mark()`` (``log_statement=all``).
+
+    PostgreSQL writes a statement to its log before it runs it, so once a reply
+    has come back, its statement is in the log.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._offset = 0
+
+    def mark(self) -> None:
+        if self.path is not None:
+            self._offset = self.path.stat().st_size
+
+    def statements(self) -> list[tuple[str, str]]:
+        """``(database, statement)`` for each statement run since the mark, on any database."""
+        assert self.path is not None
+        with self.path.open("rb") as log:
+            log.seek(self._offset)
+            text = log.read().decode("utf-8", "replace")
+        entries: list[tuple[str, str, str]] = []
+        for line in text.split("\n"):
+            match = ENTRY.match(line)
+            if match is not None:
+                entries.append((match.group(1), match.group(2), match.group(3)))
+            elif entries:
+                database, level, message = entries[-1]
+                entries[-1] = (database, level, message + "\n" + line)
+        found: list[tuple[str, str]] = []
+        for database, level, message in entries:
+            statement = STATEMENT.match(message)
+            if level == "LOG" and statement is not None:
+                found.append((database, statement.group(1).strip()))
+        return found
