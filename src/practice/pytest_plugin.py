@@ -334,8 +334,69 @@ def _ungraded_own(obj) -> str:
     return rel if rel is not None and rel not in _EXPECTED else ""
 
 
+def _machinery():
+    """The objects that run a test and report its result, as (owner, name, where): pytest's
+    reports and runner, pluggy's hook calls, and this plugin's own functions. A class's
+    attribute is read from its `__dict__`, so one added later (a `__setattr__`) counts too."""
+    import pluggy._callers
+    import pluggy._hooks
+    import pluggy._manager
+    from _pytest import python, reports, runner, unittest
+
+    hook_caller = getattr(pluggy._hooks, "HookCaller", None) or pluggy._hooks._HookCaller
+    places = [
+        (reports.BaseReport, ("passed", "failed", "skipped", "__setattr__")),
+        (reports.TestReport, ("from_item_and_call", "__init__", "__setattr__")),
+        (reports.CollectReport, ("__init__", "__setattr__")),
+        (runner, ("call_and_report", "call_runtest_hook", "runtestprotocol")),
+        (runner.CallInfo, ("from_call", "__init__")),
+        (python.Function, ("runtest", "setup")),
+        (python, ("pytest_pyfunc_call",)),
+        (unittest.TestCaseFunction, ("runtest",)),
+        (pluggy._callers, ("_multicall",)),
+        (hook_caller, ("__call__",)),
+        (pluggy._manager.PluginManager, ("_hookexec",)),
+    ]
+    found = []
+    for owner, names in places:
+        where = getattr(owner, "__qualname__", None) or owner.__name__
+        for name in names:
+            found.append((owner, name, f"{where}.{name}", _read(owner, name)))
+    # This module's namespace (pytest_launch.py runs it without a place in sys.modules).
+    own = globals()
+    for name, value in list(own.items()):
+        if inspect.isfunction(value) and value.__module__ == __name__:
+            found.append((own, name, f"skillforge's plugin {name}", value))
+    return found
+
+
+def _read(owner, name):
+    """`owner`'s attribute `name` as `_machinery` reads it, or None when it has none."""
+    if isinstance(owner, dict):
+        return owner.get(name)
+    if inspect.isclass(owner):
+        return owner.__dict__.get(name)
+    return getattr(owner, name, None)
+
+
+def _machinery_changed(kept) -> str:
+    """The first of `kept` (what `_machinery` found before any code of the learner's ran)
+    that is no longer the same object, or "" when none is."""
+    for owner, name, where, value in kept:
+        if _read(owner, name) is not value:
+            return where
+    return ""
+
+
 def _intruder() -> str:
-    """Why pytest's plugins or run hooks hold code of the project's own, or "" when not."""
+    """Why pytest's plugins or run hooks hold code of the project's own, or pytest's machinery
+    that runs and reports a test was changed, or "" when neither."""
+    changed = _machinery_changed(_KEPT_MACHINERY)
+    if changed:
+        return (
+            f"the code under test changed pytest's own code ({changed}): pytest decides "
+            "which tests pass, so the project's code must leave it alone"
+        )
     if _MANAGER is None or not _EXPECTED:
         return ""
     for name, plugin in _MANAGER.list_name_plugin():
@@ -470,9 +531,12 @@ def pytest_runtest_setup(item):
         pytest.skip(f"not run: {earlier} timed out, and the tests beside it would wait too")
 
 
-def pytest_runtest_logreport(report) -> None:
-    # A result is written only while pytest's hooks are the ones that made it.
-    why = _intruder()
+def pytest_runtest_logreport(report, _kept=(), _changed=_machinery_changed) -> None:
+    # A result is written only while pytest's hooks and machinery are the ones that made it.
+    # The check and what it compares with are bound to this function at load (see the end of
+    # the module), so a module global replaced later does not skip it.
+    changed = _changed(_kept)
+    why = _intruder() or (changed and f"the code under test changed pytest's own code ({changed})")
     if why:
         _refuse(why)
     outcome = report.outcome
@@ -518,3 +582,10 @@ def pytest_runtest_call(item):
     yield
     if _swapped(item):
         _refuse(f"the code under test replaced the test function {item.nodeid}")
+
+
+# What runs and reports a test, as it is before any code of the learner's runs: the plugin
+# is loaded before the conftest files and the tests import the project. Last, so that every
+# function of this module is in it.
+_KEPT_MACHINERY = _machinery()
+pytest_runtest_logreport.__defaults__ = (_KEPT_MACHINERY, _machinery_changed)

@@ -1324,6 +1324,64 @@ fn python_code_that_adds_pytest_hooks_is_not_graded() {
     }
 }
 
+/// The cheat a fresh tester found next: the package, imported by the tests, replaces the
+/// code of pytest's that makes a report (or that runs a test, or skillforge's own plugin
+/// function), so that every failure is reported as a pass.
+#[test]
+fn python_code_that_changes_pytests_machinery_is_not_graded() {
+    for (patch, said) in [
+        (
+            "from _pytest.reports import TestReport\n    \
+             made = TestReport.from_item_and_call.__func__\n\n    \
+             def passed(cls, item, call):\n        report = made(cls, item, call)\n        \
+             report.outcome = 'passed'\n        report.longrepr = None\n        \
+             return report\n\n    \
+             TestReport.from_item_and_call = classmethod(passed)\n",
+            "(TestReport.from_item_and_call)",
+        ),
+        (
+            "from _pytest import runner\n    \
+             made = runner.call_and_report\n\n    \
+             def passed(item, when, log=True, **kwargs):\n        \
+             report = made(item, when, log=False, **kwargs)\n        \
+             report.outcome = 'passed'\n        report.longrepr = None\n        \
+             item.ihook.pytest_runtest_logreport(report=report)\n        \
+             return report\n\n    \
+             runner.call_and_report = passed\n",
+            "(_pytest.runner.call_and_report)",
+        ),
+        (
+            "import _pytest.python\n    \
+             _pytest.python.Function.runtest = lambda self: None\n    \
+             _pytest.python.Function.setup = lambda self: None\n",
+            "(Function.runtest)",
+        ),
+        (
+            "import gc\n    \
+             for found in gc.get_objects():\n        \
+             if isinstance(found, dict) and '_intruder' in found and '_emit' in found:\n            \
+             found['_intruder'] = lambda: ''\n",
+            "(skillforge's plugin _intruder)",
+        ),
+    ] {
+        let mini = Mini::new(&[]);
+        // Nothing solved: only the change to pytest could make a task pass.
+        mini.write(
+            "src/demo/__init__.py",
+            &format!("import sys\n\nif 'pytest' in sys.modules:\n    {patch}"),
+        );
+        let out = mini.check(&[]).code(1);
+        assert!(
+            out.stdout
+                .starts_with("cannot grade: the code under test changed pytest's own code")
+                && out.stdout.contains(said),
+            "{patch}:\n{}",
+            out.stdout
+        );
+        assert_eq!(mini.statuses(), ["fail", "fail", "fail"], "{patch}");
+    }
+}
+
 #[test]
 fn python_the_runners_files_cannot_be_steered_or_followed_out() {
     let victim = tempfile::tempdir().unwrap();
