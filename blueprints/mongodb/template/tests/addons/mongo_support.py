@@ -59,127 +59,150 @@ class Recorder:
         self.documents_read = 0
 
 
-class RecordingCursor:
-    """A cursor that counts the documents it hands over."""
+def recording_cursor(inner: Any, recorder: Recorder, collection: str) -> Any:
+    """A cursor that counts the documents it hands over.
 
-    def __init__(self, inner: Any, recorder: Recorder, collection: str) -> None:
-        self._skf_wrapped = inner
-        self._skf_recorder = recorder
-        self._collection = collection
-        self._started = False
+    The cursor it wraps is held by this function's closure, not by an attribute
+    of the object the code gets: ``vars()`` of it finds nothing to go around."""
+    started = False
 
-    def __iter__(self) -> Iterator[Any]:
-        while True:
-            try:
-                document = self.__next__()
-            except StopIteration:
-                return
-            yield document
+    class RecordingCursor:
+        __slots__ = ()
 
-    def __next__(self) -> Any:
-        with self._skf_recorder.lock:
-            document = next(self._skf_wrapped)
-            self._skf_recorder.documents_read += 1
-        if not self._started:
-            self._started = True
-            if self._skf_recorder.after_call is not None:
-                self._skf_recorder.after_call(self._collection)
-        return document
+        def __iter__(self) -> Iterator[Any]:
+            while True:
+                try:
+                    document = self.__next__()
+                except StopIteration:
+                    return
+                yield document
 
-    def __getattr__(self, name: str) -> Any:
-        attribute = getattr(self._skf_wrapped, name)
-        if name in {"sort", "skip", "limit", "batch_size", "hint", "max_time_ms"}:
+        def __next__(self) -> Any:
+            nonlocal started
+            with recorder.lock:
+                document = next(inner)
+                recorder.documents_read += 1
+            if not started:
+                started = True
+                if recorder.after_call is not None:
+                    recorder.after_call(collection)
+            return document
 
-            def chained(*args: Any, **kwargs: Any) -> "RecordingCursor":
-                self._skf_recorder.calls.append(Call("<cursor>", name, args, kwargs))
-                attribute(*args, **kwargs)
-                return self
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("_"):
+                raise AttributeError(name)
+            if name in {"to_list", "next", "collection", "clone"}:
+                raise AttributeError(f"iterate the cursor rather than calling {name}()")
+            attribute = getattr(inner, name)
+            if not callable(attribute):
+                return attribute
+
+            def chained(*args: Any, **kwargs: Any) -> Any:
+                recorder.calls.append(Call("<cursor>", name, args, kwargs))
+                result = attribute(*args, **kwargs)
+                if result is inner:  # sort(), skip(), limit(), rewind()...
+                    return self
+                if hasattr(result, "__next__"):
+                    raise AttributeError(f"iterate the cursor rather than {name}()")
+                return result
 
             return chained
-        if name in {"to_list", "next"}:
-            raise AttributeError(f"iterate the cursor rather than calling {name}()")
-        return attribute
+
+    return RecordingCursor()
 
 
-class RecordingCollection:
-    """A collection whose every call is recorded before it runs."""
-
-    def __init__(self, inner: Any, recorder: Recorder) -> None:
-        self._skf_wrapped = inner
-        self._skf_recorder = recorder
-        self.name = inner.name
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        attribute = getattr(self._skf_wrapped, name)
-        if not callable(attribute):
-            return attribute
-        if name in {"database", "with_options", "watch"}:
-            raise AttributeError(f"the tests do not let the code reach {name}")
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            with self._skf_recorder.lock:
-                self._skf_recorder.calls.append(Call(self.name, name, args, kwargs))
-                result = attribute(*args, **kwargs)
-            if name in {"find", "aggregate"}:
-                return RecordingCursor(result, self._skf_recorder, self.name)
-            if name.startswith("find_one") and result is not None:
-                self._skf_recorder.documents_read += 1
-            if self._skf_recorder.after_call is not None:
-                self._skf_recorder.after_call(self.name)
-            return result
-
-        return call
-
-    def __getitem__(self, name: str) -> Any:
-        raise KeyError("sub-collections are not used here")
+_HIDDEN = {
+    "database",
+    "with_options",
+    "watch",
+    "find_raw_batches",
+    "aggregate_raw_batches",
+}
 
 
-class RecordingDatabase:
-    """A database whose collections record the calls made on them."""
+def recording_collection(inner: Any, recorder: Recorder) -> Any:
+    """A collection whose every call is recorded before it runs (the collection
+    it wraps is held by this closure, out of the code's reach)."""
+    collection_name = inner.name
 
-    def __init__(self, inner: Any, recorder: Recorder, *, real: bool) -> None:
-        self._skf_wrapped = inner
-        self._skf_recorder = recorder
-        self._real = real
-        self.name = inner.name
+    class RecordingCollection:
+        __slots__ = ()
+        name = collection_name
 
-    def __getitem__(self, name: str) -> RecordingCollection:
-        return RecordingCollection(self._skf_wrapped[name], self._skf_recorder)
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("_"):
+                raise AttributeError(name)
+            if name in _HIDDEN:
+                raise AttributeError(f"the tests do not let the code reach {name}")
+            attribute = getattr(inner, name)
+            if not callable(attribute):
+                return attribute
 
-    def get_collection(self, name: str, **kwargs: Any) -> RecordingCollection:
-        if kwargs:
-            raise TypeError(f"get_collection({name!r}) with options {kwargs}")
-        return self[name]
+            def call(*args: Any, **kwargs: Any) -> Any:
+                with recorder.lock:
+                    recorder.calls.append(Call(collection_name, name, args, kwargs))
+                    result = attribute(*args, **kwargs)
+                if name in {"find", "aggregate"}:
+                    return recording_cursor(result, recorder, collection_name)
+                if name.startswith("find_one") and result is not None:
+                    recorder.documents_read += 1
+                if recorder.after_call is not None:
+                    recorder.after_call(collection_name)
+                return result
 
-    def create_collection(self, name: str, **kwargs: Any) -> RecordingCollection:
-        self._skf_recorder.created.append((name, dict(kwargs)))
-        self._skf_recorder.calls.append(
-            Call("<db>", "create_collection", (name,), kwargs)
-        )
-        if self._real:
-            self._skf_wrapped.create_collection(name, **kwargs)
-        else:
-            # mongomock refuses a validator ("Special options not supported"):
-            # the tests keep what was sent and check documents against it.
-            self._skf_wrapped.create_collection(name)
-        return self[name]
+            return call
 
-    def list_collection_names(self, **kwargs: Any) -> list[str]:
-        return list(self._skf_wrapped.list_collection_names(**kwargs))
+        def __getitem__(self, name: str) -> Any:
+            raise KeyError("sub-collections are not used here")
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_") or name in {"client", "command", "with_options"}:
-            raise AttributeError(name)
-        return self[name]
+    return RecordingCollection()
+
+
+def recording_database(inner: Any, recorder: Recorder, *, real: bool) -> Any:
+    """A database whose collections record the calls made on them (the database
+    it wraps is held by this closure, out of the code's reach)."""
+    database_name = inner.name
+
+    class RecordingDatabase:
+        __slots__ = ()
+        name = database_name
+
+        def __getitem__(self, name: str) -> Any:
+            return recording_collection(inner[name], recorder)
+
+        def get_collection(self, name: str, **kwargs: Any) -> Any:
+            if kwargs:
+                raise TypeError(f"get_collection({name!r}) with options {kwargs}")
+            return self[name]
+
+        def create_collection(self, name: str, **kwargs: Any) -> Any:
+            recorder.created.append((name, dict(kwargs)))
+            recorder.calls.append(Call("<db>", "create_collection", (name,), kwargs))
+            if real:
+                inner.create_collection(name, **kwargs)
+            else:
+                # mongomock refuses a validator ("Special options not supported"):
+                # the tests keep what was sent and check documents against it.
+                inner.create_collection(name)
+            return self[name]
+
+        def list_collection_names(self, **kwargs: Any) -> list[str]:
+            return list(inner.list_collection_names(**kwargs))
+
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("_") or name in {"client", "command", "with_options"}:
+                raise AttributeError(name)
+            return self[name]
+
+    return RecordingDatabase()
 
 
 @dataclass
 class Store:
     """A database for one test: wrapped for the code, raw for the tests."""
 
-    db: RecordingDatabase
+    db: Any
+    """The database the code gets: every call on it recorded."""
     raw: Any
     recorder: Recorder
     real: bool
@@ -203,7 +226,7 @@ def open_store(prefix: str) -> Iterator[Store]:
     recorder = Recorder()
     try:
         yield Store(
-            db=RecordingDatabase(code_client[name], recorder, real=bool(url)),
+            db=recording_database(code_client[name], recorder, real=bool(url)),
             raw=test_client[name],
             recorder=recorder,
             real=bool(url),
@@ -226,18 +249,47 @@ _BSON_TYPES: dict[str, Callable[[Any], bool]] = {
     "bool": lambda v: isinstance(v, bool),
     "double": lambda v: isinstance(v, float),
     "objectId": lambda v: type(v).__name__ == "ObjectId",
+    "null": lambda v: v is None,
 }
+
+
+_JSON_TYPES: dict[str, list[str]] = {
+    "object": ["object"],
+    "array": ["array"],
+    "string": ["string"],
+    "boolean": ["bool"],
+    "number": ["int", "long", "double"],
+    "null": ["null"],
+}
+"""The names ``type`` accepts in a MongoDB ``$jsonSchema`` (JSON Schema's; not
+"integer", which MongoDB does not support), as the BSON types they match. BSON
+names ("int", "date", "objectId") go under ``bsonType`` only."""
 
 
 def schema_errors(schema: Any, value: Any, where: str = "$") -> list[str]:
     """What in ``value`` breaks ``schema``, a ``$jsonSchema`` (the subset MongoDB
-    validators commonly use: bsonType, required, properties,
-    additionalProperties, items, minItems, uniqueItems, minLength, maxLength,
-    minimum, enum)."""
+    validators commonly use: bsonType, type with JSON Schema's names, required,
+    properties, additionalProperties, items, minItems, uniqueItems, minLength,
+    maxLength, minimum, enum)."""
     if not isinstance(schema, dict):
         return [f"{where}: the schema is {schema!r}, not an object"]
     errors: list[str] = []
-    kinds = schema.get("bsonType", schema.get("type"))
+    if "type" in schema:
+        named = [schema["type"]] if isinstance(schema["type"], str) else schema["type"]
+        bson = [k for k in named if k not in _JSON_TYPES]
+        if bson:
+            return [
+                (
+                    f"{where}: 'type': {schema['type']!r} names {bson}, which "
+                    "MongoDB does not take under 'type' (only JSON Schema's "
+                    f"{sorted(_JSON_TYPES)}): a server refuses this validator. "
+                    f"Write 'bsonType': {schema['type']!r} for MongoDB's types"
+                )
+            ]
+        if "bsonType" not in schema:
+            matching = [bson for k in named for bson in _JSON_TYPES[k]]
+            schema = schema | {"bsonType": matching}
+    kinds = schema.get("bsonType")
     if kinds is not None:
         kinds = [kinds] if isinstance(kinds, str) else list(kinds)
         unknown = [k for k in kinds if k not in _BSON_TYPES]
