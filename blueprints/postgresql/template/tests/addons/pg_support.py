@@ -16,9 +16,11 @@ When neither can be had the tests fail, saying how to get a server: a
 PostgreSQL test that cannot reach PostgreSQL proves nothing, so it never passes
 or skips quietly.
 
-The throw-away cluster logs every statement it runs (``log_statement=all``);
+The throw-away cluster logs every statement it runs (``log_statement=all``) and
+every connection it receives (``log_connections=on``, written by the postmaster
+before the client's own settings apply, so a client cannot switch it off);
 ``ServerLog`` reads that log, so a test sees what PostgreSQL itself ran, whichever
-connection sent it. Against your own server there is no log to read, and those
+connection sent it, and how many connections were opened. Against your own server there is no log to read, and those
 checks rely on what the engine handed to your code sent.
 """
 
@@ -167,6 +169,8 @@ def throwaway_cluster(initdb: str, postgres: str) -> Iterator[Server]:
                     "-c",
                     "log_statement=all",
                     "-c",
+                    "log_connections=on",
+                    "-c",
                     "log_line_prefix=[%p:%d] ",
                     "-c",
                     "logging_collector=off",
@@ -250,13 +254,62 @@ def fresh_database(server: Server) -> Iterator[URL]:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-ENTRY = re.compile(r"^\[\d+:([^\]]*)\] ([A-Z]+):  (.*)$")
-"""A line of the log: ``[pid:database] LEVEL:  message``; other lines continue the last."""
+ENTRY = re.compile(r"^\[\d+:(\[unknown\]|[^\]]*)\] ([A-Z]+):  (.*)$")
+"""A line of the log: ``[pid:database] LEVEL:  message`` (the database is ``[unknown]``
+before the connection names one); other lines continue the last."""
 STATEMENT = re.compile(r"^(?:statement|execute [^:]*): (.*)$", re.DOTALL)
+CONNECTION = re.compile(r"^connection received: ")
+TRANSACTION_CONTROL = re.compile(
+    r"^(BEGIN|START TRANSACTION|COMMIT|END|ROLLBACK|ABORT)( WORK| TRANSACTION)?"
+    r"( ISOLATION LEVEL (SERIALIZABLE|REPEATABLE READ|READ COMMITTED|READ UNCOMMITTED)"
+    r"| READ ONLY| READ WRITE| NOT DEFERRABLE| DEFERRABLE|,)*$"
+)
+"""A statement that only opens or ends a transaction (``BEGIN``, ``COMMIT`` ...)."""
+
+
+def split_statements(entry: str) -> list[str]:
+    """The statements of one log entry: a simple query may hold several, split at the
+    semicolons outside quotes, dollar quotes and comments. Empty ones are dropped."""
+    pieces: list[str] = []
+    start = index = 0
+    while index < len(entry):
+        char = entry[index]
+        if char in "'\"":
+            end = entry.find(char, index + 1)
+            while end != -1 and entry[end + 1 : end + 2] == char:
+                end = entry.find(char, end + 2)
+            index = len(entry) if end == -1 else end + 1
+        elif entry.startswith("--", index):
+            end = entry.find("\n", index)
+            index = len(entry) if end == -1 else end + 1
+        elif entry.startswith("/*", index):
+            end = entry.find("*/", index + 2)
+            index = len(entry) if end == -1 else end + 2
+        elif char == "$":
+            tag = re.match(r"\$[A-Za-z_]*\$", entry[index:])
+            if tag is None:
+                index += 1
+            else:
+                end = entry.find(tag.group(0), index + len(tag.group(0)))
+                index = len(entry) if end == -1 else end + len(tag.group(0))
+        elif char == ";":
+            pieces.append(entry[start:index])
+            index += 1
+            start = index
+        else:
+            index += 1
+    pieces.append(entry[start:])
+    return [piece.strip() for piece in pieces if piece.strip()]
+
+
+def is_transaction_control(statement: str) -> bool:
+    """Whether ``statement`` is exactly a BEGIN, COMMIT, ROLLBACK or the like."""
+    return TRANSACTION_CONTROL.match(" ".join(statement.upper().split())) is not None
 
 
 class ServerLog:
-    """The statements the throw-away server ran since ``mark()`` (``log_statement=all``).
+    """The statements the throw-away server ran since ``mark()`` (``log_statement=all``),
+    and the connections it received (``log_connections=on``).
 
     PostgreSQL writes a statement to its log before it runs it, so once a reply
     has come back, its statement is in the log.
@@ -270,8 +323,7 @@ class ServerLog:
         if self.path is not None:
             self._offset = self.path.stat().st_size
 
-    def statements(self) -> list[tuple[str, str]]:
-        """``(database, statement)`` for each statement run since the mark, on any database."""
+    def _entries(self) -> list[tuple[str, str, str]]:
         assert self.path is not None
         with self.path.open("rb") as log:
             log.seek(self._offset)
@@ -284,9 +336,24 @@ class ServerLog:
             elif entries:
                 database, level, message = entries[-1]
                 entries[-1] = (database, level, message + "\n" + line)
+        return entries
+
+    def statements(self) -> list[tuple[str, str]]:
+        """``(database, statement)`` for each statement run since the mark, on any
+        database, an entry of several statements split into each of them."""
         found: list[tuple[str, str]] = []
-        for database, level, message in entries:
+        for database, level, message in self._entries():
             statement = STATEMENT.match(message)
             if level == "LOG" and statement is not None:
-                found.append((database, statement.group(1).strip()))
+                found.extend(
+                    (database, piece) for piece in split_statements(statement.group(1))
+                )
         return found
+
+    def connections(self) -> int:
+        """How many connections the server received since the mark."""
+        return sum(
+            1
+            for _, level, message in self._entries()
+            if level == "LOG" and CONNECTION.match(message) is not None
+        )
