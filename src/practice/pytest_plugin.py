@@ -383,9 +383,27 @@ def _machinery_changed(kept) -> str:
     """The first of `kept` (what `_machinery` found before any code of the learner's ran)
     that is no longer the same object, or "" when none is."""
     for owner, name, where, value in kept:
-        if _read(owner, name) is not value:
+        now = _read(owner, name)
+        if now is not value and not _graded_origin(now):
             return where
     return ""
+
+
+def _graded_origin(obj) -> bool:
+    """Whether `obj` (a function, or a classmethod, property, partial or method around
+    one) was defined in one of the graded files: the tests may change pytest, as they may
+    add hooks; the project's own code may not."""
+    for _ in range(8):
+        inner = (
+            getattr(obj, "__func__", None)
+            or getattr(obj, "fget", None)
+            or getattr(obj, "func", None)
+        )
+        if inner is None or inner is obj:
+            break
+        obj = inner
+    path = _defined_in(obj) if obj is not None else ""
+    return bool(path) and _relative(path) in _EXPECTED
 
 
 def _intruder() -> str:
