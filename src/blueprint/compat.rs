@@ -88,7 +88,11 @@ fn check_rules(base: &str, chosen: &[&Summary]) -> Result<()> {
         if let Some(missing) = addon.requires.iter().find(|r| !all.contains(&r.as_str())) {
             return Err(incompatible(
                 addon.id(),
-                format!("{} requires {missing}; add --with {missing}", addon.id()),
+                format!(
+                    "{} requires {missing}: choose it too (`--with {missing}`; in a project, \
+                     `skillforge add {missing}` first)",
+                    addon.id()
+                ),
             ));
         }
         let clash = addon.conflicts.iter().find(|c| all.contains(&c.as_str()));
@@ -205,7 +209,7 @@ mod tests {
     #[test]
     fn refuses_with_the_reason() {
         assert!(reason("lib", &["docker"]).contains("docker applies to api, not to lib"));
-        assert!(reason("api", &["deploy"]).contains("add --with docker"));
+        assert!(reason("api", &["deploy"]).contains("choose it too (`--with docker`"));
         assert!(reason("lib", &["ci"]).contains("ci and lib cannot be combined"));
         assert!(reason("api", &["ci", "lint"]).contains("cannot be combined"));
         assert!(reason("api", &["lib"]).contains("use --blueprint lib"));

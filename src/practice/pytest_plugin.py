@@ -437,6 +437,40 @@ def _intruder() -> str:
     return ""
 
 
+# The functions and classes of the graded modules (the test files and the support modules
+# beside them), and the functions of those classes, as collected: (namespace, name, object,
+# its code, where). Code under test that rebinds a test's helper (through `sys.modules`)
+# would grade with a check of its own.
+_GRADED_NAMES = []
+
+
+def _keep_graded_names() -> None:
+    """Fills `_GRADED_NAMES` from the graded modules imported by now."""
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        rel = _relative(path) if isinstance(path, str) else None
+        if rel is None or rel not in _EXPECTED:
+            continue
+        spaces = [(vars(module), rel)]
+        for value in list(vars(module).values()):
+            if inspect.isclass(value) and value.__module__ == module.__name__:
+                spaces.append((value.__dict__, f"{rel}: {value.__qualname__}"))
+        for space, where in spaces:
+            for name, value in list(space.items()):
+                if inspect.isfunction(value) or (space is spaces[0][0] and inspect.isclass(value)):
+                    code = getattr(value, "__code__", None)
+                    _GRADED_NAMES.append((space, name, value, code, f"{where}: {name}"))
+
+
+def _graded_names_changed() -> str:
+    """The first of `_GRADED_NAMES` rebound, or whose code was swapped, or ""."""
+    for space, name, value, code, where in _GRADED_NAMES:
+        now = space.get(name)
+        if now is not value or (code is not None and getattr(now, "__code__", None) is not code):
+            return where
+    return ""
+
+
 def _refuse(why: str) -> None:
     _emit({"event": "setup-error", "path": "", "message": why, "where": ""})
     pytest.exit(why, returncode=4)
@@ -492,6 +526,7 @@ def pytest_collection_modifyitems(session, config, items):
 
 
 def pytest_collection_finish(session) -> None:
+    _keep_graded_names()
     _emit({"event": "collected", "count": len(session.items)})
     for item in session.items:
         _emit({"event": "source", "nodeid": item.nodeid, "code": _source(item)})
@@ -540,6 +575,14 @@ def pytest_runtest_protocol(item, nextitem):
     why = _foreign_code(tests_too=False)
     if why:
         _refuse(why)
+    # Checked once the test's teardown is done, so that a fixture's monkeypatch of a helper
+    # has been undone: what is still rebound was rebound by the code under test.
+    changed = _graded_names_changed()
+    if changed:
+        _refuse(
+            f"the code under test changed the tests it is graded with ({changed} was "
+            "replaced); grading needs the tests as the blueprint ships them"
+        )
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -1382,6 +1382,35 @@ fn python_code_that_changes_pytests_machinery_is_not_graded() {
     }
 }
 
+/// The cheat a fresh tester found in the mongodb add-on: the code under test, once the tests
+/// are imported, rebinds a name a later test calls (there, the helper that checks the
+/// pipeline), so that the later test runs a check of the code's own.
+#[test]
+fn python_code_that_rebinds_a_name_of_the_tests_is_not_graded() {
+    let mini = Mini::new(&[]);
+    // greet is not written; add, which runs first, makes test_greet's `greet` say hello.
+    mini.write(
+        "src/demo/calc.py",
+        &SOLVED
+            .replace(
+                "    return a + b\n",
+                "    import sys\n    for name, module in list(sys.modules.items()):\n        \
+                 if name.endswith('test_greet'):\n            \
+                 module.greet = lambda who: f'hello {who}'\n    return a + b\n",
+            )
+            .replace("return f\"hello {name}\"", "raise NotImplementedError"),
+    );
+    let out = mini.check(&[]).code(1);
+    assert!(
+        out.stdout
+            .starts_with("cannot grade: the code under test changed the tests it is graded with")
+            && out.stdout.contains("test_greet.py: greet was replaced"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(mini.statuses(), ["fail", "fail", "fail"]);
+}
+
 #[test]
 fn python_the_runners_files_cannot_be_steered_or_followed_out() {
     let victim = tempfile::tempdir().unwrap();

@@ -106,8 +106,14 @@ fn add_composes_every_addon_onto_every_compatible_base_keeping_the_learners_work
     for base in bases {
         for addon in compat::compatible_addons(&library, base) {
             combinations += 1;
+            // An add-on that requires others is added to a project that has them.
+            let required: Vec<&str> = addon
+                .requires
+                .iter()
+                .flat_map(|id| ["--with", id.as_str()])
+                .collect();
             let addon = addon.id();
-            let (_dir, project) = project(base, &[]);
+            let (_dir, project) = project(base, &required);
             solve(&project, 2);
             let before = files(&project);
             let head = git(&project, &["rev-parse", "HEAD"]);
