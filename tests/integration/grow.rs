@@ -112,6 +112,7 @@ fn add_composes_every_addon_onto_every_compatible_base_keeping_the_learners_work
                 .iter()
                 .flat_map(|id| ["--with", id.as_str()])
                 .collect();
+            let addon_requires = &addon.requires;
             let addon = addon.id();
             let (_dir, project) = project(base, &required);
             solve(&project, 2);
@@ -161,7 +162,11 @@ fn add_composes_every_addon_onto_every_compatible_base_keeping_the_learners_work
                 .iter()
                 .map(|b| b["id"].as_str().unwrap())
                 .collect();
-            assert_eq!(parts, [base, addon], "{label}");
+            let expected: Vec<&str> = std::iter::once(base)
+                .chain(addon_requires.iter().map(String::as_str))
+                .chain([addon])
+                .collect();
+            assert_eq!(parts, expected, "{label}");
             assert_eq!(
                 before.get(".skillforge/progress.toml"),
                 after.get(".skillforge/progress.toml"),
