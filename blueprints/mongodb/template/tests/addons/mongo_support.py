@@ -39,6 +39,8 @@ class Recorder:
     calls: list[Call] = field(default_factory=list)
     created: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     documents_read: int = 0
+    returned: list[Any] = field(default_factory=list)
+    """The documents the cursors handed back, in the order they came."""
     lock: Any = field(default_factory=threading.RLock)
     """Held through each call, as a server applies each operation atomically:
     mongomock's find_one_and_update alone is a find, then an update."""
@@ -57,6 +59,7 @@ class Recorder:
         self.calls.clear()
         self.created.clear()
         self.documents_read = 0
+        self.returned.clear()
 
 
 def recording_cursor(inner: Any, recorder: Recorder, collection: str) -> Any:
@@ -82,6 +85,7 @@ def recording_cursor(inner: Any, recorder: Recorder, collection: str) -> Any:
             with recorder.lock:
                 document = next(inner)
                 recorder.documents_read += 1
+                recorder.returned.append(document)
             if not started:
                 started = True
                 if recorder.after_call is not None:
@@ -266,13 +270,45 @@ _JSON_TYPES: dict[str, list[str]] = {
 names ("int", "date", "objectId") go under ``bsonType`` only."""
 
 
+KEYWORDS = {
+    "bsonType",
+    "type",
+    "required",
+    "properties",
+    "additionalProperties",
+    "items",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "enum",
+    "title",
+    "description",
+}
+"""The ``$jsonSchema`` keywords the tests evaluate. Any other one is refused: the
+tests could not tell what it lets in (``patternProperties`` whose pattern matches
+every name, for one, switches ``additionalProperties: false`` off)."""
+
+
 def schema_errors(schema: Any, value: Any, where: str = "$") -> list[str]:
     """What in ``value`` breaks ``schema``, a ``$jsonSchema`` (the subset MongoDB
-    validators commonly use: bsonType, type with JSON Schema's names, required,
-    properties, additionalProperties, items, minItems, uniqueItems, minLength,
-    maxLength, minimum, enum)."""
+    validators commonly use, ``KEYWORDS``: bsonType, type with JSON Schema's
+    names, required, properties, additionalProperties, items, minItems, maxItems,
+    uniqueItems, minLength, maxLength, minimum, maximum, enum)."""
     if not isinstance(schema, dict):
         return [f"{where}: the schema is {schema!r}, not an object"]
+    unknown_keywords = sorted(set(schema) - KEYWORDS)
+    if unknown_keywords:
+        return [
+            (
+                f"{where}: the keywords {unknown_keywords} are not ones the tests "
+                f"evaluate (they know {sorted(KEYWORDS)}): write the schema with "
+                "those, as what another keyword lets in cannot be checked here"
+            )
+        ]
     errors: list[str] = []
     if "type" in schema:
         named = [schema["type"]] if isinstance(schema["type"], str) else schema["type"]
@@ -309,12 +345,17 @@ def schema_errors(schema: Any, value: Any, where: str = "$") -> list[str]:
                 errors += schema_errors(properties[name], item, f"{where}.{name}")
             elif schema.get("additionalProperties") is False:
                 errors.append(f"{where}: the field {name!r} is not allowed")
+            elif isinstance(schema.get("additionalProperties"), dict):
+                extra = schema["additionalProperties"]
+                errors += schema_errors(extra, item, f"{where}.{name}")
     if isinstance(value, list):
         if "items" in schema:
             for index, item in enumerate(value):
                 errors += schema_errors(schema["items"], item, f"{where}[{index}]")
         if len(value) < schema.get("minItems", 0):
             errors.append(f"{where}: fewer than {schema['minItems']} items")
+        if "maxItems" in schema and len(value) > schema["maxItems"]:
+            errors.append(f"{where}: more than {schema['maxItems']} items")
         if schema.get("uniqueItems") and len({repr(v) for v in value}) != len(value):
             errors.append(f"{where}: the items repeat")
     if isinstance(value, str):
@@ -325,6 +366,8 @@ def schema_errors(schema: Any, value: Any, where: str = "$") -> list[str]:
     number = isinstance(value, int | float) and not isinstance(value, bool)
     if number and "minimum" in schema and value < schema["minimum"]:
         errors.append(f"{where}: {value} is below {schema['minimum']}")
+    if number and "maximum" in schema and value > schema["maximum"]:
+        errors.append(f"{where}: {value} is above {schema['maximum']}")
     return errors
 
 
