@@ -20,8 +20,12 @@ The throw-away cluster logs every statement it runs (``log_statement=all``) and
 every connection it receives (``log_connections=on``, written by the postmaster
 before the client's own settings apply, so a client cannot switch it off);
 ``ServerLog`` reads that log, so a test sees what PostgreSQL itself ran, whichever
-connection sent it, and how many connections were opened. Against your own server there is no log to read, and those
-checks rely on what the engine handed to your code sent.
+connection sent it, and how many connections were opened, as which user. The
+tests' databases there belong to a plain role (no superuser), the user their
+engines connect as: only a superuser may change ``log_statement``, so no option
+of a connection of theirs turns the log off. Against your own server there is
+no log to read, and those checks rely on what the engine handed to your code
+sent.
 """
 
 import atexit
@@ -43,6 +47,10 @@ from pathlib import Path
 import psycopg
 import pytest
 from sqlalchemy.engine import URL, make_url
+
+LEARNER_ROLE = "tests_learner"
+"""The plain role the tests' engines use on the throw-away cluster: PostgreSQL lets
+only a superuser change ``log_statement`` or ``log_connections``."""
 
 START_TIMEOUT = 60.0
 """Seconds a throw-away cluster has to accept connections."""
@@ -73,6 +81,9 @@ class Server:
     description: str
     url: URL
     log: Path | None = None
+    role: str | None = None
+    """On the throw-away cluster, the plain role (no superuser) each test database is
+    owned by and the tests' engines connect as: it cannot turn the logs off."""
 
 
 def _as_server_user() -> dict[str, str]:
@@ -209,7 +220,13 @@ def throwaway_cluster(initdb: str, postgres: str) -> Iterator[Server]:
                         + log.read_text(errors="replace")[-2000:]
                     )
                 time.sleep(0.05)
-        yield Server(f"a throw-away cluster in {folder}", url, log)
+        with psycopg.connect(
+            host=str(folder), user="postgres", dbname="postgres", autocommit=True
+        ) as connection:
+            connection.execute(
+                f"CREATE ROLE {LEARNER_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE"
+            )
+        yield Server(f"a throw-away cluster in {folder}", url, log, LEARNER_ROLE)
     finally:
         stop()
         atexit.unregister(stop)
@@ -245,10 +262,12 @@ def fresh_database(server: Server) -> Iterator[URL]:
     name = f"pg_tests_{uuid.uuid4().hex[:12]}"
     admin = server.url.set(drivername="postgresql")
     conninfo = admin.render_as_string(hide_password=False)
+    owner = f" OWNER {server.role}" if server.role else ""
     with psycopg.connect(conninfo, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+        connection.execute(f'CREATE DATABASE "{name}"{owner} TEMPLATE template0')
     try:
-        yield server.url.set(database=name)
+        url = server.url.set(database=name)
+        yield url.set(username=server.role) if server.role else url
     finally:
         with psycopg.connect(conninfo, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -259,6 +278,7 @@ ENTRY = re.compile(r"^\[\d+:(\[unknown\]|[^\]]*)\] ([A-Z]+):  (.*)$")
 before the connection names one); other lines continue the last."""
 STATEMENT = re.compile(r"^(?:statement|execute [^:]*): (.*)$", re.DOTALL)
 CONNECTION = re.compile(r"^connection received: ")
+AUTHORIZED = re.compile(r"^connection authorized: user=(\S+)")
 TRANSACTION_CONTROL = re.compile(
     r"^(BEGIN|START TRANSACTION|COMMIT|END|ROLLBACK|ABORT)( WORK| TRANSACTION)?"
     r"( ISOLATION LEVEL (SERIALIZABLE|REPEATABLE READ|READ COMMITTED|READ UNCOMMITTED)"
@@ -300,6 +320,39 @@ def split_statements(entry: str) -> list[str]:
             index += 1
     pieces.append(entry[start:])
     return [piece.strip() for piece in pieces if piece.strip()]
+
+
+def strip_comments(sql: str) -> str:
+    """``sql`` without its ``--`` and ``/* */`` comments (those outside quotes)."""
+    kept: list[str] = []
+    start = index = 0
+    while index < len(sql):
+        char = sql[index]
+        if char in "'\"":
+            end = sql.find(char, index + 1)
+            while end != -1 and sql[end + 1 : end + 2] == char:
+                end = sql.find(char, end + 2)
+            index = len(sql) if end == -1 else end + 1
+        elif sql.startswith("--", index) or sql.startswith("/*", index):
+            kept.append(sql[start:index])
+            if sql.startswith("--", index):
+                end = sql.find("\n", index)
+                index = len(sql) if end == -1 else end
+            else:  # PostgreSQL's block comments nest
+                depth, index = 1, index + 2
+                while depth and index < len(sql):
+                    if sql.startswith("/*", index):
+                        depth, index = depth + 1, index + 2
+                    elif sql.startswith("*/", index):
+                        depth, index = depth - 1, index + 2
+                    else:
+                        index += 1
+            kept.append(" ")
+            start = index
+        else:
+            index += 1
+    kept.append(sql[start:])
+    return "".join(kept)
 
 
 def is_transaction_control(statement: str) -> bool:
@@ -348,6 +401,15 @@ class ServerLog:
                 found.extend(
                     (database, piece) for piece in split_statements(statement.group(1))
                 )
+        return found
+
+    def users(self) -> list[str]:
+        """The user of each connection the server authorized since the mark."""
+        found: list[str] = []
+        for _, level, message in self._entries():
+            match = AUTHORIZED.match(message)
+            if level == "LOG" and match is not None:
+                found.append(match.group(1))
         return found
 
     def connections(self) -> int:
