@@ -303,7 +303,9 @@ def fresh_database(server: Server) -> Iterator[URL]:
                 f"CREATE DATABASE `{name}` CHARACTER SET latin1 COLLATE latin1_swedish_ci"
             )
             if server.user:
-                cursor.execute(f"GRANT ALL ON `{name}`.* TO '{server.user}'@'localhost'")
+                cursor.execute(
+                    f"GRANT ALL ON `{name}`.* TO '{server.user}'@'localhost'"
+                )
     finally:
         connection.close()
     try:
@@ -318,7 +320,9 @@ def fresh_database(server: Server) -> Iterator[URL]:
             connection.close()
 
 
-ENTRY = re.compile(r"^(?:\d{6}\s+\d{1,2}:\d{2}:\d{2})?\t\s*(\d+) ([A-Z][a-z]*(?: [a-z]+)?)\t(.*)$")
+ENTRY = re.compile(
+    r"^(?:\d{6}\s+\d{1,2}:\d{2}:\d{2})?\t\s*(\d+) ([A-Z][a-z]*(?: [a-z]+)?)\t(.*)$"
+)
 """A line of the general log: ``[time]<tab>  thread Command<tab>argument``; other
 lines continue the last (a statement over several lines)."""
 CONNECTED = re.compile(r"^(\S*)@(\S*) (?:on|as)")
@@ -354,7 +358,12 @@ def _comment_end(sql: str, index: int) -> int | None:
     """Where the comment starting at ``index`` ends, or None if none starts there.
     MySQL's comments: ``-- `` (with a space), ``#``, and ``/* */``; ``/*! */`` and
     ``/*M! */`` are not comments (the server runs what they hold)."""
-    if sql.startswith("--", index) and sql[index + 2 : index + 3] in {" ", "\t", "\n", ""}:
+    if sql.startswith("--", index) and sql[index + 2 : index + 3] in {
+        " ",
+        "\t",
+        "\n",
+        "",
+    }:
         end = sql.find("\n", index)
         return len(sql) if end == -1 else end
     if sql.startswith("#", index):

@@ -56,7 +56,7 @@ class Fetch:
 
 def record_fetches(engine: Engine, fetches: Sequence[Fetch]) -> None:
     """Store each fetch: a new URL's page is added, a known one's updated and counted."""
-    raise NotImplementedError("mysql-upsert: insert or update the pages in one statement")
+    raise NotImplementedError("mysql-upsert: add or update the pages in one statement")
 
 
 def search_pages(engine: Engine, query: str) -> list[int]:
