@@ -127,7 +127,7 @@ def _die_with_us() -> None:
         libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
-def _connect(socket: Path, user: str = "root") -> pymysql.Connection:  # type: ignore[type-arg]
+def _connect(socket: Path, user: str = "root") -> pymysql.Connection:
     return pymysql.connect(
         unix_socket=str(socket), user=user, charset="utf8mb4", autocommit=True
     )
@@ -277,7 +277,7 @@ def session_server(variable: str) -> Iterator[Server]:
         yield server
 
 
-def _admin(server: Server) -> pymysql.Connection:  # type: ignore[type-arg]
+def _admin(server: Server) -> pymysql.Connection:
     url = server.url
     query = url.query
     socket = query.get("unix_socket")
