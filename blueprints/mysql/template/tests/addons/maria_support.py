@@ -22,7 +22,8 @@ file: every connection it receives, as which user, and every statement it is
 sent, whichever connection sent it. ``ServerLog`` reads that log. The tests'
 engines connect as a plain user that may use its test database only (no
 SUPER): MySQL lets only such a privileged user run ``SET sql_log_off`` or
-``SET GLOBAL general_log``, so no connection of theirs turns the log off.
+``SET GLOBAL general_log``, so no connection of theirs turns the log off; root,
+who may, is given a password only the tests' session knows.
 Against your own server there is no log to read, and those checks rely on what
 the engine handed to your code sent.
 
@@ -35,6 +36,7 @@ import atexit
 import contextlib
 import os
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -127,9 +129,10 @@ def _die_with_us() -> None:
         libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
-def _connect(socket: Path, user: str = "root") -> pymysql.Connection:
+def _connect(socket: Path) -> pymysql.Connection:
+    """A connection as root, who has no password until the tests give it one."""
     return pymysql.connect(
-        unix_socket=str(socket), user=user, charset="utf8mb4", autocommit=True
+        unix_socket=str(socket), user="root", charset="utf8mb4", autocommit=True
     )
 
 
@@ -229,15 +232,22 @@ def throwaway_server(install_db: str, mariadbd: str) -> Iterator[Server]:
                         f"within {START_TIMEOUT:.0f} s: " + text[-2000:]
                     )
                 time.sleep(0.05)
+        password = secrets.token_hex(16)
         connection = _connect(socket)
         try:
             with connection.cursor() as cursor:
                 cursor.execute(f"CREATE USER '{LEARNER_USER}'@'localhost'")
+                # root gets a password only the tests know: code under test that
+                # connects as root (who may turn the log off) is refused.
+                cursor.execute(
+                    "ALTER USER 'root'@'localhost' IDENTIFIED BY %s", (password,)
+                )
         finally:
             connection.close()
         url = URL.create(
             "mysql+pymysql",
             username="root",
+            password=password,
             host="localhost",
             database="mysql",
             query={"unix_socket": str(socket), "charset": "utf8mb4"},
@@ -310,7 +320,16 @@ def fresh_database(server: Server) -> Iterator[URL]:
         connection.close()
     try:
         url = server.url.set(database=name)
-        yield url.set(username=server.user, password=None) if server.user else url
+        if server.user:  # the plain user, with no password (URL.set keeps root's)
+            url = URL.create(
+                url.drivername,
+                username=server.user,
+                host=url.host,
+                port=url.port,
+                database=name,
+                query=url.query,
+            )
+        yield url
     finally:
         connection = _admin(server)
         try:
