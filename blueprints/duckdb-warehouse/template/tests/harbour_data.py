@@ -114,14 +114,14 @@ def add_test_rows(data_dir: Path) -> None:
                 "2026-10-10 09:50:00",
                 "2026-12-02 03:00:00",
             ),
-            # a ride in December, after every shipped one
+            # a ride in December, after every shipped one and two days without rides
             (
                 "R900005",
                 "M9001",
                 "HB13",
                 "HB05",
-                "2026-12-01 08:00:00",
-                "2026-12-01 08:25:30",
+                "2026-12-03 08:00:00",
+                "2026-12-03 08:25:30",
                 "2026-12-02 03:00:00",
             ),
         ],
