@@ -79,6 +79,9 @@ def _strict(test: dict[str, Any]) -> None:
         f"{test['name']} only warns (severity {config.get('severity')}): a data test"
         " that finds a fault must fail the build"
     )
+    assert config.get("limit") is None, (
+        f"{test['name']} has `limit: {config.get('limit')}`: count every failing row"
+    )
     assert config.get("where") is None, (
         f"{test['name']} has `where: {config.get('where')}`: test every row"
     )
