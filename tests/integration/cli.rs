@@ -500,6 +500,20 @@ fn plan_chooses_the_core_python_base_for_core_python_skills() {
 }
 
 #[test]
+fn plan_for_data_warehousing_chooses_the_duckdb_warehouse_base() {
+    for skills in [
+        "data warehousing, dbt",
+        "data-warehousing, sql",
+        "star schema, etl",
+    ] {
+        let out = sf(["plan", "--skills", skills, "--json"]).run().success();
+        let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(plan["blueprint"], "duckdb-warehouse", "{skills}: {plan}");
+        assert_eq!(plan["uncovered"], serde_json::json!([]), "{skills}: {plan}");
+    }
+}
+
+#[test]
 fn plan_refuses_unknown_skills_with_suggestions() {
     sf(["plan", "--skills", "dokcer"])
         .run()
