@@ -4,10 +4,12 @@ Nothing here uses DuckDB or dbt: these answers are computed independently of you
 models, from the same CSV files the build read. ``add_test_rows`` also appends
 rows of its own to a copy of the data before the build (a new station, a new
 member who changes plan, rides exported twice, a ride whose clock went wrong, a
-ride in December), so a model that only knows the shipped files does not pass.
+ride on a day after the shipped ones, chosen at random), so a model that only knows
+the shipped files, or these rows, does not pass.
 """
 
 import csv
+import random
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,6 +50,7 @@ def append_rows(
 
 def add_test_rows(data_dir: Path) -> None:
     """Append the tests' own rows to the copy of the data in ``data_dir``."""
+    later = datetime(2026, 12, 3, 8) + timedelta(days=random.randrange(60))
     append_rows(
         data_dir / "stations.csv",
         ("station_id", "station_name", "capacity", "opened_on"),
@@ -114,15 +117,15 @@ def add_test_rows(data_dir: Path) -> None:
                 "2026-10-10 09:50:00",
                 "2026-12-02 03:00:00",
             ),
-            # a ride in December, after every shipped one and two days without rides
+            # a ride on a day after every shipped one, days without rides between
             (
                 "R900005",
                 "M9001",
                 "HB13",
                 "HB05",
-                "2026-12-03 08:00:00",
-                "2026-12-03 08:25:30",
-                "2026-12-02 03:00:00",
+                str(later),
+                str(later + timedelta(minutes=25, seconds=30)),
+                str(later + timedelta(days=1)),
             ),
         ],
     )

@@ -7,6 +7,7 @@ test puts the fault it must catch (a ride listed twice, a lower-case station cod
 a plan in capitals, a ride that ends before it starts...): it must return rows.
 """
 
+import random
 import re
 from typing import Any
 
@@ -149,10 +150,13 @@ def test_a_singular_test_catches_rides_that_end_before_they_start(
         " a query that returns the rides of {{ ref('stg_rides') }} that end before or"
         " when they start"
     )
+    # Two real rides, one made to end a random number of minutes before it starts,
+    # the other when it starts.
+    minutes = random.randrange(1, 1000)
     fault = (
-        "(select * replace ('R999999' as ride_id, started_at - interval 5 minute"
-        " as ended_at) from {model} limit 1) union all (select * replace ('R999998'"
-        " as ride_id, started_at as ended_at) from {model} limit 1)"
+        f"(select * replace (started_at - interval {minutes} minute as ended_at)"
+        " from {model} using sample 1 rows) union all (select * replace (started_at"
+        " as ended_at) from {model} using sample 1 rows)"
     )
     caught = []
     for test in singular:
@@ -164,7 +168,7 @@ def test_a_singular_test_catches_rides_that_end_before_they_start(
             caught.append(test["name"])
     assert caught, (
         f"the singular tests {[t['name'] for t in singular]} find no fault in a copy of"
-        " stg_rides with a ride ending 5 minutes before its start and one ending"
+        " stg_rides with a ride ending minutes before its start and one ending"
         " when it starts: each must come back as a failing row"
     )
 

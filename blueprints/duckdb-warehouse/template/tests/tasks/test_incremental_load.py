@@ -10,7 +10,7 @@ keep the ``loaded_at`` of the first run.
 import re
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -20,11 +20,11 @@ from harbour_data import RIDE_COLUMNS, Reference, add_test_rows, append_rows
 
 WHERE = "warehouse/models/marts"
 
-NEW_EXPORT = "2026-12-02 04:00:00"
+NEW_EXPORT = "2027-02-02 04:00:00"
 NEW_RIDES = [
-    ("R950001", "M0003", "hb04", "HB05", "2026-12-04 07:10:00", "2026-12-04 07:31:00"),
-    ("R950002", "M0010", "HB05", "HB04", "2026-12-04 18:02:00", "2026-12-04 18:20:40"),
-    ("R950003", "M9001", " HB13", "hb01", "2026-12-04 19:30:00", "2026-12-04 19:55:00"),
+    ("R950001", "M0003", "hb04", "HB05", "2027-02-01 07:10:00", "2027-02-01 07:31:00"),
+    ("R950002", "M0010", "HB05", "HB04", "2027-02-01 18:02:00", "2027-02-01 18:20:40"),
+    ("R950003", "M9001", " HB13", "hb01", "2027-02-01 19:30:00", "2027-02-01 19:55:00"),
     # late: it started in October, months before this export
     ("R950004", "M0020", "HB07", "HB02", "2026-10-15 12:00:00", "2026-10-15 12:45:00"),
 ]
@@ -72,6 +72,8 @@ class TwoRuns:
     """fct_rides after the first run."""
     between: float
     """The time between the runs, in seconds since the epoch."""
+    after: float
+    """The time the second run ended."""
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +85,7 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory) -> TwoRuns:
     node = first.node("fct_rides")
     if not (first.success and node and node["config"]["materialized"] == "incremental"):
         # Nothing to compare yet: spare the second run.
-        return TwoRuns(first, first, {}, time.time())
+        return TwoRuns(first, first, {}, time.time(), time.time())
     before = _loaded(first)
     between = time.time()
     old = Reference(data).rides[CORRECTED]
@@ -99,20 +101,15 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory) -> TwoRuns:
             NEW_EXPORT,
         )
     )
-    append_rows(data / "rides" / "rides_2026-12.csv", RIDE_COLUMNS, rows)
+    append_rows(data / "rides" / "rides_2027-01.csv", RIDE_COLUMNS, rows)
     second = run_dbt(project, data, "run")
-    return TwoRuns(first, second, before, between)
+    return TwoRuns(first, second, before, between, time.time())
 
 
 def test_a_second_run_loads_only_the_new_export(
     two_runs: TwoRuns,
 ) -> None:
-    first, second, before, between = (
-        two_runs.first,
-        two_runs.second,
-        two_runs.before,
-        two_runs.between,
-    )
+    first, second, before = two_runs.first, two_runs.second, two_runs.before
     assert first.success, f"the first dbt run failed: {first.error}"
     first.model("fct_rides", WHERE)
     assert before, (
@@ -143,10 +140,17 @@ def test_a_second_run_loads_only_the_new_export(
         f" loaded_at changed: {reloaded[:3]}...): an incremental run must select only"
         " the rides exported after the latest exported_at already in {{ this }}"
     )
-    late = [ride for ride in new | {CORRECTED} if after[ride][0] < between]
-    assert not late, (
-        f"the rides of the new export {late} have a loaded_at from before the second"
-        " run: loaded_at is current_timestamp, when the run loads the row"
+    stale = sorted(
+        ride
+        for ride in new | {CORRECTED}
+        if not two_runs.between <= after[ride][0] <= two_runs.after
+    )
+    assert not stale, (
+        f"the rides of the new export {stale} have a loaded_at outside the second run"
+        " (it ran between"
+        f" {datetime.fromtimestamp(two_runs.between, UTC):%Y-%m-%d %H:%M:%S} and"
+        f" {datetime.fromtimestamp(two_runs.after, UTC):%H:%M:%S} UTC): loaded_at is"
+        " current_timestamp, when the run loads the row"
     )
 
 

@@ -77,7 +77,7 @@ def test_dim_date_has_every_day_from_the_first_ride_to_the_last(
     ]
     assert rows == expected, (
         f"dim_date: one row per day from {days[0]} to {days[-1]} (the tests' rows add a"
-        f" ride in December), date_key as yyyymmdd, ISO day of week (Monday 1); found"
+        f" ride on a day after the shipped ones), date_key as yyyymmdd, ISO day of week (Monday 1); found"
         f" {len(rows)} rows from {rows[0][1] if rows else None} to"
         f" {rows[-1][1] if rows else None}, expected {len(expected)}"
     )
