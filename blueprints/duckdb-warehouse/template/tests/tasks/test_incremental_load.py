@@ -141,9 +141,7 @@ def test_a_second_run_loads_only_the_new_export(
         " the rides exported after the latest exported_at already in {{ this }}"
     )
     stale = sorted(
-        ride
-        for ride in new | {CORRECTED}
-        if not two_runs.between <= after[ride][0] <= two_runs.after
+        ride for ride in new if not two_runs.between <= after[ride][0] <= two_runs.after
     )
     assert not stale, (
         f"the rides of the new export {stale} have a loaded_at outside the second run"
@@ -168,5 +166,10 @@ def test_a_ride_exported_again_replaces_its_row(
         " unique_key='ride_id' replaces the row"
     )
     assert rows[0][0] != before[1], (
-        f"{CORRECTED} still has its old ended_at: the new export corrected it"
+        f"{CORRECTED} still has its old ended_at: the new export corrected it, and"
+        " the second run must load it again (its exported_at is new)"
+    )
+    loaded = _loaded(second)[CORRECTED][0]
+    assert two_runs.between <= loaded <= two_runs.after, (
+        f"{CORRECTED} has a loaded_at outside the second run, which reloaded it"
     )
