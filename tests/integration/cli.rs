@@ -294,12 +294,17 @@ fn list_and_show_say_which_bases_an_addon_applies_to_and_refuses() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|b| b["kind"] == "base")
+        // duckdb-warehouse has not joined the cross-cutting add-ons yet: its quality hooks
+        // (mypy with dbt's packages) are still to be written and verified.
+        .filter(|b| b["kind"] == "base" && b["id"] != "duckdb-warehouse")
         .map(|b| &b["id"])
         .collect();
     let applies: Vec<&serde_json::Value> =
         quality["applies_to"].as_array().unwrap().iter().collect();
-    assert_eq!(applies, bases, "quality applies to every base");
+    assert_eq!(
+        applies, bases,
+        "quality applies to every base but duckdb-warehouse"
+    );
     assert!(quality.get("not_for").is_none());
     assert!(
         entry("github-ci")["not_for"]["pypi-package"]
@@ -495,6 +500,20 @@ fn plan_chooses_the_core_python_base_for_core_python_skills() {
         let out = sf(["plan", "--skills", skills, "--json"]).run().success();
         let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
         assert_eq!(plan["blueprint"], "log-analyser", "{skills}: {plan}");
+        assert_eq!(plan["uncovered"], serde_json::json!([]), "{skills}: {plan}");
+    }
+}
+
+#[test]
+fn plan_for_data_warehousing_chooses_the_duckdb_warehouse_base() {
+    for skills in [
+        "data warehousing, dbt",
+        "data-warehousing, sql",
+        "star schema, etl",
+    ] {
+        let out = sf(["plan", "--skills", skills, "--json"]).run().success();
+        let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(plan["blueprint"], "duckdb-warehouse", "{skills}: {plan}");
         assert_eq!(plan["uncovered"], serde_json::json!([]), "{skills}: {plan}");
     }
 }

@@ -1,0 +1,195 @@
+"""Build the warehouse once, in a temporary folder, for every test to inspect.
+
+The session fixture ``warehouse`` copies your dbt project (``warehouse/``) and the
+raw data (``data/``) into a temporary folder, appends the tests' own rows to the
+copy of the data (see ``harbour_data.add_test_rows``), and runs ``dbt build`` there
+once, with dbt's Python API, into a DuckDB file of its own. Nothing is written into
+your project. The tests then read three things:
+
+- dbt's manifest (``manifest.json``): which models, sources and data tests exist,
+  what each model selects from (``ref``/``source``), its materialisation and the
+  SQL dbt compiled;
+- dbt's run results (``run_results.json``): what ran, passed, failed or was skipped;
+- the DuckDB database itself, compared with answers computed in plain Python from
+  the same CSV files (``harbour_data.Reference``).
+
+The incremental task runs dbt twice more, in a folder of its own.
+"""
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from dbt.cli.main import dbtRunner
+
+from harbour_data import Reference, add_test_rows
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT = "harbour"
+"""The dbt project's name, as in ``warehouse/dbt_project.yml``."""
+
+
+def copy_project(destination: Path) -> tuple[Path, Path]:
+    """Copy the dbt project and the data under ``destination``; return both folders."""
+    project = destination / "warehouse"
+    data = destination / "data"
+    shutil.copytree(
+        ROOT / "warehouse",
+        project,
+        ignore=shutil.ignore_patterns("target", "logs", "dbt_packages", "*.duckdb*"),
+    )
+    shutil.copytree(ROOT / "data", data)
+    return project, data
+
+
+@dataclass
+class DbtRun:
+    """One invocation of dbt: its outcome, run results and manifest."""
+
+    success: bool
+    error: str
+    results: dict[str, dict[str, Any]]
+    manifest: dict[str, Any]
+    database: Path
+
+    def node(self, name: str) -> dict[str, Any] | None:
+        """The manifest's model called ``name``, if there is one."""
+        found: dict[str, Any] | None = self.manifest.get("nodes", {}).get(
+            f"model.{PROJECT}.{name}"
+        )
+        return found
+
+    def model(self, name: str, where: str) -> dict[str, Any]:
+        """The model ``name``, which must exist and have been built without error."""
+        node = self.node(name)
+        assert node is not None, (
+            f"dbt found no model `{name}`: write {where}/{name}.sql"
+            f" (dbt's own error, if any: {self.error or 'none'})"
+        )
+        assert self.status(node) == "success", (
+            f"the model `{name}` was not built: {self.outcome(node)}"
+            f" (dbt: {self.error or 'no error'})"
+        )
+        return node
+
+    def status(self, node: dict[str, Any]) -> str:
+        """What happened to ``node`` in this run: success, pass, fail, error, skipped..."""
+        result = self.results.get(node["unique_id"])
+        return "not run" if result is None else str(result["status"])
+
+    def outcome(self, node: dict[str, Any]) -> str:
+        """The status of ``node`` with dbt's message, for failure messages."""
+        result = self.results.get(node["unique_id"])
+        if result is None:
+            return "it did not run (did a model or test it depends on fail?)"
+        return f"{result['status']}: {result['message']}"
+
+    def tests(self) -> list[dict[str, Any]]:
+        """The data tests dbt found."""
+        return [
+            node
+            for node in self.manifest.get("nodes", {}).values()
+            if node["resource_type"] == "test"
+        ]
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(str(self.database))
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
+        with self.connect() as connection:
+            return connection.execute(sql).fetchall()
+
+
+def run_dbt(project: Path, data: Path, *args: str) -> DbtRun:
+    """Run ``dbt ARGS`` on ``project`` with its data in ``data``, in-process."""
+    work = project.parent
+    database = work / "harbour.duckdb"
+    target = work / "target"
+    saved = {name: os.environ.get(name) for name in ("HARBOUR_DUCKDB", "DO_NOT_TRACK")}
+    os.environ["HARBOUR_DUCKDB"] = str(database)
+    os.environ["DO_NOT_TRACK"] = "1"
+    try:
+        outcome = dbtRunner().invoke(
+            [
+                *args,
+                "--project-dir",
+                str(project),
+                "--profiles-dir",
+                str(project),
+                "--target-path",
+                str(target),
+                "--log-path",
+                str(work / "logs"),
+                "--vars",
+                json.dumps({"data_dir": str(data)}),
+                "--log-level-file",
+                "none",
+                "--quiet",
+                "--no-use-colors",
+            ]
+        )
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    results: dict[str, dict[str, Any]] = {}
+    if (target / "run_results.json").exists():
+        for result in json.loads((target / "run_results.json").read_text())["results"]:
+            results[result["unique_id"]] = result
+    manifest: dict[str, Any] = {}
+    if (target / "manifest.json").exists():
+        manifest = json.loads((target / "manifest.json").read_text())
+    error = "" if outcome.exception is None else str(outcome.exception)
+    return DbtRun(outcome.success, error, results, manifest, database)
+
+
+@pytest.fixture(scope="session")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
+    """``dbt build`` of your project, once, on the data plus the tests' rows."""
+    work = tmp_path_factory.mktemp("warehouse")
+    project, data = copy_project(work)
+    add_test_rows(data)
+    return run_dbt(project, data, "build")
+
+
+@pytest.fixture(scope="session")
+def reference(warehouse: DbtRun) -> Reference:
+    """The answers computed in plain Python from the data the build read."""
+    return Reference(warehouse.database.parent / "data")
+
+
+def columns(run: DbtRun, table: str) -> dict[str, str]:
+    """The columns of ``table`` in the built database, with their DuckDB types."""
+    return dict(
+        run.query(
+            "select column_name, data_type from information_schema.columns"
+            f" where table_schema = 'main' and table_name = '{table}'"
+            " order by ordinal_position"
+        )
+    )
+
+
+def assert_columns(run: DbtRun, table: str, expected: dict[str, str]) -> None:
+    """``table`` has at least the ``expected`` columns, each of its type."""
+    found = columns(run, table)
+    wrong = {
+        name: found.get(name, "missing")
+        for name, kind in expected.items()
+        if found.get(name) != kind
+    }
+    assert not wrong, (
+        f"{table}: these columns are missing or of another type: {wrong}; expected"
+        f" {expected} (found {found})"
+    )
+
+
+def depends_on(node: dict[str, Any]) -> set[str]:
+    """What a model selects from: ``model.harbour.NAME`` and ``source.harbour.raw.NAME``."""
+    return set(node["depends_on"]["nodes"])

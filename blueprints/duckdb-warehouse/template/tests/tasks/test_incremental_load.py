@@ -1,0 +1,175 @@
+"""Task incremental-load: fct_rides loads only the rides exported since the last run.
+
+This test runs dbt twice in a folder of its own: once on the data, then again after
+adding a new monthly export (new rides, a late ride from October, and a ride
+exported again with a corrected end). A rebuild of the whole table disguised as an
+incremental model fails it: the rides the second run did not need to touch must
+keep the ``loaded_at`` of the first run.
+"""
+
+import re
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from conftest import DbtRun, assert_columns, copy_project, run_dbt
+from harbour_data import RIDE_COLUMNS, Reference, add_test_rows, append_rows
+
+WHERE = "warehouse/models/marts"
+
+NEW_EXPORT = "2027-02-02 04:00:00"
+NEW_RIDES = [
+    ("R950001", "M0003", "hb04", "HB05", "2027-02-01 07:10:00", "2027-02-01 07:31:00"),
+    ("R950002", "M0010", "HB05", "HB04", "2027-02-01 18:02:00", "2027-02-01 18:20:40"),
+    ("R950003", "M9001", " HB13", "hb01", "2027-02-01 19:30:00", "2027-02-01 19:55:00"),
+    # late: it started in October, months before this export
+    ("R950004", "M0020", "HB07", "HB02", "2026-10-15 12:00:00", "2026-10-15 12:45:00"),
+]
+CORRECTED = "R000100"
+
+
+def test_fct_rides_is_configured_incremental(warehouse: DbtRun) -> None:
+    node = warehouse.model("fct_rides", WHERE)
+    config = node["config"]
+    assert config["materialized"] == "incremental", (
+        f"fct_rides is materialized as a {config['materialized']}: set"
+        " materialized='incremental' in its config() block"
+    )
+    key = config.get("unique_key")
+    assert key in ("ride_id", ["ride_id"]), (
+        f"fct_rides has unique_key {key!r}: the grain is the ride, unique_key='ride_id'"
+        " makes a ride exported again replace its row instead of adding one"
+    )
+    assert re.search(r"is_incremental\s*\(\s*\)", node["raw_code"]), (
+        "fct_rides never asks {% if is_incremental() %}: filter the rides a run loads"
+    )
+    assert_columns(warehouse, "fct_rides", {"exported_at": "TIMESTAMP"})
+    types = dict(
+        warehouse.query(
+            "select column_name, data_type from information_schema.columns"
+            " where table_name = 'fct_rides' and column_name = 'loaded_at'"
+        )
+    )
+    assert types.get("loaded_at") in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMP"), (
+        "fct_rides needs a loaded_at column: current_timestamp when the row was loaded"
+    )
+
+
+def _loaded(run: DbtRun) -> dict[str, tuple[float, Any]]:
+    """Each ride's loaded_at (in seconds since the epoch) and ended_at."""
+    rows = run.query("select ride_id, epoch(loaded_at), ended_at from fct_rides")
+    return {row[0]: (float(row[1]), row[2]) for row in rows}
+
+
+@dataclass
+class TwoRuns:
+    first: DbtRun
+    second: DbtRun
+    before: dict[str, tuple[float, Any]]
+    """fct_rides after the first run."""
+    between: float
+    """The time between the runs, in seconds since the epoch."""
+    after: float
+    """The time the second run ended."""
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory: pytest.TempPathFactory) -> TwoRuns:
+    work = tmp_path_factory.mktemp("incremental")
+    project, data = copy_project(work)
+    add_test_rows(data)
+    first = run_dbt(project, data, "run")
+    node = first.node("fct_rides")
+    if not (first.success and node and node["config"]["materialized"] == "incremental"):
+        # Nothing to compare yet: spare the second run.
+        return TwoRuns(first, first, {}, time.time(), time.time())
+    before = _loaded(first)
+    between = time.time()
+    old = Reference(data).rides[CORRECTED]
+    rows = [(*ride, NEW_EXPORT) for ride in NEW_RIDES]
+    rows.append(
+        (
+            CORRECTED,
+            old.member_id,
+            old.start_station_id,
+            old.end_station_id,
+            str(old.started_at),
+            str(old.started_at + timedelta(minutes=1)),
+            NEW_EXPORT,
+        )
+    )
+    append_rows(data / "rides" / "rides_2027-01.csv", RIDE_COLUMNS, rows)
+    second = run_dbt(project, data, "run")
+    return TwoRuns(first, second, before, between, time.time())
+
+
+def test_a_second_run_loads_only_the_new_export(
+    two_runs: TwoRuns,
+) -> None:
+    first, second, before = two_runs.first, two_runs.second, two_runs.before
+    assert first.success, f"the first dbt run failed: {first.error}"
+    first.model("fct_rides", WHERE)
+    assert before, (
+        "fct_rides is not incremental, or empty after the first run: see"
+        " test_fct_rides_is_configured_incremental"
+    )
+    assert second.success, f"the second dbt run failed: {second.error}"
+    second.model("fct_rides", WHERE)
+    after = _loaded(second)
+    new = {ride[0] for ride in NEW_RIDES}
+    missing = sorted(new - set(after))
+    assert not missing, (
+        f"the second run did not load {missing}; R950004 started in October but was"
+        " exported in December: filter on exported_at, the time a ride reached us,"
+        " not on when it started"
+    )
+    assert set(after) == set(before) | new, (
+        f"fct_rides has {len(after)} rides after the second run, expected"
+        f" {len(set(before) | new)}"
+    )
+    reloaded = sorted(
+        ride
+        for ride in before
+        if ride != CORRECTED and after[ride][0] != before[ride][0]
+    )
+    assert not reloaded, (
+        f"the second run loaded again {len(reloaded)} rides it already had (their"
+        f" loaded_at changed: {reloaded[:3]}...): an incremental run must select only"
+        " the rides exported after the latest exported_at already in {{ this }}"
+    )
+    stale = sorted(
+        ride for ride in new if not two_runs.between <= after[ride][0] <= two_runs.after
+    )
+    assert not stale, (
+        f"the rides of the new export {stale} have a loaded_at outside the second run"
+        " (it ran between"
+        f" {datetime.fromtimestamp(two_runs.between, UTC):%Y-%m-%d %H:%M:%S} and"
+        f" {datetime.fromtimestamp(two_runs.after, UTC):%H:%M:%S} UTC): loaded_at is"
+        " current_timestamp, when the run loads the row"
+    )
+
+
+def test_a_ride_exported_again_replaces_its_row(
+    two_runs: TwoRuns,
+) -> None:
+    second = two_runs.second
+    assert two_runs.before, "fct_rides is not incremental yet"
+    assert second.success, f"the second dbt run failed: {second.error}"
+    second.model("fct_rides", WHERE)
+    rows = second.query(f"select ended_at from fct_rides where ride_id = '{CORRECTED}'")
+    before = two_runs.before[CORRECTED]
+    assert len(rows) == 1, (
+        f"{CORRECTED} is in fct_rides {len(rows)} times after it was exported again:"
+        " unique_key='ride_id' replaces the row"
+    )
+    assert rows[0][0] != before[1], (
+        f"{CORRECTED} still has its old ended_at: the new export corrected it, and"
+        " the second run must load it again (its exported_at is new)"
+    )
+    loaded = _loaded(second)[CORRECTED][0]
+    assert two_runs.between <= loaded <= two_runs.after, (
+        f"{CORRECTED} has a loaded_at outside the second run, which reloaded it"
+    )
