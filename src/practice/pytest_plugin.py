@@ -7,6 +7,7 @@ Every string is made safe for JSON first: a message may hold text decoded with
 must never hide a failure.
 """
 
+import functools
 import hashlib
 import importlib.util
 import inspect
@@ -471,6 +472,85 @@ def _graded_names_changed() -> str:
     return ""
 
 
+def _own_layer(obj) -> str:
+    """The project-relative path of the ungraded file of the project's that defined `obj`
+    or a function it wraps (a method, classmethod, property, partial or `functools.wraps`
+    wrapper around one), or ""."""
+    for _ in range(8):
+        if obj is None:
+            return ""
+        # A frozen module's code names no file ("<frozen importlib._bootstrap>"), which
+        # `_relative` would read as a path in the working folder.
+        if inspect.isfunction(obj) and os.path.isabs(obj.__code__.co_filename):
+            where = _ungraded_own(obj)
+            if where:
+                return where
+        inner = (
+            getattr(obj, "__func__", None)
+            or getattr(obj, "fget", None)
+            or getattr(obj, "func", None)
+            or getattr(obj, "__wrapped__", None)
+        )
+        if inner is None or inner is obj:
+            return ""
+        obj = inner
+    return ""
+
+
+def _may_wrap(value) -> bool:
+    """Whether `value` is a function or something that holds one as a method does."""
+    return (
+        inspect.isfunction(value)
+        or inspect.ismethod(value)
+        or isinstance(value, (classmethod, staticmethod, property, functools.partial))
+        or (callable(value) and not isinstance(value, type) and hasattr(value, "__wrapped__"))
+    )
+
+
+def _library_patched() -> str:
+    """A function of the project's own (not of the graded tests) found in a library's
+    namespace, as "module.Class.name (where it was defined)", or "". A library never holds
+    the learner's functions by itself: one there replaced the library's own (a driver's
+    `Cursor.execute` that fakes the rows, an ORM's method that hides a statement). Read from
+    every imported module outside the project and the classes it defines; the project's
+    instances and registries (routes, event listeners) are not namespaces, so are not read.
+    Costs a walk over the imported modules: run after collection and at the end, not per
+    test."""
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if not isinstance(path, str) or _relative(path) is not None:
+            continue
+        try:
+            space = dict(vars(module))
+        except TypeError:
+            continue
+        spaces = [(name, space)]
+        for value in space.values():
+            if inspect.isclass(value) and getattr(value, "__module__", None) == name:
+                spaces.append((f"{name}.{value.__qualname__}", dict(value.__dict__)))
+        for owner, names in spaces:
+            for attribute, value in names.items():
+                try:
+                    where = _own_layer(value) if _may_wrap(value) else ""
+                except Exception:  # a lazy object of a library's that cannot be read
+                    where = ""
+                if where:
+                    return f"{owner}.{attribute} (from {where})"
+    return ""
+
+
+def _library_refusal() -> str:
+    """Why the run is refused when `_library_patched` finds something, or ""."""
+    patched = _library_patched()
+    if not patched:
+        return ""
+    return (
+        f"the code under test replaced a library's own code: {patched}. The tests observe "
+        "the libraries as they ship (a driver's statements, an ORM's rows), so the project's "
+        "code must call them, not change them"
+    )
+
+
 def _refuse(why: str) -> None:
     _emit({"event": "setup-error", "path": "", "message": why, "where": ""})
     pytest.exit(why, returncode=4)
@@ -507,7 +587,7 @@ def pytest_collection(session):
         _refuse(why)
     with _Alarm("importing the tests", _COLLECT_TIMEOUT):
         yield
-    why = _foreign_code()
+    why = _foreign_code() or _library_refusal()
     if why:
         _refuse(why)
 
@@ -617,7 +697,7 @@ def pytest_runtest_logreport(report, _kept=(), _changed=_machinery_changed) -> N
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
-    why = _foreign_code()
+    why = _foreign_code() or _library_refusal()
     if why:
         _emit({"event": "setup-error", "path": "", "message": why, "where": ""})
     # Every test has been reported: a process that does not end after this (a thread left

@@ -1509,3 +1509,59 @@ fn python_skills_asked_for_that_history_cannot_confirm_are_named_as_such() {
         out.stderr
     );
 }
+
+/// The cheat a fresh tester found in the mysql add-on: the code under test, when imported,
+/// replaces a method of the database driver (`Cursor.execute`), which then fakes the rows and
+/// the query plans the tests read. Any function of the project's found in a library's module
+/// or class is refused, whether put there at import or by a test's call and left there.
+#[test]
+fn python_code_that_replaces_a_librarys_function_is_not_graded() {
+    for (at_import, said) in [
+        (true, "textwrap.dedent (from src/demo/__init__.py)"),
+        (false, "fractions.Fraction.__repr__ (from src/demo/calc.py)"),
+    ] {
+        let mini = Mini::new(&[]);
+        if at_import {
+            mini.solve();
+            mini.append(
+                "src/demo/__init__.py",
+                "import textwrap\n\n\ndef _same(text, *args):\n    return text\n\n\n\
+                 textwrap.dedent = _same\n",
+            );
+        } else {
+            // Left there by a graded test's call.
+            mini.solve_but(
+                "    return a + b\n",
+                "    import fractions\n\n    fractions.Fraction.__repr__ = _repr\n    \
+                 return a + b\n\n\ndef _repr(self):\n    return 'x'\n",
+            );
+        }
+        let out = mini.check(&[]).code(1);
+        assert!(
+            out.stdout
+                .starts_with("cannot grade: the code under test replaced a library's own code")
+                && out.stdout.contains(said),
+            "{said}:\n{}",
+            out.stdout
+        );
+        assert!(
+            !mini.statuses().contains(&"pass".to_string()),
+            "{said}: {:?}",
+            mini.statuses()
+        );
+    }
+    // Handing a library one's own functions through its registries is not a replacement.
+    let mini = Mini::new(&[]);
+    mini.solve();
+    mini.append(
+        "src/demo/calc.py",
+        "\n\nimport atexit\nimport copyreg\nimport functools\n\n\n\
+         class Point:\n    pass\n\n\n\
+         def _reduce(point: Point) -> tuple[type[Point], tuple[()]]:\n    return Point, ()\n\n\n\
+         def _bye() -> None:\n    pass\n\n\n\
+         copyreg.pickle(Point, _reduce)\natexit.register(_bye)\n\n\n\
+         @functools.singledispatch\ndef describe(value: object) -> str:\n    return 'thing'\n",
+    );
+    let out = mini.check(&[]).success();
+    assert!(out.stdout.contains("every task passes"), "{}", out.stdout);
+}
