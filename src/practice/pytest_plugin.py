@@ -472,6 +472,22 @@ def _graded_names_changed() -> str:
     return ""
 
 
+# `_own_file`'s answers by file name: a library's walk meets each of its files many times.
+_OWN_FILES = {}
+
+
+def _own_file(filename: str) -> str:
+    """`filename`'s path in the project when it is an ungraded file of the project's, or ""."""
+    known = _OWN_FILES.get(filename)
+    if known is None:
+        # A frozen module's code names no file ("<frozen importlib._bootstrap>"), which
+        # `_relative` would read as a path in the working folder.
+        rel = _relative(filename) if os.path.isabs(filename) else None
+        known = rel if rel is not None and rel not in _EXPECTED else ""
+        _OWN_FILES[filename] = known
+    return known
+
+
 def _own_layer(obj) -> str:
     """The project-relative path of the ungraded file of the project's that defined `obj`
     or a function it wraps (a method, classmethod, property, partial or `functools.wraps`
@@ -479,10 +495,8 @@ def _own_layer(obj) -> str:
     for _ in range(8):
         if obj is None:
             return ""
-        # A frozen module's code names no file ("<frozen importlib._bootstrap>"), which
-        # `_relative` would read as a path in the working folder.
-        if inspect.isfunction(obj) and os.path.isabs(obj.__code__.co_filename):
-            where = _ungraded_own(obj)
+        if inspect.isfunction(obj):
+            where = _own_file(obj.__code__.co_filename)
             if where:
                 return where
         inner = (
