@@ -36,7 +36,7 @@ WINDOWS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "mart_station_ranking": (
         (
-            r"^rank\(\) OVER \(PARTITION BY\b",
+            r"rank\(\) OVER \(PARTITION BY\b",
             "station_rank: `rank() over (partition by ride_month order by rides desc)`",
         ),
     ),
