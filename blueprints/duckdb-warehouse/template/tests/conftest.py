@@ -27,7 +27,7 @@ import duckdb
 import pytest
 from dbt.cli.main import dbtRunner
 
-from harbour_data import Reference, add_test_rows
+from harbour_data import Reference, TestRows, add_test_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = "harbour"
@@ -56,6 +56,8 @@ class DbtRun:
     results: dict[str, dict[str, Any]]
     manifest: dict[str, Any]
     database: Path
+    drawn: TestRows | None = None
+    """The rows the tests appended to the data, when they did."""
 
     def node(self, name: str) -> dict[str, Any] | None:
         """The manifest's model called ``name``, if there is one."""
@@ -70,6 +72,11 @@ class DbtRun:
         assert node is not None, (
             f"dbt found no model `{name}`: write {where}/{name}.sql"
             f" (dbt's own error, if any: {self.error or 'none'})"
+        )
+        language = node.get("language", "sql")
+        assert language == "sql", (
+            f"`{name}` is a {language} model: write it in SQL, as {where}/{name}.sql"
+            " (every model of this warehouse is a SELECT that dbt runs in DuckDB)"
         )
         assert self.status(node) == "success", (
             f"the model `{name}` was not built: {self.outcome(node)}"
@@ -155,8 +162,10 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
     """``dbt build`` of your project, once, on the data plus the tests' rows."""
     work = tmp_path_factory.mktemp("warehouse")
     project, data = copy_project(work)
-    add_test_rows(data)
-    return run_dbt(project, data, "build")
+    drawn = add_test_rows(data)
+    run = run_dbt(project, data, "build")
+    run.drawn = drawn
+    return run
 
 
 @pytest.fixture(scope="session")
@@ -188,6 +197,12 @@ def assert_columns(run: DbtRun, table: str, expected: dict[str, str]) -> None:
         f"{table}: these columns are missing or of another type: {wrong}; expected"
         f" {expected} (found {found})"
     )
+
+
+def select_again(run: DbtRun, node: dict[str, Any], columns: str) -> set[Any]:
+    """``columns`` of what the model's compiled SQL selects when run once more."""
+    code = node.get("compiled_code") or ""
+    return set(run.query(f"select {columns} from (\n{code}\n) as again"))
 
 
 def depends_on(node: dict[str, Any]) -> set[str]:

@@ -2,10 +2,11 @@
 
 Nothing here uses DuckDB or dbt: these answers are computed independently of your
 models, from the same CSV files the build read. ``add_test_rows`` also appends
-rows of its own to a copy of the data before the build (a new station, a new
-member who changes plan, rides exported twice, a ride whose clock went wrong, a
-ride on a day after the shipped ones, chosen at random), so a model that only knows
-the shipped files, or these rows, does not pass.
+rows of its own, drawn at random, to a copy of the data before the build (a new
+station, a new member who changes plan, new and shipped rides exported again with
+another end, a ride whose clock went wrong, a ride on a day after the shipped ones),
+so a model that only knows the shipped files, or one draw of these rows, does not
+pass.
 """
 
 import csv
@@ -48,86 +49,145 @@ def append_rows(
         writer.writerows(rows)
 
 
-def add_test_rows(data_dir: Path) -> None:
-    """Append the tests' own rows to the copy of the data in ``data_dir``."""
-    later = datetime(2026, 12, 3, 8) + timedelta(days=random.randrange(60))
+NAMES = (
+    "Tegen Bolitho",
+    "Morwenna Trevail",
+    "Kerensa Polglase",
+    "Jory Penhaligon",
+    "Demelza Rowe",
+    "Piran Tresize",
+)
+STATION_NAMES = ("Pier Head", "Net Loft", "Chapel Steps", "Old Quay", "Harbour Gate")
+
+
+@dataclass(frozen=True)
+class TestRows:
+    """What ``add_test_rows`` drew: the tests look these up in the warehouse."""
+
+    station_id: str
+    station_name: str
+    opened_on: date
+    member_id: str
+    plans: tuple[str, str]
+    """The new member's plan before and after the change."""
+    exported_again: dict[str, datetime]
+    """Rides exported more than once, with the ``ended_at`` of their latest export."""
+
+
+def _messy(text: str, draw: random.Random) -> str:
+    """``text`` as a careless export writes it: odd case, stray spaces."""
+    cased = draw.choice((text.lower(), text.upper(), text.title()))
+    return draw.choice(("", " ")) + cased + draw.choice(("", " "))
+
+
+def add_test_rows(data_dir: Path) -> TestRows:
+    """Append the tests' own rows, drawn at random, to the copy of the data."""
+    draw = random.Random()
+    shipped = Reference(data_dir)
+    station_id = draw.choice([f"HB{n}" for n in range(20, 90)])
+    station_name = draw.choice(STATION_NAMES)
+    opened_on = date(2026, 11, 1) + timedelta(days=draw.randrange(10))
     append_rows(
         data_dir / "stations.csv",
         ("station_id", "station_name", "capacity", "opened_on"),
-        [(" hb13", " Pier Head ", "8", "2026-11-20")],
+        [
+            (
+                _messy(station_id, draw),
+                f" {station_name} ",
+                str(draw.randrange(4, 40)),
+                str(opened_on),
+            )
+        ],
     )
+    taken = {v.member_id for v in shipped.versions}
+    member_id = draw.choice(
+        [f"M{n}" for n in range(5000, 10000) if f"M{n}" not in taken]
+    )
+    name = draw.choice(NAMES)
+    first_plan, second_plan = draw.sample(PLANS, 2)
+    joined = datetime(2026, 11, 12) + timedelta(minutes=draw.randrange(3 * 24 * 60))
+    changed = joined + timedelta(minutes=draw.randrange(2 * 24 * 60, 8 * 24 * 60))
     append_rows(
         data_dir / "members.csv",
         ("member_id", "full_name", "plan", "home_station", "updated_at"),
         [
-            ("M9001", "Tegen Bolitho", "Casual ", "hb13", "2026-11-20 08:00:00"),
-            ("M9001", "Tegen Bolitho", "ANNUAL", "HB13", "2026-11-25 12:30:00"),
-            ("M9001", "Tegen Bolitho", "ANNUAL", "HB13", "2026-11-25 12:30:00"),
+            (
+                member_id,
+                name,
+                _messy(first_plan, draw),
+                _messy(station_id, draw),
+                str(joined),
+            ),
+            (member_id, name, second_plan.upper(), station_id, str(changed)),
+            (member_id, name, second_plan.upper(), station_id, str(changed)),
         ],
     )
-    append_rows(
-        data_dir / "rides" / "rides_tests.csv",
-        RIDE_COLUMNS,
-        [
-            # before and after the member's change of plan
+    ids = iter(draw.sample(range(910000, 950000), 8))
+    export = "2026-12-02 03:00:00"
+    stations = sorted(shipped.stations)
+    rows: list[tuple[str, ...]] = []
+    exported_again: dict[str, datetime] = {}
+
+    def ride(member: str, start: datetime, minutes: float) -> list[str]:
+        return [
+            f"R{next(ids)}",
+            member,
+            _messy(draw.choice([*stations, station_id]), draw),
+            _messy(draw.choice([*stations, station_id]), draw),
+            str(start),
+            str(start + timedelta(seconds=round(minutes * 60))),
+        ]
+
+    # before and after the member's change of plan
+    before = joined + (changed - joined) * draw.uniform(0.1, 0.9)
+    rows.append((*ride(member_id, before.replace(microsecond=0), 25), export))
+    after = changed + timedelta(minutes=draw.randrange(30, 3000))
+    rows.append((*ride(member_id, after, 26), export))
+    # new rides exported twice, the later export correcting the end: sometimes the
+    # later export is written first
+    for _ in range(2):
+        start = datetime(2026, 11, 20) + timedelta(minutes=draw.randrange(9 * 24 * 60))
+        first = ride(draw.choice([member_id, "M0001", "M0002"]), start, 120)
+        ended = start + timedelta(minutes=draw.randrange(5, 90))
+        second = [*first[:5], str(ended)]
+        exports = [(*first, "2026-12-01 03:00:00"), (*second, export)]
+        draw.shuffle(exports)
+        rows.extend(exports)
+        exported_again[first[0]] = ended
+    # shipped rides exported again, later, with a corrected end
+    for old in draw.sample(sorted(shipped.rides.values(), key=lambda r: r.ride_id), 3):
+        ended = old.started_at + timedelta(minutes=draw.randrange(3, 100), seconds=7)
+        if ended == old.ended_at:
+            ended += timedelta(minutes=1)
+        exported = old.exported_at + timedelta(hours=draw.randrange(1, 72))
+        rows.append(
             (
-                "R900001",
-                "M9001",
-                "hb13",
-                "HB01 ",
-                "2026-11-21 09:15:00",
-                "2026-11-21 09:40:10",
-                "2026-12-02 03:00:00",
-            ),
-            (
-                "R900002",
-                "M9001",
-                "HB01",
-                " Hb13",
-                "2026-11-26 17:05:00",
-                "2026-11-26 17:31:00",
-                "2026-12-02 03:00:00",
-            ),
-            # exported twice: the later export corrected the end
-            (
-                "R900003",
-                "M9001",
-                "HB13",
-                "HB13",
-                "2026-11-27 07:00:00",
-                "2026-11-27 09:00:00",
-                "2026-12-01 03:00:00",
-            ),
-            (
-                "R900003",
-                "M9001",
-                "HB13",
-                "HB13",
-                "2026-11-27 07:00:00",
-                "2026-11-27 07:20:00",
-                "2026-12-02 03:00:00",
-            ),
-            # the dock's clock went wrong: it ends before it starts
-            (
-                "R900004",
-                "M0001",
-                "HB02",
-                "HB03",
-                "2026-10-10 10:00:00",
-                "2026-10-10 09:50:00",
-                "2026-12-02 03:00:00",
-            ),
-            # a ride on a day after every shipped one, days without rides between
-            (
-                "R900005",
-                "M9001",
-                "HB13",
-                "HB05",
-                str(later),
-                str(later + timedelta(minutes=25, seconds=30)),
-                str(later + timedelta(days=1)),
-            ),
-        ],
+                old.ride_id,
+                old.member_id,
+                old.start_station_id,
+                old.end_station_id,
+                str(old.started_at),
+                str(ended),
+                str(exported),
+            )
+        )
+        exported_again[old.ride_id] = ended
+    # the dock's clock went wrong: it ends before it starts
+    start = datetime(2026, 10, 1) + timedelta(minutes=draw.randrange(30 * 24 * 60))
+    rows.append((*ride("M0001", start, -draw.randrange(1, 30)), export))
+    # a ride on a day after every shipped one, days without rides between
+    later = datetime(2026, 12, 3, 8) + timedelta(
+        days=draw.randrange(60), minutes=draw.randrange(600)
+    )
+    rows.append((*ride(member_id, later, 25.5), str(later + timedelta(days=1))))
+    append_rows(data_dir / "rides" / "rides_tests.csv", RIDE_COLUMNS, rows)
+    return TestRows(
+        station_id,
+        station_name,
+        opened_on,
+        member_id,
+        (first_plan, second_plan),
+        exported_again,
     )
 
 

@@ -8,11 +8,14 @@ keep the ``loaded_at`` of the first run.
 """
 
 import re
+import shutil
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
 from conftest import DbtRun, assert_columns, copy_project, run_dbt
@@ -24,7 +27,7 @@ NEW_EXPORT = "2027-02-02 04:00:00"
 NEW_RIDES = [
     ("R950001", "M0003", "hb04", "HB05", "2027-02-01 07:10:00", "2027-02-01 07:31:00"),
     ("R950002", "M0010", "HB05", "HB04", "2027-02-01 18:02:00", "2027-02-01 18:20:40"),
-    ("R950003", "M9001", " HB13", "hb01", "2027-02-01 19:30:00", "2027-02-01 19:55:00"),
+    ("R950003", "M0001", " HB12", "hb01", "2027-02-01 19:30:00", "2027-02-01 19:55:00"),
     # late: it started in October, months before this export
     ("R950004", "M0020", "HB07", "HB02", "2026-10-15 12:00:00", "2026-10-15 12:45:00"),
 ]
@@ -74,6 +77,8 @@ class TwoRuns:
     """The time between the runs, in seconds since the epoch."""
     after: float
     """The time the second run ended."""
+    snapshot: Path | None = None
+    """A copy of the database as the first run left it."""
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +92,10 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory) -> TwoRuns:
         # Nothing to compare yet: spare the second run.
         return TwoRuns(first, first, {}, time.time(), time.time())
     before = _loaded(first)
+    snapshot = work / "first" / first.database.name
+    snapshot.parent.mkdir()
+    for path in first.database.parent.glob(first.database.name + "*"):
+        shutil.copy(path, snapshot.parent / path.name)
     between = time.time()
     old = Reference(data).rides[CORRECTED]
     rows = [(*ride, NEW_EXPORT) for ride in NEW_RIDES]
@@ -103,7 +112,7 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory) -> TwoRuns:
     )
     append_rows(data / "rides" / "rides_2027-01.csv", RIDE_COLUMNS, rows)
     second = run_dbt(project, data, "run")
-    return TwoRuns(first, second, before, between, time.time())
+    return TwoRuns(first, second, before, between, time.time(), snapshot)
 
 
 def test_a_second_run_loads_only_the_new_export(
@@ -173,3 +182,51 @@ def test_a_ride_exported_again_replaces_its_row(
     assert two_runs.between <= loaded <= two_runs.after, (
         f"{CORRECTED} has a loaded_at outside the second run, which reloaded it"
     )
+
+
+def test_the_second_run_selects_only_the_new_export(two_runs: TwoRuns) -> None:
+    """Run the SQL dbt ran the second time on the warehouse as the first run left it."""
+    second = two_runs.second
+    assert two_runs.before, "fct_rides is not incremental yet"
+    assert two_runs.snapshot is not None
+    assert second.success, f"the second dbt run failed: {second.error}"
+    node = second.model("fct_rides", WHERE)
+    code = second.results[node["unique_id"]].get("compiled_code") or ""
+    with duckdb.connect(str(two_runs.snapshot)) as connection:
+        rows = connection.execute(f"select ride_id from (\n{code}\n) as run").fetchall()
+    selected = sorted(row[0] for row in rows)
+    expected = sorted({ride[0] for ride in NEW_RIDES} | {CORRECTED})
+    assert selected == expected, (
+        f"the second run's SELECT of fct_rides, run again on the warehouse as the first"
+        f" run left it, returns {len(selected)} rides ({selected[:4]}...); the new"
+        f" export brought {expected}: inside {{% if is_incremental() %}} keep only the"
+        " rides exported after the latest exported_at in {{ this }}, so a run reads"
+        " the new rows and nothing else"
+    )
+
+
+def test_after_the_second_run_every_ride_joins_its_dimensions(
+    two_runs: TwoRuns,
+) -> None:
+    second = two_runs.second
+    assert two_runs.before, "fct_rides is not incremental yet"
+    assert second.success, f"the second dbt run failed: {second.error}"
+    second.model("fct_rides", WHERE)
+    total = second.query("select count(*) from fct_rides")[0][0]
+    joins = {
+        "dim_members": "on f.member_key = d.member_key",
+        "dim_stations (start)": "on f.start_station_key = d.station_key",
+        "dim_stations (end)": "on f.end_station_key = d.station_key",
+    }
+    for label, condition in joins.items():
+        table = label.split()[0]
+        joined = second.query(
+            f"select count(*) from fct_rides f inner join {table} d {condition}"
+        )[0][0]
+        assert joined == total, (
+            f"after the second run, {total - joined} of {total} rides of fct_rides"
+            f" find no row in {label} ({condition}): the second run rebuilt the"
+            " dimensions, and the keys of the rides loaded by the first run must"
+            " still find theirs; compute surrogate keys from the rows (md5), not"
+            " uuid() or random()"
+        )

@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from conftest import PROJECT, DbtRun, assert_columns, depends_on
+from conftest import PROJECT, DbtRun, assert_columns, depends_on, select_again
 from harbour_data import Reference
 
 WHERE = "warehouse/models/marts"
@@ -68,18 +68,22 @@ def test_each_version_is_valid_until_the_next_change(
 
 
 def test_a_member_who_changed_plan_has_two_versions(warehouse: DbtRun) -> None:
+    drawn = warehouse.drawn
+    assert drawn is not None
     warehouse.model("dim_members", WHERE)
     rows = warehouse.query(
-        "select plan, is_current from dim_members where member_id = 'M9001'"
-        " order by valid_from"
+        "select plan, is_current from dim_members"
+        f" where member_id = '{drawn.member_id}' order by valid_from"
     )
-    assert rows == [("casual", False), ("annual", True)], (
-        f"M9001 joined on a casual plan, then went annual: found {rows}"
+    first, then = drawn.plans
+    assert rows == [(first, False), (then, True)], (
+        f"{drawn.member_id} (a member the tests added) joined on a {first} plan, then"
+        f" went {then}: found {rows}"
     )
 
 
 def test_the_member_key_is_a_surrogate_key(warehouse: DbtRun) -> None:
-    warehouse.model("dim_members", WHERE)
+    node = warehouse.model("dim_members", WHERE)
     rows = warehouse.query("select member_key, member_id from dim_members")
     keys = Counter(key for key, _ in rows)
     assert all(key is not None for key in keys), "a member_key is null"
@@ -90,4 +94,14 @@ def test_the_member_key_is_a_surrogate_key(warehouse: DbtRun) -> None:
     assert not any(key == member for key, member in rows), (
         "member_key is the member's id: a version needs its own key, computed from the"
         " member and the start of the version (md5 of both, say)"
+    )
+    built = set(
+        warehouse.query("select member_key, member_id, valid_from from dim_members")
+    )
+    again = select_again(warehouse, node, "member_key, member_id, valid_from")
+    changed = sorted(built - again, key=str)[:3]
+    assert not changed, (
+        f"member_key changes when dim_members is built again ({changed}...): the"
+        " facts loaded earlier would point at no member. Compute the key from the"
+        " version (md5 of member_id and valid_from, say), not uuid() or random()"
     )

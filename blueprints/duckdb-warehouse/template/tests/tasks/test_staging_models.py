@@ -1,7 +1,6 @@
 """Task staging-models: one staging model per source, typed, tidied, deduplicated."""
 
 from collections import Counter
-from datetime import date, datetime
 
 import pytest
 
@@ -138,12 +137,25 @@ def test_rides_are_deduplicated_and_faulty_ones_dropped(
 
 
 def test_the_test_rows_made_it_through(warehouse: DbtRun) -> None:
-    """The rows the tests appended (station HB13, member M9001) are staged too."""
+    """The rows the tests appended (drawn at random) are staged too."""
+    drawn = warehouse.drawn
+    assert drawn is not None
     warehouse.model("stg_rides", WHERE)
-    assert warehouse.query(
-        "select ended_at from stg_rides where ride_id = 'R900003'"
-    ) == [(datetime(2026, 11, 27, 7, 20),)], "R900003: keep its latest export"
+    ids = ", ".join(f"'{ride}'" for ride in drawn.exported_again)
+    found = dict(
+        warehouse.query(
+            f"select ride_id, ended_at from stg_rides where ride_id in ({ids})"
+        )
+    )
+    assert found == drawn.exported_again, (
+        "these rides were exported more than once, the latest export correcting the"
+        f" end: keep the latest export (exported_at) of each; expected"
+        f" {drawn.exported_again}, found {found}"
+    )
     warehouse.model("stg_stations", WHERE)
+    name = drawn.station_name
     assert warehouse.query(
-        "select station_id, opened_on from stg_stations where station_name = 'Pier Head'"
-    ) == [("HB13", date(2026, 11, 20))]
+        f"select station_id, opened_on from stg_stations where station_name = '{name}'"
+    ) == [(drawn.station_id, drawn.opened_on)], (
+        f"the station {name} the tests added ({drawn.station_id}) is not staged tidied"
+    )

@@ -3,7 +3,7 @@
 from collections import Counter
 from datetime import timedelta
 
-from conftest import PROJECT, DbtRun, assert_columns, depends_on
+from conftest import PROJECT, DbtRun, assert_columns, depends_on, select_again
 from harbour_data import Reference
 
 WHERE = "warehouse/models/marts"
@@ -40,15 +40,24 @@ def test_dim_stations_has_a_surrogate_key(
         "station_key is the station's id: a surrogate key is a value of the warehouse's"
         " own (an md5 of the id, say)"
     )
+    again = select_again(warehouse, node, "station_key, station_id")
+    changed = sorted({(r[0], r[1]) for r in rows} - again)[:3]
+    assert not changed, (
+        f"station_key changes when dim_stations is built again ({changed}...): the"
+        " facts loaded earlier would point at no station. Compute the key from the"
+        " station (md5(station_id), say), not uuid() or random()"
+    )
 
 
 def test_dim_date_has_every_day_from_the_first_ride_to_the_last(
     warehouse: DbtRun, reference: Reference
 ) -> None:
     node = warehouse.model("dim_date", WHERE)
-    assert f"model.{PROJECT}.stg_rides" in depends_on(node), (
-        "dim_date must generate its days in SQL between the first and the last ride of"
-        " {{ ref('stg_rides') }}"
+    assert depends_on(node) == {f"model.{PROJECT}.stg_rides"}, (
+        "dim_date must generate its days in SQL (generate_series) between the first"
+        " and the last ride of {{ ref('stg_rides') }}, and select from nothing else (no"
+        f" seed or hand-written calendar); dbt sees it depending on"
+        f" {sorted(depends_on(node))}"
     )
     assert_columns(
         warehouse,
