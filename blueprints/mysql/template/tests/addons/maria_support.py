@@ -515,10 +515,20 @@ class ServerLog:
     runs it, so once a reply has come back, its statement is in the log. The log
     is read, and emptied at each mark, over a root connection of the tests' own,
     whose statements are not logged (``sql_log_off``).
+
+    The table is a file in the server's data folder, which a process running as
+    root could rewrite; the server's counters, in its memory, could not be: each
+    statement counts in ``Questions``, each BEGIN, COMMIT and ROLLBACK in its
+    ``Com_`` counter, each connection in ``Connections``. ``tampered`` compares
+    them with the log.
     """
 
     def __init__(self, server: Server) -> None:
         self.admin: pymysql.Connection | None = None
+        self._counted: dict[str, int] = {}
+        self._own = 0
+        """The statements the root connection ran since the mark: they count in
+        ``Questions`` but are not logged."""
         if server.logged:
             self.admin = _admin(server)
             with self.admin.cursor() as cursor:
@@ -537,10 +547,48 @@ class ServerLog:
         if self.admin is not None:
             with self.admin.cursor() as cursor:
                 cursor.execute("TRUNCATE TABLE mysql.general_log")
+            self._counted = self._counters()
+            self._own = 0
+
+    def _counters(self) -> dict[str, int]:
+        assert self.admin is not None
+        self._own += 1
+        with self.admin.cursor() as cursor:
+            cursor.execute(
+                "SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', "
+                "'Com_begin', 'Com_commit', 'Com_rollback', 'Connections')"
+            )
+            return {str(name): int(value) for name, value in cursor.fetchall()}
+
+    def tampered(self) -> str | None:
+        """How the log disagrees with the server's counters since the mark, if it
+        does: then it was edited."""
+        entries = self._entries()
+        now = self._counters()
+        counted = {name: now[name] - self._counted.get(name, 0) for name in now}
+        ran = [argument for _, command, argument in entries if command in RAN]
+        logged = {
+            "statements": len(ran),
+            "BEGIN, COMMIT and ROLLBACK": sum(
+                1 for argument in ran if is_transaction_control(argument)
+            ),
+            "connections": sum(1 for _, command, _ in entries if command == "Connect"),
+        }
+        served = {
+            "statements": counted["Questions"] - self._own,
+            "BEGIN, COMMIT and ROLLBACK": counted["Com_begin"]
+            + counted["Com_commit"]
+            + counted["Com_rollback"],
+            "connections": counted["Connections"],
+        }
+        if logged == served:
+            return None
+        return f"the server counted {served}, its general log holds {logged}"
 
     def _entries(self) -> list[tuple[str, str, str]]:
         """``(thread, command, argument)`` for each entry since the mark."""
         assert self.admin is not None
+        self._own += 1
         with self.admin.cursor() as cursor:
             cursor.execute(
                 "SELECT thread_id, command_type, argument FROM mysql.general_log"
