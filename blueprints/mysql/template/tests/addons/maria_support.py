@@ -390,6 +390,19 @@ TRANSACTION_CONTROL = re.compile(
 )
 """A statement that only opens or ends a transaction (``BEGIN``, ``COMMIT`` ...)."""
 RAN = {"Query", "Execute"}
+NOT_STATEMENTS = {
+    "Com_admin_commands",
+    "Com_stmt_close",
+    "Com_stmt_execute",
+    "Com_stmt_fetch",
+    "Com_stmt_prepare",
+    "Com_stmt_reprepare",
+    "Com_stmt_reset",
+    "Com_stmt_send_long_data",
+}
+"""The ``Com_`` counters of the protocol's commands (ping, quit, a prepared
+statement's steps), not of statements: each statement the server runs counts in
+one of the others, and the general log logs it (a prepared one at Execute)."""
 """The commands of the log that run a statement (a prepared one runs at Execute)."""
 
 
@@ -518,9 +531,8 @@ class ServerLog:
 
     The table is a file in the server's data folder, which a process running as
     root could rewrite; the server's counters, in its memory, could not be: each
-    statement counts in ``Questions``, each BEGIN, COMMIT and ROLLBACK in its
-    ``Com_`` counter, each connection in ``Connections``. ``tampered`` compares
-    them with the log.
+    statement counts in one ``Com_`` counter (``Com_select``, ``Com_begin`` ...),
+    each connection in ``Connections``. ``tampered`` compares them with the log.
     """
 
     def __init__(self, server: Server) -> None:
@@ -555,10 +567,16 @@ class ServerLog:
         self._own += 1
         with self.admin.cursor() as cursor:
             cursor.execute(
-                "SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', "
-                "'Com_begin', 'Com_commit', 'Com_rollback', 'Connections')"
+                "SHOW GLOBAL STATUS WHERE Variable_name LIKE 'Com\\_%' "
+                "OR Variable_name = 'Connections'"
             )
-            return {str(name): int(value) for name, value in cursor.fetchall()}
+            found = {str(name): int(value) for name, value in cursor.fetchall()}
+        found["statements"] = sum(
+            value
+            for name, value in found.items()
+            if name.startswith("Com_") and name not in NOT_STATEMENTS
+        )
+        return found
 
     def tampered(self) -> str | None:
         """How the log disagrees with the server's counters since the mark, if it
@@ -566,7 +584,12 @@ class ServerLog:
         entries = self._entries()
         now = self._counters()
         counted = {name: now[name] - self._counted.get(name, 0) for name in now}
-        ran = [argument for _, command, argument in entries if command in RAN]
+        ran = [
+            statement
+            for _, command, argument in entries
+            if command in RAN
+            for statement in split_statements(argument)
+        ]
         logged = {
             "statements": len(ran),
             "BEGIN, COMMIT and ROLLBACK": sum(
@@ -575,7 +598,7 @@ class ServerLog:
             "connections": sum(1 for _, command, _ in entries if command == "Connect"),
         }
         served = {
-            "statements": counted["Questions"] - self._own,
+            "statements": counted["statements"] - self._own,
             "BEGIN, COMMIT and ROLLBACK": counted["Com_begin"]
             + counted["Com_commit"]
             + counted["Com_rollback"],
