@@ -17,15 +17,22 @@ When neither can be had the tests fail, saying how to get a server: a MySQL
 test that cannot reach MySQL proves nothing, so it never passes or skips
 quietly.
 
-The throw-away server writes its general query log (``--general-log``) to a
-file: every connection it receives, as which user, and every statement it is
-sent, whichever connection sent it. ``ServerLog`` reads that log. The tests'
-engines connect as a plain user that may use its test database only (no
-SUPER): MySQL lets only such a privileged user run ``SET sql_log_off`` or
-``SET GLOBAL general_log``, so no connection of theirs turns the log off; root,
-who may, is given a password only the tests' session knows.
+The throw-away server keeps its general query log (``--general-log``) in the
+table ``mysql.general_log`` (``--log-output=TABLE``), not in a file the tests'
+process could edit: every connection it receives, as which user, and every
+statement it is sent, whichever connection sent it. ``ServerLog`` reads that
+table as root. The tests' engines connect as a plain user that may use its test
+database only (no SUPER, nothing in the ``mysql`` database): it can neither read
+nor empty the log, nor run ``SET sql_log_off`` or ``SET GLOBAL general_log``;
+root, who may, is given a password only the tests' session knows. The session
+checks that the plain user really is refused.
 Against your own server there is no log to read, and those checks rely on what
 the engine handed to your code sent.
+
+The driver (PyMySQL) and SQLAlchemy are what the tests read the server through,
+so ``tampering`` looks for code of yours inside them: a method of theirs
+replaced, a class-level event listener, a function of the project's package in
+one of their namespaces.
 
 Its databases are made ``CHARACTER SET latin1`` on any server, as many an old
 MySQL database still is: a table takes its database's character set unless it
@@ -34,6 +41,7 @@ declares its own.
 
 import atexit
 import contextlib
+import functools
 import os
 import re
 import secrets
@@ -43,14 +51,23 @@ import subprocess
 import sys
 import tempfile
 import time
+import types
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import pymysql
+import pymysql.connections
+import pymysql.cursors
 import pytest
-from sqlalchemy.engine import URL, make_url
+import sqlalchemy
+from sqlalchemy.dialects.mysql.pymysql import MySQLDialect_pymysql
+from sqlalchemy.engine import URL, Connection, CursorResult, Engine, make_url
+from sqlalchemy.engine.default import DefaultDialect, DefaultExecutionContext
+from sqlalchemy.orm import Mapper, Session
+from sqlalchemy.pool import Pool, QueuePool
 
 LEARNER_USER = "tests_learner"
 """The plain user the tests' engines use on the throw-away server: MySQL lets only a
@@ -94,7 +111,8 @@ class Server:
 
     description: str
     url: URL
-    log: Path | None = None
+    logged: bool = False
+    """Whether the server keeps its general log in ``mysql.general_log`` for the tests."""
     user: str | None = None
     """On the throw-away server, the plain user (no SUPER) each test database is
     granted to and the tests' engines connect as: it cannot turn the log off."""
@@ -145,7 +163,6 @@ def throwaway_server(install_db: str, mariadbd: str) -> Iterator[Server]:
         shutil.chown(folder, run_as, run_as)
     data = folder / "data"
     socket = folder / "sock"
-    log = folder / "general.log"
     errors = folder / "error.log"
     process: subprocess.Popen[bytes] | None = None
     as_user = [f"--user={run_as}"] if run_as else []
@@ -200,7 +217,7 @@ def throwaway_server(install_db: str, mariadbd: str) -> Iterator[Server]:
                 f"--pid-file={folder / 'server.pid'}",
                 f"--log-error={errors}",
                 "--general-log=1",
-                f"--general-log-file={log}",
+                "--log-output=TABLE",
                 "--character-set-server=latin1",
                 "--collation-server=latin1_swedish_ci",
                 f"--sql-mode={SQL_MODE}",
@@ -244,6 +261,7 @@ def throwaway_server(install_db: str, mariadbd: str) -> Iterator[Server]:
                 )
         finally:
             connection.close()
+        _check_the_log_is_out_of_reach(socket)
         url = URL.create(
             "mysql+pymysql",
             username="root",
@@ -252,10 +270,36 @@ def throwaway_server(install_db: str, mariadbd: str) -> Iterator[Server]:
             database="mysql",
             query={"unix_socket": str(socket), "charset": "utf8mb4"},
         )
-        yield Server(f"a throw-away MariaDB in {folder}", url, log, LEARNER_USER)
+        yield Server(f"a throw-away MariaDB in {folder}", url, True, LEARNER_USER)
     finally:
         stop()
         atexit.unregister(stop)
+
+
+def _check_the_log_is_out_of_reach(socket: Path) -> None:
+    """The plain user must not read, empty or turn off the general log."""
+    connection = pymysql.connect(
+        unix_socket=str(socket), user=LEARNER_USER, charset="utf8mb4", autocommit=True
+    )
+    try:
+        for statement in (
+            "SELECT COUNT(*) FROM mysql.general_log",
+            "TRUNCATE TABLE mysql.general_log",
+            "SET GLOBAL general_log = 0",
+            "SET GLOBAL log_output = 'FILE'",
+            "SET SESSION sql_log_off = 1",
+        ):
+            with connection.cursor() as cursor:
+                try:
+                    cursor.execute(statement)
+                except pymysql.err.MySQLError:
+                    continue
+            pytest.fail(
+                f"the tests' plain user {LEARNER_USER} may run {statement!r} on the "
+                "throw-away server: the tests could not trust its general log"
+            )
+    finally:
+        connection.close()
 
 
 @contextlib.contextmanager
@@ -339,11 +383,6 @@ def fresh_database(server: Server) -> Iterator[URL]:
             connection.close()
 
 
-ENTRY = re.compile(
-    r"^(?:\d{6}\s+\d{1,2}:\d{2}:\d{2})?\t\s*(\d+) ([A-Z][a-z]*(?: [a-z]+)?)\t(.*)$"
-)
-"""A line of the general log: ``[time]<tab>  thread Command<tab>argument``; other
-lines continue the last (a statement over several lines)."""
 CONNECTED = re.compile(r"^(\S*)@(\S*) (?:on|as)")
 TRANSACTION_CONTROL = re.compile(
     r"^(BEGIN|START TRANSACTION|COMMIT|ROLLBACK)( WORK)?"
@@ -351,6 +390,19 @@ TRANSACTION_CONTROL = re.compile(
 )
 """A statement that only opens or ends a transaction (``BEGIN``, ``COMMIT`` ...)."""
 RAN = {"Query", "Execute"}
+NOT_STATEMENTS = {
+    "Com_admin_commands",
+    "Com_stmt_close",
+    "Com_stmt_execute",
+    "Com_stmt_fetch",
+    "Com_stmt_prepare",
+    "Com_stmt_reprepare",
+    "Com_stmt_reset",
+    "Com_stmt_send_long_data",
+}
+"""The ``Com_`` counters of the protocol's commands (ping, quit, a prepared
+statement's steps), not of statements: each statement the server runs counts in
+one of the others, and the general log logs it (a prepared one at Execute)."""
 """The commands of the log that run a statement (a prepared one runs at Execute)."""
 
 
@@ -440,6 +492,28 @@ def strip_comments(sql: str) -> str:
     return "".join(kept)
 
 
+def strip_literals(sql: str) -> str:
+    """``sql`` without its comments, each string literal ('...' or "...") made an
+    empty one: a word inside a literal is data, not SQL. Quoted names (`...`)
+    are kept."""
+    sql = strip_comments(sql)
+    kept: list[str] = []
+    start = index = 0
+    while index < len(sql):
+        char = sql[index]
+        if char in "'\"":
+            end = _skip_quoted(sql, index)
+            kept.append(sql[start:index])
+            kept.append("''")
+            index = start = end
+        elif char == "`":
+            index = _skip_quoted(sql, index)
+        else:
+            index += 1
+    kept.append(sql[start:])
+    return "".join(kept)
+
+
 def is_transaction_control(statement: str) -> bool:
     """Whether ``statement`` is exactly a BEGIN, COMMIT, ROLLBACK or the like."""
     words = " ".join(strip_comments(statement).upper().split())
@@ -448,35 +522,111 @@ def is_transaction_control(statement: str) -> bool:
 
 class ServerLog:
     """The statements the throw-away server was sent since ``mark()`` (its general
-    log), and the connections it received.
+    log, the table ``mysql.general_log``), and the connections it received.
 
     MariaDB writes a command to its general log when it receives it, before it
-    runs it, so once a reply has come back, its statement is in the log.
+    runs it, so once a reply has come back, its statement is in the log. The log
+    is read, and emptied at each mark, over a root connection of the tests' own,
+    whose statements are not logged (``sql_log_off``).
+
+    The table is a file in the server's data folder, which a process running as
+    root could rewrite; the server's counters, in its memory, could not be: each
+    statement counts in one ``Com_`` counter (``Com_select``, ``Com_begin`` ...),
+    each connection in ``Connections``. ``tampered`` compares them with the log.
     """
 
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self._offset = 0
+    def __init__(self, server: Server) -> None:
+        self.admin: pymysql.Connection | None = None
+        self._counted: dict[str, int] = {}
+        self._own = 0
+        """The statements the root connection ran since the mark: they count in
+        ``Questions`` but are not logged."""
+        if server.logged:
+            self.admin = _admin(server)
+            with self.admin.cursor() as cursor:
+                cursor.execute("SET SESSION sql_log_off = 1")
+
+    @property
+    def readable(self) -> bool:
+        return self.admin is not None
+
+    def close(self) -> None:
+        if self.admin is not None:
+            self.admin.close()
+            self.admin = None
 
     def mark(self) -> None:
-        if self.path is not None:
-            self._offset = self.path.stat().st_size
+        if self.admin is not None:
+            with self.admin.cursor() as cursor:
+                cursor.execute("TRUNCATE TABLE mysql.general_log")
+            self._counted = self._counters()
+            self._own = 0
+
+    def _counters(self) -> dict[str, int]:
+        assert self.admin is not None
+        self._own += 1
+        with self.admin.cursor() as cursor:
+            cursor.execute(
+                "SHOW GLOBAL STATUS WHERE Variable_name LIKE 'Com\\_%' "
+                "OR Variable_name = 'Connections'"
+            )
+            found = {str(name): int(value) for name, value in cursor.fetchall()}
+        found["statements"] = sum(
+            value
+            for name, value in found.items()
+            if name.startswith("Com_") and name not in NOT_STATEMENTS
+        )
+        return found
+
+    def tampered(self) -> str | None:
+        """How the log disagrees with the server's counters since the mark, if it
+        does: then it was edited."""
+        entries = self._entries()
+        now = self._counters()
+        counted = {name: now[name] - self._counted.get(name, 0) for name in now}
+        ran = [
+            statement
+            for _, command, argument in entries
+            if command in RAN
+            for statement in split_statements(argument)
+        ]
+        logged = {
+            "statements": len(ran),
+            "BEGIN, COMMIT and ROLLBACK": sum(
+                1 for argument in ran if is_transaction_control(argument)
+            ),
+            "connections": sum(1 for _, command, _ in entries if command == "Connect"),
+        }
+        served = {
+            "statements": counted["statements"] - self._own,
+            "BEGIN, COMMIT and ROLLBACK": counted["Com_begin"]
+            + counted["Com_commit"]
+            + counted["Com_rollback"],
+            "connections": counted["Connections"],
+        }
+        if logged == served:
+            return None
+        return f"the server counted {served}, its general log holds {logged}"
 
     def _entries(self) -> list[tuple[str, str, str]]:
         """``(thread, command, argument)`` for each entry since the mark."""
-        assert self.path is not None
-        with self.path.open("rb") as log:
-            log.seek(self._offset)
-            text = log.read().decode("utf-8", "replace")
-        entries: list[tuple[str, str, str]] = []
-        for line in text.split("\n"):
-            match = ENTRY.match(line)
-            if match is not None:
-                entries.append((match.group(1), match.group(2), match.group(3)))
-            elif entries:
-                thread, command, argument = entries[-1]
-                entries[-1] = (thread, command, argument + "\n" + line)
-        return entries
+        assert self.admin is not None
+        self._own += 1
+        with self.admin.cursor() as cursor:
+            cursor.execute(
+                "SELECT thread_id, command_type, argument FROM mysql.general_log"
+            )
+            rows = cursor.fetchall()
+        return [
+            (
+                str(thread),
+                str(command),
+                argument.decode("utf-8", "replace")
+                if isinstance(argument, bytes)
+                else str(argument),
+            )
+            for thread, command, argument in rows
+        ]
 
     def statements(self) -> list[str]:
         """Each statement the server was sent since the mark, on any connection, an
@@ -499,3 +649,161 @@ class ServerLog:
     def connections(self) -> int:
         """How many connections the server received since the mark."""
         return sum(1 for _, command, _ in self._entries() if command == "Connect")
+
+
+LIBRARIES = (pymysql, sqlalchemy)
+"""The packages the tests reach the server through: no code of the project's may
+sit inside them."""
+
+WATCHED = (
+    pymysql.cursors.Cursor,
+    pymysql.cursors.DictCursorMixin,
+    pymysql.cursors.SSCursor,
+    pymysql.connections.Connection,
+    pymysql.connections.MySQLResult,
+    Engine,
+    Connection,
+    CursorResult,
+    DefaultExecutionContext,
+    MySQLDialect_pymysql,
+    Pool,
+    QueuePool,
+    Session,
+)
+"""The classes whose methods the tests' reading of the server runs through."""
+
+EVENT_CLASSES = (Engine, Pool, DefaultDialect, Mapper, Session)
+"""Classes whose class-level event listeners would see every engine, pool, dialect,
+mapper and session, the tests' own too (Connection shares Engine's events)."""
+
+
+def _library_classes() -> list[type]:
+    found: list[type] = []
+    for watched in WATCHED:
+        for klass in watched.__mro__:
+            if klass.__module__.split(".")[0] in {"pymysql", "sqlalchemy"}:
+                found.append(klass)
+    return list(dict.fromkeys(found))
+
+
+def _class_listeners() -> list[tuple[str, str, object]]:
+    """``(class, event, listener)`` for each class-level listener of EVENT_CLASSES."""
+    found: list[tuple[str, str, object]] = []
+    for target in EVENT_CLASSES:
+        dispatch = cast("Any", target).dispatch
+        for name in dispatch._event_names:
+            level = getattr(dispatch, name)
+            for klass, listeners in getattr(level, "_clslevel", {}).items():
+                found.extend((klass.__name__, name, fn) for fn in listeners)
+    return found
+
+
+_METHODS = {klass: dict(vars(klass)) for klass in _library_classes()}
+"""The library classes' namespaces as they were when the tests were imported."""
+_LISTENERS = {id(fn) for _, _, fn in _class_listeners()}
+
+
+def _code(value: object) -> types.CodeType | None:
+    if isinstance(value, staticmethod | classmethod):
+        value = value.__func__
+    if isinstance(value, property):
+        value = value.fget
+    value = getattr(value, "__func__", value)
+    code = getattr(value, "__code__", None)
+    return code if isinstance(code, types.CodeType) else None
+
+
+def _is_code(value: object) -> bool:
+    """Whether ``value`` runs: a function, method, property or other callable."""
+    return (
+        _code(value) is not None
+        or (callable(value) and not isinstance(value, type))
+        or isinstance(value, property)
+    )
+
+
+@functools.cache
+def _real(filename: str) -> str:
+    return os.path.realpath(filename)
+
+
+def _inside(code: types.CodeType | None, folder: Path) -> bool:
+    if code is None or code.co_filename.startswith("<"):
+        return False
+    return _real(code.co_filename).startswith(f"{folder}{os.sep}")
+
+
+def _wrapped(value: object, depth: int = 3) -> list[object]:
+    """``value`` and what it wraps (``__wrapped__``, a closure's functions):
+    SQLAlchemy wraps some listeners in a function of its own."""
+    found = [value]
+    if depth == 0:
+        return found
+    inner = getattr(value, "__wrapped__", None)
+    if inner is not None:
+        found.extend(_wrapped(inner, depth - 1))
+    for cell in getattr(value, "__closure__", None) or ():
+        with contextlib.suppress(ValueError):
+            if callable(cell.cell_contents):
+                found.extend(_wrapped(cell.cell_contents, depth - 1))
+    return found
+
+
+def _where(value: object) -> str:
+    code = _code(value)
+    name = getattr(value, "__qualname__", None) or type(value).__qualname__
+    if code is None:
+        return str(name)
+    where = Path(code.co_filename)
+    with contextlib.suppress(ValueError):
+        where = where.relative_to(Path.cwd())
+    return f"{name} ({where})"
+
+
+def tampering(package: types.ModuleType) -> list[str]:
+    """What of PyMySQL and SQLAlchemy the project's ``package`` changed: replaced or
+    added methods, class-level event listeners, its functions in their modules."""
+    assert package.__file__ is not None
+    folder = Path(package.__file__).resolve().parent
+    libraries = [Path(str(library.__file__)).resolve().parent for library in LIBRARIES]
+    found: list[str] = []
+    for klass, before in _METHODS.items():
+        now = vars(klass)
+        where = f"{klass.__module__}.{klass.__qualname__}"
+        for name in sorted(set(before) | set(now)):
+            old, new = before.get(name), now.get(name)
+            if old is new or not (_is_code(old) or _is_code(new)):
+                continue  # a flag SQLAlchemy sets itself (_has_events), say
+            if name not in now:
+                found.append(f"{where}.{name} was deleted")
+            else:
+                found.append(f"{where}.{name} was replaced by {_where(new)}")
+    for klass_name, event_name, fn in _class_listeners():
+        ours = any(_inside(_code(inner), folder) for inner in _wrapped(fn))
+        theirs = any(_inside(_code(fn), library) for library in libraries)
+        if ours or (id(fn) not in _LISTENERS and not theirs):
+            real = [
+                inner for inner in _wrapped(fn) if _inside(_code(inner), folder)
+            ] or [fn]
+            found.append(
+                f"a class-level {event_name!r} listener on {klass_name}: "
+                f"{_where(real[0])}"
+            )
+    for name, module in list(sys.modules.items()):
+        if name.split(".")[0] not in {"pymysql", "sqlalchemy"} or module is None:
+            continue
+        for key, value in list(vars(module).items()):
+            values = [(f"{name}.{key}", value)]
+            if isinstance(value, type) and value.__module__ == name:
+                values += [
+                    (f"{name}.{key}.{attribute}", inner)
+                    for attribute, inner in list(vars(value).items())
+                ]
+            for label, item in values:
+                if any(entry.startswith(f"{label} ") for entry in found):
+                    continue
+                if _inside(_code(item), folder) or (
+                    type(item).__module__.split(".")[0] == package.__name__
+                ):
+                    found.append(f"{label} is {_where(item)}, the project's code")
+    return list(dict.fromkeys(found))
