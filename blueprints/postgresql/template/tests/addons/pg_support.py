@@ -621,7 +621,10 @@ class ServerLog:
             f"on the database {database}, the server ran {calls} statement(s) since "
             f"the test started counting, its log shows {shown}"
             for database, (calls, shown) in sorted(hidden.items())
-        ) + ": the server ran more statements than its log shows"
+        ) + (
+            ": the server ran more statements than its log shows (the log was "
+            "edited while the code ran)"
+        )
 
     def _entries(self) -> list[tuple[str, str, str]]:
         assert self.path is not None
