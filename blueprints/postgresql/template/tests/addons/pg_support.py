@@ -241,7 +241,6 @@ def throwaway_cluster(initdb: str, postgres: str) -> Iterator[Server]:
                 preexec_fn=_die_with_us,  # noqa: PLW1509 - the session starts it before any thread
                 **run_as,  # type: ignore[call-overload]
             )
-        superuser = {"host": str(folder), "user": "postgres", "password": password}
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             if process.poll() is not None:
@@ -259,7 +258,9 @@ def throwaway_cluster(initdb: str, postgres: str) -> Iterator[Server]:
                 )
             try:
                 admin = psycopg.connect(
-                    **superuser,
+                    host=str(folder),
+                    user="postgres",
+                    password=password,
                     dbname="postgres",
                     autocommit=True,
                     options="-c log_statement=none",
@@ -279,9 +280,7 @@ def throwaway_cluster(initdb: str, postgres: str) -> Iterator[Server]:
             f"PASSWORD '{learner_password}'".encode()
         )
         admin.execute("CREATE EXTENSION pg_stat_statements")
-        _check_the_logs_are_out_of_reach(
-            {"host": str(folder), "user": LEARNER_ROLE, "password": learner_password}
-        )
+        _check_the_logs_are_out_of_reach(folder, learner_password)
         # the plain role may connect to its own databases only, and nobody may log
         # in as postgres any more: this connection of the session's is its last
         admin.execute("REVOKE CONNECT ON DATABASE postgres, template1 FROM PUBLIC")
@@ -293,9 +292,7 @@ def throwaway_cluster(initdb: str, postgres: str) -> Iterator[Server]:
             database="postgres",
             query={"host": str(folder)},
         )
-        yield Server(
-            f"a throw-away cluster in {folder}", url, log, LEARNER_ROLE, admin
-        )
+        yield Server(f"a throw-away cluster in {folder}", url, log, LEARNER_ROLE, admin)
     finally:
         stop()
         atexit.unregister(stop)
@@ -312,10 +309,16 @@ REFUSED = (
 """What the plain role must not run: each would hide statements from the tests."""
 
 
-def _check_the_logs_are_out_of_reach(learner: dict[str, str]) -> None:
+def _check_the_logs_are_out_of_reach(folder: Path, password: str) -> None:
     """The plain role must not turn the log or the statement counts off, nor reset
     them, nor log in as the superuser without its password."""
-    with psycopg.connect(**learner, dbname="postgres", autocommit=True) as connection:
+    with psycopg.connect(
+        host=str(folder),
+        user=LEARNER_ROLE,
+        password=password,
+        dbname="postgres",
+        autocommit=True,
+    ) as connection:
         for statement in REFUSED:
             try:
                 connection.execute(statement.encode())
@@ -326,7 +329,7 @@ def _check_the_logs_are_out_of_reach(learner: dict[str, str]) -> None:
                 "throw-away cluster: the tests could not trust its log"
             )
     try:
-        psycopg.connect(host=learner["host"], user="postgres", dbname="postgres").close()
+        psycopg.connect(host=str(folder), user="postgres", dbname="postgres").close()
     except psycopg.OperationalError:
         return
     pytest.fail(
@@ -486,7 +489,9 @@ def _literal_end(sql: str, index: int) -> int | None:
             else:
                 index += 1
         return len(sql)
-    if char == "$" and not (index > 0 and (sql[index - 1].isalnum() or sql[index - 1] == "_")):
+    if char == "$" and not (
+        index > 0 and (sql[index - 1].isalnum() or sql[index - 1] == "_")
+    ):
         tag = re.match(r"\$(?:[A-Za-z_][A-Za-z_0-9]*)?\$", sql[index:])
         if tag is not None:
             end = sql.find(tag.group(0), index + len(tag.group(0)))
@@ -545,6 +550,10 @@ WHERE s.toplevel
 pg_stat_statements counts it: its database, the key of its entry, its text (its
 constants made parameters), and how many times it ran."""
 
+Counts = dict[tuple[str, str, str], tuple[str, str, int]]
+"""pg_stat_statements' entries by their key (user, database, query id): the
+database's name, the statement's text and its calls."""
+
 
 class ServerLog:
     """The statements the throw-away server ran since ``mark()`` (``log_statement=all``),
@@ -561,7 +570,7 @@ class ServerLog:
         self.server = server
         self.path = server.log
         self._offset = 0
-        self._counted: dict[tuple[str, str, str], tuple[str, str, int]] = {}
+        self._counted: Counts = {}
         self._reloaded: object = None
         self._own_from = 0
 
@@ -572,11 +581,15 @@ class ServerLog:
             self._own_from = self.server.admin_statements
             self._counted, self._reloaded = self._counts()
 
-    def _counts(self) -> tuple[dict[tuple[str, str, str], tuple[str, str, int]], object]:
+    def _counts(self) -> tuple[Counts, object]:
         """pg_stat_statements' entries (database, text, calls) by their key, and when
         the server last read its configuration."""
         counted = {
-            (str(userid), str(dbid), str(queryid)): (str(name), str(query), int(str(calls)))
+            (str(userid), str(dbid), str(queryid)): (
+                str(name),
+                str(query),
+                int(str(calls)),
+            )
             for name, userid, dbid, queryid, query, calls in self.server.run(COUNTS)
         }
         reloaded = self.server.run("SELECT pg_conf_load_time()")[0][0]
