@@ -104,6 +104,8 @@ class Server:
     ``postgres``."""
     admin_statements: int = 0
     """How many statements ``admin`` ran: they count in ``pg_stat_statements``."""
+    settings: tuple[object, ...] = ()
+    """On the throw-away cluster, ``SETTINGS`` as they were when it started."""
 
     def run(self, sql: str) -> list[tuple[object, ...]]:
         """``sql`` run on ``admin``, its rows."""
@@ -292,7 +294,11 @@ def throwaway_cluster(initdb: str, postgres: str) -> Iterator[Server]:
             database="postgres",
             query={"host": str(folder)},
         )
-        yield Server(f"a throw-away cluster in {folder}", url, log, LEARNER_ROLE, admin)
+        server = Server(
+            f"a throw-away cluster in {folder}", url, log, LEARNER_ROLE, admin
+        )
+        server.settings = tuple(server.run(SETTINGS)[0])
+        yield server
     finally:
         stop()
         atexit.unregister(stop)
@@ -550,6 +556,15 @@ WHERE s.toplevel
 pg_stat_statements counts it: its database, the key of its entry, its text (its
 constants made parameters), and how many times it ran."""
 
+SETTINGS = """
+SELECT pg_conf_load_time(), current_setting('log_statement'),
+    current_setting('pg_stat_statements.track'),
+    (SELECT count(*) FROM pg_db_role_setting)
+"""
+"""When the server last read its configuration files, the settings of the tests'
+own connection that hide statements, and how many roles or databases have
+settings of their own (``ALTER ROLE ... SET``)."""
+
 Counts = dict[tuple[str, str, str], tuple[str, str, int]]
 """pg_stat_statements' entries by their key (user, database, query id): the
 database's name, the statement's text and its calls."""
@@ -571,7 +586,6 @@ class ServerLog:
         self.path = server.log
         self._offset = 0
         self._counted: Counts = {}
-        self._reloaded: object = None
         self._own_from = 0
 
     def mark(self) -> None:
@@ -579,11 +593,11 @@ class ServerLog:
             self._offset = self.path.stat().st_size
         if self.server.admin is not None:
             self._own_from = self.server.admin_statements
-            self._counted, self._reloaded = self._counts()
+            self._counted, _ = self._counts()
 
-    def _counts(self) -> tuple[Counts, object]:
-        """pg_stat_statements' entries (database, text, calls) by their key, and when
-        the server last read its configuration."""
+    def _counts(self) -> tuple[Counts, tuple[object, ...]]:
+        """pg_stat_statements' entries (database, text, calls) by their key, and
+        ``SETTINGS``."""
         counted = {
             (str(userid), str(dbid), str(queryid)): (
                 str(name),
@@ -592,13 +606,13 @@ class ServerLog:
             )
             for name, userid, dbid, queryid, query, calls in self.server.run(COUNTS)
         }
-        reloaded = self.server.run("SELECT pg_conf_load_time()")[0][0]
-        return counted, reloaded
+        return counted, tuple(self.server.run(SETTINGS)[0])
 
     def tampered(self) -> str | None:
         """How the log disagrees with what the server counted since the mark, if it
         does: PostgreSQL ran statements its log does not show, so the log was edited
-        (or the counts reset, or the server's configuration reloaded)."""
+        (or the counts reset, or the server's configuration reloaded or its settings
+        changed since the session started)."""
         if self.server.admin is None or self.path is None:
             return None
         own = self.server.admin_statements - self._own_from
@@ -606,11 +620,16 @@ class ServerLog:
         for database, statement in self.statements():
             if not is_transaction_control(statement):
                 logged[database] = logged.get(database, 0) + 1
-        counted, reloaded = self._counts()
-        if reloaded != self._reloaded:
+        counted, settings = self._counts()
+        if settings[0] != self.server.settings[0]:
             return (
                 "the server read its configuration again (pg_hba.conf, "
                 "postgresql.conf) while the code ran"
+            )
+        if settings != self.server.settings:
+            return (
+                "the server's logging settings changed while the code ran (of the "
+                "tests' own connection, or stored for a role or database)"
             )
         ran: dict[str, int] = {}
         for key, (database, query, calls) in counted.items():
