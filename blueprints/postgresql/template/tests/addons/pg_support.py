@@ -21,11 +21,24 @@ every connection it receives (``log_connections=on``, written by the postmaster
 before the client's own settings apply, so a client cannot switch it off);
 ``ServerLog`` reads that log, so a test sees what PostgreSQL itself ran, whichever
 connection sent it, and how many connections were opened, as which user. The
-tests' databases there belong to a plain role (no superuser), the user their
-engines connect as: only a superuser may change ``log_statement``, so no option
-of a connection of theirs turns the log off. Against your own server there is
-no log to read, and those checks rely on what the engine handed to your code
-sent.
+tests' databases there belong to a plain role (no superuser) with a password of
+the session's, the user their engines connect as: only a superuser may change
+``log_statement`` or ``pg_stat_statements.track``, so no option of a connection
+of theirs turns the log off.
+
+The log is a file, which a process running as root could rewrite (through
+``/proc/<pid>/fd/2``, say). What the server counts in its memory it could not:
+the cluster preloads ``pg_stat_statements`` (``track=all``), and ``ServerLog``
+checks, per database, that the statements PostgreSQL counted since the mark are
+no more than those its log shows (``tampered``). The superuser who reads those
+counts (and could reset them, or turn the logs off) is reached through one
+connection of the session's own, opened at the start; initdb gives it a random
+password (``scram-sha-256`` on the socket), which is then removed, so no other
+connection can log in as ``postgres``. The session checks that the plain role
+really is refused what would hide its statements.
+
+Against your own server there is no log to read, and those checks rely on what
+the engine handed to your code sent.
 """
 
 import atexit
@@ -33,6 +46,7 @@ import contextlib
 import glob
 import os
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -84,6 +98,22 @@ class Server:
     role: str | None = None
     """On the throw-away cluster, the plain role (no superuser) each test database is
     owned by and the tests' engines connect as: it cannot turn the logs off."""
+    admin: psycopg.Connection | None = None
+    """On the throw-away cluster, the session's one superuser connection (to the
+    ``postgres`` database, its statements not logged): no other may log in as
+    ``postgres``."""
+    admin_statements: int = 0
+    """How many statements ``admin`` ran: they count in ``pg_stat_statements``."""
+    settings: tuple[object, ...] = ()
+    """On the throw-away cluster, ``SETTINGS`` as they were when it started."""
+
+    def run(self, sql: str) -> list[tuple[object, ...]]:
+        """``sql`` run on ``admin``, its rows."""
+        assert self.admin is not None
+        self.admin_statements += 1
+        with self.admin.cursor() as cursor:
+            cursor.execute(sql.encode())
+            return list(cursor.fetchall()) if cursor.description else []
 
 
 def _as_server_user() -> dict[str, str]:
@@ -125,8 +155,11 @@ def throwaway_cluster(initdb: str, postgres: str) -> Iterator[Server]:
     data = folder / "data"
     log = folder / "statements.log"
     process: subprocess.Popen[bytes] | None = None
+    admin: psycopg.Connection | None = None
 
     def stop() -> None:
+        if admin is not None:
+            admin.close()
         if process is not None and process.poll() is None:
             process.send_signal(signal.SIGINT)  # fast shutdown
             try:
@@ -138,6 +171,12 @@ def throwaway_cluster(initdb: str, postgres: str) -> Iterator[Server]:
 
     atexit.register(stop)
     try:
+        # the superuser's password: initdb reads it from a file, removed at once
+        password = secrets.token_hex(16)
+        pwfile = folder / "pwfile"
+        pwfile.write_text(password + "\n")
+        if run_as:
+            shutil.chown(pwfile, "postgres", "postgres")
         done = subprocess.run(
             [
                 initdb,
@@ -145,8 +184,9 @@ def throwaway_cluster(initdb: str, postgres: str) -> Iterator[Server]:
                 str(data),
                 "-U",
                 "postgres",
+                f"--pwfile={pwfile}",
                 "-A",
-                "trust",
+                "scram-sha-256",
                 "-E",
                 "UTF8",
                 "--locale=C",
@@ -157,6 +197,7 @@ def throwaway_cluster(initdb: str, postgres: str) -> Iterator[Server]:
             check=False,
             **run_as,  # type: ignore[call-overload]
         )
+        pwfile.unlink()
         if done.returncode != 0:
             pytest.fail(f"initdb failed ({done.returncode}): {done.stderr.decode()}")
         with log.open("wb") as log_file:
@@ -187,6 +228,14 @@ def throwaway_cluster(initdb: str, postgres: str) -> Iterator[Server]:
                     "logging_collector=off",
                     "-c",
                     "max_connections=40",
+                    "-c",
+                    "shared_preload_libraries=pg_stat_statements",
+                    "-c",
+                    "compute_query_id=on",
+                    "-c",
+                    "pg_stat_statements.track=all",
+                    "-c",
+                    "pg_stat_statements.max=10000",
                 ],
                 stdout=log_file,
                 stderr=log_file,
@@ -194,23 +243,30 @@ def throwaway_cluster(initdb: str, postgres: str) -> Iterator[Server]:
                 preexec_fn=_die_with_us,  # noqa: PLW1509 - the session starts it before any thread
                 **run_as,  # type: ignore[call-overload]
             )
-        url = URL.create(
-            "postgresql+psycopg",
-            username="postgres",
-            database="postgres",
-            query={"host": str(folder)},
-        )
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             if process.poll() is not None:
+                text = log.read_text(errors="replace")[-2000:]
+                missing = (
+                    " (pg_stat_statements, which the tests read, comes with "
+                    "PostgreSQL's contrib modules: on some systems a package of its "
+                    "own, such as postgresql-contrib)"
+                    if "pg_stat_statements" in text
+                    else ""
+                )
                 pytest.fail(
-                    f"the throw-away PostgreSQL server stopped ({process.returncode}): "
-                    + log.read_text(errors="replace")[-2000:]
+                    f"the throw-away PostgreSQL server stopped ({process.returncode})"
+                    f"{missing}: {text}"
                 )
             try:
-                psycopg.connect(
-                    host=str(folder), user="postgres", dbname="postgres"
-                ).close()
+                admin = psycopg.connect(
+                    host=str(folder),
+                    user="postgres",
+                    password=password,
+                    dbname="postgres",
+                    autocommit=True,
+                    options="-c log_statement=none",
+                )
                 break
             except psycopg.OperationalError:
                 if time.monotonic() > deadline:
@@ -220,16 +276,72 @@ def throwaway_cluster(initdb: str, postgres: str) -> Iterator[Server]:
                         + log.read_text(errors="replace")[-2000:]
                     )
                 time.sleep(0.05)
-        with psycopg.connect(
-            host=str(folder), user="postgres", dbname="postgres", autocommit=True
-        ) as connection:
-            connection.execute(
-                f"CREATE ROLE {LEARNER_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE"
-            )
-        yield Server(f"a throw-away cluster in {folder}", url, log, LEARNER_ROLE)
+        learner_password = secrets.token_hex(16)
+        admin.execute(
+            f"CREATE ROLE {LEARNER_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
+            f"PASSWORD '{learner_password}'".encode()
+        )
+        admin.execute("CREATE EXTENSION pg_stat_statements")
+        _check_the_logs_are_out_of_reach(folder, learner_password)
+        # the plain role may connect to its own databases only, and nobody may log
+        # in as postgres any more: this connection of the session's is its last
+        admin.execute("REVOKE CONNECT ON DATABASE postgres, template1 FROM PUBLIC")
+        admin.execute("ALTER ROLE postgres PASSWORD NULL")
+        url = URL.create(
+            "postgresql+psycopg",
+            username=LEARNER_ROLE,
+            password=learner_password,
+            database="postgres",
+            query={"host": str(folder)},
+        )
+        server = Server(
+            f"a throw-away cluster in {folder}", url, log, LEARNER_ROLE, admin
+        )
+        server.settings = tuple(server.run(SETTINGS)[0])
+        yield server
     finally:
         stop()
         atexit.unregister(stop)
+
+
+REFUSED = (
+    "SET log_statement = 'none'",
+    "SET pg_stat_statements.track = 'none'",
+    "ALTER SYSTEM SET log_statement = 'none'",
+    "SELECT pg_stat_statements_reset()",
+    "SELECT pg_stat_reset()",
+    "SELECT pg_reload_conf()",
+)
+"""What the plain role must not run: each would hide statements from the tests."""
+
+
+def _check_the_logs_are_out_of_reach(folder: Path, password: str) -> None:
+    """The plain role must not turn the log or the statement counts off, nor reset
+    them, nor log in as the superuser without its password."""
+    with psycopg.connect(
+        host=str(folder),
+        user=LEARNER_ROLE,
+        password=password,
+        dbname="postgres",
+        autocommit=True,
+    ) as connection:
+        for statement in REFUSED:
+            try:
+                connection.execute(statement.encode())
+            except psycopg.Error:
+                continue
+            pytest.fail(
+                f"the tests' plain role {LEARNER_ROLE} may run {statement!r} on the "
+                "throw-away cluster: the tests could not trust its log"
+            )
+    try:
+        psycopg.connect(host=str(folder), user="postgres", dbname="postgres").close()
+    except psycopg.OperationalError:
+        return
+    pytest.fail(
+        "the throw-away cluster lets anyone log in as postgres without its password: "
+        "the tests could not trust its log"
+    )
 
 
 @contextlib.contextmanager
@@ -260,17 +372,23 @@ def session_server(variable: str) -> Iterator[Server]:
 def fresh_database(server: Server) -> Iterator[URL]:
     """A new, empty database on ``server`` for one test, dropped after it."""
     name = f"pg_tests_{uuid.uuid4().hex[:12]}"
-    admin = server.url.set(drivername="postgresql")
-    conninfo = admin.render_as_string(hide_password=False)
     owner = f" OWNER {server.role}" if server.role else ""
-    with psycopg.connect(conninfo, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"{owner} TEMPLATE template0')
-    try:
-        url = server.url.set(database=name)
-        yield url.set(username=server.role) if server.role else url
-    finally:
+
+    def run(sql: str) -> None:
+        if server.admin is not None:
+            server.run(sql)
+            return
+        conninfo = server.url.set(drivername="postgresql").render_as_string(
+            hide_password=False
+        )
         with psycopg.connect(conninfo, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.execute(sql.encode())
+
+    run(f'CREATE DATABASE "{name}"{owner} TEMPLATE template0')
+    try:
+        yield server.url.set(database=name)
+    finally:
+        run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 ENTRY = re.compile(r"^\[\d+:(\[unknown\]|[^\]]*)\] ([A-Z]+):  (.*)$")
@@ -355,9 +473,101 @@ def strip_comments(sql: str) -> str:
     return "".join(kept)
 
 
+def _literal_end(sql: str, index: int) -> int | None:
+    """Where the string literal starting at ``index`` ends, or None if none starts
+    there: ``'...'`` (a doubled quote stands for itself), ``E'...'`` (backslash
+    escapes too) and dollar quotes (``$$...$$``, ``$tag$...$tag$``)."""
+    char = sql[index]
+    if char == "'":
+        escapes = (
+            index > 0
+            and sql[index - 1] in "Ee"
+            and (index == 1 or not (sql[index - 2].isalnum() or sql[index - 2] in "_$"))
+        )
+        index += 1
+        while index < len(sql):
+            if escapes and sql[index] == "\\":
+                index += 2
+            elif sql[index] == "'":
+                if sql[index + 1 : index + 2] != "'":
+                    return index + 1
+                index += 2
+            else:
+                index += 1
+        return len(sql)
+    if char == "$" and not (
+        index > 0 and (sql[index - 1].isalnum() or sql[index - 1] == "_")
+    ):
+        tag = re.match(r"\$(?:[A-Za-z_][A-Za-z_0-9]*)?\$", sql[index:])
+        if tag is not None:
+            end = sql.find(tag.group(0), index + len(tag.group(0)))
+            return len(sql) if end == -1 else end + len(tag.group(0))
+    return None
+
+
+def strip_literals(sql: str, *, names: bool = False) -> str:
+    """``sql`` without its comments, each string literal made an empty one (``''``):
+    a word inside a literal is data, not SQL. With ``names``, each quoted name
+    (``"..."``) is made an empty one too (``""``), for a check of keywords."""
+    sql = strip_comments(sql)
+    kept: list[str] = []
+    start = index = 0
+    while index < len(sql):
+        char = sql[index]
+        if char == '"':
+            end = sql.find('"', index + 1)
+            while end != -1 and sql[end + 1 : end + 2] == '"':
+                end = sql.find('"', end + 2)
+            end = len(sql) if end == -1 else end + 1
+            if names:
+                kept.append(sql[start:index])
+                kept.append('""')
+                start = end
+            index = end
+            continue
+        end_of_literal = _literal_end(sql, index)
+        if end_of_literal is None:
+            index += 1
+            continue
+        kept.append(sql[start:index])
+        kept.append("''")
+        index = start = end_of_literal
+    kept.append(sql[start:])
+    return "".join(kept)
+
+
+def keywords(sql: str) -> str:
+    """``sql`` outside comments, literals and quoted names, upper-cased, its spaces
+    made single: what a check of the statement's keywords reads."""
+    return " ".join(strip_literals(sql, names=True).upper().split())
+
+
 def is_transaction_control(statement: str) -> bool:
     """Whether ``statement`` is exactly a BEGIN, COMMIT, ROLLBACK or the like."""
     return TRANSACTION_CONTROL.match(" ".join(statement.upper().split())) is not None
+
+
+COUNTS = """
+SELECT d.datname, s.userid::text, s.dbid::text, s.queryid::text, s.query, s.calls
+FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+WHERE s.toplevel
+"""
+"""Each statement PostgreSQL ran (run from a client, not inside a function), as
+pg_stat_statements counts it: its database, the key of its entry, its text (its
+constants made parameters), and how many times it ran."""
+
+SETTINGS = """
+SELECT pg_conf_load_time(), current_setting('log_statement'),
+    current_setting('pg_stat_statements.track'),
+    (SELECT count(*) FROM pg_db_role_setting)
+"""
+"""When the server last read its configuration files, the settings of the tests'
+own connection that hide statements, and how many roles or databases have
+settings of their own (``ALTER ROLE ... SET``)."""
+
+Counts = dict[tuple[str, str, str], tuple[str, str, int]]
+"""pg_stat_statements' entries by their key (user, database, query id): the
+database's name, the statement's text and its calls."""
 
 
 class ServerLog:
@@ -365,16 +575,88 @@ class ServerLog:
     and the connections it received (``log_connections=on``).
 
     PostgreSQL writes a statement to its log before it runs it, so once a reply
-    has come back, its statement is in the log.
+    has come back, its statement is in the log. The log is a file, which code
+    running as root could edit; ``tampered`` checks it against the counts of
+    ``pg_stat_statements``, in the server's memory, read over the session's
+    superuser connection.
     """
 
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.path = server.log
         self._offset = 0
+        self._counted: Counts = {}
+        self._own_from = 0
 
     def mark(self) -> None:
         if self.path is not None:
             self._offset = self.path.stat().st_size
+        if self.server.admin is not None:
+            self._own_from = self.server.admin_statements
+            self._counted, _ = self._counts()
+
+    def _counts(self) -> tuple[Counts, tuple[object, ...]]:
+        """pg_stat_statements' entries (database, text, calls) by their key, and
+        ``SETTINGS``."""
+        counted = {
+            (str(userid), str(dbid), str(queryid)): (
+                str(name),
+                str(query),
+                int(str(calls)),
+            )
+            for name, userid, dbid, queryid, query, calls in self.server.run(COUNTS)
+        }
+        return counted, tuple(self.server.run(SETTINGS)[0])
+
+    def tampered(self) -> str | None:
+        """How the log disagrees with what the server counted since the mark, if it
+        does: PostgreSQL ran statements its log does not show, so the log was edited
+        (or the counts reset, or the server's configuration reloaded or its settings
+        changed since the session started)."""
+        if self.server.admin is None or self.path is None:
+            return None
+        own = self.server.admin_statements - self._own_from
+        logged: dict[str, int] = {}
+        for database, statement in self.statements():
+            if not is_transaction_control(statement):
+                logged[database] = logged.get(database, 0) + 1
+        counted, settings = self._counts()
+        if settings[0] != self.server.settings[0]:
+            return (
+                "the server read its configuration again (pg_hba.conf, "
+                "postgresql.conf) while the code ran"
+            )
+        if settings != self.server.settings:
+            return (
+                "the server's logging settings changed while the code ran (of the "
+                "tests' own connection, or stored for a role or database)"
+            )
+        ran: dict[str, int] = {}
+        for key, (database, query, calls) in counted.items():
+            before = self._counted.get(key, (database, query, 0))[2]
+            if calls < before:
+                return "the server's statement counts were reset while the code ran"
+            if calls > before and not is_transaction_control(query):
+                ran[database] = ran.get(database, 0) + calls - before
+        gone = set(self._counted) - set(counted)
+        if gone:
+            return "the server's statement counts were reset while the code ran"
+        ran["postgres"] = ran.get("postgres", 0) - own  # the session's own
+        hidden = {
+            database: (calls, logged.get(database, 0))
+            for database, calls in ran.items()
+            if calls > logged.get(database, 0)
+        }
+        if not hidden:
+            return None
+        return "; ".join(
+            f"on the database {database}, the server ran {calls} statement(s) since "
+            f"the test started counting, its log shows {shown}"
+            for database, (calls, shown) in sorted(hidden.items())
+        ) + (
+            ": the server ran more statements than its log shows (the log was "
+            "edited while the code ran)"
+        )
 
     def _entries(self) -> list[tuple[str, str, str]]:
         assert self.path is not None
