@@ -12,8 +12,21 @@ from html.parser import HTMLParser
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-        "source", "track", "wbr"}  # fmt: skip
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 @dataclass
@@ -115,7 +128,7 @@ def post_form(page: Element, action: str | None = None) -> Element:
         if (form.get("method") or "get").lower() == "post"
         and (action is None or form.get("action") == action)
     ]
-    assert forms, f"the page has no <form method=\"post\"> (action {action!r})"
+    assert forms, f'the page has no <form method="post"> (action {action!r})'
     return forms[0]
 
 

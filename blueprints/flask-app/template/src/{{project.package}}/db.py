@@ -14,8 +14,8 @@ def get_db() -> sqlite3.Connection:
         connection.row_factory = sqlite3.Row
         connection.execute("PRAGMA foreign_keys = ON")
         g.db = connection
-    connection: sqlite3.Connection = g.db
-    return connection
+    opened: sqlite3.Connection = g.db
+    return opened
 
 
 def close_db(error: BaseException | None = None) -> None:

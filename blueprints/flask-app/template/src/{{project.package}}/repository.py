@@ -65,8 +65,7 @@ def add_tool(
 ) -> Tool:
     """Store a new tool and return it."""
     cursor = db.execute(
-        "INSERT INTO tool (name, category, description, available)"
-        " VALUES (?, ?, ?, ?)",
+        "INSERT INTO tool (name, category, description, available) VALUES (?, ?, ?, ?)",
         (name, category, description, int(available)),
     )
     db.commit()
