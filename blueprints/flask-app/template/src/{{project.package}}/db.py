@@ -2,6 +2,7 @@
 
 import sqlite3
 from importlib import resources
+from pathlib import Path
 
 import click
 from flask import Flask, current_app, g
@@ -41,6 +42,8 @@ def init_db_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Close connections after each request; add ``flask init-db``."""
+    """Make the instance folder; close connections after each request; add
+    ``flask init-db``."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.teardown_appcontext(close_db)
     app.cli.add_command(init_db_command)
