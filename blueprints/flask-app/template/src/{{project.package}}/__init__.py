@@ -1,0 +1,1 @@
+"""A neighbourhood tool-lending library: a Flask web application."""
