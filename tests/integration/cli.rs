@@ -295,15 +295,18 @@ fn list_and_show_say_which_bases_an_addon_applies_to_and_refuses() {
         .unwrap()
         .iter()
         // duckdb-warehouse has not joined the cross-cutting add-ons yet: its quality hooks
-        // (mypy with dbt's packages) are still to be written and verified.
-        .filter(|b| b["kind"] == "base" && b["id"] != "duckdb-warehouse")
+        // (mypy with dbt's packages) are still to be written and verified. async-client
+        // joins them in a pass of its own, once its tasks have been tried by testers.
+        .filter(|b| {
+            b["kind"] == "base" && b["id"] != "duckdb-warehouse" && b["id"] != "async-client"
+        })
         .map(|b| &b["id"])
         .collect();
     let applies: Vec<&serde_json::Value> =
         quality["applies_to"].as_array().unwrap().iter().collect();
     assert_eq!(
         applies, bases,
-        "quality applies to every base but duckdb-warehouse"
+        "quality applies to every base but duckdb-warehouse and async-client"
     );
     assert!(quality.get("not_for").is_none());
     assert!(
