@@ -64,7 +64,7 @@ class SiteServer:
         self.max_in_flight = 0
         self.hits: Counter[str] = Counter()
         self.abandoned: Counter[str] = Counter()
-        self.pages: dict[str, tuple[int, str, str, str | None, float]] = {}
+        self.pages: dict[str, tuple[int, str, str, str | None]] = {}
         self._gates: dict[str, Gate] = {}
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -80,14 +80,12 @@ class SiteServer:
         status: int = 200,
         content_type: str = "text/html; charset=utf-8",
         gate: str | None = None,
-        delay: float = 0.0,
     ) -> str:
         """Serve ``html`` at ``path``; returns its URL.
 
-        ``gate="name/size"`` holds the page's requests like ``/gate/name/size``;
-        ``delay`` holds them that many seconds.
+        ``gate="name/size"`` holds the page's requests like ``/gate/name/size``.
         """
-        self.pages[path] = (status, content_type, html, gate, delay)
+        self.pages[path] = (status, content_type, html, gate)
         return self.url(path)
 
     def hit_count(self, path: str) -> int:
@@ -140,8 +138,7 @@ class SiteServer:
         kind = parts[0]
         fail = int(query.get("fail", "0"))
         if path in self.pages:
-            status, content_type, html, gate, delay = self.pages[path]
-            await asyncio.sleep(delay)
+            status, content_type, html, gate = self.pages[path]
             if gate is not None:
                 name, size = gate.split("/")
                 await self.wait_at(name, int(size))
