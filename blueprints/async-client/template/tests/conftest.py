@@ -19,12 +19,15 @@ under test talks to it over real sockets. Its paths misbehave on purpose:
   chunks, with a ``Content-Length`` when ``length=1``;
 - any path registered with ``server.page(path, html)`` serves that HTML.
 
+``server.hidden(path)`` gives a URL for a path that does not show which it is.
+
 The server counts what it sees: requests in flight now and at most, hits per
 path, and the connections that clients closed before the answer.
 """
 
 import asyncio
 import contextlib
+import secrets
 import threading
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -66,11 +69,22 @@ class SiteServer:
         self.abandoned: Counter[str] = Counter()
         self.pages: dict[str, tuple[int, str, str, str | None]] = {}
         self._gates: dict[str, Gate] = {}
+        self._aliases: dict[str, str] = {}
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
+
+    def hidden(self, path: str) -> str:
+        """A URL for ``path`` (query included) that does not say what it does.
+
+        The code under test cannot tell a hanging or endless path from its URL,
+        so it cannot special-case it: it has to do the work.
+        """
+        alias = f"/r/{secrets.token_hex(8)}"
+        self._aliases[alias] = path
+        return self.url(alias)
 
     def page(
         self,
@@ -113,7 +127,7 @@ class SiteServer:
         self, target: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> bool:
         """Answer one request; False when the connection must close."""
-        split = urlsplit(target)
+        split = urlsplit(self._aliases.get(urlsplit(target).path, target))
         query = {key: values[0] for key, values in parse_qs(split.query).items()}
         with self._lock:
             self.hits[split.path] += 1
