@@ -1,0 +1,1 @@
+"""Check the links of a documentation site, many requests at a time."""
