@@ -3,8 +3,10 @@
 The session fixture ``warehouse`` copies your dbt project (``warehouse/``) and the
 raw data (``data/``) into a temporary folder, appends the tests' own rows to the
 copy of the data (see ``harbour_data.add_test_rows``), and runs ``dbt build`` there
-once, with dbt's Python API, into a DuckDB file of its own. Nothing is written into
-your project. The tests then read three things:
+once, with dbt's Python API, into a DuckDB file of its own, with the tests' own
+``profiles.yml`` (DuckDB, that file, one thread: no plugins, settings or start-up
+SQL of yours). Nothing is written into your project. The tests then read three
+things:
 
 - dbt's manifest (``manifest.json``): which models, sources and data tests exist,
   what each model selects from (``ref``/``source``), its materialisation and the
@@ -14,6 +16,13 @@ your project. The tests then read three things:
   the same CSV files (``harbour_data.Reference``).
 
 The incremental task runs dbt twice more, in a folder of its own.
+
+Every task asks for SELECTs that dbt builds and tests as it ships: a hook
+(``pre-hook``, ``post-hook``, ``on-run-start``, ``on-run-end``) or a macro of your
+own that takes the name of one of dbt's (a generic test such as
+``relationships``, a materialization, their ``default__``/``duckdb__``
+implementations) would change what a model or a data test does behind the code
+the tests read, so a warehouse with one is refused.
 """
 
 import json
@@ -33,6 +42,22 @@ ROOT = Path(__file__).resolve().parents[1]
 PROJECT = "harbour"
 """The dbt project's name, as in ``warehouse/dbt_project.yml``."""
 
+PROFILES = """\
+harbour:
+  target: tests
+  outputs:
+    tests:
+      type: duckdb
+      path: "{{ env_var('HARBOUR_DUCKDB', 'harbour.duckdb') }}"
+      threads: 1
+"""
+"""The ``profiles.yml`` the tests build with, in place of the project's."""
+
+DBT_PACKAGES = ("dbt", "dbt_duckdb")
+"""The packages of dbt's own macros: dbt-core's and the DuckDB adapter's."""
+
+DISPATCH_PREFIXES = ("default__", "duckdb__")
+
 
 def copy_project(destination: Path) -> tuple[Path, Path]:
     """Copy the dbt project and the data under ``destination``; return both folders."""
@@ -44,7 +69,39 @@ def copy_project(destination: Path) -> tuple[Path, Path]:
         ignore=shutil.ignore_patterns("target", "logs", "dbt_packages", "*.duckdb*"),
     )
     shutil.copytree(ROOT / "data", data)
+    (project / "profiles.yml").write_text(PROFILES)
     return project, data
+
+
+def _bare(name: str) -> str:
+    """A macro's name without the adapter prefix dbt's dispatch adds."""
+    for prefix in DISPATCH_PREFIXES:
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def tampering(manifest: dict[str, Any]) -> list[str]:
+    """What in the project changes how dbt builds or tests it: hooks, and macros of
+    the project's that replace one of dbt's own (dbt looks in the root project first)."""
+    macros = manifest.get("macros", {}).values()
+    own = {_bare(macro["name"]) for macro in macros if macro["package_name"] in DBT_PACKAGES}
+    found = [
+        f"{macro['original_file_path']} defines `{macro['name']}`, which takes the place"
+        " of dbt's own macro of that name"
+        for macro in macros
+        if macro["package_name"] == PROJECT and _bare(macro["name"]) in own
+    ]
+    for node in manifest.get("nodes", {}).values():
+        if node["resource_type"] == "operation":
+            found.append(f"dbt_project.yml runs a hook ({node['name']})")
+        for key in ("pre-hook", "post-hook"):
+            if node.get("config", {}).get(key):
+                found.append(
+                    f"{node['original_file_path']} has a {key}:"
+                    f" {node['config'][key][0].get('sql', '')[:80]!r}"
+                )
+    return found
 
 
 @dataclass
@@ -59,6 +116,16 @@ class DbtRun:
     drawn: TestRows | None = None
     """The rows the tests appended to the data, when they did."""
 
+    def untouched(self) -> None:
+        """Fails when the project changes how dbt builds or tests it (``tampering``)."""
+        found = tampering(self.manifest)
+        assert not found, (
+            "the warehouse changes what dbt does behind its models and tests: "
+            + "; ".join(found)
+            + ". Every figure must come from a model's own SELECT and every data test"
+            " from dbt's own generic tests or a singular test: remove them"
+        )
+
     def node(self, name: str) -> dict[str, Any] | None:
         """The manifest's model called ``name``, if there is one."""
         found: dict[str, Any] | None = self.manifest.get("nodes", {}).get(
@@ -68,6 +135,7 @@ class DbtRun:
 
     def model(self, name: str, where: str) -> dict[str, Any]:
         """The model ``name``, which must exist and have been built without error."""
+        self.untouched()
         node = self.node(name)
         assert node is not None, (
             f"dbt found no model `{name}`: write {where}/{name}.sql"
@@ -98,6 +166,7 @@ class DbtRun:
 
     def tests(self) -> list[dict[str, Any]]:
         """The data tests dbt found."""
+        self.untouched()
         return [
             node
             for node in self.manifest.get("nodes", {}).values()
@@ -203,6 +272,22 @@ def select_again(run: DbtRun, node: dict[str, Any], columns: str) -> set[Any]:
     """``columns`` of what the model's compiled SQL selects when run once more."""
     code = node.get("compiled_code") or ""
     return set(run.query(f"select {columns} from (\n{code}\n) as again"))
+
+
+def scanned(run: DbtRun, node: dict[str, Any]) -> set[str]:
+    """The tables DuckDB's plan of the model's compiled SQL reads (views are inlined
+    into the plan, so these are the tables under them), by name."""
+    code = node.get("compiled_code") or ""
+    rows = run.query(f"explain (format json) {code}")
+    todo: list[dict[str, Any]] = list(json.loads(rows[0][1]))
+    found: set[str] = set()
+    while todo:
+        operator = todo.pop()
+        table = operator.get("extra_info", {}).get("Table")
+        if table:
+            found.add(str(table).split(".")[-1])
+        todo.extend(operator.get("children", []))
+    return found
 
 
 def depends_on(node: dict[str, Any]) -> set[str]:

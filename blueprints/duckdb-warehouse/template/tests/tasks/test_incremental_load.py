@@ -46,6 +46,12 @@ def test_fct_rides_is_configured_incremental(warehouse: DbtRun) -> None:
         f"fct_rides has unique_key {key!r}: the grain is the ride, unique_key='ride_id'"
         " makes a ride exported again replace its row instead of adding one"
     )
+    strategy = config.get("incremental_strategy")
+    assert strategy in (None, "delete+insert", "merge"), (
+        f"fct_rides has incremental_strategy {strategy!r}: a ride exported again must"
+        " replace its row, which dbt-duckdb does with its default strategy"
+        " (delete+insert) or 'merge' on the unique_key; 'append' only adds rows"
+    )
     assert re.search(r"is_incremental\s*\(\s*\)", node["raw_code"]), (
         "fct_rides never asks {% if is_incremental() %}: filter the rides a run loads"
     )

@@ -3,7 +3,7 @@
 from collections import Counter
 from datetime import timedelta
 
-from conftest import PROJECT, DbtRun, assert_columns, depends_on, select_again
+from conftest import PROJECT, DbtRun, assert_columns, depends_on, scanned, select_again
 from harbour_data import Reference
 
 WHERE = "warehouse/models/marts"
@@ -115,6 +115,13 @@ def test_fct_rides_selects_from_staging_and_the_dimensions(warehouse: DbtRun) ->
         "fct_rides takes its rides from {{ ref('stg_rides') }} and its keys from"
         " {{ ref('dim_members') }} and {{ ref('dim_stations') }}; dbt sees it depending"
         f" on {sorted(depends_on(node))}"
+    )
+    tables = scanned(warehouse, node)
+    assert {"dim_members", "dim_stations"} <= tables, (
+        "fct_rides must look its keys up in the dimensions, joining dim_members and"
+        " dim_stations: DuckDB's plan of its SQL reads the tables"
+        f" {sorted(tables) or 'none'} (a `ref` in a comment is not a join, and a key"
+        " computed again beside the dimension can point to a row it does not have)"
     )
     assert_columns(warehouse, "fct_rides", FACT)
 
