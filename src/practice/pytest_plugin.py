@@ -407,9 +407,42 @@ def _graded_origin(obj) -> bool:
     return bool(path) and _relative(path) in _EXPECTED
 
 
+# Reaching for objects the code was not given: searching the interpreter's objects (`gc`)
+# or the stack's frames (`sys._getframe`, through `inspect` too), where the tests keep their
+# servers, counters and fixtures. Python raises an audit event for each; the hook below
+# (which cannot be removed once added) records the first one made from a file of the
+# project's own, not from a library or the graded tests.
+_REACHING = frozenset({
+    "gc.get_objects",
+    "gc.get_referrers",
+    "gc.get_referents",
+    "sys._getframe",
+    "sys._current_frames",
+})
+_REACHED = []
+_AUDITING = threading.local()
+
+
+def _audit(event, args) -> None:
+    if event not in _REACHING or _REACHED or getattr(_AUDITING, "busy", False):
+        return
+    # Reading a frame raises events of its own (and `sys._getframe` this very one).
+    _AUDITING.busy = True
+    try:
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_globals.get("__name__") == "inspect":
+            frame = frame.f_back
+        where = _own_file(frame.f_code.co_filename) if frame is not None else ""
+        if where:
+            _REACHED.append(f"{event}() in {where}, line {frame.f_lineno}")
+    finally:
+        _AUDITING.busy = False
+
+
 def _intruder() -> str:
     """Why pytest's plugins or run hooks hold code of the project's own, or pytest's machinery
-    that runs and reports a test was changed, or "" when neither."""
+    that runs and reports a test was changed, or the project's code reached for the tests'
+    objects, or "" when none."""
     changed = _machinery_changed(_KEPT_MACHINERY)
     if changed:
         return (
@@ -417,7 +450,7 @@ def _intruder() -> str:
             "which tests pass, so the project's code must leave it alone"
         )
     if _MANAGER is None or not _EXPECTED:
-        return ""
+        return _reached()
     for name, plugin in _MANAGER.list_name_plugin():
         where = _ungraded_own(plugin) if plugin is not None else ""
         if where:
@@ -435,7 +468,19 @@ def _intruder() -> str:
                     f"({where}): pytest's hooks decide which tests pass, so the project's "
                     "code must leave them alone"
                 )
-    return ""
+    return _reached()
+
+
+def _reached() -> str:
+    """Why the run is refused when the project's code searched for the tests' objects
+    (`_audit`), or ""."""
+    if not _REACHED:
+        return ""
+    return (
+        f"the code under test searched the interpreter for objects it was not given "
+        f"({_REACHED[0]}): the tests' own objects (their servers, counters, data) are "
+        "not for the code to read or change; work with what the task's functions receive"
+    )
 
 
 # The functions and classes of the graded modules (the test files and the support modules
@@ -521,6 +566,19 @@ def _may_wrap(value) -> bool:
     )
 
 
+def _own_stand_in(value) -> str:
+    """The project-relative path of the ungraded file of the project's that defined the
+    class of `value`, when `value` is an instance that stands in for a function (its class
+    has `__call__`, or `__get__` as a descriptor does), or "". A library's `approx` or a
+    driver's method replaced by such an object is a replaced function all the same."""
+    if isinstance(value, type) or inspect.ismodule(value):
+        return ""
+    kind = type(value)
+    if not any(name in vars(klass) for klass in kind.__mro__[:-1] for name in ("__call__", "__get__")):
+        return ""
+    return _own_file(_defined_in(kind))
+
+
 def _library_patched() -> str:
     """A function of the project's own (not of the graded tests) found in a library's
     namespace, as "module.Class.name (where it was defined)", or "". A library never holds
@@ -545,7 +603,7 @@ def _library_patched() -> str:
         for owner, names in spaces:
             for attribute, value in names.items():
                 try:
-                    where = _own_layer(value) if _may_wrap(value) else ""
+                    where = _own_layer(value) if _may_wrap(value) else _own_stand_in(value)
                 except Exception:  # a lazy object of a library's that cannot be read
                     where = ""
                 if where:
@@ -744,3 +802,4 @@ def pytest_runtest_call(item):
 # function of this module is in it.
 _KEPT_MACHINERY = _machinery()
 pytest_runtest_logreport.__defaults__ = (_KEPT_MACHINERY, _machinery_changed)
+sys.addaudithook(_audit)

@@ -714,8 +714,8 @@ fn python_a_test_module_skipped_by_the_code_it_imports_is_not_a_pass() {
     mini.write(
         "src/demo/calc.py",
         &format!(
-            "import inspect\n\nimport pytest\n\nif any(\"test_two\" in f.filename for f in \
-             inspect.stack()):\n    pytest.skip(\"later\", allow_module_level=True)\n\n\n{}",
+            "import sys\n\nimport pytest\n\nif any(\"test_two\" in name for name in \
+             list(sys.modules)):\n    pytest.skip(\"later\", allow_module_level=True)\n\n\n{}",
             SOLVED.replace("return word.upper()", "return word.upper() or 'x'")
         ),
     );
@@ -1519,9 +1519,29 @@ fn python_code_that_replaces_a_librarys_function_is_not_graded() {
     for (at_import, said) in [
         (true, "textwrap.dedent (from src/demo/__init__.py)"),
         (false, "fractions.Fraction.__repr__ (from src/demo/calc.py)"),
+        // Objects that stand in for functions: an instance with `__call__`, a descriptor.
+        (true, "textwrap.indent (from src/demo/__init__.py)"),
+        (
+            true,
+            "fractions.Fraction.__str__ (from src/demo/__init__.py)",
+        ),
     ] {
         let mini = Mini::new(&[]);
-        if at_import {
+        if said.starts_with("textwrap.indent") {
+            mini.solve();
+            mini.append(
+                "src/demo/__init__.py",
+                "import textwrap\n\n\nclass _Same:\n    def __call__(self, text, *args):\n        \
+                 return text\n\n\ntextwrap.indent = _Same()\n",
+            );
+        } else if said.starts_with("fractions.Fraction.__str__") {
+            mini.solve();
+            mini.append(
+                "src/demo/__init__.py",
+                "import fractions\n\n\nclass _Text:\n    def __get__(self, obj, owner=None):\n        \
+                 return lambda: 'x'\n\n\nfractions.Fraction.__str__ = _Text()\n",
+            );
+        } else if at_import {
             mini.solve();
             mini.append(
                 "src/demo/__init__.py",
@@ -1561,6 +1581,68 @@ fn python_code_that_replaces_a_librarys_function_is_not_graded() {
          def _bye() -> None:\n    pass\n\n\n\
          copyreg.pickle(Point, _reduce)\natexit.register(_bye)\n\n\n\
          @functools.singledispatch\ndef describe(value: object) -> str:\n    return 'thing'\n",
+    );
+    let out = mini.check(&[]).success();
+    assert!(out.stdout.contains("every task passes"), "{}", out.stdout);
+}
+
+/// Code of the project's that searches the interpreter for objects it was not given (the
+/// tests' servers, counters and data) through `gc` or the stack's frames is refused, at
+/// import or in a test's call, directly or through `inspect`; libraries the project calls
+/// may read frames (logging, typing) without the project being refused.
+#[test]
+fn python_code_that_searches_for_the_tests_objects_is_not_graded() {
+    for (file, code, said) in [
+        (
+            "src/demo/__init__.py",
+            "import gc\n\n_ALL = gc.get_objects()\n",
+            "gc.get_objects() in src/demo/__init__.py",
+        ),
+        (
+            "src/demo/calc.py",
+            "\n\ndef _peek() -> object:\n    import inspect\n\n    \
+             return inspect.currentframe()\n\n\n_peek()\n",
+            "sys._getframe() in src/demo/calc.py",
+        ),
+    ] {
+        let mini = Mini::new(&[]);
+        mini.solve();
+        mini.append(file, code);
+        let out = mini.check(&[]).code(1);
+        assert!(
+            out.stdout.starts_with(
+                "cannot grade: the code under test searched the interpreter for objects"
+            ) && out.stdout.contains(said),
+            "{said}:\n{}",
+            out.stdout
+        );
+        assert!(
+            !mini.statuses().contains(&"pass".to_string()),
+            "{said}: {:?}",
+            mini.statuses()
+        );
+    }
+    // In a test's call: the frames of the test that called it.
+    let mini = Mini::new(&[]);
+    mini.solve_but(
+        "    return a + b\n",
+        "    import sys\n\n    sys._getframe(1)\n    return a + b\n",
+    );
+    let out = mini.check(&[]).code(1);
+    assert!(
+        out.stdout.contains("sys._getframe() in src/demo/calc.py"),
+        "{}",
+        out.stdout
+    );
+    // Libraries that read frames for the project's code: not the project's reach.
+    let mini = Mini::new(&[]);
+    mini.solve();
+    mini.append(
+        "src/demo/calc.py",
+        "\n\nimport logging\nimport typing\nfrom collections import namedtuple\n\n\
+         Pair = namedtuple(\"Pair\", \"a b\")\nT = typing.TypeVar(\"T\")\n\
+         logging.getLogger(__name__).warning(\"loaded\")\n\
+         Colour = __import__(\"enum\").Enum(\"Colour\", \"RED GREEN\")\n",
     );
     let out = mini.check(&[]).success();
     assert!(out.stdout.contains("every task passes"), "{}", out.stdout);
