@@ -85,7 +85,11 @@ def tampering(manifest: dict[str, Any]) -> list[str]:
     """What in the project changes how dbt builds or tests it: hooks, and macros of
     the project's that replace one of dbt's own (dbt looks in the root project first)."""
     macros = manifest.get("macros", {}).values()
-    own = {_bare(macro["name"]) for macro in macros if macro["package_name"] in DBT_PACKAGES}
+    own = {
+        _bare(macro["name"])
+        for macro in macros
+        if macro["package_name"] in DBT_PACKAGES
+    }
     found = [
         f"{macro['original_file_path']} defines `{macro['name']}`, which takes the place"
         " of dbt's own macro of that name"
