@@ -115,6 +115,25 @@ def parse(response: TestResponse | str) -> Element:
     return builder.root
 
 
+LINKING = {"a": "href", "link": "href", "form": "action", "img": "src", "script": "src"}
+"""The attribute that holds an address, for each element that has one."""
+
+
+def site_paths(page: Element) -> list[str]:
+    """Every address on the page that points into the site (starts with ``/``).
+
+    A form without an ``action`` posts to its own page and is left out, as are
+    links to other sites and to a part of the same page (``#top``).
+    """
+    found = []
+    for element in page.iter():
+        name = LINKING.get(element.tag)
+        value = element.get(name) if name else None
+        if value and value.startswith("/"):
+            found.append(value)
+    return found
+
+
 def post_form(page: Element, action: str | None = None) -> Element:
     """The form of ``page`` that posts: to ``action`` if given, else the one in <main>.
 
