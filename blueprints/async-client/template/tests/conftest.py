@@ -5,24 +5,28 @@ Each test gets its own ``SiteServer``: an HTTP/1.1 server written on
 under test talks to it over real sockets. Its paths misbehave on purpose:
 
 - ``/ok/<name>`` answers at once; ``/status/<code>/<name>`` answers that status;
-- ``/slow/<seconds>/<name>`` answers after a delay;
+- ``/slow/<seconds>/<name>`` answers after a delay (``-1``: never answers);
 - ``/gate/<gate>/<size>/<name>``: the first ``size`` requests to one gate wait
   until all ``size`` are in flight at once, then answer; later ones answer after
   a short pause. A client that sends one request at a time never opens a gate;
-- ``/hang/<name>`` never answers; ``/trickle/<name>`` sends its headers, then
-  one byte every 50 ms, for ever;
+- ``/trickle/<bytes>/<name>`` sends its headers, then one byte every 30 ms,
+  ``bytes`` of them (``-1``: for ever);
 - ``/flaky/<key>?fail=K&status=S`` answers S to the first K requests for that
   key, then 200; ``/drop/<key>?fail=K`` closes the connection without an answer
-  K times; ``/limited/<key>?fail=K&retry_after=N`` answers 429 with
-  ``Retry-After: N`` K times;
-- ``/stream?size=N&chunk=C&pause=P&length=1``: N bytes (``-1``: no end) in
-  chunks, with a ``Content-Length`` when ``length=1``;
+  K times; ``/limited/<key>?fail=K`` answers 429 K times, each with a
+  ``Retry-After`` of seconds the server draws at random and records in
+  ``retry_after[key]``, so that nothing but the header says how long to wait;
+- ``/stream?size=N&chunk=C&pause=P&length=1&type=html``: N bytes (``-1``: no
+  end, or rather ``ENDLESS`` bytes) in chunks, with a ``Content-Length`` when ``length=1``; with
+  ``type=html``, an HTML page whose last bytes are a link to ``/beyond-the-cap``;
 - any path registered with ``server.page(path, html)`` serves that HTML.
 
-``server.hidden(path)`` gives a URL for a path that does not show which it is.
+``server.hidden(path)`` gives a URL for a path that does not show which it is:
+every hidden URL has the same shape, ``/r/<random token>``.
 
-The server counts what it sees: requests in flight now and at most, hits per
-path, and the connections that clients closed before the answer.
+The server counts what it sees: requests in flight now, every arrival and
+finish (``most_in_flight()`` is computed from them), hits per path, and the
+connections that clients closed before the answer ended.
 """
 
 import asyncio
@@ -32,7 +36,7 @@ import threading
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -44,11 +48,42 @@ T = TypeVar("T")
 PATIENCE = 5.0
 # What a pause between gated or streamed answers lasts, in seconds.
 PAUSE = 0.03
+# Where an "endless" body ends after all, in bytes: far past any cap the tests
+# set, so that code which reads a body whole fails on its size, not on memory.
+ENDLESS = 32 * 1024 * 1024
+
+
+# The bytes ``/stream`` sends, 0, 1, ..., 250, 0, 1, ..., precomputed so that the
+# server can send fast: a chunk is a slice of this.
+PATTERN = bytes(i % 251 for i in range(251 + 256 * 1024))
+# What ``/stream?type=html`` sends: lines of this, then a link at the very end.
+FILLER = b"<p>A long page, longer than anyone should read whole.</p>\n"
+FILLERS = FILLER * (256 * 1024 // len(FILLER) + 2)
+BEYOND = b'<a href="/beyond-the-cap">the end</a>\n'
 
 
 def body_bytes(size: int, start: int = 0) -> bytes:
     """The deterministic bytes ``/stream`` sends: 0, 1, ..., 250, 0, 1, ..."""
+    if size <= len(PATTERN) - 251:
+        return PATTERN[start % 251 : start % 251 + size]
     return bytes((start + i) % 251 for i in range(size))
+
+
+def html_bytes(size: int, start: int, count: int) -> bytes:
+    """Bytes ``start`` to ``start + count`` of the ``size``-byte HTML page."""
+    text_end = size - len(BEYOND)
+    part = bytearray()
+    if start < text_end:
+        take = min(count, text_end - start)
+        offset = start % len(FILLER)
+        while take > 0:
+            piece = FILLERS[offset : offset + take]
+            part += piece
+            take -= len(piece)
+            offset = 0
+    tail_start = max(start, text_end) - text_end
+    part += BEYOND[tail_start : tail_start + count - len(part)]
+    return bytes(part)
 
 
 @dataclass
@@ -64,13 +99,17 @@ class SiteServer:
     def __init__(self) -> None:
         self.port = 0
         self.in_flight = 0
-        self.max_in_flight = 0
+        # +1 when a request arrives, -1 when its answer ends: the record of the
+        # requests in flight, which only the server's handlers append to.
+        self._arrivals: list[int] = []
+        self.retry_after: dict[str, list[int]] = {}
         self.hits: Counter[str] = Counter()
         self.abandoned: Counter[str] = Counter()
         self.pages: dict[str, tuple[int, str, str, str | None]] = {}
         self._gates: dict[str, Gate] = {}
         self._aliases: dict[str, str] = {}
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def url(self, path: str) -> str:
@@ -106,6 +145,28 @@ class SiteServer:
         with self._lock:
             return self.hits[path]
 
+    def closed_early(self, path: str, count: int = 1) -> int:
+        """How many of ``path``'s answers the client closed before their end,
+        once there are ``count`` of them, or after ``PATIENCE`` seconds."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.abandoned[path] >= count, PATIENCE)
+            return self.abandoned[path]
+
+    def abandon(self, path: str) -> None:
+        with self._changed:
+            self.abandoned[path] += 1
+            self._changed.notify_all()
+
+    def most_in_flight(self) -> int:
+        """The most requests the server had in flight at once, so far."""
+        with self._lock:
+            record = list(self._arrivals)
+        now = most = 0
+        for step in record:
+            now += step
+            most = max(most, now)
+        return most
+
     # --- the server side, running in the server's own loop -----------------
 
     async def handle(
@@ -133,12 +194,13 @@ class SiteServer:
             self.hits[split.path] += 1
             hits = self.hits[split.path]
             self.in_flight += 1
-            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            self._arrivals.append(1)
         try:
             return await self.route(split.path, query, hits, reader, writer)
         finally:
             with self._lock:
                 self.in_flight -= 1
+                self._arrivals.append(-1)
 
     async def route(
         self,
@@ -162,18 +224,22 @@ class SiteServer:
         if kind == "status":
             return await send(writer, int(parts[1]), b"status")
         if kind == "slow":
-            await asyncio.sleep(float(parts[1]))
+            if not await self.hold(path, float(parts[1]), reader, writer):
+                return False
             return await send(writer, 200, b"slow")
         if kind == "gate":
             return await self.gate(parts[1], int(parts[2]), writer)
-        if kind in {"hang", "trickle"}:
-            return await self.hold(path, kind, reader, writer)
+        if kind == "trickle":
+            return await self.trickle(path, int(parts[1]), reader, writer)
         if kind == "flaky" and hits <= fail:
             return await send(writer, int(query.get("status", "503")), b"flaky")
         if kind == "drop" and hits <= fail:
             return False
         if kind == "limited" and hits <= fail:
-            headers = {"Retry-After": query["retry_after"]}
+            seconds = 2 + secrets.randbelow(28)
+            with self._lock:
+                self.retry_after.setdefault(parts[1], []).append(seconds)
+            headers = {"Retry-After": str(seconds)}
             return await send(writer, 429, b"slow down", extra=headers)
         if kind in {"flaky", "drop", "limited"}:
             return await send(writer, 200, b"recovered")
@@ -196,22 +262,42 @@ class SiteServer:
     async def hold(
         self,
         path: str,
-        kind: str,
+        seconds: float,
         reader: asyncio.StreamReader,
         writer: asyncio.StreamWriter,
     ) -> bool:
-        if kind == "trickle":
-            writer.write(
-                b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n"
-                b"transfer-encoding: chunked\r\n\r\n"
-            )
-        while not closed(reader, writer):
-            if kind == "trickle":
-                writer.write(b"1\r\n.\r\n")
+        """Wait ``seconds`` (for ever if negative); False if the client left."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while seconds < 0 or loop.time() < deadline:
+            if closed(reader, writer):
+                self.abandon(path)
+                return False
+            await asyncio.sleep(min(PAUSE, max(deadline - loop.time(), 0)))
+        return True
+
+    async def trickle(
+        self,
+        path: str,
+        size: int,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+    ) -> bool:
+        writer.write(
+            b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n"
+            b"transfer-encoding: chunked\r\n\r\n"
+        )
+        sent = 0
+        while size < 0 or sent < size:
+            if closed(reader, writer):
+                self.abandon(path)
+                return False
+            writer.write(b"1\r\n.\r\n")
+            sent += 1
             await asyncio.sleep(PAUSE)
-        with self._lock:
-            self.abandoned[path] += 1
-        return False
+        writer.write(b"0\r\n\r\n")
+        await writer.drain()
+        return True
 
     async def stream(
         self,
@@ -220,32 +306,40 @@ class SiteServer:
         writer: asyncio.StreamWriter,
     ) -> bool:
         size = int(query.get("size", "-1"))
+        size = ENDLESS if size < 0 else size
         chunk = int(query.get("chunk", "4096"))
         pause = float(query.get("pause", "0"))
-        head = "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\n"
+        html = query.get("type") == "html"
+        content_type = "text/html" if html else "application/octet-stream"
+        head = f"HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\n"
         if query.get("length") == "1":
             head += f"content-length: {size}\r\n\r\n"
         else:
             head += "transfer-encoding: chunked\r\n\r\n"
-        writer.write(head.encode())
         sent = 0
-        while (size < 0 or sent < size) and not closed(reader, writer):
-            part = body_bytes(chunk if size < 0 else min(chunk, size - sent), sent)
-            if query.get("length") == "1":
-                writer.write(part)
-            else:
-                writer.write(f"{len(part):x}\r\n".encode() + part + b"\r\n")
-            sent += len(part)
-            await writer.drain()
-            await asyncio.sleep(pause)
-        if closed(reader, writer):
-            with self._lock:
-                self.abandoned["/stream"] += 1
-            return False
-        if query.get("length") != "1":
-            writer.write(b"0\r\n\r\n")
-        await writer.drain()
-        return True
+        try:
+            writer.write(head.encode())
+            while sent < size and not closed(reader, writer):
+                count = min(chunk, size - sent)
+                part = (
+                    html_bytes(size, sent, count) if html else body_bytes(count, sent)
+                )
+                if query.get("length") == "1":
+                    writer.write(part)
+                else:
+                    writer.write(f"{len(part):x}\r\n".encode() + part + b"\r\n")
+                sent += len(part)
+                await writer.drain()
+                await asyncio.sleep(pause)
+            if not closed(reader, writer):
+                if query.get("length") != "1":
+                    writer.write(b"0\r\n\r\n")
+                await writer.drain()
+                return True
+        except ConnectionError:
+            pass
+        self.abandon("/stream")
+        return False
 
     # --- running it --------------------------------------------------------
 
@@ -333,15 +427,42 @@ def other_server() -> Iterator[SiteServer]:
 
 
 class CountingTransport(httpx.AsyncBaseTransport):
-    """The real transport, counting the requests sent through it."""
+    """The real transport, counting the requests sent through it.
+
+    It also counts, for each URL, the bytes of its bodies that the code under
+    test took from the connection (as httpx read them, before any decoding).
+    """
 
     def __init__(self) -> None:
         self.inner = httpx.AsyncHTTPTransport()
         self.sent = 0
+        self.received: Counter[str] = Counter()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.sent += 1
-        return await self.inner.handle_async_request(request)
+        response = await self.inner.handle_async_request(request)
+        assert isinstance(response.stream, httpx.AsyncByteStream)
+        response.stream = CountedBody(response.stream, self.received, str(request.url))
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+class CountedBody(httpx.AsyncByteStream):
+    """A response body that counts the bytes taken from it."""
+
+    def __init__(
+        self, inner: httpx.AsyncByteStream, received: Counter[str], url: str
+    ) -> None:
+        self.inner = inner
+        self.received = received
+        self.url = url
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self.inner:
+            self.received[self.url] += len(chunk)
+            yield chunk
 
     async def aclose(self) -> None:
         await self.inner.aclose()
@@ -383,3 +504,39 @@ async def within(
             raise  # the code under test raised it: the test reports it
         said = advice if isinstance(advice, str) else advice()
         pytest.fail(f"no answer within {seconds:g} s: {said}")
+
+
+# --- worker processes, for task 7 ------------------------------------------------
+
+
+class LoopBlocked(RuntimeError):
+    """A worker waited in vain for the test's event loop to turn."""
+
+
+# Set in each worker process by ``watch``, the pool's initializer.
+_WATCHED: list[Any] = []
+
+
+def watch(started: Any, turned: Any) -> None:
+    """In a worker: keep the events that ``run_watched`` uses."""
+    _WATCHED[:] = [started, turned]
+
+
+def run_watched(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """In a worker: say the work has started, wait until the test's event loop
+    has turned a few times since, then do it.
+
+    Code that blocks the event loop while the workers compute never lets them
+    start: they give up after ``PATIENCE`` seconds (at once, once one has).
+    """
+    started, turned = _WATCHED
+    started.set()
+    if not turned.wait(0 if len(_WATCHED) > 2 else PATIENCE):
+        _WATCHED.append("gave up")
+        raise LoopBlocked(
+            "the worker waited while the event loop was blocked: a task that wakes "
+            "every 5 ms never ran once the workers had started. Await the "
+            "executor's futures (loop.run_in_executor, then asyncio.gather) "
+            "rather than calling executor.map or future.result(), which block"
+        )
+    return fn(*args, **kwargs)
