@@ -30,7 +30,7 @@ fn plan_for_skills_nothing_exercises_offers_no_project_but_names_the_nearest() {
 
 #[test]
 fn plan_json_for_skills_nothing_exercises_has_no_blueprint_to_make() {
-    let out = sf(["plan", "--skills", "django, flask", "--json"])
+    let out = sf(["plan", "--skills", "django, microservices", "--json"])
         .run()
         .success();
     let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
@@ -67,7 +67,7 @@ fn plan_alternatives_that_cover_nothing_are_left_out() {
 
 #[test]
 fn new_refuses_skills_nothing_exercises_and_writes_nothing() {
-    for skills in ["django", "django,flask", "GraphQL"] {
+    for skills in ["django", "django,microservices", "GraphQL"] {
         let dir = tempfile::tempdir().unwrap();
         let out = sf(["new", "x", "--skills", skills, "--yes"])
             .cwd(dir.path())
