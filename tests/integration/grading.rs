@@ -1557,18 +1557,7 @@ fn python_code_that_replaces_a_librarys_function_is_not_graded() {
             );
         }
         let out = mini.check(&[]).code(1);
-        assert!(
-            out.stdout
-                .starts_with("cannot grade: the code under test replaced a library's own code")
-                && out.stdout.contains(said),
-            "{said}:\n{}",
-            out.stdout
-        );
-        assert!(
-            !mini.statuses().contains(&"pass".to_string()),
-            "{said}: {:?}",
-            mini.statuses()
-        );
+        assert_refused(&mini, &out.stdout, "replaced a library's own code", said);
     }
     // Handing a library one's own functions through its registries is not a replacement.
     let mini = Mini::new(&[]);
@@ -1584,6 +1573,21 @@ fn python_code_that_replaces_a_librarys_function_is_not_graded() {
     );
     let out = mini.check(&[]).success();
     assert!(out.stdout.contains("every task passes"), "{}", out.stdout);
+}
+
+/// The run was refused as "cannot grade: the code under test {why}...", naming `said`, and
+/// no task passed.
+fn assert_refused(mini: &Mini, stdout: &str, why: &str, said: &str) {
+    assert!(
+        stdout.starts_with(&format!("cannot grade: the code under test {why}"))
+            && stdout.contains(said),
+        "{said}:\n{stdout}"
+    );
+    assert!(
+        !mini.statuses().contains(&"pass".to_string()),
+        "{said}: {:?}",
+        mini.statuses()
+    );
 }
 
 /// Code of the project's that searches the interpreter for objects it was not given (the
@@ -1609,17 +1613,11 @@ fn python_code_that_searches_for_the_tests_objects_is_not_graded() {
         mini.solve();
         mini.append(file, code);
         let out = mini.check(&[]).code(1);
-        assert!(
-            out.stdout.starts_with(
-                "cannot grade: the code under test searched the interpreter for objects"
-            ) && out.stdout.contains(said),
-            "{said}:\n{}",
-            out.stdout
-        );
-        assert!(
-            !mini.statuses().contains(&"pass".to_string()),
-            "{said}: {:?}",
-            mini.statuses()
+        assert_refused(
+            &mini,
+            &out.stdout,
+            "searched the interpreter for objects",
+            said,
         );
     }
     // In a test's call: the frames of the test that called it.
