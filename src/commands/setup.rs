@@ -326,7 +326,12 @@ fn install(root: &Path, installer: &Installer) -> Result<()> {
     let mut command = match installer {
         Installer::Uv(uv) => {
             let mut command = Command::new(uv);
-            command.args(["pip", "install", "--python"]).arg(&python);
+            // `check` runs Python with -B (it writes no bytecode, in the learner's tree or
+            // the venv), so a library left uncompiled would be compiled again at every
+            // check; pip compiles at install by default, uv only when asked.
+            command
+                .args(["pip", "install", "--compile-bytecode", "--python"])
+                .arg(&python);
             command
         }
         Installer::Pip => {

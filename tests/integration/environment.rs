@@ -110,6 +110,14 @@ fn setup_picks_the_python_that_satisfies_requires_python_and_is_safe_to_run_agai
     );
     let cfg = std::fs::read_to_string(path.join(".venv/pyvenv.cfg")).unwrap();
     assert!(cfg.contains(&version), "{cfg}");
+    // `check` writes no bytecode (python -B): uv must compile the libraries at install, or
+    // every check compiles them again.
+    let compiled = path
+        .join(format!(
+            ".venv/lib/python{minor}/site-packages/fastapi/__pycache__"
+        ))
+        .is_dir();
+    assert!(compiled, "uv installed fastapi without its bytecode");
 
     // Again: the good .venv is kept.
     in_project(&path, bin.path(), &["setup"])

@@ -2,10 +2,10 @@
 //!
 //! The walk, the suite's thorough test of each base with all its add-ons: the starter is
 //! installed in its own `.venv` and must pass ruff and validate-pyproject and fail every
-//! task; then the tasks' reference solutions are applied with `solution --apply`, one task
-//! at a time (an add-on's tasks together on all bases but one, see `step_groups`),
-//! and `check` must turn exactly those tasks green, changing TASKS.md in their boxes alone.
-//! The first task is broken again and must turn red. At the end the files must be those of
+//! task; then the tasks' reference solutions are applied with `solution --apply`, a part's
+//! tasks together, and `check` must turn exactly those tasks green, changing TASKS.md in their
+//! boxes alone. Lighter walks apply each part's tasks one at a time (see `plans`), and the
+//! first task stepped is broken again and must turn red. At the end the files must be those of
 //! `new --solved`, every test must pass, and the ecosystem's checkers (mypy, build, twine,
 //! repo-review, actionlint, zizmor, hadolint) must pass. The quick tests below need no
 //! Python packages.
@@ -153,14 +153,11 @@ struct Walk {
 }
 
 impl Walk {
-    /// Generates the starter of `base` + `addons` (with git) and installs it.
-    fn start(base: &str, addons: &[String], work: &Path) -> Walk {
-        let label = std::iter::once(base.to_string())
-            .chain(addons.iter().cloned())
-            .collect::<Vec<_>>()
-            .join("+");
+    /// Generates the starter of `plan`'s composition (with git) and installs it.
+    fn start(plan: &Plan, work: &Path) -> Walk {
+        let label = plan.label();
         let dir = tempfile::tempdir_in(work).unwrap();
-        sf(new_args(base, addons, false))
+        sf(new_args(&plan.base, &plan.addons, false))
             .cwd(dir.path())
             .git_identity("Test Learner", "learner@example.com")
             .run()
@@ -379,38 +376,138 @@ fn files_of(project: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
-/// The groups of task ids the walk applies together, in order: one task at a time for the
-/// base, and for each add-on on the base `stepping_bases` gives it; elsewhere an add-on's
-/// tasks together (its steps were walked one by one on that base, and each base's own parts
-/// of it are still checked: its tasks fail before and pass after). This keeps the walk's
-/// cost linear in the library rather than in bases times add-ons.
-fn step_groups(
-    library: &Library,
-    base: &str,
-    addons: &[String],
-    ids: &[String],
-) -> Vec<Vec<String>> {
-    let stepping = stepping_bases(library);
-    let mut groups = Vec::new();
-    for part in std::iter::once(base).chain(addons.iter().map(String::as_str)) {
-        let blueprint = library.summary(part).unwrap();
-        let tasks: Vec<String> = ids
-            .iter()
-            .filter(|id| blueprint.tasks.iter().any(|t| &t.id == *id))
-            .cloned()
-            .collect();
-        if part == base || stepping.get(part).map(String::as_str) == Some(base) {
-            groups.extend(tasks.into_iter().map(|t| vec![t]));
-        } else if !tasks.is_empty() {
-            groups.push(tasks);
-        }
-    }
-    groups
+/// One walk: a composition, installed in its own venv, and how its tasks are applied.
+struct Plan {
+    base: String,
+    /// In the order `new` gives them: each after the add-ons it requires.
+    addons: Vec<String>,
+    /// The parts whose tasks are applied and checked one at a time; every other part's
+    /// tasks are applied together, as one step.
+    stepped: Vec<String>,
+    /// The full walk of a composition: the starter's checks before the steps, and the solved
+    /// project's after them (see `Walk::starter` and `Walk::solved`).
+    full: bool,
 }
 
-/// For each add-on, the base whose walk takes its tasks one at a time. Every check of a walk
-/// runs all the composition's tests, so a check on a base with many add-ons costs the most;
-/// the add-ons are shared out so that the bases' counts of one-at-a-time steps stay even:
+impl Plan {
+    fn parts(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.base.as_str()).chain(self.addons.iter().map(String::as_str))
+    }
+
+    fn label(&self) -> String {
+        let parts: Vec<&str> = self.parts().collect();
+        let stepped = if self.full || self.stepped.is_empty() {
+            String::new()
+        } else {
+            format!(" (stepping {})", self.stepped.join(", "))
+        };
+        format!("{}{stepped}", parts.join("+"))
+    }
+
+    /// The groups of task ids applied together, in order (`ids` in TASKS.md order): one
+    /// task at a time for the stepped parts, a part's tasks together otherwise.
+    fn groups(&self, library: &Library, ids: &[String]) -> Vec<Vec<String>> {
+        let mut groups = Vec::new();
+        for part in self.parts() {
+            let blueprint = library.summary(part).unwrap();
+            let tasks: Vec<String> = ids
+                .iter()
+                .filter(|id| blueprint.tasks.iter().any(|t| &t.id == *id))
+                .cloned()
+                .collect();
+            if self.stepped.iter().any(|s| s == part) {
+                groups.extend(tasks.into_iter().map(|t| vec![t]));
+            } else if !tasks.is_empty() {
+                groups.push(tasks);
+            }
+        }
+        groups
+    }
+
+    /// What the walk costs, roughly: its checks times the tasks each one runs.
+    fn weight(&self, library: &Library) -> usize {
+        let ids: Vec<String> = self
+            .parts()
+            .flat_map(|part| library.summary(part).unwrap().tasks.iter())
+            .map(|t| t.id.clone())
+            .collect();
+        let checks = self.groups(library, &ids).len() + if self.full { 4 } else { 0 };
+        checks * ids.len()
+    }
+}
+
+/// The walks of the library. Every check runs all the tests of its composition, so stepping
+/// each task of a base with all its add-ons would cost its steps times its whole suite. The
+/// walks share the work out instead, which keeps the cost linear in the library:
+/// - each base with all the add-ons that apply to it, walked in full, a part's tasks applied
+///   together (a base without add-ons is stepped in this walk too);
+/// - each base alone, stepped one task at a time;
+/// - each add-on stepped one task at a time on the base `stepping_bases` gives it, with only
+///   the add-ons it requires, whose tasks are applied together first.
+fn plans(library: &Library) -> Vec<Plan> {
+    let stepping = stepping_bases(library);
+    let mut plans = Vec::new();
+    for base in library
+        .blueprints
+        .iter()
+        .filter(|b| b.kind == Kind::Base && crate::support::selected_base(b.id()))
+    {
+        let addons: Vec<String> =
+            compat::order_by_requirements(compat::compatible_addons(library, base.id()))
+                .into_iter()
+                .map(|a| a.id().to_string())
+                .collect();
+        let alone = addons.is_empty();
+        plans.push(Plan {
+            base: base.id().to_string(),
+            addons,
+            stepped: if alone {
+                vec![base.id().to_string()]
+            } else {
+                Vec::new()
+            },
+            full: true,
+        });
+        if alone {
+            continue;
+        }
+        plans.push(Plan {
+            base: base.id().to_string(),
+            addons: Vec::new(),
+            stepped: vec![base.id().to_string()],
+            full: false,
+        });
+        for (addon, on) in &stepping {
+            if on != base.id() {
+                continue;
+            }
+            let mut needed = vec![library.summary(addon).unwrap()];
+            let mut i = 0;
+            while let Some(part) = needed.get(i).copied() {
+                for required in &part.requires {
+                    let summary = library.summary(required).unwrap();
+                    if summary.kind == Kind::Addon && !needed.iter().any(|n| n.id() == required) {
+                        needed.push(summary);
+                    }
+                }
+                i += 1;
+            }
+            plans.push(Plan {
+                base: base.id().to_string(),
+                addons: compat::order_by_requirements(needed)
+                    .into_iter()
+                    .map(|a| a.id().to_string())
+                    .collect(),
+                stepped: vec![addon.clone()],
+                full: false,
+            });
+        }
+    }
+    plans
+}
+
+/// For each add-on, the base on which it is stepped one task at a time (see `plans`). The
+/// add-ons are shared out so that the bases' counts of one-at-a-time steps stay even:
 /// add-ons that apply to fewer bases choose first, each takes the applicable base with the
 /// fewest steps so far, ties going to the library's order. The result depends on the
 /// library alone, not on `SKILLFORGE_BASES`.
@@ -452,67 +549,47 @@ fn stepping_bases(library: &Library) -> BTreeMap<String, String> {
     chosen
 }
 
-/// Walks every task of `base` + `addons`; returns the problems found.
-fn walk(library: &Library, base: &str, addons: &[String], work: &Path) -> Vec<String> {
-    let parts: Vec<&str> = std::iter::once(base)
-        .chain(addons.iter().map(String::as_str))
-        .collect();
+/// Walks `plan`; returns the problems found.
+fn walk(library: &Library, plan: &Plan, work: &Path) -> Vec<String> {
+    let parts: Vec<&str> = plan.parts().collect();
     let started = std::time::Instant::now();
-    let mut walk = Walk::start(base, addons, work);
-    let Some(ids) = walk.starter() else {
-        return walk.problems;
+    let mut walk = Walk::start(plan, work);
+    let ids = if plan.full {
+        let Some(ids) = walk.starter() else {
+            return walk.problems;
+        };
+        ids
+    } else {
+        statuses(&walk.project)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect()
     };
     crate::costs::charge_parts("walk", &parts, started);
     let mut done = 0;
-    for group in step_groups(library, base, addons, &ids) {
+    for group in plan.groups(library, &ids) {
         let started = std::time::Instant::now();
         if !walk.steps(&ids, done, &group) {
             return walk.problems;
         }
-        if done == 0 {
+        if done == 0 && group.len() == 1 {
             walk.break_again(&group[0]);
         }
         done += group.len();
         // A group is one part's: charged to the blueprint of its tasks.
         crate::costs::charge_task("walk", &group[0], started);
     }
-    let started = std::time::Instant::now();
-    walk.solved(base, addons);
-    crate::costs::charge_parts("walk", &parts, started);
+    if plan.full {
+        let started = std::time::Instant::now();
+        walk.solved(&plan.base, &plan.addons);
+        crate::costs::charge_parts("walk", &parts, started);
+    }
     walk.problems
-}
-
-/// How many `check` runs the walk of `base` + `addons` makes: one per step group.
-fn checks(library: &Library, base: &str, addons: &[String]) -> usize {
-    let ids: Vec<String> = std::iter::once(base)
-        .chain(addons.iter().map(String::as_str))
-        .flat_map(|part| library.summary(part).unwrap().tasks.iter())
-        .map(|t| t.id.clone())
-        .collect();
-    step_groups(library, base, addons, &ids).len()
-}
-
-/// Every base with all the add-ons that apply to it, each after those it requires (as
-/// `new` orders them), so a step of an add-on is applied on top of the steps it builds on.
-fn walks(library: &Library) -> Vec<(String, Vec<String>)> {
-    library
-        .blueprints
-        .iter()
-        .filter(|b| b.kind == Kind::Base && crate::support::selected_base(b.id()))
-        .map(|base| {
-            let addons =
-                compat::order_by_requirements(compat::compatible_addons(library, base.id()))
-                    .into_iter()
-                    .map(|a| a.id().to_string())
-                    .collect();
-            (base.id().to_string(), addons)
-        })
-        .collect()
 }
 
 /// The thorough test of every base with all its add-ons, installed in its own venv: the
 /// starter and the solved project pass the ecosystem's checkers, the starter fails every
-/// task, each reference step turns exactly its task green (see `step_groups`), and every
+/// task, each reference step turns exactly its task green (see `plans`), and every
 /// step applied gives exactly `new --solved`, whose tests all pass.
 #[test]
 fn python_each_reference_step_turns_exactly_its_task_green() {
@@ -521,8 +598,8 @@ fn python_each_reference_step_turns_exactly_its_task_green() {
     let work = tempfile::tempdir().unwrap();
     // The queue is popped from its end: the walks with the most checks start first, so the
     // two threads finish close together.
-    let mut planned = walks(&library);
-    planned.sort_by_key(|(base, addons)| checks(&library, base, addons));
+    let mut planned = plans(&library);
+    planned.sort_by_key(|plan| plan.weight(&library));
     let queue = Mutex::new(planned);
     let problems = Mutex::new(Vec::new());
     std::thread::scope(|s| {
@@ -532,8 +609,8 @@ fn python_each_reference_step_turns_exactly_its_task_green() {
                     // Its own statement: a guard in a `while let` scrutinee would be held
                     // through the body, and the walks would run one after another.
                     let next = queue.lock().unwrap().pop();
-                    let Some((base, addons)) = next else { break };
-                    let found = walk(&library, &base, &addons, work.path());
+                    let Some(plan) = next else { break };
+                    let found = walk(&library, &plan, work.path());
                     problems.lock().unwrap().extend(found);
                 }
             });
@@ -581,6 +658,45 @@ fn every_add_on_is_walked_step_by_step_on_one_base() {
                 other.id(),
                 load[other.id()]
             );
+        }
+    }
+}
+
+/// Every task of the library is applied and checked alone in exactly one walk, and every
+/// base is walked in full with all the add-ons that apply to it.
+#[test]
+fn every_task_is_stepped_alone_in_one_walk_and_every_composition_walked_whole() {
+    let library = Library::embedded().unwrap();
+    let plans = plans(&library);
+    for blueprint in &library.blueprints {
+        for task in &blueprint.tasks {
+            let alone: Vec<String> = plans
+                .iter()
+                .filter(|plan| {
+                    let ids: Vec<String> = plan
+                        .parts()
+                        .flat_map(|part| library.summary(part).unwrap().tasks.iter())
+                        .map(|t| t.id.clone())
+                        .collect();
+                    plan.groups(&library, &ids).contains(&vec![task.id.clone()])
+                })
+                .map(Plan::label)
+                .collect();
+            assert_eq!(
+                alone.len(),
+                1,
+                "{}: task {} is stepped alone in {alone:?}",
+                blueprint.id(),
+                task.id
+            );
+        }
+        if blueprint.kind == Kind::Base {
+            let all = compat::compatible_addons(&library, blueprint.id()).len();
+            let whole = plans
+                .iter()
+                .filter(|p| p.full && p.base == blueprint.id() && p.addons.len() == all)
+                .count();
+            assert_eq!(whole, 1, "{}: walked whole {whole} times", blueprint.id());
         }
     }
 }
