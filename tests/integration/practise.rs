@@ -424,13 +424,17 @@ impl Plan {
         groups
     }
 
-    /// What the walk costs, roughly: its checks times the tasks each one runs.
-    fn weight(&self, library: &Library) -> usize {
-        let ids: Vec<String> = self
-            .parts()
+    /// The composition's task ids, part by part in manifest order.
+    fn ids(&self, library: &Library) -> Vec<String> {
+        self.parts()
             .flat_map(|part| library.summary(part).unwrap().tasks.iter())
             .map(|t| t.id.clone())
-            .collect();
+            .collect()
+    }
+
+    /// What the walk costs, roughly: its checks times the tasks each one runs.
+    fn weight(&self, library: &Library) -> usize {
+        let ids = self.ids(library);
         let checks = self.groups(library, &ids).len() + if self.full { 4 } else { 0 };
         checks * ids.len()
     }
@@ -673,12 +677,8 @@ fn every_task_is_stepped_alone_in_one_walk_and_every_composition_walked_whole() 
             let alone: Vec<String> = plans
                 .iter()
                 .filter(|plan| {
-                    let ids: Vec<String> = plan
-                        .parts()
-                        .flat_map(|part| library.summary(part).unwrap().tasks.iter())
-                        .map(|t| t.id.clone())
-                        .collect();
-                    plan.groups(&library, &ids).contains(&vec![task.id.clone()])
+                    plan.groups(&library, &plan.ids(&library))
+                        .contains(&vec![task.id.clone()])
                 })
                 .map(Plan::label)
                 .collect();
