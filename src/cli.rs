@@ -99,9 +99,10 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub project: ProjectArg,
 
-    /// Check one task (its id or number) instead of all.
-    #[arg(long, value_name = "ID")]
-    pub task: Option<String>,
+    /// Check only these tasks (ids or numbers; repeat the flag or separate them with commas)
+    /// instead of all. The others keep their last result.
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    pub task: Vec<String>,
 
     /// Check again whenever a file of the project changes (Ctrl-C to stop).
     #[arg(long)]

@@ -7,11 +7,13 @@ Every string is made safe for JSON first: a message may hold text decoded with
 must never hide a failure.
 """
 
+import ast
 import functools
 import hashlib
 import importlib.util
 import inspect
 import json
+import linecache
 import os
 import signal
 import sys
@@ -93,8 +95,26 @@ def _message(report) -> str:
     return text.splitlines()[-1] if text else ""
 
 
+# `_relative`'s answers by path. Resolving links reads the file system at each step, and the
+# checks between tests ask again about every module and plugin: tens of thousands of times
+# in a run that imports a large library (a second of a check). Kept for the run: the key is
+# the path as given, so a module whose `__file__` is rebound is asked about afresh; only a
+# link changed under the same path after its first answer goes unseen, and the code the
+# path names was loaded, and judged, by then.
+_RELATIVE = {}
+
+
 def _relative(path: str):
     """`path` relative to the project when it lies in one of its roots, else None."""
+    try:
+        return _RELATIVE[path]
+    except KeyError:
+        pass
+    _RELATIVE[path] = found = _resolve_relative(path)
+    return found
+
+
+def _resolve_relative(path: str):
     real = os.path.realpath(path)
     for root in _ROOTS:
         if real.startswith(root + os.sep):
@@ -433,10 +453,59 @@ def _audit(event, args) -> None:
         while frame is not None and frame.f_globals.get("__name__") == "inspect":
             frame = frame.f_back
         where = _own_file(frame.f_code.co_filename) if frame is not None else ""
-        if where:
+        if where and not _calling_frame_reader(frame):
             _REACHED.append(f"{event}() in {where}, line {frame.f_lineno}")
     finally:
         _AUDITING.busy = False
+
+
+# Libraries whose C code reads its caller's frames by design. DuckDB's replacement scan:
+# a query naming a table that does not exist makes DuckDB call `inspect.currentframe()`
+# and look for a Python variable of that name (a DataFrame to scan), so an honest query
+# on a missing table would otherwise read as the project's code searching the stack.
+_FRAME_READERS = frozenset({"duckdb", "_duckdb"})
+
+
+def _calling_frame_reader(frame) -> bool:
+    """Whether the project's `frame` is, at this instant, calling a function of the C code
+    of one of `_FRAME_READERS`: the call expression at the frame's instruction, read from
+    its source, names the function (through names and attributes looked up statically,
+    running nothing of the project's). Only a C function counts, with no attributes of its
+    own (so its `__module__` is its library's): a Python function, or a `partial` given a
+    library's name, could be the project's way of calling `inspect.currentframe`."""
+    try:
+        code = frame.f_code
+        first, last, start, end = list(code.co_positions())[frame.f_lasti // 2]
+        lines = [linecache.getline(code.co_filename, n).encode() for n in range(first, last + 1)]
+        text = b"".join(lines)
+        source = text[start : len(text) - len(lines[-1]) + end].decode()
+        call = ast.parse(f"({source})", mode="eval").body
+        if not isinstance(call, ast.Call):
+            return False
+        callee = _static_value(call.func, frame)
+    except Exception:  # no source, or a name that is not there: not a library's call
+        return False
+    module = getattr(callee, "__module__", None)
+    return (
+        callable(callee)
+        and not hasattr(callee, "__dict__")
+        and not hasattr(callee, "__code__")
+        and isinstance(module, str)
+        and module.split(".")[0] in _FRAME_READERS
+    )
+
+
+def _static_value(node, frame):
+    """The object a name or a chain of attributes (`db.execute`) stands for in `frame`,
+    found without running code (`inspect.getattr_static`); raises LookupError otherwise."""
+    if isinstance(node, ast.Name):
+        for space in (frame.f_locals, frame.f_globals, frame.f_builtins):
+            if node.id in space:
+                return space[node.id]
+        raise LookupError(node.id)
+    if isinstance(node, ast.Attribute):
+        return inspect.getattr_static(_static_value(node.value, frame), node.attr)
+    raise LookupError(type(node).__name__)
 
 
 def _intruder() -> str:

@@ -1257,6 +1257,40 @@ fn python_a_check_that_fails_to_start_leaves_no_earlier_result() {
     assert_eq!(mini.results()["status"], "pass");
 }
 
+/// `--task` names several tasks (repeated, or separated by commas, by id or number): only
+/// their tests run, the others keep their last result, and the exit code is theirs.
+#[test]
+fn python_check_task_grades_the_tasks_named_and_keeps_the_others_results() {
+    let mini = Mini::new(&[]);
+    mini.solve();
+    mini.check(&[]).success();
+    mini.solve_but("return word.upper()", "return word");
+    mini.solve_but("return a + b", "return a - b");
+    let out = mini.check(&["--task", "1,shout"]).code(1);
+    assert_eq!(mini.statuses(), ["fail", "pass", "pass"], "{}", out.stdout);
+    let ran: Vec<String> = mini.results()["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        ran.iter().all(|name| !name.contains("test_greet")),
+        "greet's tests ran: {ran:?}"
+    );
+    mini.solve();
+    let out = mini.check(&["--task", "shout", "--task", "add"]).success();
+    assert!(
+        out.stdout.contains("tasks add, shout pass"),
+        "{}",
+        out.stdout
+    );
+    // One unknown task among them: nothing runs, the results stand.
+    mini.solve_but("return f\"hello {name}\"", "return name");
+    mini.check(&["--task", "greet,nope"]).code(2);
+    assert_eq!(mini.statuses(), ["pass", "pass", "pass"]);
+}
+
 #[test]
 fn python_code_that_swaps_a_test_functions_code_is_not_graded() {
     let mini = Mini::new(&[]);
@@ -1606,6 +1640,21 @@ fn python_code_that_searches_for_the_tests_objects_is_not_graded() {
             "src/demo/calc.py",
             "\n\ndef _peek() -> object:\n    import inspect\n\n    \
              return inspect.currentframe()\n\n\n_peek()\n",
+            "sys._getframe() in src/demo/calc.py",
+        ),
+        // Called through C code, which the rule lets DuckDB's own C functions do: neither a
+        // `partial` that claims DuckDB's module nor a built-in that calls what it is given
+        // is one of those.
+        (
+            "src/demo/calc.py",
+            "\n\nimport functools\nimport inspect\n\n\
+             _peek = functools.partial(inspect.currentframe)\n_peek.__module__ = \"_duckdb\"\n\
+             _peek()\n",
+            "sys._getframe() in src/demo/calc.py",
+        ),
+        (
+            "src/demo/calc.py",
+            "\n\nimport inspect\nimport operator\n\noperator.call(inspect.currentframe)\n",
             "sys._getframe() in src/demo/calc.py",
         ),
     ] {

@@ -26,7 +26,9 @@ use summary::Summary;
 
 /// What `check` was asked to do.
 pub struct Options {
-    pub task: Option<String>,
+    /// The tasks asked for with `--task` (ids or numbers), in the order given; none means
+    /// every task.
+    pub task: Vec<String>,
     pub accept_test_changes: bool,
     /// `--shipped-tests-only`: every `[accepted]` entry of the origin file is ignored, so
     /// each task is graded with the blueprint's tests (the classroom workflow's way).
@@ -55,7 +57,7 @@ pub fn run(ws: &mut Workspace, options: &Options, now: OffsetDateTime) -> Result
     crate::interrupt::install("stopped: the test run was ended and its scratch folder removed");
     crate::interrupt::adopt_orphans();
     // A mistyped task is the command line's fault: the last results stand.
-    if let Some(key) = &options.task {
+    for key in &options.task {
         ws.task(key)?;
     }
     let previous = Report::read(&ws.root);
@@ -101,7 +103,7 @@ pub fn grade_official(
     let grading = Grading::for_project(&ws, library)?;
     tasks_as_defined(&mut ws, &grading);
     let options = Options {
-        task: None,
+        task: Vec::new(),
         accept_test_changes: false,
         shipped_tests_only: true,
         from: None,
@@ -141,10 +143,7 @@ fn grade(
     let (library, _checkouts) = ws.library(options.from.as_deref())?;
     let mut grading = Grading::for_project(ws, &library)?;
     tasks_as_defined(ws, &grading);
-    let scope: Vec<OriginTask> = match &options.task {
-        Some(key) => vec![ws.task(key)?.clone()],
-        None => ws.origin.tasks.clone(),
-    };
+    let scope = scope(ws, &options.task)?;
     if options.accept_test_changes {
         accept(ws, &scope, &grading)?;
         grading = Grading::for_project(ws, &library)?;
@@ -172,13 +171,32 @@ fn grade(
         judged: &judged,
         previous,
         checked: &checked,
-        asked: options.task.is_some(),
+        asked: !options.task.is_empty(),
         json: options.json,
     };
     summary.print()?;
     Ok(judged
         .iter()
-        .all(|t| t.status.passed() || (t.stretch && options.task.is_none())))
+        .all(|t| t.status.passed() || (t.stretch && options.task.is_empty())))
+}
+
+/// The tasks `keys` name (ids or numbers), each once, in the project's order; every task
+/// when `keys` is empty. An unknown key is an error naming it.
+fn scope(ws: &Workspace, keys: &[String]) -> Result<Vec<OriginTask>> {
+    if keys.is_empty() {
+        return Ok(ws.origin.tasks.clone());
+    }
+    let mut asked = Vec::new();
+    for key in keys {
+        asked.push(ws.task(key)?.id.clone());
+    }
+    Ok(ws
+        .origin
+        .tasks
+        .iter()
+        .filter(|t| asked.contains(&t.id))
+        .cloned()
+        .collect())
 }
 
 /// Takes the tasks as the blueprints define them, whatever the origin file says: which
@@ -286,9 +304,18 @@ fn run_tests<'a>(
         package: Some(grading.package.clone()),
         expected: Some(expected),
     };
-    let selection: Vec<String> = match &options.task {
-        Some(key) => ws.task(key)?.tests.clone(),
-        None => grading.roots.clone(),
+    let selection: Vec<String> = if options.task.is_empty() {
+        grading.roots.clone()
+    } else {
+        let mut tests: Vec<String> = Vec::new();
+        for task in scope(ws, &options.task)? {
+            for test in task.tests {
+                if !tests.contains(&test) {
+                    tests.push(test);
+                }
+            }
+        }
+        tests
     };
     let mut graded = run_with_bar(
         &scratch,
@@ -305,9 +332,10 @@ fn run_tests<'a>(
         )?;
         take_accepted(&mut graded, theirs, &accepted);
     }
-    let (own, own_error) = match options.task {
-        Some(_) => (Vec::new(), None),
-        None => own_run(ws, python, grading, &scratch),
+    let (own, own_error) = if options.task.is_empty() {
+        own_run(ws, python, grading, &scratch)
+    } else {
+        (Vec::new(), None)
     };
     Ok(Checked {
         code_errors: code_errors(&graded),

@@ -22,7 +22,7 @@ pub(super) struct Summary<'a> {
     pub(super) judged: &'a [TaskResult],
     pub(super) previous: Option<&'a Report>,
     pub(super) checked: &'a Checked<'a>,
-    /// One task was asked for with `--task`.
+    /// Tasks were asked for with `--task`.
     pub(super) asked: bool,
     /// `--json`: stdout is the results document's, so the table and verdict go to stderr.
     pub(super) json: bool,
@@ -78,7 +78,11 @@ impl Summary<'_> {
             .filter(|r| r.outcome != Outcome::Passed)
             .collect();
         match (harness.len(), failing.first()) {
-            (0, _) if self.asked => ui::dim("set-up not checked (one task was asked for)"),
+            (0, _) if self.asked => ui::dim(if self.judged.len() == 1 {
+                "set-up not checked (one task was asked for)"
+            } else {
+                "set-up not checked (tasks were asked for)"
+            }),
             (0, _) => ui::dim("set-up: the blueprint has no harness tests"),
             (n, None) => ui::green(&format!(
                 "set-up OK: {n} harness test{} pass{}",
@@ -311,8 +315,11 @@ impl Summary<'_> {
             .iter()
             .filter(|t| t.stretch && !t.status.passed())
             .count();
-        let verdict = if self.asked {
+        let verdict = if self.asked && self.judged.len() == 1 {
             format!("task {} passes", self.judged[0].id)
+        } else if self.asked {
+            let ids: Vec<&str> = self.judged.iter().map(|t| t.id.as_str()).collect();
+            format!("tasks {} pass", ids.join(", "))
         } else if stretch_left > 0 {
             format!(
                 "every task you chose passes: well done! {stretch_left} stretch goal{} left, \
