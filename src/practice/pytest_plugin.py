@@ -643,9 +643,14 @@ def _own_stand_in(value) -> str:
     if isinstance(value, type) or inspect.ismodule(value):
         return ""
     kind = type(value)
+    # Where the class was defined first: `_own_file` keeps its answers, and most values a
+    # library holds are of the libraries' own classes, whose ancestry need not be read.
+    where = _own_file(_defined_in(kind))
+    if not where:
+        return ""
     if not any(name in vars(klass) for klass in kind.__mro__[:-1] for name in ("__call__", "__get__")):
         return ""
-    return _own_file(_defined_in(kind))
+    return where
 
 
 def _library_patched() -> str:
