@@ -283,7 +283,7 @@ impl Walk {
     }
 
     /// The first task's files back as generated: its task must turn red again, and its box
-    /// alone be unticked.
+    /// alone be unticked; its files as solved again, green again.
     fn break_again(&mut self, id: &str) {
         let before = std::fs::read_to_string(self.project.join("TASKS.md")).unwrap();
         git(&self.project, &["stash", "push", "--quiet"]);
@@ -303,6 +303,14 @@ impl Walk {
         }
         git(&self.project, &["checkout", "--quiet", "--", "."]);
         git(&self.project, &["stash", "pop", "--quiet"]);
+        // Mended: green again, so the later steps, which do not check it, start from a pass.
+        let (ok, out) = self.check_tasks(&[id.to_string()], true);
+        if !ok || statuses(&self.project)[0].1 != "pass" {
+            self.problems.push(format!(
+                "{}: task {id} should turn green again once mended:\n{}",
+                self.label, out.stdout
+            ));
+        }
     }
 
     /// Every step applied: the files are those of `new --solved`, every test ran as a task's
