@@ -457,9 +457,8 @@ impl Collector {
     /// pytest never said what it collected, yet ended by itself: the code the tests import
     /// ended the process (`os._exit`) while they were being imported.
     fn ended_while_importing(&self, status: Option<i32>) -> Option<SetupError> {
-        let ran = !self.collected.is_empty() || !self.results.is_empty();
         let code = status.filter(|c| matches!(c, 0 | 1 | 5))?;
-        (!ran && !self.saw_collection).then(|| SetupError {
+        (!self.ran() && !self.saw_collection).then(|| SetupError {
             path: String::new(),
             message: format!(
                 "the test run ended while the tests were being imported (exit status {code}): \
@@ -469,12 +468,16 @@ impl Collector {
         })
     }
 
+    /// Whether pytest collected a test or reported a result.
+    pub(super) fn ran(&self) -> bool {
+        !self.collected.is_empty() || !self.results.is_empty()
+    }
+
     /// 0: all passed, 1: some failed, 5: nothing collected; any other status with no test
     /// run means pytest itself could not run (bad options, a plugin missing, ...).
     fn check_status(&self, status: Option<i32>, python: &Path) -> Result<()> {
-        let ran = !self.collected.is_empty() || !self.results.is_empty();
         match status {
-            Some(code) if !ran && !matches!(code, 0 | 1 | 5) => Err(Error::Environment {
+            Some(code) if !self.ran() && !matches!(code, 0 | 1 | 5) => Err(Error::Environment {
                 message: format!(
                     "pytest could not run the tests with {} (exit status {code}):\n{}",
                     python.display(),

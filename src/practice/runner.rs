@@ -296,7 +296,8 @@ pub fn run(
 }
 
 enum Attempt {
-    /// pytest ended by itself, with this exit status.
+    /// pytest ended by itself, with this exit status, or was ended once the plugin said
+    /// every result was in (no status then).
     Exited(Option<i32>),
     /// The runner killed it; `progress`: some test got a result in this attempt.
     Killed { progress: bool },
@@ -443,12 +444,21 @@ fn attempt_run(
             interrupt::end_orphans();
             break Attempt::Exited(status.code());
         }
+        if tests.session_finished && tests.ran() {
+            // Every result is in: what is left is pytest's own clean-up and the interpreter's
+            // (collecting a large library's garbage, a thread that keeps it alive), which
+            // grades nothing and takes up to a second after an import as large as MLflow.
+            // (A run where nothing ran ends by itself: its exit status says why.)
+            interrupt::kill_group(child.id());
+            let _ = child.kill();
+            let _ = child.wait();
+            interrupt::end_orphans();
+            break Attempt::Exited(None);
+        }
         // Importing and collecting have a limit too: an endless loop at a module's top level.
-        let limit = match (&tests.current, tests.session_finished) {
-            // Reported everything, yet still running: a thread or child keeps it alive.
-            (_, true) => Duration::ZERO,
-            (Some(_), false) => invocation.timeout,
-            (None, false) => collect_limit(invocation.timeout),
+        let limit = match tests.current {
+            Some(_) => invocation.timeout,
+            None => collect_limit(invocation.timeout),
         };
         if since.elapsed() > limit + GRACE {
             interrupt::kill_group(child.id());
