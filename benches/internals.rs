@@ -159,7 +159,7 @@ fn planning(c: &mut Criterion) {
     let mut group = c.benchmark_group("plan");
     // The five best, as `new --skills` offers them.
     group.bench_function("five busiest skills, 30+4 bases, 20+3 add-ons", |b| {
-        b.iter(|| planner::rank(&library, &requested, 5).expect("plans"))
+        b.iter(|| planner::rank(&library, &requested, &[], 5).expect("plans"))
     });
     group.finish();
     let mut group = c.benchmark_group("start-up");

@@ -133,6 +133,9 @@ impl Unknown {
 pub struct Reading {
     /// Every skill asked for, umbrellas expanded, in the order given, without repeats.
     pub skills: Vec<String>,
+    /// The skills of `skills` named themselves, not (only) through an umbrella word, in
+    /// the order given: the planner covers these first.
+    pub named: Vec<String>,
     /// The umbrella words and what each stands for.
     pub expanded: Vec<Expansion>,
     /// The words that name nothing.
@@ -303,9 +306,13 @@ impl<'a> SkillIndex<'a> {
                 continue;
             };
             let mut skills = Vec::new();
+            let mut named = Vec::new();
             for (part, target) in targets {
                 match target {
-                    Target::Skill(id) => skills.push(id),
+                    Target::Skill(id) => {
+                        skills.push(id);
+                        named.push(id);
+                    }
                     Target::Umbrella(i) => {
                         let umbrella = &self.umbrellas[i];
                         reading.expanded.push(Expansion {
@@ -318,6 +325,11 @@ impl<'a> SkillIndex<'a> {
                 }
             }
             reading.known_words.push(text.to_string());
+            for id in &named {
+                if !reading.named.iter().any(|s| s == id) {
+                    reading.named.push((*id).to_string());
+                }
+            }
             for id in skills {
                 if !reading.skills.iter().any(|s| s == id) {
                     reading.skills.push(id.to_string());
@@ -523,6 +535,10 @@ mod tests {
             assert!(reading.skills.iter().any(|s| s == id), "{id}");
         }
         assert_eq!(reading.skills.last().map(String::as_str), Some("fastapi"));
+        // Only fastapi was named itself; pandas, named after the umbrella, counts as named too.
+        assert_eq!(reading.named, ["fastapi"]);
+        let reading = index.read(&["data science, fastapi, pandas"]);
+        assert_eq!(reading.named, ["fastapi", "pandas"]);
         let line = index.describe(expansion);
         assert!(line.starts_with("data science: pandas, NumPy"), "{line}");
     }

@@ -67,7 +67,12 @@ pub fn run(library: &Library, args: &Options) -> Result<()> {
         print_reading(&index, &reading.expanded);
     }
     let requested = &reading.skills;
-    let ranked = planner::rank(library, requested, args.alternatives.saturating_add(1))?;
+    let ranked = planner::rank(
+        library,
+        requested,
+        &reading.named,
+        args.alternatives.saturating_add(1),
+    )?;
     let (best, rest) = ranked.split_first().ok_or_else(|| Error::Blueprint {
         path: "blueprints".into(),
         message: "this build has no base blueprint to plan with".into(),

@@ -3,11 +3,14 @@
 //! Every valid combination that could matter is scored and the optimum is found, not
 //! guessed. The score is a plain lexicographic order a user can follow:
 //!
-//! 1. more requested skills covered;
-//! 2. fewer stretch tasks (tasks that exercise none of the requested skills and that no
+//! 1. more of the skills named themselves covered: a skill typed by its own name counts
+//!    before one that only an umbrella word brought in ("web development, flask" wants
+//!    Flask first, then as much of web development as fits);
+//! 2. more requested skills covered;
+//! 3. fewer stretch tasks (tasks that exercise none of the requested skills and that no
 //!    task exercising one requires);
-//! 3. fewer estimated hours;
-//! 4. fewer parts; then ids, so the ranking is deterministic.
+//! 4. fewer estimated hours;
+//! 5. fewer parts; then ids, so the ranking is deterministic.
 //!
 //! An add-on that covers no requested skill, and that no such add-on requires, is left out
 //! before the search: dropping it from any valid project keeps the project valid (nothing
@@ -47,6 +50,9 @@ pub struct Proposal {
     /// task exercising one requires. The same count as the project's stretch marks.
     pub stretch_tasks: usize,
     pub hours: u32,
+    /// How many of the skills named themselves (not through an umbrella word) it covers.
+    #[serde(skip)]
+    pub named_covered: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -56,12 +62,22 @@ pub struct PartCoverage {
 }
 
 impl Proposal {
-    fn rank_key(&self) -> (std::cmp::Reverse<usize>, usize, u32, usize, String) {
+    fn rank_key(
+        &self,
+    ) -> (
+        std::cmp::Reverse<usize>,
+        std::cmp::Reverse<usize>,
+        usize,
+        u32,
+        usize,
+        String,
+    ) {
         let ids = std::iter::once(self.blueprint.as_str())
             .chain(self.addons.iter().map(String::as_str))
             .collect::<Vec<_>>()
             .join("+");
         (
+            std::cmp::Reverse(self.named_covered),
             std::cmp::Reverse(self.covered.len()),
             self.stretch_tasks,
             self.hours,
@@ -79,11 +95,18 @@ impl Proposal {
     }
 }
 
-/// The `limit` best valid projects for `requested`, best first, among those that include no
-/// add-on covering nothing requested (see the module's note); the first is the optimum over
-/// every valid project. Fails when one base has more than `MAX_CANDIDATES` such add-ons,
-/// naming them, or when more than 128 skills are requested.
-pub fn rank(library: &Library, requested: &[String], limit: usize) -> Result<Vec<Proposal>> {
+/// The `limit` best valid projects for `requested` (catalog ids, umbrella words expanded),
+/// best first, among those that include no add-on covering nothing requested (see the
+/// module's note); the first is the optimum over every valid project. `named`: those of
+/// `requested` the user named themselves, which count first (none: every skill counts the
+/// same). Fails when one base has more than `MAX_CANDIDATES` such add-ons, naming them, or
+/// when more than 128 skills are requested.
+pub fn rank(
+    library: &Library,
+    requested: &[String],
+    named: &[String],
+    limit: usize,
+) -> Result<Vec<Proposal>> {
     if requested.len() > 128 {
         return Err(Error::TooManySkills {
             count: requested.len(),
@@ -110,16 +133,26 @@ pub fn rank(library: &Library, requested: &[String], limit: usize) -> Result<Vec
         }
         searches.push((Part::new(base, requested), candidates));
     }
+    let named_bits = requested
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| named.contains(r))
+        .fold(0u128, |b, (i, _)| b | 1 << i);
     let mut found = Vec::new();
     for (index, (base, candidates)) in searches.iter().enumerate() {
-        search(index, base, candidates, requested, &mut found);
+        let asked = Asked {
+            requested,
+            named,
+            named_bits,
+        };
+        search(index, base, candidates, &asked, &mut found);
     }
     keep_best(&mut found, limit);
     let mut proposals: Vec<Proposal> = found
         .iter()
         .map(|f| {
             let (base, candidates) = &searches[f.base];
-            proposal(base, candidates, f.mask, requested)
+            proposal(base, candidates, f.mask, requested, named)
         })
         .collect();
     proposals.sort_by_cached_key(Proposal::rank_key);
@@ -127,9 +160,23 @@ pub fn rank(library: &Library, requested: &[String], limit: usize) -> Result<Vec
     Ok(proposals)
 }
 
-/// `Proposal::rank_key` without the ids: covered skills (more first), stretch tasks, hours,
-/// parts.
-type Key = (std::cmp::Reverse<u32>, usize, u32, u32);
+/// `Proposal::rank_key` without the ids: named skills covered and covered skills (more
+/// first), stretch tasks, hours, parts.
+type Key = (
+    std::cmp::Reverse<u32>,
+    std::cmp::Reverse<u32>,
+    usize,
+    u32,
+    u32,
+);
+
+/// The skills a search ranks for: every one requested, those named themselves, and the
+/// same as bits (bit `i` for `requested[i]`).
+struct Asked<'a> {
+    requested: &'a [String],
+    named: &'a [String],
+    named_bits: u128,
+}
 
 /// A valid project found by `search`: its key, the index of its base's search and the mask
 /// of its add-ons among that base's candidates.
@@ -149,7 +196,7 @@ fn search(
     index: usize,
     base: &Part<'_>,
     candidates: &[Part<'_>],
-    requested: &[String],
+    asked: &Asked<'_>,
     found: &mut Vec<Found>,
 ) {
     let rules = Rules::of(candidates);
@@ -177,12 +224,20 @@ fn search(
             continue;
         }
         let key = if separate {
+            let named = std::cmp::Reverse((covers[mask] & asked.named_bits).count_ones());
             let covered = std::cmp::Reverse(covers[mask].count_ones());
-            (covered, sums[mask].0, sums[mask].1, bits.count_ones() + 1)
+            (
+                named,
+                covered,
+                sums[mask].0,
+                sums[mask].1,
+                bits.count_ones() + 1,
+            )
         } else {
-            let p = proposal(base, candidates, bits, requested);
+            let p = proposal(base, candidates, bits, asked.requested, asked.named);
             let parts = p.parts.len() as u32;
             (
+                std::cmp::Reverse(p.named_covered as u32),
                 std::cmp::Reverse(p.covered.len() as u32),
                 p.stretch_tasks,
                 p.hours,
@@ -228,7 +283,13 @@ fn keep_best(found: &mut Vec<Found>, limit: usize) {
 
 /// The project of `base` with the candidates in `mask`, add-ons ordered after those they
 /// require, scored in full.
-fn proposal(base: &Part<'_>, candidates: &[Part<'_>], mask: u32, requested: &[String]) -> Proposal {
+fn proposal(
+    base: &Part<'_>,
+    candidates: &[Part<'_>],
+    mask: u32,
+    requested: &[String],
+    named: &[String],
+) -> Proposal {
     let chosen: Vec<&Summary> = (0..candidates.len())
         .filter(|i| mask & (1 << i) != 0)
         .map(|i| candidates[i].summary)
@@ -237,7 +298,7 @@ fn proposal(base: &Part<'_>, candidates: &[Part<'_>], mask: u32, requested: &[St
         .iter()
         .filter_map(|a| candidates.iter().find(|c| c.summary.id == a.id))
         .collect();
-    score(base, &parts, requested)
+    score(base, &parts, requested, named)
 }
 
 /// One part of a plan with what it contributes to a score, worked out once per search.
@@ -370,7 +431,12 @@ impl Rules {
     }
 }
 
-fn score(base: &Part<'_>, addons: &[&Part<'_>], requested: &[String]) -> Proposal {
+fn score(
+    base: &Part<'_>,
+    addons: &[&Part<'_>],
+    requested: &[String],
+    named: &[String],
+) -> Proposal {
     let parts: Vec<&Part<'_>> = std::iter::once(base)
         .chain(addons.iter().copied())
         .collect();
@@ -394,12 +460,13 @@ fn score(base: &Part<'_>, addons: &[&Part<'_>], requested: &[String]) -> Proposa
     Proposal {
         blueprint: base.summary.id.clone(),
         addons: addons.iter().map(|a| a.summary.id.clone()).collect(),
-        covered,
         uncovered,
         parts: coverage,
         tasks: all_tasks.len(),
         stretch_tasks,
         hours: parts.iter().map(|p| p.summary.hours).sum(),
+        named_covered: covered.iter().filter(|c| named.contains(c)).count(),
+        covered,
     }
 }
 
@@ -599,7 +666,9 @@ mod tests {
 
     fn best(requested: &[&str]) -> Proposal {
         let requested: Vec<String> = requested.iter().map(|s| s.to_string()).collect();
-        rank(&library(), &requested, usize::MAX).unwrap().remove(0)
+        rank(&library(), &requested, &[], usize::MAX)
+            .unwrap()
+            .remove(0)
     }
 
     #[test]
@@ -638,7 +707,7 @@ mod tests {
             "\"fastapi\"",
             &extra,
         )]);
-        let p = rank(&library, &["pydantic".to_string()], usize::MAX)
+        let p = rank(&library, &["pydantic".to_string()], &[], usize::MAX)
             .unwrap()
             .remove(0);
         assert_eq!(
@@ -692,7 +761,7 @@ mod tests {
                 "applies-to = [\"*\"]",
             ),
         ]);
-        let ranked = rank(&library, &["orm".to_string()], usize::MAX).unwrap();
+        let ranked = rank(&library, &["orm".to_string()], &[], usize::MAX).unwrap();
         let labels: Vec<String> = ranked.iter().map(Proposal::label).collect();
         assert_eq!(
             labels,
@@ -722,11 +791,11 @@ mod tests {
                 "applies-to = [\"*\"]",
             ));
         }
-        let error = rank(&testing::library(parts), &["docker".to_string()], 1).unwrap_err();
+        let error = rank(&testing::library(parts), &["docker".to_string()], &[], 1).unwrap_err();
         let text = error.to_string();
         assert!(text.contains("17 that apply to api"), "{text}");
         assert!(text.contains("docker-00, docker-01"), "{text}");
-        assert!(rank(&library(), &["fastapi".to_string()], 1).is_ok());
+        assert!(rank(&library(), &["fastapi".to_string()], &[], 1).is_ok());
     }
 
     #[test]
@@ -765,7 +834,7 @@ mod tests {
     fn coverage_names_what_a_plan_leaves_out() {
         let library = library();
         let requested = vec!["fastapi".to_string(), "kubernetes".to_string()];
-        let ranked = rank(&library, &requested, 5).unwrap();
+        let ranked = rank(&library, &requested, &[], 5).unwrap();
         let text = coverage_text(&ranked[0], &library.catalog);
         let name = library.catalog.name_of("kubernetes");
         assert_eq!(
@@ -774,7 +843,7 @@ mod tests {
         );
         let line = plan_line(&ranked[0], &library.catalog);
         assert!(line.starts_with("api: covers 1 of 2"), "{line}");
-        let whole = rank(&library, &requested[..1], 1).unwrap();
+        let whole = rank(&library, &requested[..1], &[], 1).unwrap();
         assert_eq!(
             coverage_text(&whole[0], &library.catalog),
             "covers 1 of 1 requested skills"
@@ -783,7 +852,7 @@ mod tests {
 
     /// Every subset of every base's compatible add-ons that `compat::resolve` accepts, scored
     /// and ranked: the search without pruning.
-    fn brute_force(library: &Library, requested: &[String]) -> Vec<Proposal> {
+    fn brute_force(library: &Library, requested: &[String], named: &[String]) -> Vec<Proposal> {
         let mut out = Vec::new();
         for base in library.blueprints.iter().filter(|b| b.kind == Kind::Base) {
             let all = compat::compatible_addons(library, base.id());
@@ -796,7 +865,7 @@ mod tests {
                     let parts: Vec<Part<'_>> =
                         addons.iter().map(|a| Part::new(a, requested)).collect();
                     let parts: Vec<&Part<'_>> = parts.iter().collect();
-                    out.push(score(&Part::new(base, requested), &parts, requested));
+                    out.push(score(&Part::new(base, requested), &parts, requested, named));
                 }
             }
         }
@@ -875,7 +944,7 @@ mod tests {
                 vec!["fastapi", "pydantic", "pandas", "numpy", "docker", "ci-cd", "linting", "kubernetes"], 1..6)
         ) {
             let requested: Vec<String> = picks.iter().map(|s| s.to_string()).collect();
-            let ranked = rank(&library(), &requested, usize::MAX).unwrap();
+            let ranked = rank(&library(), &requested, &[], usize::MAX).unwrap();
             let best = &ranked[0];
             for other in &ranked {
                 prop_assert!(best.covered.len() >= other.covered.len());
@@ -901,13 +970,21 @@ mod tests {
             addons in proptest::collection::vec(
                 (1u32..6, proptest::collection::vec(0usize..6, 1..3), any::<u8>(), any::<u8>()), 0..8),
             picks in proptest::sample::subsequence(POOL.to_vec(), 1..4),
+            named_mask in any::<u8>(),
         ) {
             let library = drawn_library(&bases, &addons);
             let requested: Vec<String> = picks.iter().map(|s| s.to_string()).collect();
-            let ranked = rank(&library, &requested, usize::MAX).unwrap();
-            let every = brute_force(&library, &requested);
+            // Some of the skills named themselves, the others brought in by an umbrella word.
+            let named: Vec<String> = requested
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| named_mask & (1 << i) != 0)
+                .map(|(_, s)| s.clone())
+                .collect();
+            let ranked = rank(&library, &requested, &named, usize::MAX).unwrap();
+            let every = brute_force(&library, &requested, &named);
             prop_assert_eq!(ranked[0].rank_key(), every[0].rank_key());
-            let top: Vec<_> = rank(&library, &requested, 3).unwrap().iter().map(Proposal::rank_key).collect();
+            let top: Vec<_> = rank(&library, &requested, &named, 3).unwrap().iter().map(Proposal::rank_key).collect();
             let first: Vec<_> = ranked.iter().take(3).map(Proposal::rank_key).collect();
             prop_assert_eq!(top, first, "the best three are the first three of all");
             let keys: Vec<_> = every.iter().map(Proposal::rank_key).collect();

@@ -65,14 +65,15 @@ impl NewRequest {
 /// said on stderr. A word that names no skill is asked about when there is a `prompter` (take
 /// a suggestion, leave it out, or stop); without one, every such word is refused at once
 /// with its suggestions (`Error::UnknownSkills`, exit 2), so nothing is generated for a
-/// request that was only partly understood. No lists gives no skills.
+/// request that was only partly understood. No lists gives no skills. The reading's
+/// `skills` and `named` are what the planner ranks for.
 pub fn read_skills(
     lists: &[String],
     catalog: &Catalog,
     prompter: Option<&mut dyn Prompter>,
-) -> Result<Vec<String>> {
+) -> Result<Reading> {
     if lists.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Reading::default());
     }
     let index = SkillIndex::new(catalog);
     let mut reading = index.read(lists);
@@ -89,7 +90,7 @@ pub fn read_skills(
     for expansion in &reading.expanded {
         ui::note(&format!("skills: {}", index.describe(expansion)));
     }
-    Ok(reading.skills)
+    Ok(reading)
 }
 
 /// What to do with a word that names no skill: the word of the suggestion taken, or `None`
@@ -115,6 +116,11 @@ fn merge(reading: &mut Reading, more: Reading) {
             reading.skills.push(id);
         }
     }
+    for id in more.named {
+        if !reading.named.contains(&id) {
+            reading.named.push(id);
+        }
+    }
     reading.expanded.extend(more.expanded);
     reading.known_words.extend(more.known_words);
 }
@@ -127,7 +133,7 @@ mod tests {
 
     fn read(list: &str, prompter: Option<&mut dyn Prompter>) -> Result<Vec<String>> {
         let library = Library::embedded().unwrap();
-        read_skills(&[list.to_string()], &library.catalog, prompter)
+        read_skills(&[list.to_string()], &library.catalog, prompter).map(|r| r.skills)
     }
 
     #[test]

@@ -46,8 +46,8 @@ impl<'a> Plan<'a> {
     ) -> Result<Plan<'a>> {
         let mut prompter = if req.yes { None } else { prompter };
         let wanted = wanted(req, offered)?;
-        let mut focus =
-            request::read_skills(&req.skills, &library.catalog, reborrow(&mut prompter))?;
+        let reading = request::read_skills(&req.skills, &library.catalog, reborrow(&mut prompter))?;
+        let (mut focus, mut named) = (reading.skills, reading.named);
         // Skills given on the command line are the answer: the picker is for when none are
         // (or every word given was left out at the prompt).
         if wanted.base.is_none()
@@ -55,8 +55,10 @@ impl<'a> Plan<'a> {
             && let Some(p) = reborrow(&mut prompter)
         {
             focus = choose_skills(library, p)?;
+            named.clone_from(&focus);
         }
-        let (base, addons) = choose_parts(&wanted, &focus, library, reborrow(&mut prompter))?;
+        let (base, addons) =
+            choose_parts(&wanted, &focus, &named, library, reborrow(&mut prompter))?;
         let parts = std::iter::once(base).chain(addons.iter().copied());
         let dependencies = naming::requirements(parts);
         let names = choose_name(req, &dependencies, reborrow(&mut prompter))?;
@@ -167,10 +169,12 @@ pub const NOT_EXERCISED: &str = " (no blueprint yet)";
 /// The base and add-ons: from the flags, or the best proposal for `focus` (chosen among
 /// the ranked proposals at a prompt when there is a terminal). A base picked at a prompt
 /// is offered its add-ons when `--with` named none. Fails when no project exercises any
-/// skill of `focus`: a project practising none of them is never made for them.
+/// skill of `focus`: a project practising none of them is never made for them. `named`: the
+/// skills of `focus` named themselves, which the ranking covers first.
 fn choose_parts<'a>(
     wanted: &Wanted,
     focus: &[String],
+    named: &[String],
     library: &'a Library,
     mut prompter: Option<&mut dyn Prompter>,
 ) -> Result<(&'a Blueprint, Vec<&'a Blueprint>)> {
@@ -188,7 +192,7 @@ fn choose_parts<'a>(
         }
         return Ok((blueprint, addons));
     }
-    let ranked = planner::rank(library, focus, 5)?;
+    let ranked = planner::rank(library, focus, named, 5)?;
     let shown: Vec<Proposal> = ranked
         .into_iter()
         .filter(|p| !p.covered.is_empty())

@@ -67,6 +67,37 @@ fn plan_says_how_it_read_an_umbrella_word() {
         .stdout_has("Best plan: mlflow-experiment");
 }
 
+/// A skill typed by its own name beside an umbrella word that holds it too is covered
+/// first: "web development, flask" is a Flask project, not the web project that covers as
+/// many of web development's skills without Flask. `new` plans the same way.
+#[test]
+fn a_skill_named_beside_an_umbrella_word_is_covered_first() {
+    for (words, base) in [
+        ("web development, flask", "flask-app"),
+        ("flask, web development", "flask-app"),
+        ("web development, http clients", "async-client"),
+        ("data science, mlflow", "mlflow-experiment"),
+    ] {
+        let out = sf(["plan", "--skills", words, "--json"]).run().success();
+        let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(json["blueprint"], base, "{words}: {}", out.stdout);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    sf([
+        "new",
+        "tool-library",
+        "--skills",
+        "web development, flask",
+        "--yes",
+        "--no-git",
+        "--dry-run",
+    ])
+    .cwd(dir.path())
+    .run()
+    .success()
+    .stderr_has("plan: flask-app");
+}
+
 #[test]
 fn the_best_plan_for_an_umbrella_covers_most_of_it() {
     let json = |word: &str| -> serde_json::Value {
