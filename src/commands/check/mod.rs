@@ -109,7 +109,7 @@ pub fn grade_official(
         from: None,
         json: false,
     };
-    let checked = run_tests(&ws, &python, &grading, &options)?;
+    let checked = run_tests(&ws, &python, &grading, &options, &[])?;
     let judged: Vec<TaskResult> = ws
         .origin
         .tasks
@@ -151,7 +151,7 @@ fn grade(
     for note in &grading.version_notes {
         ui::warn(note);
     }
-    let checked = run_tests(ws, python, &grading, options)?;
+    let checked = run_tests(ws, python, &grading, options, &scope)?;
     let judged: Vec<TaskResult> = scope.iter().map(|t| judge(ws, t, &checked)).collect();
     let all = merge_with_previous(ws, &judged, previous);
     let error = run_error(&checked);
@@ -284,12 +284,14 @@ fn could_not_run(ws: &Workspace, message: &str, now: OffsetDateTime) -> Result<(
 }
 
 /// Runs the graded tests in the sandbox (the accepted edits in a run of their own), then
-/// the learner's own tests in the project.
+/// the learner's own tests in the project. With `--task`, only the tests of `scope` (the
+/// tasks it named) run, and not the learner's own.
 fn run_tests<'a>(
     ws: &Workspace,
     python: &Path,
     grading: &'a Grading,
     options: &Options,
+    scope: &[OriginTask],
 ) -> Result<Checked<'a>> {
     let scratch = runner::Scratch::new()?;
     let (project, config) = prepare_sandbox(ws, grading, &scratch)?;
@@ -308,11 +310,9 @@ fn run_tests<'a>(
         grading.roots.clone()
     } else {
         let mut tests: Vec<String> = Vec::new();
-        for task in scope(ws, &options.task)? {
-            for test in task.tests {
-                if !tests.contains(&test) {
-                    tests.push(test);
-                }
+        for test in scope.iter().flat_map(|t| &t.tests) {
+            if !tests.contains(test) {
+                tests.push(test.clone());
             }
         }
         tests
