@@ -497,7 +497,7 @@ pub fn plan_line(p: &Proposal, catalog: &crate::blueprint::Catalog) -> String {
 }
 
 /// Says that no project exercises any of `requested` (catalog ids), for people: "nothing
-/// exercises Django or Flask yet", or for skills no code can exercise (communication), "no
+/// exercises GraphQL or Microservices yet", or for skills no code can exercise (communication), "no
 /// code project can exercise Communication". No capital, no full stop.
 pub fn nothing_covers_text(library: &Library, requested: &[String]) -> String {
     let catalog = &library.catalog;
@@ -534,7 +534,7 @@ pub struct Nearest {
 }
 
 /// The base whose skills fall in the most of the requested skills' catalog categories
-/// (Django is web development, as FastAPI is); among those, the one with the most skills in
+/// (GraphQL is web development, as FastAPI is); among those, the one with the most skills in
 /// them, then the earlier in the library. `None` when no base shares a category with any.
 pub fn nearest(library: &Library, requested: &[String]) -> Option<Nearest> {
     let catalog = &library.catalog;
@@ -805,10 +805,11 @@ mod tests {
             let skills: Vec<String> = skills.iter().map(ToString::to_string).collect();
             nearest(&library, &skills).map(|n| n.blueprint)
         };
-        assert_eq!(nearest(&["django"]).as_deref(), Some("fastapi-service"));
+        // django-cfp has the most web skills of the bases.
+        assert_eq!(nearest(&["graphql"]).as_deref(), Some("django-cfp"));
         assert_eq!(
-            nearest(&["flask", "django"]).as_deref(),
-            Some("fastapi-service")
+            nearest(&["graphql", "microservices"]).as_deref(),
+            Some("django-cfp")
         );
     }
 

@@ -557,7 +557,7 @@ mod tests {
     #[test]
     fn picking_only_skills_nothing_exercises_asks_again() {
         let library = Library::embedded().unwrap();
-        let mut p = asking(&[&format!("Django{NOT_EXERCISED}"), "FastAPI"]);
+        let mut p = asking(&[&format!("GraphQL{NOT_EXERCISED}"), "FastAPI"]);
         let chosen = choose_skills(&library, &mut p).unwrap();
         assert_eq!(chosen, ["fastapi"]);
         assert_eq!(p.items.len(), 2, "the picker is shown again");

@@ -296,10 +296,11 @@ fn list_and_show_say_which_bases_an_addon_applies_to_and_refuses() {
         .iter()
         // duckdb-warehouse has not joined the cross-cutting add-ons yet: its quality hooks
         // (mypy with dbt's packages) are still to be written and verified. Nor have
-        // flask-app and async-client, the newest bases: their add-ons come in a later pass.
+        // flask-app, async-client and django-cfp, the newest bases: their add-ons come in a
+        // later pass.
         .filter(|b| {
             b["kind"] == "base"
-                && !["duckdb-warehouse", "flask-app", "async-client"]
+                && !["duckdb-warehouse", "flask-app", "async-client", "django-cfp"]
                     .contains(&b["id"].as_str().unwrap())
         })
         .map(|b| &b["id"])
@@ -308,7 +309,7 @@ fn list_and_show_say_which_bases_an_addon_applies_to_and_refuses() {
         quality["applies_to"].as_array().unwrap().iter().collect();
     assert_eq!(
         applies, bases,
-        "quality applies to every base but duckdb-warehouse, flask-app and async-client"
+        "quality applies to every base but duckdb-warehouse, flask-app, async-client and django-cfp"
     );
     assert!(quality.get("not_for").is_none());
     assert!(
@@ -529,6 +530,16 @@ fn plan_for_flask_chooses_the_flask_app_base() {
         let out = sf(["plan", "--skills", skills, "--json"]).run().success();
         let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
         assert_eq!(plan["blueprint"], "flask-app", "{skills}: {plan}");
+        assert_eq!(plan["uncovered"], serde_json::json!([]), "{skills}: {plan}");
+    }
+}
+
+#[test]
+fn plan_for_django_chooses_the_django_cfp_base() {
+    for skills in ["django", "django orm, django admin", "django, html, css"] {
+        let out = sf(["plan", "--skills", skills, "--json"]).run().success();
+        let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(plan["blueprint"], "django-cfp", "{skills}: {plan}");
         assert_eq!(plan["uncovered"], serde_json::json!([]), "{skills}: {plan}");
     }
 }

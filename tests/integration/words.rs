@@ -105,7 +105,7 @@ fn the_best_plan_for_an_umbrella_covers_most_of_it() {
         serde_json::from_str(&out.stdout).unwrap()
     };
     for (word, base) in [
-        ("web development", "fastapi-service"),
+        ("web development", "django-cfp"),
         ("data science", "pandas-analysis"),
         ("machine learning", "mlflow-experiment"),
         ("code quality", "pypi-package"),

@@ -1,0 +1,1 @@
+"""The call for proposals of a community Python conference: a Django site."""

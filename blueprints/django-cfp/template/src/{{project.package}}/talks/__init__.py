@@ -1,0 +1,1 @@
+"""The talks app: tracks, talk proposals, their review and the programme."""
