@@ -490,7 +490,7 @@ fn plan_for_sqlalchemy_and_migrations_chooses_fastapi_service_with_sql_orm() {
     assert_eq!(plan["addons"], serde_json::json!(["sql-orm"]), "{plan}");
     assert_eq!(
         plan["covered"],
-        serde_json::json!(["orm", "migrations"]),
+        serde_json::json!(["sqlalchemy", "migrations"]),
         "{plan}"
     );
     assert_eq!(plan["uncovered"], serde_json::json!([]), "{plan}");

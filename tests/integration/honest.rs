@@ -8,14 +8,14 @@ use crate::support::sf;
 
 #[test]
 fn plan_for_skills_nothing_exercises_offers_no_project_but_names_the_nearest() {
-    let out = sf(["plan", "--skills", "django"]).run().success();
+    let out = sf(["plan", "--skills", "graphql"]).run().success();
     assert!(
-        out.stdout.contains("Nothing exercises Django yet"),
+        out.stdout.contains("Nothing exercises GraphQL yet"),
         "{}",
         out.stdout
     );
     assert!(
-        out.stdout.contains("nearest blueprint is fastapi-service"),
+        out.stdout.contains("nearest blueprint is django-cfp"),
         "{}",
         out.stdout
     );
@@ -30,13 +30,13 @@ fn plan_for_skills_nothing_exercises_offers_no_project_but_names_the_nearest() {
 
 #[test]
 fn plan_json_for_skills_nothing_exercises_has_no_blueprint_to_make() {
-    let out = sf(["plan", "--skills", "django, microservices", "--json"])
+    let out = sf(["plan", "--skills", "graphql, microservices", "--json"])
         .run()
         .success();
     let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert!(plan.get("blueprint").is_none(), "{plan}");
     assert_eq!(plan["covered"], serde_json::json!([]));
-    assert_eq!(plan["nearest"]["blueprint"], "fastapi-service");
+    assert_eq!(plan["nearest"]["blueprint"], "django-cfp");
     assert_eq!(plan["alternatives"], serde_json::json!([]));
 }
 
@@ -67,7 +67,7 @@ fn plan_alternatives_that_cover_nothing_are_left_out() {
 
 #[test]
 fn new_refuses_skills_nothing_exercises_and_writes_nothing() {
-    for skills in ["django", "django,microservices", "GraphQL"] {
+    for skills in ["graphql", "microservices,graphql", "GraphQL"] {
         let dir = tempfile::tempdir().unwrap();
         let out = sf(["new", "x", "--skills", skills, "--yes"])
             .cwd(dir.path())
