@@ -497,7 +497,7 @@ pub fn plan_line(p: &Proposal, catalog: &crate::blueprint::Catalog) -> String {
 }
 
 /// Says that no project exercises any of `requested` (catalog ids), for people: "nothing
-/// exercises GraphQL or Microservices yet", or for skills no code can exercise (communication), "no
+/// exercises OpenAPI documentation or Microservices yet", or for skills no code can exercise (communication), "no
 /// code project can exercise Communication". No capital, no full stop.
 pub fn nothing_covers_text(library: &Library, requested: &[String]) -> String {
     let catalog = &library.catalog;
@@ -534,7 +534,7 @@ pub struct Nearest {
 }
 
 /// The base whose skills fall in the most of the requested skills' catalog categories
-/// (GraphQL is web development, as FastAPI is); among those, the one with the most skills in
+/// (microservices are web development, as FastAPI is); among those, the one with the most skills in
 /// them, then the earlier in the library. `None` when no base shares a category with any.
 pub fn nearest(library: &Library, requested: &[String]) -> Option<Nearest> {
     let catalog = &library.catalog;
@@ -806,9 +806,9 @@ mod tests {
             nearest(&library, &skills).map(|n| n.blueprint)
         };
         // django-cfp has the most web skills of the bases.
-        assert_eq!(nearest(&["graphql"]).as_deref(), Some("django-cfp"));
+        assert_eq!(nearest(&["microservices"]).as_deref(), Some("django-cfp"));
         assert_eq!(
-            nearest(&["graphql", "microservices"]).as_deref(),
+            nearest(&["openapi", "microservices"]).as_deref(),
             Some("django-cfp")
         );
     }

@@ -545,6 +545,17 @@ fn plan_for_django_chooses_the_django_cfp_base() {
 }
 
 #[test]
+fn plan_for_graphql_chooses_django_cfp_with_the_graphql_add_on() {
+    for skills in ["graphql", "graphql, django", "strawberry"] {
+        let out = sf(["plan", "--skills", skills, "--json"]).run().success();
+        let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(plan["blueprint"], "django-cfp", "{skills}: {plan}");
+        assert_eq!(plan["addons"], serde_json::json!(["graphql"]), "{skills}: {plan}");
+        assert_eq!(plan["uncovered"], serde_json::json!([]), "{skills}: {plan}");
+    }
+}
+
+#[test]
 fn plan_refuses_unknown_skills_with_suggestions() {
     sf(["plan", "--skills", "dokcer"])
         .run()

@@ -8,9 +8,9 @@ use crate::support::sf;
 
 #[test]
 fn plan_for_skills_nothing_exercises_offers_no_project_but_names_the_nearest() {
-    let out = sf(["plan", "--skills", "graphql"]).run().success();
+    let out = sf(["plan", "--skills", "microservices"]).run().success();
     assert!(
-        out.stdout.contains("Nothing exercises GraphQL yet"),
+        out.stdout.contains("Nothing exercises Microservices yet"),
         "{}",
         out.stdout
     );
@@ -30,7 +30,7 @@ fn plan_for_skills_nothing_exercises_offers_no_project_but_names_the_nearest() {
 
 #[test]
 fn plan_json_for_skills_nothing_exercises_has_no_blueprint_to_make() {
-    let out = sf(["plan", "--skills", "graphql, microservices", "--json"])
+    let out = sf(["plan", "--skills", "openapi, microservices", "--json"])
         .run()
         .success();
     let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
@@ -42,15 +42,15 @@ fn plan_json_for_skills_nothing_exercises_has_no_blueprint_to_make() {
 
 #[test]
 fn every_ranked_plan_line_names_what_it_leaves_uncovered() {
-    let out = sf(["plan", "--skills", "graphql,fastapi"]).run().success();
+    let out = sf(["plan", "--skills", "microservices,fastapi"]).run().success();
     let best = out.stdout.lines().nth(1).unwrap();
     assert!(
-        best.contains("covers 1 of 2 requested skills; not covered: GraphQL"),
+        best.contains("covers 1 of 2 requested skills; not covered: Microservices"),
         "{}",
         out.stdout
     );
     for line in out.stdout.lines().filter(|l| l.contains(" h")) {
-        assert!(line.contains("not covered: GraphQL"), "{line}");
+        assert!(line.contains("not covered: Microservices"), "{line}");
         assert!(
             !line.contains("covers 0 of"),
             "offers a plan covering nothing: {line}"
@@ -67,7 +67,7 @@ fn plan_alternatives_that_cover_nothing_are_left_out() {
 
 #[test]
 fn new_refuses_skills_nothing_exercises_and_writes_nothing() {
-    for skills in ["graphql", "microservices,graphql", "GraphQL"] {
+    for skills in ["microservices", "microservices,openapi", "Microservices"] {
         let dir = tempfile::tempdir().unwrap();
         let out = sf(["new", "x", "--skills", skills, "--yes"])
             .cwd(dir.path())
@@ -107,16 +107,16 @@ fn new_with_a_blueprint_covering_none_of_the_skills_warns_but_makes_it() {
 #[test]
 fn partial_coverage_is_named_on_stderr_in_the_readme_and_in_tasks() {
     let dir = tempfile::tempdir().unwrap();
-    sf(["new", "x", "-s", "fastapi,graphql", "--yes", "--no-git"])
+    sf(["new", "x", "-s", "fastapi,microservices", "--yes", "--no-git"])
         .cwd(dir.path())
         .run()
         .success()
-        .stderr_has("covers 1 of 2 requested skills; not covered: GraphQL");
+        .stderr_has("covers 1 of 2 requested skills; not covered: Microservices");
     for file in ["README.md", "TASKS.md"] {
         let text = std::fs::read_to_string(dir.path().join("x").join(file)).unwrap();
         let flat = text.replace('\n', " ");
         assert!(
-            flat.contains("Not covered by this project: GraphQL"),
+            flat.contains("Not covered by this project: Microservices"),
             "{file}:\n{text}"
         );
     }

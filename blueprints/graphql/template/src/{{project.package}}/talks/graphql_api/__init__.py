@@ -1,0 +1,1 @@
+"""The programme as a GraphQL API, with Strawberry, served at ``/graphql/``."""
