@@ -497,7 +497,7 @@ pub fn plan_line(p: &Proposal, catalog: &crate::blueprint::Catalog) -> String {
 }
 
 /// Says that no project exercises any of `requested` (catalog ids), for people: "nothing
-/// exercises OpenAPI documentation or Microservices yet", or for skills no code can exercise (communication), "no
+/// exercises Kubernetes or Microservices yet", or for skills no code can exercise (communication), "no
 /// code project can exercise Communication". No capital, no full stop.
 pub fn nothing_covers_text(library: &Library, requested: &[String]) -> String {
     let catalog = &library.catalog;
@@ -805,11 +805,12 @@ mod tests {
             let skills: Vec<String> = skills.iter().map(ToString::to_string).collect();
             nearest(&library, &skills).map(|n| n.blueprint)
         };
-        // django-cfp has the most web skills of the bases.
+        // django-cfp has the most web skills of the bases; flask-app is the one base with
+        // skills in both web development and cloud and DevOps (configuration).
         assert_eq!(nearest(&["microservices"]).as_deref(), Some("django-cfp"));
         assert_eq!(
-            nearest(&["openapi", "microservices"]).as_deref(),
-            Some("django-cfp")
+            nearest(&["kubernetes", "microservices"]).as_deref(),
+            Some("flask-app")
         );
     }
 

@@ -30,13 +30,13 @@ fn plan_for_skills_nothing_exercises_offers_no_project_but_names_the_nearest() {
 
 #[test]
 fn plan_json_for_skills_nothing_exercises_has_no_blueprint_to_make() {
-    let out = sf(["plan", "--skills", "openapi, microservices", "--json"])
+    let out = sf(["plan", "--skills", "kubernetes, microservices", "--json"])
         .run()
         .success();
     let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert!(plan.get("blueprint").is_none(), "{plan}");
     assert_eq!(plan["covered"], serde_json::json!([]));
-    assert_eq!(plan["nearest"]["blueprint"], "django-cfp");
+    assert_eq!(plan["nearest"]["blueprint"], "flask-app");
     assert_eq!(plan["alternatives"], serde_json::json!([]));
 }
 
@@ -67,7 +67,7 @@ fn plan_alternatives_that_cover_nothing_are_left_out() {
 
 #[test]
 fn new_refuses_skills_nothing_exercises_and_writes_nothing() {
-    for skills in ["microservices", "microservices,openapi", "Microservices"] {
+    for skills in ["microservices", "microservices,kubernetes", "Microservices"] {
         let dir = tempfile::tempdir().unwrap();
         let out = sf(["new", "x", "--skills", skills, "--yes"])
             .cwd(dir.path())
