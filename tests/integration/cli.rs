@@ -300,8 +300,13 @@ fn list_and_show_say_which_bases_an_addon_applies_to_and_refuses() {
         // later pass.
         .filter(|b| {
             b["kind"] == "base"
-                && !["duckdb-warehouse", "flask-app", "async-client", "django-cfp"]
-                    .contains(&b["id"].as_str().unwrap())
+                && ![
+                    "duckdb-warehouse",
+                    "flask-app",
+                    "async-client",
+                    "django-cfp",
+                ]
+                .contains(&b["id"].as_str().unwrap())
         })
         .map(|b| &b["id"])
         .collect();
@@ -496,63 +501,73 @@ fn plan_for_sqlalchemy_and_migrations_chooses_fastapi_service_with_sql_orm() {
     assert_eq!(plan["uncovered"], serde_json::json!([]), "{plan}");
 }
 
-#[test]
-fn plan_chooses_the_core_python_base_for_core_python_skills() {
-    for skills in [
-        "decorators, generators, context managers",
-        "metaclasses, comprehensions, iterators",
-        "data structures, debugging, logging",
-    ] {
+/// `plan --skills` for each of `skills` chooses `base` with exactly `addons`, and covers
+/// everything asked for.
+fn assert_plans(skills: &[&str], base: &str, addons: &[&str]) {
+    for skills in skills {
         let out = sf(["plan", "--skills", skills, "--json"]).run().success();
         let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-        assert_eq!(plan["blueprint"], "log-analyser", "{skills}: {plan}");
+        assert_eq!(plan["blueprint"], base, "{skills}: {plan}");
+        assert_eq!(
+            plan["addons"],
+            serde_json::json!(addons),
+            "{skills}: {plan}"
+        );
         assert_eq!(plan["uncovered"], serde_json::json!([]), "{skills}: {plan}");
     }
+}
+
+#[test]
+fn plan_chooses_the_core_python_base_for_core_python_skills() {
+    assert_plans(
+        &[
+            "decorators, generators, context managers",
+            "metaclasses, comprehensions, iterators",
+            "data structures, debugging, logging",
+        ],
+        "log-analyser",
+        &[],
+    );
 }
 
 #[test]
 fn plan_for_data_warehousing_chooses_the_duckdb_warehouse_base() {
-    for skills in [
-        "data warehousing, dbt",
-        "data-warehousing, sql",
-        "star schema, etl",
-    ] {
-        let out = sf(["plan", "--skills", skills, "--json"]).run().success();
-        let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-        assert_eq!(plan["blueprint"], "duckdb-warehouse", "{skills}: {plan}");
-        assert_eq!(plan["uncovered"], serde_json::json!([]), "{skills}: {plan}");
-    }
+    assert_plans(
+        &[
+            "data warehousing, dbt",
+            "data-warehousing, sql",
+            "star schema, etl",
+        ],
+        "duckdb-warehouse",
+        &[],
+    );
 }
 
 #[test]
 fn plan_for_flask_chooses_the_flask_app_base() {
-    for skills in ["flask", "flask, jinja", "flask, html, css"] {
-        let out = sf(["plan", "--skills", skills, "--json"]).run().success();
-        let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-        assert_eq!(plan["blueprint"], "flask-app", "{skills}: {plan}");
-        assert_eq!(plan["uncovered"], serde_json::json!([]), "{skills}: {plan}");
-    }
+    assert_plans(
+        &["flask", "flask, jinja", "flask, html, css"],
+        "flask-app",
+        &[],
+    );
 }
 
 #[test]
 fn plan_for_django_chooses_the_django_cfp_base() {
-    for skills in ["django", "django orm, django admin", "django, html, css"] {
-        let out = sf(["plan", "--skills", skills, "--json"]).run().success();
-        let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-        assert_eq!(plan["blueprint"], "django-cfp", "{skills}: {plan}");
-        assert_eq!(plan["uncovered"], serde_json::json!([]), "{skills}: {plan}");
-    }
+    assert_plans(
+        &["django", "django orm, django admin", "django, html, css"],
+        "django-cfp",
+        &[],
+    );
 }
 
 #[test]
 fn plan_for_graphql_chooses_django_cfp_with_the_graphql_add_on() {
-    for skills in ["graphql", "graphql, django", "strawberry"] {
-        let out = sf(["plan", "--skills", skills, "--json"]).run().success();
-        let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-        assert_eq!(plan["blueprint"], "django-cfp", "{skills}: {plan}");
-        assert_eq!(plan["addons"], serde_json::json!(["graphql"]), "{skills}: {plan}");
-        assert_eq!(plan["uncovered"], serde_json::json!([]), "{skills}: {plan}");
-    }
+    assert_plans(
+        &["graphql", "graphql, django", "strawberry"],
+        "django-cfp",
+        &["graphql"],
+    );
 }
 
 #[test]

@@ -42,7 +42,9 @@ fn plan_json_for_skills_nothing_exercises_has_no_blueprint_to_make() {
 
 #[test]
 fn every_ranked_plan_line_names_what_it_leaves_uncovered() {
-    let out = sf(["plan", "--skills", "microservices,fastapi"]).run().success();
+    let out = sf(["plan", "--skills", "microservices,fastapi"])
+        .run()
+        .success();
     let best = out.stdout.lines().nth(1).unwrap();
     assert!(
         best.contains("covers 1 of 2 requested skills; not covered: Microservices"),
@@ -107,11 +109,18 @@ fn new_with_a_blueprint_covering_none_of_the_skills_warns_but_makes_it() {
 #[test]
 fn partial_coverage_is_named_on_stderr_in_the_readme_and_in_tasks() {
     let dir = tempfile::tempdir().unwrap();
-    sf(["new", "x", "-s", "fastapi,microservices", "--yes", "--no-git"])
-        .cwd(dir.path())
-        .run()
-        .success()
-        .stderr_has("covers 1 of 2 requested skills; not covered: Microservices");
+    sf([
+        "new",
+        "x",
+        "-s",
+        "fastapi,microservices",
+        "--yes",
+        "--no-git",
+    ])
+    .cwd(dir.path())
+    .run()
+    .success()
+    .stderr_has("covers 1 of 2 requested skills; not covered: Microservices");
     for file in ["README.md", "TASKS.md"] {
         let text = std::fs::read_to_string(dir.path().join("x").join(file)).unwrap();
         let flat = text.replace('\n', " ");
