@@ -497,8 +497,8 @@ pub fn plan_line(p: &Proposal, catalog: &crate::blueprint::Catalog) -> String {
 }
 
 /// Says that no project exercises any of `requested` (catalog ids), for people: "nothing
-/// exercises Kubernetes or Microservices yet", or for skills no code can exercise (communication), "no
-/// code project can exercise Communication". No capital, no full stop.
+/// exercises Kubernetes or Microservices yet", or for skills no code can exercise
+/// (communication), "no code project can exercise Communication". No capital, no full stop.
 pub fn nothing_covers_text(library: &Library, requested: &[String]) -> String {
     let catalog = &library.catalog;
     let (code, other): (Vec<&String>, Vec<&String>) = requested
@@ -534,8 +534,9 @@ pub struct Nearest {
 }
 
 /// The base whose skills fall in the most of the requested skills' catalog categories
-/// (microservices are web development, as FastAPI is); among those, the one with the most skills in
-/// them, then the earlier in the library. `None` when no base shares a category with any.
+/// (microservices are web development, as FastAPI is); among those, the one with the most
+/// skills in them, then the earlier in the library. `None` when no base shares a category
+/// with any.
 pub fn nearest(library: &Library, requested: &[String]) -> Option<Nearest> {
     let catalog = &library.catalog;
     let category = |id: &str| catalog.get(id).map(|s| s.category.clone());
