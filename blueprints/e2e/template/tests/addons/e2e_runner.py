@@ -1,0 +1,301 @@
+"""Runs the learner's browser tests against the site and every variant of it.
+
+For each variant of ``e2e_proxy`` the learner's test file runs once, in a fresh
+interpreter, with pytest and Playwright, against a fresh copy of the site (its database
+prepared once per judgement and copied) seen through the proxy that plants the variant.
+The tests must pass on the site and on each equivalent, and fail on each mutant.
+
+Each run gets its own folder with a copy of the learner's test folder (helpers included,
+``conftest.py`` left out, as ``skillforge check`` leaves it out), and only the proxy's
+address; the variant stays in this process. The run's own state (paths, the report's
+secret token) reaches it on stdin and never sits where the tests can reach it; its tally
+comes back after the token. A test that does not use a browser fixture, or that takes a
+page of its browser anywhere but the site, fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from e2e_proxy import EQUIVALENTS, MUTANTS, REFERENCE, Proxy, Variant
+from e2e_site import OTHERS, PEOPLE, Site, make
+
+# The code each run executes. Everything it knows comes on stdin, which it reads and
+# closes, and stays in the locals of one function that `__main__` no longer names while
+# the tests run. It loads Playwright's pytest plugin and one of its own that chooses the
+# browser, guards where pages go and tallies the results, then writes the tally as one
+# line of JSON after the token, on a copy of stdout made before the tests ran.
+BOOTSTRAP = r"""
+def _main():
+    import json, os, sys
+    args = json.loads(sys.stdin.readline())
+    sys.stdin.close()
+    sys.stdin = open(os.devnull, encoding="utf-8")
+    token = args.pop("token")
+    report = os.dup(1)
+    os.set_inheritable(report, False)
+    sys.dont_write_bytecode = True
+    sys.path[0:0] = [args["tests"]]
+    import pytest
+    import pytest_playwright.pytest_playwright as playwright_plugin
+
+    tally = {"passed": 0, "failed": 0, "skipped": 0, "failures": [], "away": []}
+    origin = args["url"] + "/"
+    drivers = {"page", "context", "browser", "new_context"}
+
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=args["expect_timeout"])
+
+    def guard(context):
+        context.set_default_timeout(args["action_timeout"])
+
+        def went(frame):
+            if not (frame.url + "/").startswith(origin) and frame.url != "about:blank":
+                tally["away"].append(frame.url[:200])
+        context.on("page", lambda page: page.on("framenavigated", went))
+        return context
+
+    from playwright.sync_api import Browser
+
+    new_context, new_page = Browser.new_context, Browser.new_page
+
+    def guarded_context(self, *a, **k):
+        return guard(new_context(self, *a, **k))
+
+    def guarded_page(self, *a, **k):
+        page = new_page(self, *a, **k)
+        page.on("framenavigated", went)
+        guard(page.context)
+        return page
+
+    Browser.new_context, Browser.new_page = guarded_context, guarded_page
+
+    class Plugin:
+        @pytest.fixture(scope="session")
+        def browser_type_launch_args(self, browser_type_launch_args, browser_type):
+            import e2e_site_launch
+            options = e2e_site_launch.chromium(browser_type.executable_path)
+            return {**browser_type_launch_args, **options}
+
+        def pytest_collection_modifyitems(self, items):
+            for item in items:
+                if not drivers & set(getattr(item, "fixturenames", ())):
+                    tally["failed"] += 1
+                    tally["failures"].append(item.nodeid + " (uses no browser: take page)")
+
+        def pytest_runtest_logreport(self, report):
+            if report.failed:
+                tally["failed"] += 1
+                tally["failures"].append(report.nodeid)
+            elif report.skipped:
+                tally["skipped"] += 1
+            elif report.when == "call":
+                tally["passed"] += 1
+
+        def pytest_collectreport(self, report):
+            if report.failed:
+                tally["failed"] += 1
+                tally["failures"].append("collecting " + report.nodeid)
+
+    sys.path.insert(0, args["site"])
+    pytest.main(args["pytest"] + [args["file"]], plugins=[playwright_plugin, Plugin()])
+    os.write(report, ("\n" + token + json.dumps(tally) + "\n").encode())
+    os.close(report)
+
+globals().pop("_main")()
+"""
+
+# Runs at once: each is a browser, a site and a proxy; two fit a loaded 2-core machine.
+WORKERS = 2
+
+# Seconds one run may take: a test that hangs on a mutant has caught it.
+RUN_TIMEOUT = 90
+
+# How long expect() waits for what it expects, and an action (a click, a fill) for its
+# element, in milliseconds: Playwright's defaults are 5 s and none, which a mutant that
+# removes what a test waits for would spend in full. The slow equivalent needs 0.8 s.
+EXPECT_TIMEOUT_MS = 2500
+ACTION_TIMEOUT_MS = 5000
+
+# pytest's options in each run: no configuration file of the project, no conftest.py,
+# no cache, no plugin but pytest's own and the two the bootstrap loads.
+PYTEST_ARGS = ["-p", "no:cacheprovider", "--noconftest", "-q", "-o", "addopts="]
+
+
+@dataclass
+class Tally:
+    """What one run of the learner's tests said."""
+
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    failures: list[str] = field(default_factory=list)
+    away: list[str] = field(default_factory=list)
+    ended: str = ""
+    output: str = ""
+
+    @property
+    def all_passed(self) -> bool:
+        return self.passed > 0 and not (
+            self.failed or self.skipped or self.ended or self.away
+        )
+
+    @property
+    def caught(self) -> bool:
+        """The run failed: a test failed, or the process ended without a report."""
+        return (self.failed > 0 or bool(self.ended)) and not self.away
+
+    def summary(self) -> str:
+        said = []
+        if self.ended:
+            said.append(self.ended)
+        if self.away:
+            said.append("a page left the site for " + ", ".join(sorted(set(self.away))))
+        if self.failures:
+            said.append("failed: " + ", ".join(self.failures))
+        if self.skipped:
+            said.append(f"{self.skipped} skipped")
+        return "; ".join(said) or f"{self.passed} passed"
+
+
+@dataclass
+class Verdict:
+    """The learner's tests against the site and its variants."""
+
+    reference: Tally
+    equivalents: dict[str, Tally]
+    survivors: list[Variant]
+
+
+def accounts() -> tuple[dict[str, str], tuple[str, str]]:
+    """Every known person's password by username, and the reviewer's name and password."""
+    passwords = {p.username: p.password for p in (*PEOPLE, *OTHERS)}
+    reviewer = next(p for p in PEOPLE if p.reviewer)
+    return passwords, (reviewer.username, reviewer.password)
+
+
+def run(tests: Path, variant: Variant, databases: dict[bool, Path]) -> Tally:
+    """Runs the learner's test file ``tests`` once against a fresh site seen as ``variant``."""
+    passwords, reviewer = accounts()
+    with (
+        Site(database=databases[variant.busy]) as site,
+        tempfile.TemporaryDirectory(prefix="e2e-run-") as scratch,
+    ):
+        proxy = Proxy(site.url, site.paths, passwords, reviewer, variant)
+        url = proxy.start()
+        try:
+            # One failure is enough to catch a mutant; the rest of its tests can stop.
+            mutant = variant.name in MUTANTS
+            return run_tests(tests, url, Path(scratch).resolve(), first_failure=mutant)
+        finally:
+            proxy.stop()
+
+
+def run_tests(tests: Path, url: str, root: Path, *, first_failure: bool) -> Tally:
+    folder = root / tests.parent.name
+    shutil.copytree(
+        tests.parent,
+        folder,
+        ignore=shutil.ignore_patterns("conftest.py", "__pycache__", "*.pyc"),
+    )
+    # The browser finder, alone: the run needs nothing else of the site's module.
+    launcher = root / "launch"
+    launcher.mkdir()
+    shutil.copyfile(
+        Path(__file__).with_name("e2e_site.py"), launcher / "e2e_site_launch.py"
+    )
+    token = secrets.token_hex(16)
+    args = {
+        "tests": str(root),
+        "site": str(launcher),
+        "url": url,
+        "file": str(folder / tests.name),
+        "pytest": [
+            *PYTEST_ARGS,
+            f"--rootdir={root}",
+            "-c",
+            os.devnull,
+            "--base-url",
+            url,
+            "--browser",
+            "chromium",
+            "--output",
+            str(root / "results"),
+            *(["--exitfirst"] if first_failure else []),
+        ],
+        "token": token,
+        "expect_timeout": EXPECT_TIMEOUT_MS,
+        "action_timeout": ACTION_TIMEOUT_MS,
+    }
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PYTEST_", "PYTHON", "COV_", "COVERAGE_"))
+    }
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", BOOTSTRAP],
+            input=json.dumps(args) + "\n",
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=RUN_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return Tally(ended=f"did not finish within {RUN_TIMEOUT} seconds")
+    return read_report(done, token)
+
+
+def read_report(done: subprocess.CompletedProcess[str], token: str) -> Tally:
+    """The tally a run wrote after its token; ended when it wrote none."""
+    printed = done.stdout.splitlines()
+    lines = [line[len(token) :] for line in printed if line.startswith(token)]
+    shown = "\n".join(line for line in printed if not line.startswith(token))
+    output = (shown + "\n" + done.stderr).strip()[-4000:]
+    if len(lines) != 1:
+        return Tally(
+            ended=f"ended without a report (exit {done.returncode})", output=output
+        )
+    return Tally(**json.loads(lines[0]), output=output)
+
+
+def judge(tests: Path, mutants: Iterable[str]) -> Verdict:
+    """The learner's ``tests`` on the site, its equivalents, and the named ``mutants``.
+
+    Stops after the site when the tests do not pass on it: nothing else can be read then.
+    """
+    planted = [MUTANTS[name] for name in mutants]
+    with tempfile.TemporaryDirectory(prefix="e2e-data-") as scratch:
+        databases = {
+            busy: Path(scratch) / f"site-{busy}.sqlite3" for busy in (False, True)
+        }
+        with ThreadPoolExecutor(WORKERS) as pool:
+            list(pool.map(lambda busy: make(databases[busy], busy=busy), databases))
+            reference = run(tests, REFERENCE, databases)
+            if not reference.all_passed:
+                return Verdict(reference, {}, planted)
+            variants = [*EQUIVALENTS, *planted]
+            tallies = dict(
+                zip(
+                    variants,
+                    pool.map(lambda v: run(tests, v, databases), variants),
+                    strict=False,
+                )
+            )
+    equivalents = {v.name: tallies[v] for v in EQUIVALENTS}
+    survivors = [v for v in planted if not tallies[v].caught]
+    return Verdict(reference, equivalents, survivors)
