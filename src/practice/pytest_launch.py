@@ -70,7 +70,67 @@ def _allowed_plugins(requirements):
     return plugins
 
 
+def _site_packages_without_start_up_code():
+    """Puts the environment's site-packages on the import path as `site` would, running none
+    of the code their `.pth` files name.
+
+    A graded run starts under `python -S`: `site` would execute every `import` line of every
+    `.pth` file in site-packages before any code of skillforge's, and such a line can change
+    pytest before the report plugin can see how it was. So this does what `site` does for a
+    virtual environment (PEP 405: `pyvenv.cfg` beside the interpreter or one folder up sets
+    `sys.prefix`) and adds each site-packages folder and the folders its `.pth` files name,
+    in the order `site` would, but leaves out their `import` lines. The distributions we know
+    of that have one (setuptools' `distutils-precedence.pth`) are not needed by a test run.
+    """
+    executable = os.environ.get("__PYVENV_LAUNCHER__", sys.executable)
+    here = os.path.dirname(executable)
+    prefixes = [sys.base_prefix]
+    for folder in (here, os.path.dirname(here)):
+        config = os.path.join(folder, "pyvenv.cfg")
+        if not os.path.isfile(config):
+            continue
+        system = False
+        with open(config, encoding="utf-8") as lines:
+            for line in lines:
+                key, _, value = line.partition("=")
+                if key.strip().lower() == "include-system-site-packages":
+                    system = value.strip().lower() == "true"
+        sys.prefix = sys.exec_prefix = folder
+        prefixes = [folder, *([sys.base_prefix] if system else [])]
+        break
+    seen = {os.path.normcase(os.path.abspath(p)) for p in sys.path if p}
+    for folder in site.getsitepackages(prefixes):
+        if not os.path.isdir(folder):
+            continue
+        _add_path(folder, seen)
+        names = sorted(n for n in os.listdir(folder) if n.endswith(".pth") and not n.startswith("."))
+        for name in names:
+            try:
+                with open(os.path.join(folder, name), encoding="utf-8") as lines:
+                    entries = lines.read().splitlines()
+            except (OSError, UnicodeDecodeError):
+                continue
+            for entry in entries:
+                entry = entry.strip()
+                if not entry or entry.startswith("#") or entry.startswith(("import ", "import\t")):
+                    continue
+                path = os.path.join(folder, entry)
+                if os.path.exists(path):
+                    _add_path(path, seen)
+    # The `exit` and `quit` built-ins are `site`'s too.
+    site.setquit()
+
+
+def _add_path(path, seen):
+    key = os.path.normcase(os.path.abspath(path))
+    if key not in seen:
+        seen.add(key)
+        sys.path.append(os.path.abspath(path))
+
+
 def main() -> int:
+    if sys.flags.no_site:
+        _site_packages_without_start_up_code()
     here = os.path.dirname(os.path.abspath(__file__))
     # As the `pytest` command does: neither this script's folder nor the working folder on
     # the import path, so a project file named like a module (`secrets.py`, `pytest.py`)

@@ -311,8 +311,10 @@ fn spawn(
 ) -> Result<(Child, std::fs::File)> {
     let mut command = Command::new(invocation.python);
     if invocation.requirements.is_some() {
-        // -E: no PYTHONPATH, PYTHONSTARTUP or other PYTHON* variable reaches the run.
-        command.arg("-E");
+        // -E: no PYTHONPATH, PYTHONSTARTUP or other PYTHON* variable reaches the run. -S: no
+        // `import` line of a `.pth` file in site-packages runs before skillforge's plugin
+        // (the launcher adds site-packages itself, without them).
+        command.args(["-E", "-S"]);
     }
     // pytest's own output goes to a file: a process a test leaves behind may hold it open,
     // and a pipe would then never end.

@@ -1206,6 +1206,26 @@ fn python_code_that_rewrites_the_graded_tests_is_not_graded() {
 }
 
 #[test]
+fn python_start_up_code_in_a_pth_file_of_the_environment_never_runs_in_a_graded_run() {
+    let (venv, mini) = editable_mini();
+    // Run by `site` at interpreter start-up, before skillforge's plugin can see pytest as it
+    // was: every test's body replaced by one that does nothing, so every test would pass.
+    let site = site_packages(&venv.path().join("venv"));
+    fs::write(
+        site.join("sneaky_start.py"),
+        "import _pytest.python\n\n_pytest.python.Function.runtest = lambda self: None\n",
+    )
+    .unwrap();
+    fs::write(site.join("zz-sneaky.pth"), "import sneaky_start\n").unwrap();
+    let out = mini.check(&[]).code(1);
+    assert_eq!(mini.statuses(), ["fail", "fail", "fail"], "{}", out.stdout);
+    // The path lines of the same files still count: the project is imported through one.
+    mini.solve();
+    let out = mini.check(&[]).code(0);
+    assert_eq!(mini.statuses(), ["pass", "pass", "pass"], "{}", out.stdout);
+}
+
+#[test]
 fn python_start_up_code_that_hides_itself_is_still_refused() {
     let (_venv, mini) = editable_mini();
     mini.write(

@@ -219,8 +219,8 @@ def without_body(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 REFERENCE = Variant("the site", "the site as it is")
 
-EQUIVALENTS = (
-    Variant(
+EQUIVALENTS = {
+    "slow": Variant(
         "slow",
         "the site answering 0.15 s later with each page and its word counter showing each count 0.6 s "
         "late: wait for what you expect (Playwright's expect() waits), never for a "
@@ -228,13 +228,13 @@ EQUIVALENTS = (
         counter="late",
         delay=0.15,
     ),
-    Variant(
+    "busy": Variant(
         "busy",
         "a busy site: other speakers with proposals of their own (some accepted), and "
         "every id shifted: find a talk by its title, never by its place or its number",
         busy=True,
     ),
-)
+}
 
 MUTANTS = {
     "any-password": Variant(

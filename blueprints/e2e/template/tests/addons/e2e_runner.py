@@ -15,6 +15,8 @@ page of its browser anywhere but the site, fails.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import json
 import os
 import secrets
@@ -24,7 +26,7 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from e2e_proxy import EQUIVALENTS, MUTANTS, REFERENCE, Proxy, Variant
@@ -273,29 +275,154 @@ def read_report(done: subprocess.CompletedProcess[str], token: str) -> Tally:
     return Tally(**json.loads(lines[0]), output=output)
 
 
-def judge(tests: Path, mutants: Iterable[str]) -> Verdict:
-    """The learner's ``tests`` on the site, its equivalents, and the named ``mutants``.
+def judge(tests: Path, equivalents: Iterable[str], mutants: Iterable[str]) -> Verdict:
+    """The learner's ``tests`` on the site, the named ``equivalents`` and ``mutants``.
 
     Stops after the site when the tests do not pass on it: nothing else can be read then.
+    The verdict is kept in the environment (see ``VerdictCache``): a check that finds the
+    same tests, site and tools as an earlier one reads its verdict instead of running the
+    variants again.
     """
+    same = [EQUIVALENTS[name] for name in equivalents]
     planted = [MUTANTS[name] for name in mutants]
+    cache = VerdictCache.for_runs(tests, [*same, *planted])
+    kept = cache.read(planted) if cache else None
+    if kept is not None:
+        return kept
+    verdict = run_variants(tests, same, planted)
+    if cache:
+        cache.write(verdict)
+    return verdict
+
+
+def run_variants(tests: Path, same: list[Variant], planted: list[Variant]) -> Verdict:
+    """Runs the learner's tests on every variant: the work ``judge`` keeps a verdict of."""
     with tempfile.TemporaryDirectory(prefix="e2e-data-") as scratch:
-        databases = {
-            busy: Path(scratch) / f"site-{busy}.sqlite3" for busy in (False, True)
-        }
+        needed = {False} | {variant.busy for variant in [*same, *planted]}
+        databases = {busy: Path(scratch) / f"site-{busy}.sqlite3" for busy in needed}
         with ThreadPoolExecutor(WORKERS) as pool:
             list(pool.map(lambda busy: make(databases[busy], busy=busy), databases))
             reference = run(tests, REFERENCE, databases)
             if not reference.all_passed:
                 return Verdict(reference, {}, planted)
-            variants = [*EQUIVALENTS, *planted]
+            variants = [*same, *planted]
             tallies = dict(
                 zip(
                     variants,
                     pool.map(lambda v: run(tests, v, databases), variants),
-                    strict=False,
+                    strict=True,
                 )
             )
-    equivalents = {v.name: tallies[v] for v in EQUIVALENTS}
-    survivors = [v for v in planted if not tallies[v].caught]
+    equivalents = {variant.name: tallies[variant] for variant in same}
+    survivors = [variant for variant in planted if not tallies[variant].caught]
     return Verdict(reference, equivalents, survivors)
+
+
+# Where verdicts are kept: in the project's environment, beside mypy's cache. A fresh
+# environment has none, so a grade from a fresh clone never depends on it; the
+# environment's files are trusted as its installed packages are (docs/grading.md).
+CACHE = Path(sys.prefix) / ".skillforge-cache" / "e2e"
+
+# What the digest of the site leaves out: what Python and the tools write beside it.
+LEFT_OUT = ("__pycache__", "*.pyc", ".mypy_cache", ".ruff_cache", ".pytest_cache")
+
+
+@dataclass(frozen=True)
+class VerdictCache:
+    """One verdict of ``judge``, kept under the digest of everything its runs read.
+
+    The digest covers the learner's test folder as ``run_tests`` copies it (names and
+    bytes), the site (every file of the project's ``src/``), the checks' own code (this
+    file, the proxy with its variants, the site's launcher), the variants asked for, and
+    the interpreter with the versions of Django, pytest and Playwright. A change to any of
+    them is a new digest, so a verdict is only reused for the very runs that made it.
+    """
+
+    path: Path
+
+    @classmethod
+    def for_runs(cls, tests: Path, variants: list[Variant]) -> VerdictCache | None:
+        """The cache entry of these runs; None when their input cannot be pinned down
+        (a link in the test folder or the site)."""
+        here = Path(__file__).resolve().parent
+        source = here.parents[1] / "src"
+        hasher = hashlib.sha256()
+
+        def add(*texts: str | bytes) -> None:
+            for text in texts:
+                data = text.encode() if isinstance(text, str) else text
+                hasher.update(len(data).to_bytes(8, "big") + data)
+
+        versions = [sys.version]
+        for name in ("django", "pytest", "playwright", "pytest-playwright"):
+            try:
+                versions.append(importlib.metadata.version(name))
+            except importlib.metadata.PackageNotFoundError:
+                versions.append("-")
+        add(*versions, tests.name, *(variant.name for variant in variants))
+        for module in ("e2e_runner.py", "e2e_proxy.py", "e2e_site.py"):
+            add(module, (here / module).read_bytes())
+        for label, folder in (("tests", tests.parent), ("site", source)):
+            files = tree(
+                folder, ("conftest.py", *LEFT_OUT) if label == "tests" else LEFT_OUT
+            )
+            if files is None:
+                return None
+            for path in files:
+                name = f"{label}/{path.relative_to(folder).as_posix()}"
+                add(name, path.read_bytes() if path.is_file() else b"/")
+        return cls(CACHE / f"{hasher.hexdigest()}.json")
+
+    def read(self, planted: list[Variant]) -> Verdict | None:
+        """The kept verdict, or None when there is none (or it cannot be read)."""
+        try:
+            kept = json.loads(self.path.read_text(encoding="utf-8"))
+            survivors = set(kept["survivors"])
+            return Verdict(
+                reference=Tally(**kept["reference"]),
+                equivalents={
+                    name: Tally(**tally) for name, tally in kept["equivalents"].items()
+                },
+                survivors=[variant for variant in planted if variant.name in survivors],
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def write(self, verdict: Verdict) -> None:
+        """Keeps ``verdict``, unless the run on the site or on an equivalent ended early:
+        a time limit met on a busy machine says something of that moment, not of the
+        tests. A read-only environment keeps nothing, silently."""
+        tallies = [verdict.reference, *verdict.equivalents.values()]
+        if any(tally.ended for tally in tallies):
+            return
+        kept = {
+            "reference": asdict(verdict.reference),
+            "equivalents": {
+                name: asdict(tally) for name, tally in verdict.equivalents.items()
+            },
+            "survivors": [variant.name for variant in verdict.survivors],
+        }
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_text(json.dumps(kept), encoding="utf-8")
+            partial.replace(self.path)
+        except OSError:
+            return
+
+
+def tree(folder: Path, left_out: tuple[str, ...]) -> list[Path] | None:
+    """Every file and folder under ``folder`` but ``left_out``, sorted; None with a link."""
+    if folder.is_symlink() or not folder.is_dir():
+        return None
+    found: list[Path] = []
+    ignore = shutil.ignore_patterns(*left_out)
+    for top, folders, names in os.walk(folder):
+        skipped = ignore(top, [*folders, *names])
+        folders[:] = sorted(name for name in folders if name not in skipped)
+        found.extend(
+            Path(top, name) for name in [*folders, *names] if name not in skipped
+        )
+    if any(path.is_symlink() for path in found):
+        return None
+    return sorted(found)
