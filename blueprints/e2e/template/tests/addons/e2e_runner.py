@@ -15,12 +15,15 @@ page of its browser anywhere but the site, fails.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import json
 import os
+import random
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -48,6 +51,7 @@ def _main():
     os.set_inheritable(report, False)
     sys.dont_write_bytecode = True
     sys.path[0:0] = [args["tests"]]
+    sys.path.extend(args["packages"])
     import pytest
     import pytest_playwright.pytest_playwright as playwright_plugin
 
@@ -68,12 +72,19 @@ def _main():
         context.on("page", lambda page: page.on("framenavigated", went))
         return context
 
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, BrowserType
 
     new_context, new_page = Browser.new_context, Browser.new_page
 
     def guarded_context(self, *a, **k):
+        k.pop("java_script_enabled", None)
         return guard(new_context(self, *a, **k))
+
+    def refused(*a, **k):
+        raise RuntimeError("the checks launch the browser: use the page or new_context fixtures")
+
+    BrowserType.launch_persistent_context = refused
+    BrowserType.connect = BrowserType.connect_over_cdp = refused
 
     def guarded_page(self, *a, **k):
         page = new_page(self, *a, **k)
@@ -126,8 +137,9 @@ RUN_TIMEOUT = 90
 
 # How long expect() waits for what it expects, and an action (a click, a fill) for its
 # element, in milliseconds: Playwright's defaults are 5 s and none, which a mutant that
-# removes what a test waits for would spend in full. The slow equivalent needs 0.8 s.
-EXPECT_TIMEOUT_MS = 2500
+# removes what a test waits for would spend in full. The slow equivalent needs 0.8 s,
+# and a loaded machine more.
+EXPECT_TIMEOUT_MS = 4000
 ACTION_TIMEOUT_MS = 5000
 
 # pytest's options in each run: no configuration file of the project, no conftest.py,
@@ -197,20 +209,29 @@ def run(tests: Path, variant: Variant, databases: dict[bool, Path]) -> Tally:
         proxy = Proxy(site.url, site.paths, passwords, reviewer, variant)
         url = proxy.start()
         try:
-            # One failure is enough to catch a mutant; the rest of its tests can stop.
-            mutant = variant.name in MUTANTS
-            return run_tests(tests, url, Path(scratch).resolve(), first_failure=mutant)
+            return run_tests(tests, url, Path(scratch).resolve())
         finally:
             proxy.stop()
 
 
-def run_tests(tests: Path, url: str, root: Path, *, first_failure: bool) -> Tally:
+def run_tests(tests: Path, url: str, root: Path) -> Tally:
+    """Runs the test file ``tests`` once, in a fresh interpreter, against ``url``.
+
+    Every run is made the same way, whatever the variant: the same options, a copy of
+    the ``.py`` files of the test folder alone (``conftest.py`` left out), a temporary
+    folder of its own, and an interpreter started isolated (``-I -S``: no environment
+    variable, user site or start-up code of the environment's ``.pth`` files runs) with
+    the environment's site-packages given on stdin.
+    """
     folder = root / tests.parent.name
-    shutil.copytree(
-        tests.parent,
-        folder,
-        ignore=shutil.ignore_patterns("conftest.py", "__pycache__", "*.pyc"),
-    )
+    for path in tests.parent.rglob("*.py"):
+        relative = path.relative_to(tests.parent)
+        if path.name == "conftest.py" or "__pycache__" in relative.parts:
+            continue
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, folder / relative)
+    temporary = root / "tmp"
+    temporary.mkdir()
     # The browser finder, alone: the run needs nothing else of the site's module.
     launcher = root / "launch"
     launcher.mkdir()
@@ -234,8 +255,10 @@ def run_tests(tests: Path, url: str, root: Path, *, first_failure: bool) -> Tall
             "chromium",
             "--output",
             str(root / "results"),
-            *(["--exitfirst"] if first_failure else []),
+            # One failure settles a run: the site's and an equivalent's must have none.
+            "--exitfirst",
         ],
+        "packages": packages(),
         "token": token,
         "expect_timeout": EXPECT_TIMEOUT_MS,
         "action_timeout": ACTION_TIMEOUT_MS,
@@ -246,20 +269,49 @@ def run_tests(tests: Path, url: str, root: Path, *, first_failure: bool) -> Tall
         if not key.startswith(("PYTEST_", "PYTHON", "COV_", "COVERAGE_"))
     }
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    for name in ("TMPDIR", "TEMP", "TMP"):
+        env[name] = str(temporary)
+    # A session of its own, so that a run past its time is stopped with its browser.
+    process = subprocess.Popen(
+        [sys.executable, "-I", "-S", "-c", BOOTSTRAP],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=root,
+        env=env,
+        text=True,
+        start_new_session=True,
+    )
     try:
-        done = subprocess.run(
-            [sys.executable, "-c", BOOTSTRAP],
-            input=json.dumps(args) + "\n",
-            cwd=root,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=RUN_TIMEOUT,
-            check=False,
+        stdout, stderr = process.communicate(
+            json.dumps(args) + "\n", timeout=RUN_TIMEOUT
         )
     except subprocess.TimeoutExpired:
+        stop(process)
+        process.communicate()
         return Tally(ended=f"did not finish within {RUN_TIMEOUT} seconds")
+    finally:
+        stop(process)
+    done = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
     return read_report(done, token)
+
+
+def packages() -> list[str]:
+    """The site-packages folders of this interpreter's import path, for a run's."""
+    return [
+        folder
+        for folder in sys.path
+        if Path(folder).name in {"site-packages", "dist-packages"}
+    ]
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    """Kills ``process`` with what it started (its browser), where the system allows."""
+    if os.name == "posix":
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+    elif process.poll() is None:
+        process.kill()
 
 
 def read_report(done: subprocess.CompletedProcess[str], token: str) -> Tally:
@@ -305,7 +357,9 @@ def run_variants(tests: Path, same: list[Variant], planted: list[Variant]) -> Ve
             reference = run(tests, REFERENCE, databases)
             if not reference.all_passed:
                 return Verdict(reference, {}, planted)
+            # In an order no run can foresee, so that counting runs tells nothing.
             variants = [*same, *planted]
+            random.SystemRandom().shuffle(variants)
             tallies = dict(
                 zip(
                     variants,

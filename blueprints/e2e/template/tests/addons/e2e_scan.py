@@ -1,0 +1,279 @@
+"""What the learner's browser tests may use: the scan run before they are.
+
+A browser test earns its grade by driving the site as a visitor does and checking what a
+visitor sees. The checks plant each fault between the browser and the site (see
+``e2e_proxy.py``), so a test that reads the traffic, runs its own script in the page,
+reads files or reaches into the runner could spot the planting, or the run, instead of
+the fault. This scan names such uses before anything runs, so the learner reads which
+line to change and why. It reads every ``.py`` file of the folder but ``conftest.py``
+(helpers too: a test file can import them; only ``.py`` files are copied for a run).
+
+Imports are allowed from a list, since a browser test needs few modules; what the
+allowed ones give that reaches past the browser is refused by name: Playwright's script
+engine and network, other browsers than the checks' own, private attributes, and the
+fixtures that reach pytest's own state.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+TRAFFIC = "reads the traffic instead of what the page shows"
+SCRIPT = "runs its own script in the page instead of using it as a visitor"
+BROWSER = "the checks launch the browser: use the page, browser or new_context fixtures"
+RUNNER = "reaches into the runner instead of testing the site"
+SKIPS = "a skipped test proves nothing"
+
+# The modules a browser test may import, exactly, and its own helpers beside it
+# (``from . import pages``, ``from e2e.pages import ...``).
+ALLOWED = {
+    "__future__",
+    "collections",
+    "collections.abc",
+    "contextlib",
+    "dataclasses",
+    "datetime",
+    "enum",
+    "functools",
+    "itertools",
+    "math",
+    "random",
+    "re",
+    "textwrap",
+    "typing",
+    "uuid",
+    "pytest",
+    "playwright.sync_api",
+    "pytest_playwright.pytest_playwright",
+}
+OWN = "e2e"
+
+# Why some modules are not on the list, for the message.
+WHY_NOT = {
+    "time": "wait with expect(), which waits for what you expect, never for a fixed time",
+    "asyncio": "the checks run Playwright's sync API: use playwright.sync_api",
+    "playwright.async_api": "the checks run Playwright's sync API: use playwright.sync_api",
+}
+
+# Attributes refused wherever they appear (and as names imported with ``from``).
+ATTRIBUTES = {
+    "evaluate": SCRIPT,
+    "evaluate_all": SCRIPT,
+    "evaluate_handle": SCRIPT,
+    "eval_on_selector": SCRIPT,
+    "eval_on_selector_all": SCRIPT,
+    "wait_for_function": SCRIPT,
+    "add_init_script": SCRIPT,
+    "add_script_tag": SCRIPT,
+    "expose_function": SCRIPT,
+    "expose_binding": SCRIPT,
+    "set_content": SCRIPT,
+    "new_cdp_session": SCRIPT,
+    "new_browser_cdp_session": SCRIPT,
+    "route": TRAFFIC,
+    "route_from_har": TRAFFIC,
+    "route_web_socket": TRAFFIC,
+    "unroute": TRAFFIC,
+    "unroute_all": TRAFFIC,
+    "request": TRAFFIC,
+    "on": TRAFFIC,
+    "once": TRAFFIC,
+    "remove_listener": TRAFFIC,
+    "expect_response": TRAFFIC,
+    "expect_request": TRAFFIC,
+    "expect_event": TRAFFIC,
+    "wait_for_event": TRAFFIC,
+    "wait_for_response": TRAFFIC,
+    "wait_for_request": TRAFFIC,
+    "text": TRAFFIC,
+    "body": TRAFFIC,
+    "json": TRAFFIC,
+    "headers": TRAFFIC,
+    "all_headers": TRAFFIC,
+    "header_value": TRAFFIC,
+    "header_values": TRAFFIC,
+    "headers_array": TRAFFIC,
+    "tracing": TRAFFIC,
+    "content": "the page's markup is not what a visitor sees: use locators",
+    "inner_html": "the page's markup is not what a visitor sees: use locators",
+    "launch": BROWSER,
+    "launch_persistent_context": BROWSER,
+    "launch_server": BROWSER,
+    "connect": BROWSER,
+    "connect_over_cdp": BROWSER,
+    "browser_type": BROWSER,
+    "set_options": "the checks set how long expect() waits",
+    "set_default_timeout": "the checks set how long an action waits",
+    "set_default_navigation_timeout": "the checks set how long an action waits",
+    "main": RUNNER,
+    "config": RUNNER,
+    "getfixturevalue": RUNNER,
+    "skip": SKIPS,
+    "skipif": SKIPS,
+    "xfail": SKIPS,
+    "importorskip": SKIPS,
+}
+
+# Built-in functions refused by name.
+BUILTINS = {
+    "eval",
+    "exec",
+    "compile",
+    "vars",
+    "globals",
+    "locals",
+    "getattr",
+    "setattr",
+    "delattr",
+    "open",
+    "input",
+    "breakpoint",
+    "memoryview",
+}
+
+# pytest's and Playwright's fixtures that reach past the page: the run's configuration,
+# other fixtures by name, patching, files, and the browser's launcher.
+FIXTURES = {
+    "request": RUNNER,
+    "pytestconfig": RUNNER,
+    "monkeypatch": RUNNER,
+    "pytester": RUNNER,
+    "testdir": RUNNER,
+    "tmp_path": RUNNER,
+    "tmp_path_factory": RUNNER,
+    "tmpdir": RUNNER,
+    "tmpdir_factory": RUNNER,
+    "cache": RUNNER,
+    "doctest_namespace": RUNNER,
+    "playwright": BROWSER,
+    "browser_type": BROWSER,
+    "browser_type_launch_args": BROWSER,
+    "launch_browser": BROWSER,
+    "connect_options": BROWSER,
+}
+
+# Keyword arguments that record the traffic or keep the page's scripts from running.
+KEYWORDS = {
+    "record_har_path": TRAFFIC,
+    "record_har_content": TRAFFIC,
+    "record_har_url_filter": TRAFFIC,
+    "java_script_enabled": "the site needs its JavaScript: test it as visitors have it",
+}
+
+# Fixtures the checks provide, which a test file may use but not define.
+PROVIDED = {
+    "base_url",
+    "browser",
+    "browser_name",
+    "browser_context_args",
+    "context",
+    "new_context",
+    "page",
+    *FIXTURES,
+}
+
+# Schemes of pages that are not the site's, and markup that would run in one.
+SCHEMES = (
+    "view-source:",
+    "javascript:",
+    "data:",
+    "file:",
+    "blob:",
+    "chrome:",
+    "about:",
+    "<script",
+)
+
+
+def scan_folder(folder: Path) -> list[str]:
+    """Each refused use in the folder's ``.py`` files, as ``file line N: what (why)``."""
+    found = []
+    for path in sorted(folder.rglob("*.py")):
+        if path.name == "conftest.py" or "__pycache__" in path.parts:
+            continue
+        where = path.relative_to(folder.parent).as_posix()
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        except SyntaxError as error:
+            found.append(f"{where} line {error.lineno}: does not parse ({error.msg})")
+            continue
+        found += [
+            f"{where} line {line}: {why}" for line, why in sorted(set(scan(tree)))
+        ]
+    return found
+
+
+def scan(tree: ast.AST) -> Iterator[tuple[int, str]]:
+    """The line and the reason of each refused use in a parsed file."""
+    for node in ast.walk(tree):
+        line = getattr(node, "lineno", 0)
+        for module in imported(node):
+            if not allowed(module):
+                why = WHY_NOT.get(module) or WHY_NOT.get(module.split(".")[0])
+                yield (
+                    line,
+                    f"import {module} ({why or 'not a module a browser test needs'})",
+                )
+        if isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.name in ATTRIBUTES or alias.name.startswith("_"):
+                    yield line, f"{alias.name} ({ATTRIBUTES.get(alias.name, RUNNER)})"
+        if isinstance(node, ast.Attribute):
+            if node.attr.startswith("_"):
+                yield line, f".{node.attr} (private: {RUNNER})"
+            elif node.attr in ATTRIBUTES:
+                yield line, f".{node.attr} ({ATTRIBUTES[node.attr]})"
+        if isinstance(node, ast.Name) and (
+            node.id in BUILTINS or node.id.startswith("__")
+        ):
+            yield line, f"{node.id} ({RUNNER})"
+        if isinstance(node, ast.arg) and node.arg in FIXTURES:
+            yield line, f"the {node.arg} fixture ({FIXTURES[node.arg]})"
+        if isinstance(node, ast.keyword) and node.arg in KEYWORDS:
+            yield line, f"{node.arg}= ({KEYWORDS[node.arg]})"
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            for scheme in SCHEMES:
+                if scheme in node.value.lower():
+                    yield (
+                        line,
+                        f"{scheme} in a string (a page of the site is all a test opens)",
+                    )
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            if node.name.startswith("pytest_"):
+                yield line, f"{node.name} (a pytest hook: {RUNNER})"
+            if node.name in PROVIDED and any(
+                is_fixture(d) for d in node.decorator_list
+            ):
+                yield (
+                    line,
+                    (
+                        f"fixture {node.name} (the checks provide it: take it as an "
+                        "argument, never define it)"
+                    ),
+                )
+
+
+def imported(node: ast.AST) -> list[str]:
+    """The modules an import names: ``import a.b`` gives a.b, ``from a import b`` a.
+
+    A relative import (``from . import pages``) gives nothing: it stays in the folder.
+    """
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if isinstance(node, ast.ImportFrom) and not node.level:
+        return [node.module or ""]
+    return []
+
+
+def allowed(module: str) -> bool:
+    return module in ALLOWED or module == OWN or module.startswith(OWN + ".")
+
+
+def is_fixture(decorator: ast.expr) -> bool:
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    name = (
+        target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+    )
+    return name == "fixture"
