@@ -97,6 +97,10 @@ def _site_packages_without_start_up_code():
                     system = value.strip().lower() == "true"
         sys.prefix = sys.exec_prefix = folder
         prefixes = [folder, *([sys.base_prefix] if system else [])]
+        # As `site.venv` leaves them: later calls of `site.getsitepackages()` (which
+        # `_installed` makes) read the environment's folders, and no user site applies.
+        site.PREFIXES[:] = prefixes
+        site.ENABLE_USER_SITE = False
         break
     seen = {os.path.normcase(os.path.abspath(p)) for p in sys.path if p}
     for folder in site.getsitepackages(prefixes):
