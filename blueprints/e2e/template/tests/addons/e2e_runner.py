@@ -357,18 +357,19 @@ def run_variants(tests: Path, same: list[Variant], planted: list[Variant]) -> Ve
             reference = run(tests, REFERENCE, databases)
             if not reference.all_passed:
                 return Verdict(reference, {}, planted)
-            # In an order no run can foresee, so that counting runs tells nothing.
-            variants = [*same, *planted]
+            # The site again, among the others, and all in an order no run can foresee:
+            # a test that tells the first run from the rest (a mark left outside its
+            # folder, a count) must then fail on the site itself.
+            variants = [*same, *planted, REFERENCE]
             random.SystemRandom().shuffle(variants)
-            tallies = dict(
-                zip(
-                    variants,
-                    pool.map(lambda v: run(tests, v, databases), variants),
-                    strict=True,
-                )
-            )
-    equivalents = {variant.name: tallies[variant] for variant in same}
-    survivors = [variant for variant in planted if not tallies[variant].caught]
+            tallies = list(pool.map(lambda v: run(tests, v, databases), variants))
+    by_variant = dict(zip(variants, tallies, strict=True))
+    again = by_variant[REFERENCE]
+    if not again.all_passed:
+        again.ended = again.ended or "passed on the site's first run, not on its second"
+        return Verdict(again, {}, planted)
+    equivalents = {variant.name: by_variant[variant] for variant in same}
+    survivors = [variant for variant in planted if not by_variant[variant].caught]
     return Verdict(reference, equivalents, survivors)
 
 

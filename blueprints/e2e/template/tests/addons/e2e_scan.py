@@ -17,6 +17,9 @@ fixtures that reach pytest's own state.
 from __future__ import annotations
 
 import ast
+import functools
+import importlib
+import inspect
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,6 +36,7 @@ ALLOWED = {
     "collections",
     "collections.abc",
     "contextlib",
+    "copy",
     "dataclasses",
     "datetime",
     "enum",
@@ -107,8 +111,39 @@ ATTRIBUTES = {
     "set_options": "the checks set how long expect() waits",
     "set_default_timeout": "the checks set how long an action waits",
     "set_default_navigation_timeout": "the checks set how long an action waits",
+    "expect_request_finished": TRAFFIC,
+    "timing": TRAFFIC,
+    "storage_state": "a test starts from what it does in the browser, not from a saved state",
+    "set_input_files": "reading files is not what this site's visitors do",
     "main": RUNNER,
     "config": RUNNER,
+    "f_back": RUNNER,
+    "f_globals": RUNNER,
+    "f_locals": RUNNER,
+    "f_builtins": RUNNER,
+    "tb_frame": RUNNER,
+    "gi_frame": RUNNER,
+    "cr_frame": RUNNER,
+    "ag_frame": RUNNER,
+    "methodcaller": RUNNER,
+    "attrgetter": RUNNER,
+    # pytest's classes that reach its state or patch by a dotted name (``MonkeyPatch()``),
+    # typing's evaluation of strings, and a Playwright of the test's own (its selector
+    # engines run scripts in the page).
+    "MonkeyPatch": RUNNER,
+    "Pytester": RUNNER,
+    "TempPathFactory": RUNNER,
+    "Cache": RUNNER,
+    "Config": RUNNER,
+    "Session": RUNNER,
+    "Item": RUNNER,
+    "Function": RUNNER,
+    "PytestPluginManager": RUNNER,
+    "register_assert_rewrite": RUNNER,
+    "get_type_hints": RUNNER,
+    "ForwardRef": RUNNER,
+    "sync_playwright": BROWSER,
+    "selectors": SCRIPT,
     "getfixturevalue": RUNNER,
     "skip": SKIPS,
     "skipif": SKIPS,
@@ -154,8 +189,12 @@ FIXTURES = {
     "connect_options": BROWSER,
 }
 
-# Keyword arguments that record the traffic or keep the page's scripts from running.
+# Keyword arguments that record the traffic, write files, or keep the page's scripts
+# from running.
 KEYWORDS = {
+    "path": "a test keeps what it sees in the test, not in files",
+    "record_video_dir": "a test keeps what it sees in the test, not in files",
+    "storage_state": "a test starts from what it does in the browser, not from a saved state",
     "record_har_path": TRAFFIC,
     "record_har_content": TRAFFIC,
     "record_har_url_filter": TRAFFIC,
@@ -185,6 +224,68 @@ SCHEMES = (
     "about:",
     "<script",
 )
+
+
+# Modules an allowed module holds as attributes (``contextlib.os``, ``typing.sys``), and
+# others a test has no use for: reached that way, they would be imports off the list.
+MODULE_NAMES = {
+    "os",
+    "sys",
+    "builtins",
+    "inspect",
+    "operator",
+    "gc",
+    "types",
+    "importlib",
+    "shutil",
+    "tempfile",
+    "subprocess",
+    "io",
+    "socket",
+    "urllib",
+    "http",
+    "pathlib",
+    "ctypes",
+    "posix",
+    "nt",
+    "marshal",
+    "pickle",
+    "threading",
+    "multiprocessing",
+    "signal",
+    "runpy",
+    "pkgutil",
+    "sqlite3",
+    "string",
+    "time",
+    "json",
+    "asyncio",
+    "warnings",
+    "weakref",
+    "linecache",
+    "traceback",
+    "copyreg",
+    "abc",
+    "codecs",
+    "zipimport",
+    "site",
+}
+
+
+@functools.cache
+def module_attributes() -> frozenset[str]:
+    """The names under which the allowed modules hold other modules, and MODULE_NAMES."""
+    found = set(MODULE_NAMES)
+    for name in ALLOWED:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        found.update(
+            key for key, value in vars(module).items() if inspect.ismodule(value)
+        )
+    # A module a test may import anyway is no way round the list (and ``d.copy()`` stays).
+    return frozenset(found - {name.split(".")[0] for name in ALLOWED} | {"playwright"})
 
 
 def scan_folder(folder: Path) -> list[str]:
@@ -220,11 +321,18 @@ def scan(tree: ast.AST) -> Iterator[tuple[int, str]]:
             for alias in node.names:
                 if alias.name in ATTRIBUTES or alias.name.startswith("_"):
                     yield line, f"{alias.name} ({ATTRIBUTES.get(alias.name, RUNNER)})"
+                elif node.level == 0 and alias.name in module_attributes():
+                    yield (
+                        line,
+                        f"{alias.name} (a module reached through another: {RUNNER})",
+                    )
         if isinstance(node, ast.Attribute):
             if node.attr.startswith("_"):
                 yield line, f".{node.attr} (private: {RUNNER})"
             elif node.attr in ATTRIBUTES:
                 yield line, f".{node.attr} ({ATTRIBUTES[node.attr]})"
+            elif node.attr in module_attributes():
+                yield line, f".{node.attr} (a module reached through another: {RUNNER})"
         if isinstance(node, ast.Name) and (
             node.id in BUILTINS or node.id.startswith("__")
         ):
@@ -234,6 +342,8 @@ def scan(tree: ast.AST) -> Iterator[tuple[int, str]]:
         if isinstance(node, ast.keyword) and node.arg in KEYWORDS:
             yield line, f"{node.arg}= ({KEYWORDS[node.arg]})"
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if "__" in node.value:
+                yield line, f"{node.value[:40]!r} (a dunder in a string: {RUNNER})"
             for scheme in SCHEMES:
                 if scheme in node.value.lower():
                     yield (
