@@ -84,15 +84,32 @@ class Exchange:
     body: bytes
 
     def form(self) -> list[tuple[str, str]]:
-        return urllib.parse.parse_qsl(self.body.decode(), keep_blank_values=True)
+        # Bytes that are not UTF-8 go through as they came (surrogates), never an error.
+        return urllib.parse.parse_qsl(
+            self.body.decode("utf-8", "surrogateescape"),
+            keep_blank_values=True,
+            errors="surrogateescape",
+        )
 
     def with_form(self, fields: list[tuple[str, str]]) -> Exchange:
-        return Exchange(
-            self.method,
-            self.path,
-            self.headers,
-            urllib.parse.urlencode(fields).encode(),
+        body = urllib.parse.urlencode(fields, errors="surrogateescape").encode(
+            "utf-8", "surrogateescape"
         )
+        return Exchange(self.method, self.path, self.headers, body)
+
+    def with_cookie(self, name: str, value: str) -> Exchange:
+        """This request with cookie ``name`` set to ``value`` (the others as they were)."""
+        headers = []
+        for key, text in self.headers:
+            if key.lower() == "cookie":
+                kept = [
+                    c for c in text.split(";") if c.strip().partition("=")[0] != name
+                ]
+                text = ";".join([*kept, f" {name}={value}"]).strip()
+            headers.append((key, text))
+        if not any(key.lower() == "cookie" for key, _ in headers):
+            headers.append(("Cookie", f"{name}={value}"))
+        return Exchange(self.method, self.path, headers, self.body)
 
     def route(self) -> str:
         return urllib.parse.urlsplit(self.path).path
@@ -112,8 +129,9 @@ class Variant:
     """How the proxy treats the site: nothing, an equivalent, or one planted fault.
 
     ``says`` is what a learner reads when the variant survives (or, for an equivalent,
-    fails); ``rewrite`` changes a request before the site sees it, ``answer`` answers
-    instead of the site (None: ask the site), ``after`` may replace the site's answer.
+    fails); ``rewrite`` changes a request before the site sees it, ``after`` may replace
+    the site's answer. Every request reaches the site, its CSRF check included, so no
+    fault shows as a difference the site would not make.
     """
 
     name: str
@@ -122,7 +140,6 @@ class Variant:
     delay: float = 0.0  # seconds added before every answer
     busy: bool = False  # the site with other speakers and shifted ids
     rewrite: Callable[[Proxy, Exchange], Exchange] | None = None
-    answer: Callable[[Proxy, Exchange], Answer | None] | None = None
     after: Callable[[Proxy, Exchange, Answer], Answer] | None = None
 
 
@@ -152,10 +169,31 @@ def forget_next(proxy: Proxy, exchange: Exchange) -> Exchange:
     return Exchange("POST", exchange.route(), exchange.headers, b"").with_form(kept)
 
 
-def keep_session(proxy: Proxy, exchange: Exchange) -> Answer | None:
+# The session cookie of a session that does not exist: a request that carries it reaches
+# the site's views (and its CSRF check, as the visitor's would) as nobody's.
+NOBODY = "e2enobody" + "0" * 23
+
+
+def keep_session(proxy: Proxy, exchange: Exchange) -> Exchange:
+    """Sign-out sent on as nobody's: the site checks its CSRF token, signs nobody out."""
     if not is_post(proxy, exchange, "logout"):
-        return None
-    return Answer(302, [("Location", "/")], b"")
+        return exchange
+    return exchange.with_cookie("sessionid", NOBODY)
+
+
+def keep_session_cookie(proxy: Proxy, exchange: Exchange, answer: Answer) -> Answer:
+    """The site's answer without what it says of the session cookie it was sent."""
+    if not is_post(proxy, exchange, "logout"):
+        return answer
+    return Answer(answer.status, without_session_cookie(answer.headers), answer.body)
+
+
+def without_session_cookie(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [
+        (key, value)
+        for key, value in headers
+        if not (key.lower() == "set-cookie" and value.startswith("sessionid="))
+    ]
 
 
 def hide_sign_in_error(proxy: Proxy, exchange: Exchange, answer: Answer) -> Answer:
@@ -169,14 +207,31 @@ def words(text: str) -> int:
     return len(text.split())
 
 
-def drop_proposal(proxy: Proxy, exchange: Exchange) -> Answer | None:
-    if not is_post(proxy, exchange, "propose"):
-        return None
-    if not form_field(exchange, "title").strip():
-        return None
-    if not 30 <= words(form_field(exchange, "abstract")) <= 300:
-        return None
-    return Answer(302, [("Location", proxy.paths["mine"])], b"")
+def valid_proposal(proxy: Proxy, exchange: Exchange) -> bool:
+    return (
+        is_post(proxy, exchange, "propose")
+        and bool(form_field(exchange, "title").strip())
+        and 30 <= words(form_field(exchange, "abstract")) <= 300
+    )
+
+
+def drop_proposal(proxy: Proxy, exchange: Exchange) -> Exchange:
+    """A valid proposal sent on as nobody's: the site checks its CSRF token, then sends
+    nobody to sign in (``drop_answer`` makes that the page a saved proposal goes to)."""
+    if not valid_proposal(proxy, exchange):
+        return exchange
+    return exchange.with_cookie("sessionid", NOBODY)
+
+
+def drop_answer(proxy: Proxy, exchange: Exchange, answer: Answer) -> Answer:
+    if not valid_proposal(proxy, exchange) or answer.status != 302:
+        return answer
+    headers = [
+        (key, value)
+        for key, value in without_session_cookie(answer.headers)
+        if key.lower() != "location"
+    ]
+    return Answer(302, [*headers, ("Location", proxy.paths["mine"])], b"")
 
 
 def pad_abstract(proxy: Proxy, exchange: Exchange) -> Exchange:
@@ -250,7 +305,8 @@ MUTANTS = {
     "keep-session": Variant(
         "keep-session",
         "Sign out leaves you signed in",
-        answer=keep_session,
+        rewrite=keep_session,
+        after=keep_session_cookie,
     ),
     "silent-error": Variant(
         "silent-error",
@@ -270,7 +326,8 @@ MUTANTS = {
     "dropped-proposal": Variant(
         "dropped-proposal",
         "a valid proposal goes to My proposals without a thank-you, and is not saved",
-        answer=drop_proposal,
+        rewrite=drop_proposal,
+        after=drop_answer,
     ),
     "short-abstract": Variant(
         "short-abstract",
@@ -368,9 +425,7 @@ class Proxy:
         variant = self.variant
         if variant.rewrite is not None:
             exchange = variant.rewrite(self, exchange)
-        answer = variant.answer(self, exchange) if variant.answer else None
-        if answer is None:
-            answer = self.ask_site(exchange)
+        answer = self.ask_site(exchange)
         if variant.after is not None:
             answer = variant.after(self, exchange, answer)
         if variant.delay and is_page(answer) and answer.status < 300:

@@ -50,7 +50,7 @@ def _main():
     report = os.dup(1)
     os.set_inheritable(report, False)
     sys.dont_write_bytecode = True
-    sys.path[0:0] = [args["tests"]]
+    sys.path[0:0] = [args["tests"], args["site"]]
     sys.path.extend(args["packages"])
     import pytest
     import pytest_playwright.pytest_playwright as playwright_plugin
@@ -77,12 +77,28 @@ def _main():
     new_context, new_page = Browser.new_context, Browser.new_page
 
     def guarded_context(self, *a, **k):
-        k.pop("java_script_enabled", None)
+        for option in ("java_script_enabled", "storage_state", "record_har_path"):
+            k.pop(option, None)
         return guard(new_context(self, *a, **k))
 
     def refused(*a, **k):
         raise RuntimeError("the checks launch the browser: use the page or new_context fixtures")
 
+    # The checks' Chromium, headless, with the checks' options and no other: whatever a
+    # fixture of the test file returned, no program, argument or environment of its own.
+    import e2e_site_launch
+
+    launch = BrowserType.launch
+    launched = []
+
+    def checks_launch(self, *a, **k):
+        if launched:
+            refused()
+        launched.append(True)
+        options = e2e_site_launch.chromium(self.executable_path)
+        return launch(self, headless=True, timeout=60000, **options)
+
+    BrowserType.launch = checks_launch
     BrowserType.launch_persistent_context = refused
     BrowserType.connect = BrowserType.connect_over_cdp = refused
 
@@ -95,12 +111,6 @@ def _main():
     Browser.new_context, Browser.new_page = guarded_context, guarded_page
 
     class Plugin:
-        @pytest.fixture(scope="session")
-        def browser_type_launch_args(self, browser_type_launch_args, browser_type):
-            import e2e_site_launch
-            options = e2e_site_launch.chromium(browser_type.executable_path)
-            return {**browser_type_launch_args, **options}
-
         def pytest_collection_modifyitems(self, items):
             for item in items:
                 if not drivers & set(getattr(item, "fixturenames", ())):
@@ -121,7 +131,6 @@ def _main():
                 tally["failed"] += 1
                 tally["failures"].append("collecting " + report.nodeid)
 
-    sys.path.insert(0, args["site"])
     pytest.main(args["pytest"] + [args["file"]], plugins=[playwright_plugin, Plugin()])
     os.write(report, ("\n" + token + json.dumps(tally) + "\n").encode())
     os.close(report)

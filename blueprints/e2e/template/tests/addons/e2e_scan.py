@@ -350,19 +350,48 @@ def scan(tree: ast.AST) -> Iterator[tuple[int, str]]:
                         line,
                         f"{scheme} in a string (a page of the site is all a test opens)",
                     )
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            if node.name.startswith("pytest_"):
-                yield line, f"{node.name} (a pytest hook: {RUNNER})"
-            if node.name in PROVIDED and any(
-                is_fixture(d) for d in node.decorator_list
-            ):
-                yield (
-                    line,
-                    (
-                        f"fixture {node.name} (the checks provide it: take it as an "
-                        "argument, never define it)"
-                    ),
-                )
+        if isinstance(node, ast.keyword) and node.arg == "name":
+            named = node.value
+            if isinstance(named, ast.Constant) and named.value in PROVIDED:
+                yield line, provided(named.value)
+    for node in top_level(tree):
+        for name in defined(node):
+            if name.startswith("pytest_"):
+                yield node.lineno, f"{name} (a pytest hook or plugin list: {RUNNER})"
+            elif name in PROVIDED:
+                yield node.lineno, provided(name)
+
+
+def provided(name: str) -> str:
+    return (
+        f"{name} (a fixture the checks provide: take it as an argument, never define "
+        "it, under its name or with name=)"
+    )
+
+
+def top_level(tree: ast.AST) -> Iterator[ast.stmt]:
+    """The statements of a module and of its classes, where pytest finds fixtures."""
+    body = getattr(tree, "body", [])
+    for statement in body:
+        yield statement
+        if isinstance(statement, ast.ClassDef):
+            yield from top_level(statement)
+
+
+def defined(node: ast.stmt) -> list[str]:
+    """The names a statement defines, whatever decorates them: functions, classes and
+    names assigned."""
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return [node.name]
+    if isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return [
+            t.id
+            for target in targets
+            for t in ast.walk(target)
+            if isinstance(t, ast.Name)
+        ]
+    return []
 
 
 def imported(node: ast.AST) -> list[str]:
@@ -379,11 +408,3 @@ def imported(node: ast.AST) -> list[str]:
 
 def allowed(module: str) -> bool:
     return module in ALLOWED or module == OWN or module.startswith(OWN + ".")
-
-
-def is_fixture(decorator: ast.expr) -> bool:
-    target = decorator.func if isinstance(decorator, ast.Call) else decorator
-    name = (
-        target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
-    )
-    return name == "fixture"
