@@ -11,7 +11,8 @@ notice. The checks run your tests against the site through this proxy, once per 
   that stops counting, a proposal thanked and dropped, a decision that does the opposite.
 
 The faults are made here, between the browser and the site, so they are the same whatever
-code your site's tasks wrote: requests are rewritten or answered here, and a script added
+code your site's tasks wrote: requests are rewritten on their way to the site (which
+still checks each one, CSRF token included), answers replaced, and a script added
 to every page changes what the word counter shows. The script removes itself as it runs,
 and the site never learns which variant it serves.
 """
