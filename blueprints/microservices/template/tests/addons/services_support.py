@@ -1,0 +1,259 @@
+"""Servers the microservices tests run on 127.0.0.1: a page server that fails
+on cue, a uvicorn server in a thread, and a proxy that plants faults between a
+client and a service.
+"""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import uvicorn
+
+
+@dataclass
+class Hit:
+    """One request a test server received."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    at: float
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+@contextmanager
+def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve ``handler`` on a free local port; yields the base URL."""
+    server = _Server(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class Pages:
+    """Pages that answer, fail or hang on cue, and the hits each got.
+
+    ``/ok``: a page with a title. ``/redirect``: a 302 to ``/ok``.
+    ``/flaky/<n>/<name>``: 503 for the first ``n`` hits, then a page.
+    ``/status/<code>/<name>``: always that status. ``/slow/<name>``: answers
+    after ``hang`` seconds.
+    """
+
+    def __init__(self, hang: float = 3.0) -> None:
+        self.hang = hang
+        self.hits: list[Hit] = []
+        self._lock = threading.Lock()
+
+    def hits_of(self, path: str) -> list[Hit]:
+        with self._lock:
+            return [hit for hit in self.hits if hit.path == path]
+
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        pages = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def _answer(self, status: int, body: bytes, **headers: str) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:
+                with pages._lock:
+                    pages.hits.append(
+                        Hit("GET", self.path, dict(self.headers), b"", time.monotonic())
+                    )
+                    seen = sum(1 for hit in pages.hits if hit.path == self.path)
+                page = b"<html><head><title>\n  Hello   world </title></head><body>hi</body></html>"
+                parts = self.path.strip("/").split("/")
+                if parts[0] == "ok":
+                    self._answer(200, page)
+                elif parts[0] == "redirect":
+                    self._answer(302, b"", Location="/ok")
+                elif parts[0] == "flaky":
+                    if seen <= int(parts[1]):
+                        self._answer(503, b"<title>Busy</title>")
+                    else:
+                        self._answer(200, page)
+                elif parts[0] == "status":
+                    self._answer(int(parts[1]), b"<title>Nope</title>")
+                elif parts[0] == "slow":
+                    time.sleep(pages.hang)
+                    self._answer(200, page)
+                else:
+                    self._answer(404, b"")
+
+        return Handler
+
+
+def free_port() -> int:
+    """A local port nothing listens on (for a refused connection)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@contextmanager
+def serve_app(app: Any) -> Iterator[str]:
+    """Serve an ASGI app with uvicorn in a thread on a free port; yields its URL."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, daemon=True
+    )
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+@dataclass
+class FaultProxy:
+    """A proxy in front of a service that follows a script, one step a request.
+
+    Steps: ``pass`` (forward, relay the answer), ``lose`` (forward, then answer
+    502 as if the answer were lost on the way back), ``hang`` (answer nothing
+    for ``hang`` seconds), or a status code (answer it without forwarding).
+    With the script used up, every request passes.
+    """
+
+    target: str
+    script: list[str] = field(default_factory=list)
+    hang: float = 3.0
+    hits: list[Hit] = field(default_factory=list)
+
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def _relay(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                proxy.hits.append(
+                    Hit(
+                        self.command,
+                        self.path,
+                        dict(self.headers),
+                        body,
+                        time.monotonic(),
+                    )
+                )
+                step = proxy.script.pop(0) if proxy.script else "pass"
+                if step == "hang":
+                    time.sleep(proxy.hang)
+                    self.close_connection = True
+                    return
+                if step.isdigit():
+                    self._answer(
+                        int(step), b'{"detail": "planted"}', "application/json"
+                    )
+                    return
+                forwarded = {
+                    name: value
+                    for name, value in self.headers.items()
+                    if name.lower() not in {"host", "content-length", "connection"}
+                }
+                answer = httpx2.request(
+                    self.command,
+                    proxy.target + self.path,
+                    content=body,
+                    headers=forwarded,
+                    timeout=10,
+                )
+                if step == "lose":
+                    self._answer(502, b"", "text/plain")
+                    return
+                self._answer(
+                    answer.status_code,
+                    answer.content,
+                    answer.headers.get("content-type", "application/json"),
+                    {
+                        name: value
+                        for name, value in answer.headers.items()
+                        if name.lower() in {"location", "retry-after"}
+                    },
+                )
+
+            def _answer(
+                self,
+                status: int,
+                body: bytes,
+                content_type: str,
+                headers: dict[str, str] | None = None,
+            ) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = _relay
+            do_POST = _relay
+
+        return Handler
+
+
+def stored_rows(database: Path) -> list[tuple[Any, ...]]:
+    """The archive table as the database file holds it, read without the store's code."""
+    connection = sqlite3.connect(database)
+    try:
+        tables = {
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+            )
+        }
+        if "archive" not in tables:
+            return []
+        return connection.execute(
+            "SELECT id, idempotency_key, bookmark_id, url, status, attempts,"
+            " http_status, title, error FROM archive ORDER BY id"
+        ).fetchall()
+    finally:
+        connection.close()
