@@ -36,7 +36,7 @@ def configure(new_settings: ArchiveSettings) -> None:
     """Use these settings from now on (the tests call it; a worker reads the environment)."""
     global settings
     settings = new_settings
-    celery_app.conf.broker_url = new_settings.broker_url
+    celery_app.conf.update(broker_url=new_settings.broker_url)
 
 
 def current_store() -> ArchiveStore:
@@ -88,7 +88,7 @@ def page_title(html: str) -> str | None:
 
 
 @celery_app.task(bind=True, name="archive.archive_page")
-def archive_page(self: Task, archive_id: int) -> None:  # type: ignore[type-arg]
+def archive_page(self: Task[[int], None], archive_id: int) -> None:
     """Fetch the archive's page and record what it said.
 
     Task archive-worker.
