@@ -246,12 +246,30 @@ fn check_solved_statics(problems: &mut Vec<String>, label: &str, project: &Path,
             run("zizmor").args(["--offline", ".github/workflows"]),
         );
     }
-    if project.join("Dockerfile").is_file() {
+    // Every Dockerfile of the project: the docker add-on's at the top, and others such as
+    // the microservices add-on's deploy/services.Dockerfile.
+    let dockerfiles: Vec<String> = ["", "deploy"]
+        .iter()
+        .filter_map(|folder| std::fs::read_dir(project.join(folder)).ok())
+        .flatten()
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.path())
+        .filter(|path| {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            path.is_file() && (name == "Dockerfile" || name.ends_with(".Dockerfile"))
+        })
+        .filter_map(|path| {
+            path.strip_prefix(project)
+                .ok()
+                .map(|p| p.to_string_lossy().into_owned())
+        })
+        .collect();
+    if !dockerfiles.is_empty() {
         check(
             problems,
             label,
             "hadolint",
-            run("hadolint").arg("Dockerfile"),
+            run("hadolint").args(&dockerfiles),
         );
     }
 }
