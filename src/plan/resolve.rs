@@ -548,8 +548,8 @@ mod tests {
         let chosen = choose_skills(&library, &mut p).unwrap();
         assert_eq!(chosen, ["fastapi"]);
         let items = &p.items[0];
-        let microservices = items.iter().find(|i| i.contains("Microservices")).unwrap();
-        assert!(microservices.ends_with(NOT_EXERCISED), "{microservices}");
+        let kubernetes = items.iter().find(|i| i.contains("Kubernetes")).unwrap();
+        assert!(kubernetes.ends_with(NOT_EXERCISED), "{kubernetes}");
         let fastapi = items.iter().find(|i| i.ends_with(": FastAPI")).unwrap();
         assert!(!fastapi.contains(NOT_EXERCISED), "{fastapi}");
     }
@@ -557,7 +557,7 @@ mod tests {
     #[test]
     fn picking_only_skills_nothing_exercises_asks_again() {
         let library = Library::embedded().unwrap();
-        let mut p = asking(&[&format!("Microservices{NOT_EXERCISED}"), "FastAPI"]);
+        let mut p = asking(&[&format!("Kubernetes{NOT_EXERCISED}"), "FastAPI"]);
         let chosen = choose_skills(&library, &mut p).unwrap();
         assert_eq!(chosen, ["fastapi"]);
         assert_eq!(p.items.len(), 2, "the picker is shown again");
