@@ -573,7 +573,12 @@ fn plan_for_graphql_chooses_django_cfp_with_the_graphql_add_on() {
 #[test]
 fn plan_for_microservices_chooses_fastapi_service_with_the_microservices_add_on() {
     assert_plans(
-        &["microservices", "microservices, fastapi", "celery", "contract testing"],
+        &[
+            "microservices",
+            "microservices, fastapi",
+            "celery",
+            "contract testing",
+        ],
         "fastapi-service",
         &["microservices"],
     );

@@ -8,14 +8,14 @@ use crate::support::sf;
 
 #[test]
 fn plan_for_skills_nothing_exercises_offers_no_project_but_names_the_nearest() {
-    let out = sf(["plan", "--skills", "microservices"]).run().success();
+    let out = sf(["plan", "--skills", "kubernetes"]).run().success();
     assert!(
-        out.stdout.contains("Nothing exercises Microservices yet"),
+        out.stdout.contains("Nothing exercises Kubernetes yet"),
         "{}",
         out.stdout
     );
     assert!(
-        out.stdout.contains("nearest blueprint is django-cfp"),
+        out.stdout.contains("nearest blueprint is pypi-package"),
         "{}",
         out.stdout
     );
@@ -30,29 +30,29 @@ fn plan_for_skills_nothing_exercises_offers_no_project_but_names_the_nearest() {
 
 #[test]
 fn plan_json_for_skills_nothing_exercises_has_no_blueprint_to_make() {
-    let out = sf(["plan", "--skills", "kubernetes, microservices", "--json"])
+    let out = sf(["plan", "--skills", "kubernetes, serverless", "--json"])
         .run()
         .success();
     let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert!(plan.get("blueprint").is_none(), "{plan}");
     assert_eq!(plan["covered"], serde_json::json!([]));
-    assert_eq!(plan["nearest"]["blueprint"], "flask-app");
+    assert_eq!(plan["nearest"]["blueprint"], "pypi-package");
     assert_eq!(plan["alternatives"], serde_json::json!([]));
 }
 
 #[test]
 fn every_ranked_plan_line_names_what_it_leaves_uncovered() {
-    let out = sf(["plan", "--skills", "microservices,fastapi"])
+    let out = sf(["plan", "--skills", "kubernetes,fastapi"])
         .run()
         .success();
     let best = out.stdout.lines().nth(1).unwrap();
     assert!(
-        best.contains("covers 1 of 2 requested skills; not covered: Microservices"),
+        best.contains("covers 1 of 2 requested skills; not covered: Kubernetes"),
         "{}",
         out.stdout
     );
     for line in out.stdout.lines().filter(|l| l.contains(" h")) {
-        assert!(line.contains("not covered: Microservices"), "{line}");
+        assert!(line.contains("not covered: Kubernetes"), "{line}");
         assert!(
             !line.contains("covers 0 of"),
             "offers a plan covering nothing: {line}"
@@ -69,7 +69,7 @@ fn plan_alternatives_that_cover_nothing_are_left_out() {
 
 #[test]
 fn new_refuses_skills_nothing_exercises_and_writes_nothing() {
-    for skills in ["microservices", "microservices,kubernetes", "Microservices"] {
+    for skills in ["kubernetes", "kubernetes,serverless", "Kubernetes"] {
         let dir = tempfile::tempdir().unwrap();
         let out = sf(["new", "x", "--skills", skills, "--yes"])
             .cwd(dir.path())
@@ -109,23 +109,16 @@ fn new_with_a_blueprint_covering_none_of_the_skills_warns_but_makes_it() {
 #[test]
 fn partial_coverage_is_named_on_stderr_in_the_readme_and_in_tasks() {
     let dir = tempfile::tempdir().unwrap();
-    sf([
-        "new",
-        "x",
-        "-s",
-        "fastapi,microservices",
-        "--yes",
-        "--no-git",
-    ])
-    .cwd(dir.path())
-    .run()
-    .success()
-    .stderr_has("covers 1 of 2 requested skills; not covered: Microservices");
+    sf(["new", "x", "-s", "fastapi,kubernetes", "--yes", "--no-git"])
+        .cwd(dir.path())
+        .run()
+        .success()
+        .stderr_has("covers 1 of 2 requested skills; not covered: Kubernetes");
     for file in ["README.md", "TASKS.md"] {
         let text = std::fs::read_to_string(dir.path().join("x").join(file)).unwrap();
         let flat = text.replace('\n', " ");
         assert!(
-            flat.contains("Not covered by this project: Microservices"),
+            flat.contains("Not covered by this project: Kubernetes"),
             "{file}:\n{text}"
         );
     }

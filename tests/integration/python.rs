@@ -255,7 +255,10 @@ fn check_solved_statics(problems: &mut Vec<String>, label: &str, project: &Path,
         .filter_map(|entry| entry.ok())
         .map(|entry| entry.path())
         .filter(|path| {
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
             path.is_file() && (name == "Dockerfile" || name.ends_with(".Dockerfile"))
         })
         .filter_map(|path| {

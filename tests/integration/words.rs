@@ -75,7 +75,7 @@ fn a_skill_named_beside_an_umbrella_word_is_covered_first() {
     for (words, base) in [
         ("web development, flask", "flask-app"),
         ("flask, web development", "flask-app"),
-        ("web development, http clients", "async-client"),
+        ("web development, web scraping", "async-client"),
         ("data science, mlflow", "mlflow-experiment"),
     ] {
         let out = sf(["plan", "--skills", words, "--json"]).run().success();
@@ -105,7 +105,7 @@ fn the_best_plan_for_an_umbrella_covers_most_of_it() {
         serde_json::from_str(&out.stdout).unwrap()
     };
     for (word, base) in [
-        ("web development", "django-cfp"),
+        ("web development", "fastapi-service"),
         ("data science", "pandas-analysis"),
         ("machine learning", "mlflow-experiment"),
         ("code quality", "pypi-package"),
