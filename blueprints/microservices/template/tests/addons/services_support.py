@@ -5,6 +5,7 @@ client and a service.
 
 from __future__ import annotations
 
+import select
 import socket
 import sqlite3
 import threading
@@ -29,6 +30,8 @@ class Hit:
     headers: dict[str, str]
     body: bytes
     at: float
+    client_gone_after: float | None = None
+    """For a request the proxy held: when the client gave up on it, in seconds."""
 
 
 class _Server(ThreadingHTTPServer):
@@ -113,6 +116,29 @@ class Pages:
         return Handler
 
 
+@contextmanager
+def unanswered_connections() -> Iterator[str]:
+    """A URL whose connections are never accepted: the server's queue of pending
+    connections is full, so a client's connect waits until its own timeout."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(0)
+    port = server.getsockname()[1]
+    fillers = []
+    for _ in range(3):
+        filler = socket.socket()
+        filler.setblocking(False)
+        filler.connect_ex(("127.0.0.1", port))
+        fillers.append(filler)
+    time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        for filler in fillers:
+            filler.close()
+        server.close()
+
+
 def free_port() -> int:
     """A local port nothing listens on (for a refused connection)."""
     with socket.socket() as probe:
@@ -184,7 +210,12 @@ class FaultProxy:
                 )
                 step = proxy.script.pop(0) if proxy.script else "pass"
                 if step == "hang":
-                    time.sleep(proxy.hang)
+                    # Answer nothing, and watch for the client to give up (its end
+                    # of the connection closes): that is its timeout at work.
+                    started = time.monotonic()
+                    ready, _, _ = select.select([self.connection], [], [], proxy.hang)
+                    if ready:
+                        proxy.hits[-1].client_gone_after = time.monotonic() - started
                     self.close_connection = True
                     return
                 if step.isdigit():

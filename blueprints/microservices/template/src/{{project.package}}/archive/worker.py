@@ -8,7 +8,7 @@ the outcome in the store. Task archive-worker writes ``archive_page``.
 from html.parser import HTMLParser
 
 from celery import Celery, Task
-from kombu.exceptions import OperationalError
+from celery.exceptions import OperationalError
 
 from .service import QueueUnavailable
 from .settings import ArchiveSettings
