@@ -108,7 +108,17 @@ class Pages:
                 elif parts[0] == "status":
                     self._answer(int(parts[1]), b"<title>Nope</title>")
                 elif parts[0] == "slow":
-                    time.sleep(pages.hang)
+                    # Answer nothing for ``hang`` seconds; note when the client gives up.
+                    started = time.monotonic()
+                    ready, _, _ = select.select([self.connection], [], [], pages.hang)
+                    if ready:
+                        with pages._lock:
+                            hit = next(
+                                h for h in reversed(pages.hits) if h.path == self.path
+                            )
+                            hit.client_gone_after = time.monotonic() - started
+                        self.close_connection = True
+                        return
                     self._answer(200, page)
                 else:
                     self._answer(404, b"")
