@@ -308,12 +308,14 @@ pub struct NewArgs {
     #[arg(long, value_name = "REV", requires = "from")]
     pub rev: Option<String>,
 
-    /// Compose an add-on onto the blueprint (repeatable), e.g. --with docker --with github-ci.
-    /// Also spelled --addons, --add-ons, --addon or --add-on, the words list and TASKS.md use.
+    /// Compose an add-on onto the blueprint (repeatable, or a comma-separated list), e.g.
+    /// --with docker --with github-ci, or --with docker,github-ci. Also spelled --addons,
+    /// --add-ons, --addon or --add-on, the words list and TASKS.md use.
     #[arg(
         short = 'w',
         long = "with",
         value_name = "ADDON",
+        value_delimiter = ',',
         visible_aliases = ["addons", "add-ons", "addon", "add-on"]
     )]
     pub with: Vec<String>,
@@ -460,5 +462,23 @@ mod tests {
             };
             assert_eq!(args.with, ["docker"], "{flag}");
         }
+    }
+
+    #[test]
+    fn add_ons_can_be_given_as_one_comma_separated_list() {
+        let cli = Cli::try_parse_from([
+            "skillforge",
+            "new",
+            "x",
+            "--addons",
+            "docker,github-ci",
+            "--with",
+            "quality",
+        ])
+        .unwrap();
+        let Command::New(args) = cli.command else {
+            panic!("not new");
+        };
+        assert_eq!(args.with, ["docker", "github-ci", "quality"]);
     }
 }

@@ -89,10 +89,11 @@ class Pages:
                 self.wfile.write(body)
 
             def do_GET(self) -> None:
+                # This request's own hit: a retry may append the next before a held
+                # request notices that its client gave up.
+                mine = Hit("GET", self.path, dict(self.headers), b"", time.monotonic())
                 with pages._lock:
-                    pages.hits.append(
-                        Hit("GET", self.path, dict(self.headers), b"", time.monotonic())
-                    )
+                    pages.hits.append(mine)
                     seen = sum(1 for hit in pages.hits if hit.path == self.path)
                 page = b"<html><head><title>\n  Hello   world </title></head><body>hi</body></html>"
                 parts = self.path.strip("/").split("/")
@@ -112,11 +113,7 @@ class Pages:
                     started = time.monotonic()
                     ready, _, _ = select.select([self.connection], [], [], pages.hang)
                     if ready:
-                        with pages._lock:
-                            hit = next(
-                                h for h in reversed(pages.hits) if h.path == self.path
-                            )
-                            hit.client_gone_after = time.monotonic() - started
+                        mine.client_gone_after = time.monotonic() - started
                         self.close_connection = True
                         return
                     self._answer(200, page)
@@ -209,15 +206,12 @@ class FaultProxy:
             def _relay(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                proxy.hits.append(
-                    Hit(
-                        self.command,
-                        self.path,
-                        dict(self.headers),
-                        body,
-                        time.monotonic(),
-                    )
+                # This request's own hit: a retry may append the next before a held
+                # request notices that its client gave up.
+                mine = Hit(
+                    self.command, self.path, dict(self.headers), body, time.monotonic()
                 )
+                proxy.hits.append(mine)
                 step = proxy.script.pop(0) if proxy.script else "pass"
                 if step == "hang":
                     # Answer nothing, and watch for the client to give up (its end
@@ -225,7 +219,7 @@ class FaultProxy:
                     started = time.monotonic()
                     ready, _, _ = select.select([self.connection], [], [], proxy.hang)
                     if ready:
-                        proxy.hits[-1].client_gone_after = time.monotonic() - started
+                        mine.client_gone_after = time.monotonic() - started
                     self.close_connection = True
                     return
                 if step.isdigit():
