@@ -585,6 +585,20 @@ fn plan_for_microservices_chooses_fastapi_service_with_the_microservices_add_on(
 }
 
 #[test]
+fn plan_for_monitoring_chooses_fastapi_service_with_the_observability_add_on() {
+    assert_plans(
+        &[
+            "monitoring",
+            "observability",
+            "prometheus, opentelemetry",
+            "structured logging, fastapi",
+        ],
+        "fastapi-service",
+        &["observability"],
+    );
+}
+
+#[test]
 fn plan_refuses_unknown_skills_with_suggestions() {
     sf(["plan", "--skills", "dokcer"])
         .run()
