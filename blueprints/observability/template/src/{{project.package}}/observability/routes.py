@@ -1,7 +1,11 @@
-"""The route a request matched, as metrics, logs and traces name it."""
+"""The route a request matched, as metrics and logs name it, and a middleware's types."""
 
-from fastapi import Request
-from starlette.routing import Match
+from collections.abc import Awaitable, Callable
+
+from fastapi import Request, Response
+
+CallNext = Callable[[Request], Awaitable[Response]]
+"""What a middleware (``@app.middleware("http")``) calls to pass a request on."""
 
 UNMATCHED = "unmatched"
 """The route label of a request no route matched (a 404 for an unknown path)."""
@@ -10,12 +14,11 @@ UNMATCHED = "unmatched"
 def route_of(request: Request) -> str | None:
     """The path template of the route ``request`` matched, such as ``/bookmarks/{bookmark_id}``.
 
-    ``None`` when no route matches. The template, not the path: one label per route,
-    however many bookmarks there are.
+    The template, not the path: one label per route, however many bookmarks there
+    are. FastAPI notes the route in the request's scope as it routes the request, so
+    ask once the app has handled it (after ``await call_next(request)``, or when it
+    raised). ``None`` when no route matched, or before routing.
     """
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match is Match.FULL:
-            path: str | None = getattr(route, "path", None)
-            return path
-    return None
+    route = request.scope.get("route")
+    path = getattr(route, "path_format", None)
+    return path if isinstance(path, str) else None
