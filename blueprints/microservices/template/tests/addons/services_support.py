@@ -58,7 +58,7 @@ class Pages:
     ``/ok``: a page with a title. ``/redirect``: a 302 to ``/ok``.
     ``/flaky/<n>/<name>``: 503 for the first ``n`` hits, then a page.
     ``/status/<code>/<name>``: always that status. ``/slow/<name>``: answers
-    after ``hang`` seconds.
+    after ``hang`` seconds. ``/drop/<name>``: closes the connection unanswered.
     """
 
     def __init__(self, hang: float = 3.0) -> None:
@@ -108,6 +108,8 @@ class Pages:
                         self._answer(200, page)
                 elif parts[0] == "status":
                     self._answer(int(parts[1]), b"<title>Nope</title>")
+                elif parts[0] == "drop":
+                    self.close_connection = True
                 elif parts[0] == "slow":
                     # Answer nothing for ``hang`` seconds; note when the client gives up.
                     started = time.monotonic()
