@@ -94,15 +94,36 @@ fn git(project: &Path, args: &[&str]) {
 }
 
 /// The project installed, with its dev group, in its own `.venv`, where `check` finds it.
+///
+/// The venv starts as a hard-linked copy of the venv of the project's dependency set
+/// (`python::dependencies`), so each set is installed and compiled to bytecode once per run
+/// however many walks and cheat files share it; only the project itself is then installed,
+/// editable. Where the copy cannot be made (another file system), the project is installed
+/// whole.
 pub(crate) fn install(project: &Path, label: &str) {
     let venv = project.join(".venv");
+    let template = crate::python::dependencies(project, label);
+    let linked = Command::new("cp")
+        .arg("-al")
+        .arg(&template)
+        .arg(&venv)
+        .status()
+        .is_ok_and(|s| s.success());
+    let mut cmd = uv();
+    if linked {
+        // Nothing is left to compile: the dependencies came compiled, and the project's own
+        // code is read from its folder.
+        cmd.env_remove("UV_COMPILE_BYTECODE");
+    } else {
+        let _ = std::fs::remove_dir_all(&venv);
+        run_ok(
+            uv().args(["venv", "--quiet", "--python", "python3"])
+                .arg(&venv),
+            "uv venv",
+        );
+    }
     run_ok(
-        uv().args(["venv", "--quiet", "--python", "python3"])
-            .arg(&venv),
-        "uv venv",
-    );
-    run_ok(
-        uv().current_dir(project)
+        cmd.current_dir(project)
             .args(["pip", "install", "--quiet", "--python"])
             .arg(venv.join("bin/python"))
             .args(["-e", ".", "--group", "dev"]),

@@ -10,6 +10,7 @@
 //! - solved: mypy (as configured), `python -m build` + `twine check --strict`,
 //!   sp-repo-review, actionlint and `zizmor --offline` on workflows, hadolint on Dockerfiles.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -92,6 +93,85 @@ fn ruff() -> &'static Path {
         }
         venv.join("bin")
     })
+}
+
+/// A venv holding exactly the locked dependencies of `project` (its dependencies and its
+/// `dev` group, resolved by `uv pip compile`) and not the project itself, to be copied as
+/// hard links into the project (`practise::install`).
+///
+/// Each dependency set is installed and compiled to bytecode once per run. A new set starts
+/// from a hard-linked copy of the finished venv it shares the most packages with, which
+/// `uv pip sync` then makes exact: only the packages it lacks are installed and compiled, and
+/// those it has beyond the lock are removed, so no project passes on a dependency it does
+/// not declare. The venvs are relocatable (their scripts find their Python beside
+/// themselves, so they run from a copy) and live in one temporary folder beside the
+/// projects', since hard links cannot cross file systems; it is removed when the run ends.
+pub(crate) fn dependencies(project: &Path, label: &str) -> PathBuf {
+    type Made = std::sync::Arc<OnceLock<PathBuf>>;
+    static ROOT: OnceLock<tempfile::TempDir> = OnceLock::new();
+    static MADE: std::sync::Mutex<BTreeMap<BTreeSet<String>, Made>> =
+        std::sync::Mutex::new(BTreeMap::new());
+    let root = ROOT.get_or_init(|| tempfile::tempdir().unwrap());
+    let dir = tempfile::tempdir_in(root.path()).unwrap().keep();
+    let lock_file = dir.join("requirements.txt");
+    run_ok(
+        uv().current_dir(project)
+            .args(["pip", "compile", "--quiet", "--no-header", "--no-annotate"])
+            .args([
+                "--python",
+                "python3",
+                "pyproject.toml",
+                "--group",
+                "dev",
+                "-o",
+            ])
+            .arg(&lock_file),
+        &format!("{label}: lock the dependencies"),
+    );
+    let lock: BTreeSet<String> = std::fs::read_to_string(&lock_file)
+        .unwrap()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect();
+    let (made, start) = {
+        let mut all = MADE.lock().unwrap();
+        let start = all
+            .iter()
+            .filter_map(|(set, made)| Some((set.intersection(&lock).count(), made.get()?)))
+            .max_by_key(|(shared, _)| *shared)
+            .filter(|(shared, _)| *shared > 0)
+            .map(|(_, venv)| venv.clone());
+        (all.entry(lock).or_default().clone(), start)
+    };
+    made.get_or_init(|| {
+        let venv = dir.join("venv");
+        let copied = start.is_some_and(|from| {
+            Command::new("cp")
+                .arg("-al")
+                .arg(from)
+                .arg(&venv)
+                .status()
+                .is_ok_and(|s| s.success())
+        });
+        if !copied {
+            let _ = std::fs::remove_dir_all(&venv);
+            run_ok(
+                uv().args(["venv", "--quiet", "--relocatable", "--python", "python3"])
+                    .arg(&venv),
+                "uv venv (dependencies)",
+            );
+        }
+        run_ok(
+            uv().args(["pip", "sync", "--quiet", "--python"])
+                .arg(venv.join("bin/python"))
+                .arg(&lock_file),
+            &format!("{label}: install the dependencies"),
+        );
+        venv
+    })
+    .clone()
 }
 
 pub(crate) fn uv() -> Command {
