@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import httpx2
 import uvicorn
@@ -32,6 +32,10 @@ class Hit:
     at: float
     client_gone_after: float | None = None
     """For a request the proxy held: when the client gave up on it, in seconds."""
+    settled: threading.Event = field(
+        default_factory=threading.Event, compare=False, repr=False
+    )
+    """Set once a held request is over: the client gave up, or the hold ended."""
 
 
 class _Server(ThreadingHTTPServer):
@@ -116,8 +120,10 @@ class Pages:
                     ready, _, _ = select.select([self.connection], [], [], pages.hang)
                     if ready:
                         mine.client_gone_after = time.monotonic() - started
+                        mine.settled.set()
                         self.close_connection = True
                         return
+                    mine.settled.set()
                     self._answer(200, page)
                 else:
                     self._answer(404, b"")
@@ -195,6 +201,17 @@ class FaultProxy:
     script: list[str] = field(default_factory=list)
     hang: float = 3.0
     hits: list[Hit] = field(default_factory=list)
+    # One client for every forward: a new one per request costs about 50 ms of CPU
+    # (its TLS context), which a busy machine turns into a timeout.
+    forwarder: httpx2.Client = field(
+        default_factory=lambda: httpx2.Client(timeout=10), repr=False
+    )
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.forwarder.close()
 
     def handler(self) -> type[BaseHTTPRequestHandler]:
         proxy = self
@@ -222,6 +239,7 @@ class FaultProxy:
                     ready, _, _ = select.select([self.connection], [], [], proxy.hang)
                     if ready:
                         mine.client_gone_after = time.monotonic() - started
+                    mine.settled.set()
                     self.close_connection = True
                     return
                 if step.isdigit():
@@ -234,7 +252,7 @@ class FaultProxy:
                     for name, value in self.headers.items()
                     if name.lower() not in {"host", "content-length", "connection"}
                 }
-                answer = httpx2.request(
+                answer = proxy.forwarder.request(
                     self.command,
                     proxy.target + self.path,
                     content=body,
