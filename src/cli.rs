@@ -126,6 +126,12 @@ pub struct CheckArgs {
     /// each task's points and the total).
     #[arg(long, conflicts_with = "watch")]
     pub json: bool,
+
+    /// Stop at the first test that does not pass, as pytest's -x does. Its task fails; a
+    /// task whose result the run cannot tell (its tests were not all reached) keeps its
+    /// last result.
+    #[arg(short = 'x', long)]
+    pub exitfirst: bool,
 }
 
 #[derive(Debug, Args)]

@@ -210,6 +210,7 @@ fn check(args: &cli::CheckArgs) -> Result<ExitCode> {
         shipped_tests_only: args.shipped_tests_only,
         from: args.blueprints.from.clone(),
         json: args.json,
+        exitfirst: args.exitfirst,
     };
     if args.watch {
         let root = ws.root.clone();

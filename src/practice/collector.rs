@@ -24,6 +24,9 @@ pub enum Outcome {
     /// result could not be read.
     Error,
     Skipped,
+    /// Collected, but not run: the run stopped at the first test that did not pass
+    /// (`check --exitfirst`). It passed no more than it failed.
+    NotRun,
 }
 
 /// The result of one test (or of one test file that could not be collected).
@@ -185,6 +188,9 @@ pub(super) struct Collector {
     pub(super) unreadable: usize,
     /// What pytest printed, for when it could not run at all.
     pub(super) console: String,
+    /// The run stops at the first test that does not pass (`check --exitfirst`): the tests
+    /// left then are not run, rather than failed.
+    pub(super) exitfirst: bool,
 }
 
 impl Collector {
@@ -488,16 +494,30 @@ impl Collector {
         }
     }
 
+    /// Whether the run may stop here: `--exitfirst`, and a test has not passed.
+    pub(super) fn stopped_first(&self) -> bool {
+        self.exitfirst && self.results.values().any(|r| r.outcome != Outcome::Passed)
+    }
+
     /// Fails closed: a collected test without a complete, readable result did not pass.
+    /// After a failure under `--exitfirst`, a test of which nothing was read is not run.
     fn fail_unread(&mut self) {
         let why = if self.unreadable > 0 {
             "its result could not be read"
         } else {
             "the test run ended before it finished"
         };
+        let stopped = self.stopped_first();
         let left: Vec<String> = self.left_over().into_iter().map(str::to_string).collect();
         for nodeid in left {
             let code = self.code_of(&nodeid);
+            if stopped && !self.phases.contains_key(&nodeid) {
+                let message = "not run: check stopped at the first test that did not pass \
+                               (--exitfirst)"
+                    .to_string();
+                self.record(TestResult::of(nodeid, Outcome::NotRun, message, code));
+                continue;
+            }
             let mut result = self
                 .phases
                 .remove(&nodeid)

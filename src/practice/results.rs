@@ -230,7 +230,11 @@ impl Report {
         error: Option<String>,
         checked_at: time::OffsetDateTime,
     ) -> Report {
-        let graded = results.iter().map(|r| (r, task_of(origin, r)));
+        // A test not run (`--exitfirst`) has no result to report.
+        let graded = results
+            .iter()
+            .filter(|r| r.outcome != Outcome::NotRun)
+            .map(|r| (r, task_of(origin, r)));
         let theirs = own.iter().map(|r| (r, None));
         let tests: Vec<ReportTest> = graded
             .map(|(r, task)| {
@@ -249,7 +253,7 @@ impl Report {
                 name: r.nodeid.clone(),
                 status: match r.outcome {
                     Outcome::Passed => "pass",
-                    Outcome::Failed | Outcome::Skipped => "fail",
+                    Outcome::Failed | Outcome::Skipped | Outcome::NotRun => "fail",
                     Outcome::Error => "error",
                 }
                 .into(),

@@ -54,6 +54,9 @@ pub struct Invocation<'a> {
     /// For a graded run: the graded files (paths relative to `cwd`) and their contents. The
     /// plugin refuses to grade when the code under test changes one, or adds a conftest.
     pub expected: Option<&'a BTreeMap<String, Vec<u8>>>,
+    /// Stop at the first test that does not pass (pytest's `--exitfirst`); the tests left
+    /// are reported as not run.
+    pub exitfirst: bool,
 }
 
 /// The interpreter to run the tests with: the project's `.venv`, else `python3` on PATH.
@@ -258,6 +261,7 @@ pub fn run(
     mut on_event: impl FnMut(Event),
 ) -> Result<RunResults> {
     let mut tests = Collector::default();
+    tests.exitfirst = invocation.exitfirst;
     loop {
         let attempt = scratch.next();
         let report = scratch.runner().join(format!("report-{attempt}.jsonl"));
@@ -279,7 +283,7 @@ pub fn run(
             // what is left, as after a kill.
             Attempt::Exited(status) if tests.current.is_some() => {
                 tests.crashed(status);
-                if tests.left_over().is_empty() {
+                if tests.left_over().is_empty() || tests.stopped_first() {
                     return tests.finish(status, invocation.python);
                 }
             }
@@ -287,7 +291,7 @@ pub fn run(
             // A test ran past its limit and the run was killed: run what is left, unless
             // nothing is (or nothing more ran this time, which would loop for ever).
             Attempt::Killed { progress } => {
-                if !progress || tests.left_over().is_empty() {
+                if !progress || tests.left_over().is_empty() || tests.stopped_first() {
                     return tests.finish(None, invocation.python);
                 }
             }
@@ -342,6 +346,7 @@ fn spawn(
             "--basetemp={}",
             scratch.path().join("tmp").display()
         ))
+        .args(invocation.exitfirst.then_some("--exitfirst"))
         .args(&invocation.args)
         .current_dir(invocation.cwd)
         .env("SKILLFORGE_REPORT", report)

@@ -5,7 +5,9 @@
 //! which the cheat replaces the skill's code; `starter`: the untouched starter), the edits,
 //! and a text that `check`'s output must contain, the message the learner then reads. The
 //! project is generated and installed once per file and start; each cheat is applied, graded
-//! with `skillforge check --task`, and undone with git.
+//! with `skillforge check --task --exitfirst`, and undone with git. `--exitfirst` changes no
+//! verdict and no message (check names the first test that does not pass either way); it
+//! only spares the tests after it, which is most of the suite's time.
 //!
 //! A file that says `warm = true` first checks, on the solved project, each task its solved
 //! cheats aim at, and each must pass: its parts keep answers in the environment between
@@ -222,10 +224,17 @@ fn run_file(name: &str, file: &CheatFile) -> Vec<String> {
                 undo(&project);
                 continue;
             }
-            let out = sf(["check", "--task", &cheat.task, "--color", "never"])
-                .cwd(&project)
-                .timeout(std::time::Duration::from_secs(600))
-                .run();
+            let out = sf([
+                "check",
+                "--task",
+                &cheat.task,
+                "--exitfirst",
+                "--color",
+                "never",
+            ])
+            .cwd(&project)
+            .timeout(std::time::Duration::from_secs(600))
+            .run();
             let said = format!("{}{}", out.stdout, out.stderr);
             let now = status(&project, &cheat.task);
             if out.code != 1 || now == "pass" {

@@ -1714,3 +1714,73 @@ fn python_code_that_searches_for_the_tests_objects_is_not_graded() {
     let out = mini.check(&[]).success();
     assert!(out.stdout.contains("every task passes"), "{}", out.stdout);
 }
+
+#[test]
+fn python_exitfirst_fails_the_first_failing_task_and_leaves_the_rest_as_they_were() {
+    let mini = Mini::new(&[]);
+    // Never checked: the tasks the run stops before have no result, not a pass.
+    let out = mini.check(&["--exitfirst"]).code(1);
+    let statuses = mini.statuses();
+    assert!(statuses.iter().all(|s| s != "pass"), "{statuses:?}");
+    assert!(
+        out.stderr
+            .contains("stopped at the first test that did not pass (--exitfirst)"),
+        "{}",
+        out.stderr
+    );
+    mini.solve();
+    mini.check(&["-x"]).success();
+    assert_eq!(mini.statuses(), ["pass", "pass", "pass"]);
+    // pytest runs tests/shout before tests/tasks: add's first test fails after shout's pass,
+    // and greet's test, never reached, keeps its last result.
+    mini.solve_but("    return a + b\n", "    return a - b\n");
+    let out = mini.check(&["-x"]).code(1);
+    assert_eq!(mini.statuses(), ["fail", "pass", "pass"], "{}", out.stdout);
+    assert!(out.stdout.contains("Greet (last check)"), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("3 tests not run"),
+        "add's second test, greet's and the harness test: {}",
+        out.stderr
+    );
+    let names: Vec<String> = mini.results()["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "tests/shout/test_one.py::test_shout",
+            "tests/shout/test_two.py::test_shout_empty",
+            "tests/tasks/test_add.py::test_add",
+        ],
+        "a test not run has no result"
+    );
+    // Without --exitfirst the same code is graded whole.
+    mini.check(&[]).code(1);
+    assert_eq!(mini.results()["tests"].as_array().unwrap().len(), 6);
+}
+
+#[test]
+fn python_exitfirst_fails_the_test_that_ends_the_run() {
+    let mini = Mini::new(&[]);
+    // The code under test ends pytest's session: that test is its task's failure, and the
+    // tasks never reached have no result (never checked), not a pass.
+    mini.solve_but(
+        "    return word.upper()\n",
+        "    import pytest\n    pytest.exit(\"done\", returncode=0)\n",
+    );
+    let out = mini.check(&["-x"]).code(1);
+    assert_eq!(
+        mini.statuses(),
+        ["unknown", "unknown", "fail"],
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("the test run ended during this test"),
+        "{}",
+        out.stdout
+    );
+}

@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use time::OffsetDateTime;
 
 use crate::error::{Error, Result};
-use crate::practice::collector::{CodeError, RunResults, TestResult};
+use crate::practice::collector::{CodeError, Outcome, RunResults, TestResult};
 use crate::practice::grading::{self, Grading};
 use crate::practice::results::{self, Report, TaskResult, TaskStatus};
 use crate::practice::runner::{self, Event, Invocation};
@@ -38,6 +38,10 @@ pub struct Options {
     /// `--json`: the caller prints the results document on stdout, so the summary goes to
     /// stderr.
     pub json: bool,
+    /// `--exitfirst`: the run stops at the first test that does not pass. A task is judged
+    /// only when that is known (all its tests ran, or one did not pass); the others keep
+    /// their last result, as with `--task`.
+    pub exitfirst: bool,
 }
 
 /// What one check found, for the summary.
@@ -108,6 +112,7 @@ pub fn grade_official(
         shipped_tests_only: true,
         from: None,
         json: false,
+        exitfirst: false,
     };
     let checked = run_tests(&ws, &python, &grading, &options, &[])?;
     let judged: Vec<TaskResult> = ws
@@ -152,7 +157,11 @@ fn grade(
         ui::warn(note);
     }
     let checked = run_tests(ws, python, &grading, options, &scope)?;
-    let judged: Vec<TaskResult> = scope.iter().map(|t| judge(ws, t, &checked)).collect();
+    let judged: Vec<TaskResult> = scope
+        .iter()
+        .filter(|t| settled(t, &checked.graded))
+        .map(|t| judge(ws, t, &checked))
+        .collect();
     let all = merge_with_previous(ws, &judged, previous);
     let error = run_error(&checked);
     Report::new(
@@ -197,6 +206,26 @@ fn scope(ws: &Workspace, keys: &[String]) -> Result<Vec<OriginTask>> {
         .filter(|t| asked.contains(&t.id))
         .cloned()
         .collect())
+}
+
+/// Whether the run tells `task`'s result: every test of it ran, or one did not pass (or
+/// the tests could not run at all). Only a run stopped by `--exitfirst` leaves a task
+/// unsettled.
+fn settled(task: &OriginTask, graded: &RunResults) -> bool {
+    let mine: Vec<&TestResult> = graded
+        .tests
+        .iter()
+        .filter(|r| {
+            task.tests
+                .iter()
+                .any(|e| results::belongs(&r.nodeid, e, r.collect_error))
+        })
+        .collect();
+    graded.setup_error.is_some()
+        || mine.iter().all(|r| r.outcome != Outcome::NotRun)
+        || mine
+            .iter()
+            .any(|r| !matches!(r.outcome, Outcome::Passed | Outcome::NotRun))
 }
 
 /// Takes the tasks as the blueprints define them, whatever the origin file says: which
@@ -305,6 +334,7 @@ fn run_tests<'a>(
         timeout: grading.timeout,
         package: Some(grading.package.clone()),
         expected: Some(expected),
+        exitfirst: options.exitfirst,
     };
     let selection: Vec<String> = if options.task.is_empty() {
         grading.roots.clone()
@@ -323,7 +353,12 @@ fn run_tests<'a>(
         "running tests",
     )?;
     let accepted = accepted_in(&selection, grading);
-    if !accepted.is_empty() && graded.setup_error.is_none() {
+    // Stopped by `--exitfirst`: nothing more runs, and the accepted entries, graded above
+    // with the shipped tests, are not run with the learner's.
+    let stopped = graded.tests.iter().any(|t| t.outcome == Outcome::NotRun);
+    if stopped {
+        not_run(&mut graded, &accepted);
+    } else if !accepted.is_empty() && graded.setup_error.is_none() {
         sandbox::swap_in(&project, grading)?;
         let theirs = run_with_bar(
             &scratch,
@@ -332,7 +367,7 @@ fn run_tests<'a>(
         )?;
         take_accepted(&mut graded, theirs, &accepted);
     }
-    let (own, own_error) = if options.task.is_empty() {
+    let (own, own_error) = if options.task.is_empty() && !stopped {
         own_run(ws, python, grading, &scratch)
     } else {
         (Vec::new(), None)
@@ -390,6 +425,7 @@ pub fn harness(ws: &Workspace, python: &Path, from: Option<&str>) -> Result<Harn
         timeout: grading.timeout,
         package: Some(grading.package.clone()),
         expected: Some(&grading.files),
+        exitfirst: false,
     };
     let graded = run_with_bar(&scratch, &invocation, "running the harness tests")?;
     let checked = Checked {
@@ -424,6 +460,20 @@ fn sandbox_args(config: &Path, project: &Path, selection: &[String]) -> Vec<OsSt
     ];
     args.extend(selection.iter().map(Into::into));
     args
+}
+
+/// Marks the results of the `accepted` entries in `graded` as not run.
+fn not_run(graded: &mut RunResults, accepted: &[String]) {
+    for r in &mut graded.tests {
+        if accepted
+            .iter()
+            .any(|e| results::belongs(&r.nodeid, e, r.collect_error))
+        {
+            r.outcome = Outcome::NotRun;
+            r.message =
+                "not run: check stopped at the first test that did not pass (--exitfirst)".into();
+        }
+    }
 }
 
 /// Replaces, in `graded`, the results of the `accepted` entries with those of the run with
@@ -501,6 +551,7 @@ fn own_run(
         timeout: grading.timeout,
         package: None,
         expected: None,
+        exitfirst: false,
     };
     match run_with_bar(scratch, &invocation, "running your tests") {
         Ok(results) => match results.setup_error {

@@ -73,6 +73,9 @@ impl Summary<'_> {
             .iter()
             .filter(|r| results::task_of(&self.ws.origin, r).is_none())
             .collect();
+        if harness.iter().any(|r| r.outcome == Outcome::NotRun) {
+            return ui::dim("set-up not checked (the run stopped at the first failure)");
+        }
         let failing: Vec<&&TestResult> = harness
             .iter()
             .filter(|r| r.outcome != Outcome::Passed)
@@ -187,6 +190,20 @@ impl Summary<'_> {
                 ));
             }
             ui::warn(&message);
+        }
+        let not_run = self
+            .checked
+            .graded
+            .tests
+            .iter()
+            .filter(|r| r.outcome == Outcome::NotRun)
+            .count();
+        if not_run > 0 {
+            ui::note(&format!(
+                "stopped at the first test that did not pass (--exitfirst): {not_run} test{} \
+                 not run, and your own tests neither",
+                plural(not_run)
+            ));
         }
         let own = &self.checked.own;
         if let Some(error) = &self.checked.own_error {
