@@ -494,9 +494,14 @@ impl Collector {
         }
     }
 
-    /// Whether the run may stop here: `--exitfirst`, and a test has not passed.
+    /// Whether the run stops here: `--exitfirst`, and a test failed or errored (as the
+    /// plugin stops: not at a skip, nor at a file that did not import).
     pub(super) fn stopped_first(&self) -> bool {
-        self.exitfirst && self.results.values().any(|r| r.outcome != Outcome::Passed)
+        self.exitfirst
+            && self
+                .results
+                .values()
+                .any(|r| matches!(r.outcome, Outcome::Failed | Outcome::Error) && !r.collect_error)
     }
 
     /// Fails closed: a collected test without a complete, readable result did not pass.

@@ -28,6 +28,12 @@ _REPORT = open(os.environ.pop("SKILLFORGE_REPORT"), "a", encoding="utf-8", buffe
 _TOKEN = sys.stdin.readline().strip()
 # Seconds one test may run (set-up, call and tear-down together); 0: no limit.
 _TIMEOUT = float(os.environ.get("SKILLFORGE_TIMEOUT") or 0)
+# `check --exitfirst`: the run stops after the first test that does not pass. Not pytest's
+# own --exitfirst, which also stops at a file that fails to import, before the other files
+# are even collected (their tasks would have no result at all).
+_EXITFIRST = os.environ.pop("SKILLFORGE_EXITFIRST", "") == "1"
+# A test has failed (or errored) in this run.
+_ANY_FAILED = False
 # Where the learner's code may live: tracebacks are searched for a frame in these.
 _ROOTS = [
     os.path.realpath(p) for p in os.environ.get("SKILLFORGE_ROOTS", "").split(os.pathsep) if p
@@ -797,6 +803,9 @@ def pytest_runtest_protocol(item, nextitem):
             _CURRENT = None
     if alarm.fired:
         _TIMED_OUT_FILES.setdefault(str(item.path), item.nodeid)
+    if _EXITFIRST and _ANY_FAILED:
+        # pytest's run loop ends once this is set, and the session finishes as usual.
+        item.session.shouldfail = "check --exitfirst: stopping at the first test that did not pass"
     # A test may import more of the package: it too must be the project's.
     why = _foreign_code(tests_too=False)
     if why:
@@ -829,6 +838,9 @@ def pytest_runtest_logreport(report, _kept=(), _changed=_machinery_changed) -> N
     outcome = report.outcome
     if hasattr(report, "wasxfail"):
         outcome = "skipped" if outcome == "skipped" else "passed"
+    if outcome == "failed":
+        global _ANY_FAILED
+        _ANY_FAILED = True
     event = {"event": "phase", "nodeid": report.nodeid, "when": report.when, "outcome": outcome}
     if outcome != "passed":
         event["message"] = _message(report)

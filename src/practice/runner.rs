@@ -54,8 +54,8 @@ pub struct Invocation<'a> {
     /// For a graded run: the graded files (paths relative to `cwd`) and their contents. The
     /// plugin refuses to grade when the code under test changes one, or adds a conftest.
     pub expected: Option<&'a BTreeMap<String, Vec<u8>>>,
-    /// Stop at the first test that does not pass (pytest's `--exitfirst`); the tests left
-    /// are reported as not run.
+    /// Stop at the first test that fails or errors, as pytest's `--exitfirst` does (but
+    /// not at a file that fails to import); the tests left are reported as not run.
     pub exitfirst: bool,
 }
 
@@ -346,7 +346,6 @@ fn spawn(
             "--basetemp={}",
             scratch.path().join("tmp").display()
         ))
-        .args(invocation.exitfirst.then_some("--exitfirst"))
         .args(&invocation.args)
         .current_dir(invocation.cwd)
         .env("SKILLFORGE_REPORT", report)
@@ -364,6 +363,9 @@ fn spawn(
         .stderr(log_too);
     if let Some(package) = &invocation.package {
         command.env("SKILLFORGE_PACKAGE", package);
+    }
+    if invocation.exitfirst {
+        command.env("SKILLFORGE_EXITFIRST", "1");
     }
     if let Some(expected) = invocation.expected {
         let digests: BTreeMap<&str, String> = expected

@@ -1738,6 +1738,12 @@ fn python_exitfirst_fails_the_first_failing_task_and_leaves_the_rest_as_they_wer
     assert_eq!(mini.statuses(), ["fail", "pass", "pass"], "{}", out.stdout);
     assert!(out.stdout.contains("Greet (last check)"), "{}", out.stdout);
     assert!(
+        out.stdout
+            .contains("Add (0 of 2 tests pass, 1 not run; regression"),
+        "{}",
+        out.stdout
+    );
+    assert!(
         out.stderr.contains("3 tests not run"),
         "add's second test, greet's and the harness test: {}",
         out.stderr
@@ -1782,5 +1788,40 @@ fn python_exitfirst_fails_the_test_that_ends_the_run() {
         out.stdout.contains("the test run ended during this test"),
         "{}",
         out.stdout
+    );
+}
+
+#[test]
+fn python_exitfirst_does_not_stop_at_a_file_that_does_not_import() {
+    let mini = Mini::new(&[]);
+    mini.solve();
+    mini.check(&[]).success();
+    // test_greet.py cannot import `greet`: its task fails, the files after it still run.
+    mini.solve_but("def greet(", "def greeting(");
+    let out = mini.check(&["-x"]).code(1);
+    assert_eq!(mini.statuses(), ["pass", "fail", "pass"], "{}", out.stdout);
+    assert!(!out.stderr.contains("not run"), "{}", out.stderr);
+    // shout's two, add's two, greet's file and the harness test: every one has a result.
+    assert_eq!(mini.results()["tests"].as_array().unwrap().len(), 6);
+}
+
+#[test]
+fn python_exitfirst_waits_for_a_run_without_accepted_tests() {
+    let mini = Mini::new(&[]);
+    // Multiplication, with add's tests edited to expect it and the edit accepted: the
+    // shipped tests fail first, which must not stop the run and hide the accepted ones.
+    mini.solve_but("    return a + b\n", "    return a * b\n");
+    let edited = "from demo.calc import add\n\n\n\
+                  def test_add(numbers: tuple[int, int]) -> None:\n    assert add(*numbers) == 6\n\n\n\
+                  def test_add_negative() -> None:\n    assert add(-1, -1) == 1\n";
+    mini.write("tests/tasks/test_add.py", edited);
+    mini.check(&["--accept-test-changes"]).success();
+    let out = mini.check(&["-x"]).success();
+    assert_eq!(mini.statuses(), ["pass", "pass", "pass"], "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("--exitfirst is not used: tests you accepted (tests/tasks/test_add.py)"),
+        "{}",
+        out.stderr
     );
 }

@@ -184,9 +184,17 @@ fn grade(
         json: options.json,
     };
     summary.print()?;
-    Ok(judged
+    // `--exitfirst` stops only at a test that did not pass (a harness test, say, before
+    // any task's): such a run never passes, whatever the tasks it judged.
+    let stopped = checked
+        .graded
+        .tests
         .iter()
-        .all(|t| t.status.passed() || (t.stretch && options.task.is_empty())))
+        .any(|t| t.outcome == Outcome::NotRun);
+    Ok(!stopped
+        && judged
+            .iter()
+            .all(|t| t.status.passed() || (t.stretch && options.task.is_empty())))
 }
 
 /// The tasks `keys` name (ids or numbers), each once, in the project's order; every task
@@ -325,17 +333,6 @@ fn run_tests<'a>(
     let scratch = runner::Scratch::new()?;
     let (project, config) = prepare_sandbox(ws, grading, &scratch)?;
     let with_accepted = grading.files_with_accepted();
-    let sandboxed = |selection: &[String], expected| Invocation {
-        python,
-        cwd: &project,
-        args: sandbox_args(&config, &project, selection),
-        requirements: Some(grading.requirements.clone()),
-        roots: vec![ws.root.clone(), project.clone()],
-        timeout: grading.timeout,
-        package: Some(grading.package.clone()),
-        expected: Some(expected),
-        exitfirst: options.exitfirst,
-    };
     let selection: Vec<String> = if options.task.is_empty() {
         grading.roots.clone()
     } else {
@@ -347,18 +344,36 @@ fn run_tests<'a>(
         }
         tests
     };
+    let accepted = accepted_in(&selection, grading);
+    // An accepted entry is graded with the learner's edit in a second run; in the first it
+    // runs as shipped, where a failure must not stop the run: `--exitfirst` waits for a run
+    // with no accepted entry.
+    let exitfirst = options.exitfirst && accepted.is_empty();
+    if options.exitfirst && !exitfirst {
+        ui::note(&format!(
+            "--exitfirst is not used: tests you accepted ({}) are graded in a run of their own",
+            accepted.join(", ")
+        ));
+    }
+    let sandboxed = |selection: &[String], expected| Invocation {
+        python,
+        cwd: &project,
+        args: sandbox_args(&config, &project, selection),
+        requirements: Some(grading.requirements.clone()),
+        roots: vec![ws.root.clone(), project.clone()],
+        timeout: grading.timeout,
+        package: Some(grading.package.clone()),
+        expected: Some(expected),
+        exitfirst,
+    };
     let mut graded = run_with_bar(
         &scratch,
         &sandboxed(&selection, &grading.files),
         "running tests",
     )?;
-    let accepted = accepted_in(&selection, grading);
-    // Stopped by `--exitfirst`: nothing more runs, and the accepted entries, graded above
-    // with the shipped tests, are not run with the learner's.
+    // Stopped by `--exitfirst`: the learner's own tests do not run either.
     let stopped = graded.tests.iter().any(|t| t.outcome == Outcome::NotRun);
-    if stopped {
-        not_run(&mut graded, &accepted);
-    } else if !accepted.is_empty() && graded.setup_error.is_none() {
+    if !accepted.is_empty() && graded.setup_error.is_none() {
         sandbox::swap_in(&project, grading)?;
         let theirs = run_with_bar(
             &scratch,
@@ -460,20 +475,6 @@ fn sandbox_args(config: &Path, project: &Path, selection: &[String]) -> Vec<OsSt
     ];
     args.extend(selection.iter().map(Into::into));
     args
-}
-
-/// Marks the results of the `accepted` entries in `graded` as not run.
-fn not_run(graded: &mut RunResults, accepted: &[String]) {
-    for r in &mut graded.tests {
-        if accepted
-            .iter()
-            .any(|e| results::belongs(&r.nodeid, e, r.collect_error))
-        {
-            r.outcome = Outcome::NotRun;
-            r.message =
-                "not run: check stopped at the first test that did not pass (--exitfirst)".into();
-        }
-    }
 }
 
 /// Replaces, in `graded`, the results of the `accepted` entries with those of the run with

@@ -73,13 +73,13 @@ impl Summary<'_> {
             .iter()
             .filter(|r| results::task_of(&self.ws.origin, r).is_none())
             .collect();
-        if harness.iter().any(|r| r.outcome == Outcome::NotRun) {
-            return ui::dim("set-up not checked (the run stopped at the first failure)");
-        }
         let failing: Vec<&&TestResult> = harness
             .iter()
-            .filter(|r| r.outcome != Outcome::Passed)
+            .filter(|r| !matches!(r.outcome, Outcome::Passed | Outcome::NotRun))
             .collect();
+        if failing.is_empty() && harness.iter().any(|r| r.outcome == Outcome::NotRun) {
+            return ui::dim("set-up not checked (the run stopped at the first failure)");
+        }
         match (harness.len(), failing.first()) {
             (0, _) if self.asked => ui::dim(if self.judged.len() == 1 {
                 "set-up not checked (one task was asked for)"
@@ -112,9 +112,10 @@ impl Summary<'_> {
                 if t.timed_out > 0 {
                     notes.push(format!("{} timed out", t.timed_out));
                 }
-                notes.push(match t.total {
-                    0 => "its tests could not run".to_string(),
-                    n => format!("{} of {n} tests pass", t.passed),
+                notes.push(match (t.total, self.not_run(&t.id)) {
+                    (0, _) => "its tests could not run".to_string(),
+                    (n, 0) => format!("{} of {n} tests pass", t.passed),
+                    (n, skipped) => format!("{} of {n} tests pass, {skipped} not run", t.passed),
                 });
                 let passed_before = self
                     .previous
@@ -225,6 +226,24 @@ impl Summary<'_> {
         }
     }
 
+    /// How many tests of task `id` this run did not reach (`--exitfirst`).
+    fn not_run(&self, id: &str) -> usize {
+        let Some(task) = self.ws.origin.tasks.iter().find(|t| t.id == id) else {
+            return 0;
+        };
+        self.checked
+            .graded
+            .tests
+            .iter()
+            .filter(|r| r.outcome == Outcome::NotRun)
+            .filter(|r| {
+                task.tests
+                    .iter()
+                    .any(|e| results::belongs(&r.nodeid, e, r.collect_error))
+            })
+            .count()
+    }
+
     fn is_task_test(&self, path: &str) -> bool {
         self.ws
             .origin
@@ -320,10 +339,17 @@ impl Summary<'_> {
     }
 
     fn print_verdict(&self) {
-        let chosen_pass = self
-            .judged
+        let stopped = self
+            .checked
+            .graded
+            .tests
             .iter()
-            .all(|t| t.status.passed() || (t.stretch && !self.asked));
+            .any(|r| r.outcome == Outcome::NotRun);
+        let chosen_pass = !stopped
+            && self
+                .judged
+                .iter()
+                .all(|t| t.status.passed() || (t.stretch && !self.asked));
         if !chosen_pass {
             return;
         }
