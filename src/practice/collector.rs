@@ -81,6 +81,14 @@ pub struct RunResults {
     pub setup_error: Option<SetupError>,
 }
 
+impl RunResults {
+    /// Whether `--exitfirst` stopped the run (some test was not run): such a run never
+    /// passes, since it stops only after a test that did not.
+    pub fn stopped(&self) -> bool {
+        self.tests.iter().any(|t| t.outcome == Outcome::NotRun)
+    }
+}
+
 /// Why no test could run.
 #[derive(Debug, Clone)]
 pub struct SetupError {

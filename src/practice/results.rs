@@ -137,17 +137,23 @@ pub fn task_of<'a>(origin: &'a Origin, result: &TestResult) -> Option<&'a Origin
     })
 }
 
-/// Judges `task` from the graded run's results. Fails closed: the task passes only when it
-/// has tests and every one of them was read as passed.
-pub fn judge(task: &OriginTask, results: &[TestResult]) -> TaskResult {
-    let mine: Vec<&TestResult> = results
+/// The results among `results` that are `task`'s (its test entries' tests, and its files
+/// that could not be collected).
+pub fn of_task<'a>(task: &OriginTask, results: &'a [TestResult]) -> Vec<&'a TestResult> {
+    results
         .iter()
         .filter(|r| {
             task.tests
                 .iter()
                 .any(|s| belongs(&r.nodeid, s, r.collect_error))
         })
-        .collect();
+        .collect()
+}
+
+/// Judges `task` from the graded run's results. Fails closed: the task passes only when it
+/// has tests and every one of them was read as passed.
+pub fn judge(task: &OriginTask, results: &[TestResult]) -> TaskResult {
+    let mine = of_task(task, results);
     let passed = mine.iter().filter(|r| r.outcome == Outcome::Passed).count();
     let status = if mine.is_empty() {
         TaskStatus::NoTests

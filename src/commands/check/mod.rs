@@ -184,14 +184,9 @@ fn grade(
         json: options.json,
     };
     summary.print()?;
-    // `--exitfirst` stops only at a test that did not pass (a harness test, say, before
-    // any task's): such a run never passes, whatever the tasks it judged.
-    let stopped = checked
-        .graded
-        .tests
-        .iter()
-        .any(|t| t.outcome == Outcome::NotRun);
-    Ok(!stopped
+    // A stopped run never passes, whatever the tasks it judged: the test that stopped it
+    // may be a harness test, before any task's.
+    Ok(!checked.graded.stopped()
         && judged
             .iter()
             .all(|t| t.status.passed() || (t.stretch && options.task.is_empty())))
@@ -220,15 +215,7 @@ fn scope(ws: &Workspace, keys: &[String]) -> Result<Vec<OriginTask>> {
 /// the tests could not run at all). Only a run stopped by `--exitfirst` leaves a task
 /// unsettled.
 fn settled(task: &OriginTask, graded: &RunResults) -> bool {
-    let mine: Vec<&TestResult> = graded
-        .tests
-        .iter()
-        .filter(|r| {
-            task.tests
-                .iter()
-                .any(|e| results::belongs(&r.nodeid, e, r.collect_error))
-        })
-        .collect();
+    let mine = results::of_task(task, &graded.tests);
     graded.setup_error.is_some()
         || mine.iter().all(|r| r.outcome != Outcome::NotRun)
         || mine
@@ -372,7 +359,7 @@ fn run_tests<'a>(
         "running tests",
     )?;
     // Stopped by `--exitfirst`: the learner's own tests do not run either.
-    let stopped = graded.tests.iter().any(|t| t.outcome == Outcome::NotRun);
+    let stopped = graded.stopped();
     if !accepted.is_empty() && graded.setup_error.is_none() {
         sandbox::swap_in(&project, grading)?;
         let theirs = run_with_bar(

@@ -231,16 +231,9 @@ impl Summary<'_> {
         let Some(task) = self.ws.origin.tasks.iter().find(|t| t.id == id) else {
             return 0;
         };
-        self.checked
-            .graded
-            .tests
+        results::of_task(task, &self.checked.graded.tests)
             .iter()
             .filter(|r| r.outcome == Outcome::NotRun)
-            .filter(|r| {
-                task.tests
-                    .iter()
-                    .any(|e| results::belongs(&r.nodeid, e, r.collect_error))
-            })
             .count()
     }
 
@@ -339,13 +332,7 @@ impl Summary<'_> {
     }
 
     fn print_verdict(&self) {
-        let stopped = self
-            .checked
-            .graded
-            .tests
-            .iter()
-            .any(|r| r.outcome == Outcome::NotRun);
-        let chosen_pass = !stopped
+        let chosen_pass = !self.checked.graded.stopped()
             && self
                 .judged
                 .iter()
