@@ -209,7 +209,7 @@ fn run_file(name: &str, file: &CheatFile) -> Vec<String> {
         if cheats.is_empty() {
             continue;
         }
-        let started = std::time::Instant::now();
+        let started = crate::costs::start();
         let project = project(file, start, work.path());
         let parts: Vec<&str> = std::iter::once(file.blueprint.as_str())
             .chain(file.with.iter().map(String::as_str))
@@ -219,7 +219,7 @@ fn run_file(name: &str, file: &CheatFile) -> Vec<String> {
             problems.extend(warm(name, &project, &cheats));
         }
         for cheat in cheats {
-            let started = std::time::Instant::now();
+            let started = crate::costs::start();
             let label = format!("{name}: {} ({})", cheat.task, cheat.tried);
             if let Err(e) = apply(cheat, &project) {
                 problems.push(format!("{label}: the cheat does not apply: {e}"));

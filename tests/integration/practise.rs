@@ -606,7 +606,7 @@ fn stepping_bases(library: &Library) -> BTreeMap<String, String> {
 /// Walks `plan`; returns the problems found.
 fn walk(library: &Library, plan: &Plan, work: &Path) -> Vec<String> {
     let parts: Vec<&str> = plan.parts().collect();
-    let started = std::time::Instant::now();
+    let started = crate::costs::start();
     let mut walk = Walk::start(plan, work);
     let ids = if plan.full {
         let Some(ids) = walk.starter() else {
@@ -622,7 +622,7 @@ fn walk(library: &Library, plan: &Plan, work: &Path) -> Vec<String> {
     crate::costs::charge_parts("walk", &parts, started);
     let mut done = 0;
     for group in plan.groups(library, &ids) {
-        let started = std::time::Instant::now();
+        let started = crate::costs::start();
         if !walk.steps(&ids, done, &group) {
             return walk.problems;
         }
@@ -634,7 +634,7 @@ fn walk(library: &Library, plan: &Plan, work: &Path) -> Vec<String> {
         crate::costs::charge_task("walk", &group[0], started);
     }
     if plan.full {
-        let started = std::time::Instant::now();
+        let started = crate::costs::start();
         walk.solved(&plan.base, &plan.addons);
         crate::costs::charge_parts("walk", &parts, started);
     }

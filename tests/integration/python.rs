@@ -185,9 +185,7 @@ pub(crate) fn uv() -> Command {
 
 #[track_caller]
 pub(crate) fn run_ok(cmd: &mut Command, what: &str) -> String {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
+    let out = crate::support::output(cmd).unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -200,7 +198,7 @@ pub(crate) fn run_ok(cmd: &mut Command, what: &str) -> String {
 /// Runs a check; a failure is recorded as a problem rather than a panic, so one run reports
 /// every broken combination at once.
 fn check(problems: &mut Vec<String>, label: &str, what: &str, cmd: &mut Command) {
-    match cmd.output() {
+    match crate::support::output(cmd) {
         Ok(out) if out.status.success() => {}
         Ok(out) => problems.push(format!(
             "{label}: {what} failed:\n{}{}",
@@ -289,9 +287,7 @@ fn check_solved_statics(problems: &mut Vec<String>, label: &str, project: &Path,
         "twine check --strict",
         run("twine").args(["check", "--strict"]).args(&artifacts),
     );
-    let review = run("sp-repo-review")
-        .args(["--format", "json", "."])
-        .output()
+    let review = crate::support::output(run("sp-repo-review").args(["--format", "json", "."]))
         .expect("sp-repo-review");
     let report: serde_json::Value = serde_json::from_slice(&review.stdout).unwrap_or_default();
     let failed: Vec<&String> = report["checks"]
@@ -395,7 +391,7 @@ fn python_every_base_renders_and_lints_with_each_set_of_its_add_ons() {
     {
         for set in addon_sets(&library, base) {
             for solved in [false, true] {
-                let started = std::time::Instant::now();
+                let started = crate::costs::start();
                 let label = std::iter::once(base.id())
                     .chain(set.iter().map(String::as_str))
                     .collect::<Vec<_>>()

@@ -2,8 +2,9 @@
 //! identity leaks in from the machine), no system git config, no terminal, no colour.
 
 use std::collections::BTreeMap;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub(crate) struct Sf {
@@ -78,22 +79,13 @@ impl Sf {
         if let Some(dir) = &self.cwd {
             cmd.current_dir(dir);
         }
-        let mut child = cmd.spawn().expect("spawn skillforge");
-        let start = Instant::now();
-        loop {
-            if child.try_wait().expect("wait").is_some() {
-                break;
-            }
-            if start.elapsed() > self.timeout {
-                let _ = child.kill();
-                panic!(
-                    "skillforge {:?} did not finish within {:?}",
-                    self.args, self.timeout
-                );
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        let out = child.wait_with_output().expect("output");
+        let child = cmd.spawn().expect("spawn skillforge");
+        let Some(out) = finish(child, Some(self.timeout)) else {
+            panic!(
+                "skillforge {:?} did not finish within {:?}",
+                self.args, self.timeout
+            );
+        };
         Output {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -247,4 +239,103 @@ pub(crate) fn write_script(path: &Path, text: &str) {
         "{}",
         path.display()
     );
+}
+
+/// Runs `cmd` to its end, as `Command::output` does, and charges its CPU time (see
+/// `finish`).
+pub(crate) fn output(cmd: &mut Command) -> std::io::Result<std::process::Output> {
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    Ok(finish(child, None).expect("no timeout"))
+}
+
+/// Waits for `child`, reading the output it pipes while it runs (a child that fills a pipe
+/// would otherwise never end); `None` when it outlives `timeout`, and is then killed.
+///
+/// The CPU seconds the child and the descendants it waited for used are added to this
+/// thread's account (`costs::add_cpu`), which the cost table charges to blueprints: the
+/// suite is CPU-bound, so wall seconds, which count waiting, do not say where its time goes.
+pub(crate) fn finish(mut child: Child, timeout: Option<Duration>) -> Option<std::process::Output> {
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
+    let start = Instant::now();
+    let mut timed_out = false;
+    loop {
+        if exited(&mut child) {
+            break;
+        }
+        if timeout.is_some_and(|t| start.elapsed() > t) {
+            let _ = child.kill();
+            timed_out = true;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    crate::costs::add_cpu(cpu_seconds(&child));
+    let status = child.wait().expect("wait for the child");
+    let stdout = stdout.join().expect("stdout read");
+    let stderr = stderr.join().expect("stderr read");
+    (!timed_out).then_some(std::process::Output {
+        status,
+        stdout,
+        stderr,
+    })
+}
+
+/// Whether `child` has ended, leaving it unreaped (a zombie) so that its times can still be
+/// read from `/proc`.
+#[cfg(target_os = "linux")]
+fn exited(child: &mut Child) -> bool {
+    use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid};
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).expect("a pid fits i32"));
+    let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOHANG | WaitPidFlag::WNOWAIT;
+    !matches!(waitid(Id::Pid(pid), flags), Ok(WaitStatus::StillAlive))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exited(child: &mut Child) -> bool {
+    child.try_wait().expect("wait").is_some()
+}
+
+/// The CPU seconds (user and system) an ended, unreaped `child` and the children it waited
+/// for used: fields 14 to 17 of `/proc/PID/stat` (proc(5)), in clock ticks. 0 when they
+/// cannot be read.
+#[cfg(target_os = "linux")]
+fn cpu_seconds(child: &Child) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{}/stat", child.id())) else {
+        return 0.0;
+    };
+    // The command name, field 2, is in parentheses and may hold spaces: count after it.
+    let Some((_, rest)) = stat.rsplit_once(')') else {
+        return 0.0;
+    };
+    // A process's ticks (100 a second) fit u32 for over a year, and u32 converts exactly.
+    let ticks: u32 = rest
+        .split_whitespace()
+        .skip(11)
+        .take(4)
+        .filter_map(|f| f.parse::<u32>().ok())
+        .sum();
+    let per_second = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK)
+        .ok()
+        .flatten()
+        .and_then(|t| u32::try_from(t).ok())
+        .unwrap_or(100);
+    f64::from(ticks) / f64::from(per_second)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn cpu_seconds(_: &Child) -> f64 {
+    0.0
 }
