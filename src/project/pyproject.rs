@@ -283,6 +283,37 @@ mod tests {
         assert!(text.contains("\n    \"b\",\n]\nx = [\"y\"]\n"), "{text}");
     }
 
+    /// pytest imports the category of each `filterwarnings` entry when it starts, so a
+    /// library's category (`error::sklearn.exceptions.ConvergenceWarning`) imports that
+    /// library in every run, seconds for the heavy ones, even to check an add-on's task that
+    /// never uses it. The embedded blueprints name built-in categories and pytest's alone
+    /// (docs/blueprint-format.md, "Composition").
+    #[test]
+    fn embedded_filterwarnings_name_no_library_category() {
+        let library = crate::blueprint::Library::embedded().unwrap();
+        let mut found = Vec::new();
+        for summary in &library.blueprints {
+            let blueprint = library.get(summary.id()).unwrap().unwrap();
+            let entries = blueprint
+                .manifest
+                .pyproject
+                .get("tool")
+                .and_then(|t| t.get("pytest"))
+                .and_then(|t| t.get("filterwarnings"))
+                .and_then(toml::Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            for entry in entries {
+                let text = entry.as_str().unwrap_or_default().to_string();
+                let category = text.split(':').nth(2).unwrap_or_default().trim();
+                if category.contains('.') && !category.starts_with("pytest.") {
+                    found.push(format!("{}: {text}", summary.id()));
+                }
+            }
+        }
+        assert!(found.is_empty(), "library categories: {found:?}");
+    }
+
     #[test]
     fn merge_refuses_conflicting_scalars_naming_the_key() {
         let mut base = table("[tool.mypy]\nstrict = true\n");
