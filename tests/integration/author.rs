@@ -313,15 +313,15 @@ fn a_change_to_a_templates_plain_lines_is_carried_into_its_raw_text() {
     amend(&repo, |r| {
         edit(
             &r.join("tests/conftest.py"),
-            "    plt.close(\"all\")\n",
-            "    plt.close(\"all\")  # every figure\n",
+            "        pyplot.close(\"all\")\n",
+            "        pyplot.close(\"all\")  # every figure\n",
         )
     });
     record(&repo, &blueprint).success();
     let step = fs::read_to_string(blueprint.join("steps/report-and-cli.patch")).unwrap();
     assert!(
         step.contains("+++ b/tests/conftest.py.hbs\n")
-            && step.contains("+    plt.close(\"all\")  # every figure\n"),
+            && step.contains("+        pyplot.close(\"all\")  # every figure\n"),
         "{step}"
     );
 }
