@@ -241,16 +241,24 @@ impl Walk {
         Some(ids)
     }
 
-    /// Applies the reference solutions of `group` (tasks `done..done + group.len()` of
-    /// `ids`), then checks that exactly the tasks up to the group's last pass and that
-    /// TASKS.md changed in their boxes alone. `false` stops the walk.
+    /// Applies the reference solutions of `group`, marks them in `applied` (by index in
+    /// `ids`, TASKS.md's order), then checks that exactly the applied tasks pass and that
+    /// TASKS.md changed in the group's boxes alone. `last` is the walk's last step. `false`
+    /// stops the walk.
     ///
-    /// A step checks the group's tasks and every later one: the group's must turn green and
-    /// no later task with them (a ticked task means its own step was done). The earlier
-    /// tasks passed at their own steps and keep that result; the last step checks every
-    /// task, so a step that broke an earlier task is still found. Checking the earlier tasks
-    /// at every step would make a walk's cost grow with the square of its steps.
-    fn steps(&mut self, ids: &[String], done: usize, group: &[String]) -> bool {
+    /// A step checks the group's tasks and every task not yet applied: the group's must turn
+    /// green and none of the others with them (a ticked task means its own step was done).
+    /// The tasks applied before passed at their own steps and keep that result; the last
+    /// step checks every task, so a step that broke an earlier task is still found. Checking
+    /// the earlier tasks at every step would make a walk's cost grow with the square of its
+    /// steps.
+    fn steps(
+        &mut self,
+        ids: &[String],
+        applied: &mut [bool],
+        group: &[String],
+        last: bool,
+    ) -> bool {
         let before = std::fs::read_to_string(self.project.join("TASKS.md")).unwrap();
         for id in group {
             let applied = sf(["solution", id, "--give-up", "--apply"])
@@ -264,16 +272,28 @@ impl Walk {
                 return false;
             }
         }
-        let through = done + group.len();
-        let (ok, out) = if through == ids.len() {
+        let numbers: Vec<usize> = group
+            .iter()
+            .map(|id| ids.iter().position(|i| i == id).unwrap())
+            .collect();
+        let pending: Vec<String> = ids
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !applied[*i])
+            .map(|(_, id)| id.clone())
+            .collect();
+        for &n in &numbers {
+            applied[n] = true;
+        }
+        let (ok, out) = if last {
             self.check(true)
         } else {
-            self.check_tasks(&ids[done..], false)
+            self.check_tasks(&pending, false)
         };
         let wrong: Vec<String> = statuses(&self.project)
             .iter()
             .enumerate()
-            .filter(|(i, (_, s))| (s == "pass") != (*i < through))
+            .filter(|(i, (_, s))| (s == "pass") != applied[*i])
             .map(|(_, (id, s))| format!("{id}={s}"))
             .collect();
         if !ok || !wrong.is_empty() {
@@ -289,8 +309,8 @@ impl Walk {
         }
         let after = std::fs::read_to_string(self.project.join("TASKS.md")).unwrap();
         let changed = changed_lines(&before, &after);
-        let boxes = (done + 1..=through).all(|n| {
-            let expected = format!("- [x] **{n}. ");
+        let boxes = numbers.iter().all(|n| {
+            let expected = format!("- [x] **{}. ", n + 1);
             changed.iter().any(|(_, line)| line.starts_with(&expected))
         });
         if changed.len() != group.len() || !boxes {
@@ -474,6 +494,48 @@ impl Plan {
         groups
     }
 
+    /// `groups` in the order the walk applies them: as given, except that a full walk
+    /// applies last the add-on with the longest `test-timeout` (the last of them on a tie)
+    /// that no other part requires. Such checks keep verdicts in the venv keyed on the
+    /// project's code (e2e's on the site's `src/`); a later step that changes the code would
+    /// have them all run again at the last check, which checks every task.
+    fn in_walk_order(&self, library: &Library, mut groups: Vec<Vec<String>>) -> Vec<Vec<String>> {
+        if !self.full {
+            return groups;
+        }
+        let required = |id: &str| {
+            self.parts().any(|part| {
+                library
+                    .summary(part)
+                    .unwrap()
+                    .requires
+                    .iter()
+                    .any(|r| r == id)
+            })
+        };
+        let timeout = |id: &str| {
+            let blueprint = library.get(id).unwrap().unwrap();
+            blueprint.manifest.test_timeout.unwrap_or(0)
+        };
+        let Some(last) = self
+            .addons
+            .iter()
+            .filter(|id| !required(id))
+            .max_by_key(|id| timeout(id))
+        else {
+            return groups;
+        };
+        let tasks = &library.summary(last).unwrap().tasks;
+        if let Some(at) = groups
+            .iter()
+            .position(|group| tasks.iter().any(|t| t.id == group[0]))
+        {
+            let group = groups.remove(at);
+            groups.push(group);
+        }
+        groups
+    }
+
     /// The composition's task ids, part by part in manifest order.
     fn ids(&self, library: &Library) -> Vec<String> {
         self.parts()
@@ -620,16 +682,16 @@ fn walk(library: &Library, plan: &Plan, work: &Path) -> Vec<String> {
             .collect()
     };
     crate::costs::charge_parts("walk", &parts, started);
-    let mut done = 0;
-    for group in plan.groups(library, &ids) {
+    let groups = plan.in_walk_order(library, plan.groups(library, &ids));
+    let mut applied = vec![false; ids.len()];
+    for (n, group) in groups.iter().enumerate() {
         let started = crate::costs::start();
-        if !walk.steps(&ids, done, &group) {
+        if !walk.steps(&ids, &mut applied, group, n + 1 == groups.len()) {
             return walk.problems;
         }
-        if done == 0 && group.len() == 1 {
+        if n == 0 && group.len() == 1 {
             walk.break_again(&group[0]);
         }
-        done += group.len();
         // A group is one part's: charged to the blueprint of its tasks.
         crate::costs::charge_task("walk", &group[0], started);
     }

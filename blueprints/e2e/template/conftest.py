@@ -8,9 +8,10 @@ test a fresh `page` (and `browser`, for a second visitor's `browser.new_context(
 relative addresses in `page.goto("/talks/")` start at the site.
 
 `skillforge check` leaves this file out: it runs your tests with its own copy of the same
-set-up, against the site and against the variants described in `e2e_proxy.py`. Keep your
-own fixtures and helpers in your test files or in modules beside them: `e2e/` is yours,
-and check leaves out any `conftest.py` in it.
+set-up, against the site and against the variants described in `e2e_proxy.py`, each test
+file alone. Keep your own fixtures in your test files, and what several files share in a
+module beside them (not a `test_` file): `e2e/` is yours, and check leaves out any
+`conftest.py` in it.
 """
 
 from __future__ import annotations
@@ -43,5 +44,8 @@ def browser_type_launch_args(
     """Playwright's launch options, with the Chromium this machine has."""
     return {
         **browser_type_launch_args,
-        **e2e_site.chromium(browser_type.executable_path),
+        **e2e_site.chromium(
+            browser_type.executable_path,
+            headless=browser_type_launch_args.get("headless", True),
+        ),
     }

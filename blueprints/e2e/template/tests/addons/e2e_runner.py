@@ -5,9 +5,11 @@ interpreter, with pytest and Playwright, against a fresh copy of the site (its d
 prepared once per judgement and copied) seen through the proxy that plants the variant.
 The tests must pass on the site and on each equivalent, and fail on each mutant.
 
-Each run gets its own folder with a copy of the learner's test folder (helpers included,
-``conftest.py`` left out, as ``skillforge check`` leaves it out), and only the proxy's
-address; the variant stays in this process. The run's own state (paths, the report's
+Each run gets its own folder with a copy of the learner's test folder: the test file it
+judges and the helpers beside it, but no other test file (each file is judged alone, so a
+verdict holds until that file, its helpers or the site change) and no ``conftest.py`` (as
+``skillforge check`` leaves it out); and only the proxy's address: the variant stays in
+this process. The run's own state (paths, the report's
 secret token) reaches it on stdin and never sits where the tests can reach it; its tally
 comes back after the token. A test that does not use a browser fixture, or that takes a
 page of its browser anywhere but the site, fails.
@@ -16,6 +18,7 @@ page of its browser anywhere but the site, fails.
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import hashlib
 import importlib.metadata
 import json
@@ -227,15 +230,15 @@ def run_tests(tests: Path, url: str, root: Path) -> Tally:
     """Runs the test file ``tests`` once, in a fresh interpreter, against ``url``.
 
     Every run is made the same way, whatever the variant: the same options, a copy of
-    the ``.py`` files of the test folder alone (``conftest.py`` left out), a temporary
-    folder of its own, and an interpreter started isolated (``-I -S``: no environment
-    variable, user site or start-up code of the environment's ``.pth`` files runs) with
-    the environment's site-packages given on stdin.
+    the ``.py`` files of the test folder alone (``conftest.py`` and the other test files
+    left out: see ``left_out``), a temporary folder of its own, and an interpreter started
+    isolated (``-I -S``: no environment variable, user site or start-up code of the
+    environment's ``.pth`` files runs) with the environment's site-packages given on stdin.
     """
     folder = root / tests.parent.name
     for path in tests.parent.rglob("*.py"):
         relative = path.relative_to(tests.parent)
-        if path.name == "conftest.py" or "__pycache__" in relative.parts:
+        if "__pycache__" in relative.parts or left_out(path, tests):
             continue
         (folder / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, folder / relative)
@@ -303,6 +306,25 @@ def run_tests(tests: Path, url: str, root: Path) -> Tally:
         stop(process)
     done = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
     return read_report(done, token)
+
+
+# pytest's default names of test modules (its ``python_files`` option).
+TEST_MODULES = ("test_*.py", "*_test.py")
+
+
+def left_out(path: Path, tests: Path) -> bool:
+    """Whether a run of the test file ``tests`` leaves ``path``, a file of its folder, out:
+    a ``conftest.py``, or a test module other than ``tests`` (by pytest's default names).
+
+    Each test file is judged alone, with the helpers beside it: so its verdict depends on
+    it, its helpers and the site, and a new test file for the next task leaves the verdicts
+    of the earlier ones standing (``VerdictCache``).
+    """
+    if path.name == "conftest.py":
+        return True
+    return path.resolve() != tests.resolve() and any(
+        fnmatch.fnmatchcase(path.name, pattern) for pattern in TEST_MODULES
+    )
 
 
 def packages() -> list[str]:
@@ -396,7 +418,7 @@ class VerdictCache:
     """One verdict of ``judge``, kept under the digest of everything its runs read.
 
     The digest covers the learner's test folder as ``run_tests`` copies it (names and
-    bytes), the site (every file of the project's ``src/``), the checks' own code (this
+    bytes: the test file and its helpers, not the other test files), the site (every file of the project's ``src/``), the checks' own code (this
     file, the proxy with its variants, the site's launcher), the variants asked for, and
     the interpreter with the versions of Django, pytest and Playwright. A change to any of
     them is a new digest, so a verdict is only reused for the very runs that made it.
@@ -427,12 +449,12 @@ class VerdictCache:
         for module in ("e2e_runner.py", "e2e_proxy.py", "e2e_site.py"):
             add(module, (here / module).read_bytes())
         for label, folder in (("tests", tests.parent), ("site", source)):
-            files = tree(
-                folder, ("conftest.py", *LEFT_OUT) if label == "tests" else LEFT_OUT
-            )
+            files = tree(folder, LEFT_OUT)
             if files is None:
                 return None
             for path in files:
+                if label == "tests" and path.is_file() and left_out(path, tests):
+                    continue
                 name = f"{label}/{path.relative_to(folder).as_posix()}"
                 add(name, path.read_bytes() if path.is_file() else b"/")
         return cls(CACHE / f"{hasher.hexdigest()}.json")

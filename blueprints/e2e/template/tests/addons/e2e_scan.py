@@ -6,7 +6,8 @@ visitor sees. The checks plant each fault between the browser and the site (see
 reads files or reaches into the runner could spot the planting, or the run, instead of
 the fault. This scan names such uses before anything runs, so the learner reads which
 line to change and why. It reads every ``.py`` file of the folder but ``conftest.py``
-(helpers too: a test file can import them; only ``.py`` files are copied for a run).
+(helpers too: a test file can import them, but not another test file, since each runs
+alone; only ``.py`` files are copied for a run).
 
 Imports are allowed from a list, since a browser test needs few modules; what the
 allowed ones give that reaches past the browser is refused by name: Playwright's script
@@ -306,11 +307,23 @@ def scan_folder(folder: Path) -> list[str]:
     return found
 
 
+# Why a test file may not import another: the checks run each test file alone.
+ALONE = (
+    "another test file: the checks run each test file alone, without the others; move"
+    " what they share into a module beside them whose name does not start with test_"
+    " (e2e/visitors.py, say)"
+)
+
+
 def scan(tree: ast.AST) -> Iterator[tuple[int, str]]:
     """The line and the reason of each refused use in a parsed file."""
     for node in ast.walk(tree):
         line = getattr(node, "lineno", 0)
+        for module in test_files(node):
+            yield line, f"import {module} ({ALONE})"
         for module in imported(node):
+            if test_module(module.rsplit(".", 1)[-1]):
+                continue
             if not allowed(module):
                 why = WHY_NOT.get(module) or WHY_NOT.get(module.split(".")[0])
                 yield (
@@ -404,6 +417,27 @@ def imported(node: ast.AST) -> list[str]:
     if isinstance(node, ast.ImportFrom) and not node.level:
         return [node.module or ""]
     return []
+
+
+def test_module(name: str) -> bool:
+    """Whether ``name`` is a test module's by pytest's default names (``test_*``,
+    ``*_test``)."""
+    return name.startswith("test_") or name.endswith("_test")
+
+
+def test_files(node: ast.AST) -> list[str]:
+    """The test modules an import names, relative ones included: ``import test_a``,
+    ``from .test_a import f``, ``from . import test_a``, ``from e2e.test_a import f``."""
+    if isinstance(node, ast.Import):
+        named = [alias.name for alias in node.names]
+    elif isinstance(node, ast.ImportFrom):
+        base = "." * node.level + (node.module or "")
+        named = [base] if node.module else []
+        if not node.module or node.module == OWN:
+            named += [f"{base}.{alias.name}".replace("..", ".") for alias in node.names]
+    else:
+        return []
+    return [name for name in named if test_module(name.rsplit(".", 1)[-1])]
 
 
 def allowed(module: str) -> bool:
