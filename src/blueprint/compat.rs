@@ -119,6 +119,33 @@ pub fn compatible_addons<'a>(library: &'a Library, base: &str) -> Vec<&'a Summar
         .collect()
 }
 
+/// The largest composition of add-ons on `base` that the tests render and walk whole: the
+/// compatible add-ons in library order, less each that conflicts with one kept before it
+/// (gitlab-ci gives way to github-ci) and then each that requires one left out.
+pub fn combined_addons<'a>(library: &'a Library, base: &str) -> Vec<&'a Summary> {
+    let clashes = |a: &Summary, b: &Summary| {
+        a.conflicts.iter().any(|c| c == b.id()) || b.conflicts.iter().any(|c| c == a.id())
+    };
+    let mut kept: Vec<&Summary> = Vec::new();
+    for addon in compatible_addons(library, base) {
+        if !kept.iter().any(|k| clashes(k, addon)) {
+            kept.push(addon);
+        }
+    }
+    loop {
+        let ids: Vec<&str> = kept.iter().map(|k| k.id()).collect();
+        let before = kept.len();
+        kept.retain(|k| {
+            k.requires
+                .iter()
+                .all(|r| r == base || ids.contains(&r.as_str()))
+        });
+        if kept.len() == before {
+            return kept;
+        }
+    }
+}
+
 /// `pending` reordered so that every add-on comes after those it requires.
 pub fn order_by_requirements(mut pending: Vec<&Summary>) -> Vec<&Summary> {
     let mut ordered: Vec<&Summary> = Vec::new();
@@ -261,5 +288,27 @@ mod tests {
         };
         assert_eq!(ids("api"), ["docker", "ci", "deploy", "lint", "release"]);
         assert_eq!(ids("lib"), ["lint"]);
+    }
+
+    #[test]
+    fn combined_addons_leave_out_the_later_of_two_that_conflict_and_what_needs_it() {
+        let lib = testing::library(vec![
+            blueprint("api", "base", ""),
+            blueprint("ci", "addon", "applies-to = [\"*\"]"),
+            blueprint(
+                "deploy",
+                "addon",
+                "applies-to = [\"*\"]\nrequires = [\"lab\"]",
+            ),
+            blueprint("lab", "addon", "applies-to = [\"*\"]\nconflicts = [\"ci\"]"),
+            blueprint("zz", "addon", "applies-to = [\"*\"]\nrequires = [\"ci\"]"),
+        ]);
+        let ids: Vec<&str> = combined_addons(&lib, "api")
+            .iter()
+            .map(|b| b.id())
+            .collect();
+        assert_eq!(ids, ["ci", "zz"]);
+        let chosen: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+        assert!(resolve_addons(&lib, "api", &chosen).is_ok());
     }
 }

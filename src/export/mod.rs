@@ -369,7 +369,7 @@ mod tests {
         let library = Library::embedded().unwrap();
         let bases = library.blueprints.iter().filter(|b| b.kind == Kind::Base);
         for base in bases {
-            let addons = compat::compatible_addons(&library, &base.id)
+            let addons = compat::combined_addons(&library, &base.id)
                 .into_iter()
                 .map(|a| library.get(&a.id).unwrap().unwrap())
                 .collect();

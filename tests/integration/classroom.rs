@@ -177,7 +177,7 @@ fn classroom_workflow_grades_each_task_and_passes_actionlint_and_zizmor() {
         .iter()
         .filter(|b| b.kind == Kind::Base && selected_base(b.id()))
     {
-        let addons: Vec<String> = compat::compatible_addons(&library, base.id())
+        let addons: Vec<String> = compat::combined_addons(&library, base.id())
             .iter()
             .map(|b| b.id().to_string())
             .collect();

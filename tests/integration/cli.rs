@@ -501,6 +501,36 @@ fn plan_for_sqlalchemy_and_migrations_chooses_fastapi_service_with_sql_orm() {
     assert_eq!(plan["uncovered"], serde_json::json!([]), "{plan}");
 }
 
+#[test]
+fn plan_for_gitlab_ci_chooses_the_gitlab_ci_addon_and_never_with_github_ci() {
+    assert_plans(
+        &["gitlab ci", "gitlab", "GitLab CI/CD"],
+        "fastapi-service",
+        &["gitlab-ci"],
+    );
+    let out = sf(["plan", "--skills", "gitlab ci, github actions", "--json"])
+        .run()
+        .success();
+    let plan: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let addons = plan["addons"].as_array().unwrap();
+    assert!(
+        !(addons.contains(&"gitlab-ci".into()) && addons.contains(&"github-ci".into())),
+        "{plan}"
+    );
+    sf([
+        "new",
+        "p",
+        "--blueprint",
+        "fastapi-service",
+        "--with",
+        "github-ci,gitlab-ci",
+        "--yes",
+    ])
+    .run()
+    .failure()
+    .stderr_has("github-ci and gitlab-ci cannot be combined");
+}
+
 /// `plan --skills` for each of `skills` chooses `base` with exactly `addons`, and covers
 /// everything asked for.
 fn assert_plans(skills: &[&str], base: &str, addons: &[&str]) {

@@ -555,7 +555,8 @@ impl Plan {
 /// The walks of the library. Every check runs all the tests of its composition, so stepping
 /// each task of a base with all its add-ons would cost its steps times its whole suite. The
 /// walks share the work out instead, which keeps the cost linear in the library:
-/// - each base with all the add-ons that apply to it, walked in full, a part's tasks applied
+/// - each base with all the add-ons that apply to it (`compat::combined_addons`: of two that
+///   conflict, the first in library order), walked in full, a part's tasks applied
 ///   together (a base without add-ons is stepped in this walk too);
 /// - each base alone, stepped one task at a time;
 /// - each add-on stepped one task at a time on the base `stepping_bases` gives it, with only
@@ -569,7 +570,7 @@ fn plans(library: &Library) -> Vec<Plan> {
         .filter(|b| b.kind == Kind::Base && crate::support::selected_base(b.id()))
     {
         let addons: Vec<String> =
-            compat::order_by_requirements(compat::compatible_addons(library, base.id()))
+            compat::order_by_requirements(compat::combined_addons(library, base.id()))
                 .into_iter()
                 .map(|a| a.id().to_string())
                 .collect();
@@ -779,7 +780,7 @@ fn every_add_on_is_walked_step_by_step_on_one_base() {
 }
 
 /// Every task of the library is applied and checked alone in exactly one walk, and every
-/// base is walked in full with all the add-ons that apply to it.
+/// base is walked in full with all the add-ons that apply to it and combine.
 #[test]
 fn every_task_is_stepped_alone_in_one_walk_and_every_composition_walked_whole() {
     let library = Library::embedded().unwrap();
@@ -803,7 +804,7 @@ fn every_task_is_stepped_alone_in_one_walk_and_every_composition_walked_whole() 
             );
         }
         if blueprint.kind == Kind::Base {
-            let all = compat::compatible_addons(&library, blueprint.id()).len();
+            let all = compat::combined_addons(&library, blueprint.id()).len();
             let whole = plans
                 .iter()
                 .filter(|p| p.full && p.base == blueprint.id() && p.addons.len() == all)

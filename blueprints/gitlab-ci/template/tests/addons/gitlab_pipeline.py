@@ -1,0 +1,669 @@
+"""The pipeline as GitLab reads it, and its job scripts as the runner's bash runs them.
+
+``tests/addons/test_gitlab_ci.py`` checks ``.gitlab-ci.yml`` with these helpers.
+GitLab's own rules, in the order it applies them:
+
+- the file is YAML where a key given twice is an error, and ``!reference [job,
+  key]`` copies another job's value (a list inside a script list is spliced in);
+- a job is a top-level mapping whose name is not a keyword and does not start
+  with a dot (a hidden job, only there to be extended);
+- ``extends`` merges the jobs it names under the job, mappings key by key and
+  anything else replaced; then every ``default:`` key the job does not set (and
+  ``inherit: default:`` does not refuse) is added;
+- ``workflow: rules:`` decides whether a pipeline is made at all: the first rule
+  whose ``if:`` holds decides, and none holding means no pipeline;
+- the runner runs ``before_script`` and ``script`` as one bash script under
+  ``set -eo pipefail``; ``after_script`` runs in another shell whose failure is
+  ignored.
+
+Each script line is parsed with bashlex, and a command counts only when bash
+stops the job at its failure.
+"""
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import bashlex
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+PIPELINE = ROOT / ".gitlab-ci.yml"
+# Top-level keys that are not jobs (GitLab's CI/CD YAML syntax reference).
+KEYWORDS = {
+    "default", "include", "stages", "variables", "workflow", "spec", "image",
+    "services", "cache", "before_script", "after_script",
+}  # fmt: skip
+# Keys `default:` may give every job.
+DEFAULT_KEYS = {
+    "after_script", "artifacts", "before_script", "cache", "hooks", "id_tokens",
+    "image", "interruptible", "retry", "services", "tags", "timeout",
+}  # fmt: skip
+# Variables that change what pytest, mypy, ruff or pip check or install, or which
+# programs run; and the few of those families that only change how output looks
+# or where a cache lives.
+TAMPERING_VARIABLE = re.compile(
+    r"PYTEST_\w+|MYPY\w*|RUFF_\w+|PATH|PYTHON\w+|PIP_\w+|UV_\w+|VIRTUAL_ENV"
+    r"|GIT_STRATEGY|GIT_CHECKOUT|GIT_CLONE_PATH|CI_BUILDS_DIR|CI_PROJECT_DIR"
+)
+HARMLESS_VARIABLES = {
+    "MYPY_FORCE_COLOR", "RUFF_OUTPUT_FORMAT", "RUFF_NO_CACHE", "PIP_CACHE_DIR",
+    "PIP_DISABLE_PIP_VERSION_CHECK", "PIP_NO_COLOR", "PIP_PROGRESS_BAR",
+    "PIP_ROOT_USER_ACTION", "UV_CACHE_DIR", "UV_NO_PROGRESS", "PYTHONUNBUFFERED",
+    "PYTHONDONTWRITEBYTECODE",
+}  # fmt: skip
+
+
+# The file, read as GitLab reads it.
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A ``!reference [job, key, ...]`` tag, resolved once the file is read."""
+
+    path: tuple[str, ...]
+
+
+class PipelineLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, knowing GitLab's ``!reference`` tag."""
+
+
+def construct_reference(loader: PipelineLoader, node: yaml.Node) -> Reference:
+    if not isinstance(node, yaml.SequenceNode):
+        raise yaml.constructor.ConstructorError(
+            None, None, "!reference takes a list: [job, key]", node.start_mark
+        )
+    return Reference(tuple(str(item.value) for item in node.value))
+
+
+PipelineLoader.add_constructor("!reference", construct_reference)
+
+
+def repeated_keys(node: yaml.Node) -> Iterator[str]:
+    """Each key given twice in one mapping of the composed document, with its line."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+                if key.value in seen:
+                    yield f"{key.value} (line {key.start_mark.line + 1})"
+                seen.add(key.value)
+            yield from repeated_keys(value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from repeated_keys(item)
+
+
+def resolve(value: Any, document: dict[str, Any], depth: int = 0) -> Any:
+    """``value`` with every ``!reference`` replaced by what it names."""
+    if depth > 10:
+        pytest.fail(".gitlab-ci.yml: !reference nested more than 10 deep")
+    if isinstance(value, Reference):
+        found: Any = document
+        for key in value.path:
+            if not isinstance(found, dict) or key not in found:
+                pytest.fail(
+                    f".gitlab-ci.yml: !reference {list(value.path)} names nothing"
+                )
+            found = found[key]
+        return resolve(found, document, depth + 1)
+    if isinstance(value, dict):
+        return {key: resolve(item, document, depth) for key, item in value.items()}
+    if isinstance(value, list):
+        return [resolve(item, document, depth) for item in value]
+    return value
+
+
+def load(path: Path = PIPELINE) -> dict[str, Any]:
+    """The file's mapping, ``!reference`` tags resolved."""
+    if not path.is_file():
+        pytest.fail(f"{path.name} is missing: GitLab runs no pipeline without it")
+    text = path.read_text(encoding="utf-8")
+    try:
+        composed = yaml.compose(text, Loader=PipelineLoader)
+        twice = list(repeated_keys(composed)) if composed is not None else []
+        document = yaml.load(text, Loader=PipelineLoader)
+    except yaml.YAMLError as error:
+        pytest.fail(f"{path.name} is not valid YAML: {error}")
+    assert not twice, f"{path.name} gives a key twice: {', '.join(twice)}"
+    assert isinstance(document, dict), f"{path.name} is not a mapping"
+    resolved = resolve(document, document)
+    assert isinstance(resolved, dict)
+    return resolved
+
+
+def schema_problem(path: Path = PIPELINE) -> str:
+    """What GitLab's published JSON schema of ``.gitlab-ci.yml`` (shipped with
+    check-jsonschema) finds wrong in the file, or ""."""
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "check_jsonschema", "--builtin-schema",
+            "vendor.gitlab-ci", "--data-transform", "gitlab-ci", str(path),
+        ],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    return "" if result.returncode == 0 else (result.stdout + result.stderr).strip()
+
+
+def merged(under: Any, over: Any) -> Any:
+    """``over`` merged onto ``under`` as ``extends`` merges: mappings key by key."""
+    if isinstance(under, dict) and isinstance(over, dict):
+        result = dict(under)
+        for key, value in over.items():
+            result[key] = merged(under.get(key), value)
+        return result
+    return over
+
+
+def extended(name: str, document: dict[str, Any], chain: tuple[str, ...] = ()) -> Any:
+    """The job ``name`` with what it ``extends`` merged under it."""
+    if name in chain or len(chain) > 10:
+        pytest.fail(f".gitlab-ci.yml: {name} extends itself, or more than 11 levels")
+    job = document.get(name)
+    if not isinstance(job, dict):
+        pytest.fail(
+            f".gitlab-ci.yml: {chain[-1] if chain else name} extends {name}, "
+            "which is not a job"
+        )
+    parents = job.get("extends", [])
+    parents = [parents] if isinstance(parents, str) else list(parents)
+    base: dict[str, Any] = {}
+    for parent in parents:
+        base = merged(base, extended(parent, document, (*chain, name)))
+    own = {key: value for key, value in job.items() if key != "extends"}
+    return merged(base, own)
+
+
+def defaults(document: dict[str, Any]) -> dict[str, Any]:
+    """What ``default:`` (and the old top-level keys it replaced) gives each job."""
+    found = {key: document[key] for key in DEFAULT_KEYS & KEYWORDS if key in document}
+    return {**found, **(document.get("default") or {})}
+
+
+def jobs(document: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+    """Every job that runs, as GitLab sees it: extends merged, defaults added."""
+    document = load() if document is None else document
+    given = defaults(document)
+    found = {}
+    for name, value in document.items():
+        if name in KEYWORDS or str(name).startswith(".") or not isinstance(value, dict):
+            continue
+        job = extended(str(name), document)
+        inherit = (job.get("inherit") or {}).get("default", True)
+        taken = set(given) if inherit is True else set(inherit or [])
+        found[str(name)] = {**{k: v for k, v in given.items() if k in taken}, **job}
+    return found
+
+
+def job(name: str, document: dict[str, Any] | None = None) -> dict[str, Any]:
+    found = jobs(document)
+    assert name in found, (
+        f"no job named `{name}` in .gitlab-ci.yml (jobs: {sorted(found) or 'none'}); "
+        "a name starting with a dot is a hidden job, which never runs"
+    )
+    return found[name]
+
+
+def stage_of(of: dict[str, Any]) -> str:
+    """The job's stage: ``test`` when it names none, as GitLab says."""
+    return str(of.get("stage", "test"))
+
+
+def stages(document: dict[str, Any]) -> list[str]:
+    """The pipeline's stages in order, with GitLab's ``.pre`` and ``.post``."""
+    named = document.get("stages") or ["build", "test", "deploy"]
+    return [".pre", *[str(stage) for stage in named], ".post"]
+
+
+# workflow: rules, evaluated as GitLab evaluates `if:` expressions.
+
+EXPRESSION_TOKEN = re.compile(
+    r"\s*(?:(?P<var>\$\{?\w+\}?)|(?P<string>\"[^\"]*\"|'[^']*')"
+    r"|(?P<regex>/(?:\\.|[^/])*/[a-z]*)|(?P<null>null)"
+    r"|(?P<op>==|!=|=~|!~|&&|\|\||\(|\)))"
+)
+
+
+class Expression:
+    """One ``if:`` of a rule, evaluated against a pipeline's variables."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens: list[tuple[str, str]] = []
+        position = 0
+        while position < len(text.rstrip()):
+            match = EXPRESSION_TOKEN.match(text, position)
+            if not match or match.end() == position:
+                pytest.fail(
+                    f"workflow rule `if: {text}`: cannot read it at {text[position:]!r}"
+                )
+            kind = match.lastgroup or ""
+            self.tokens.append((kind, match.group(kind)))
+            position = match.end()
+
+    def holds(self, variables: dict[str, str]) -> bool:
+        self.variables, self.position = variables, 0
+        value = self.either()
+        if self.position != len(self.tokens):
+            pytest.fail(f"workflow rule `if: {self.text}`: cannot read it")
+        return bool(value)
+
+    def peek(self) -> tuple[str, str]:
+        return (
+            self.tokens[self.position] if self.position < len(self.tokens) else ("", "")
+        )
+
+    def take(self) -> tuple[str, str]:
+        token = self.peek()
+        self.position += 1
+        return token
+
+    def either(self) -> Any:
+        value = self.both()
+        while self.peek() == ("op", "||"):
+            self.take()
+            other = self.both()
+            value = value or other
+        return value
+
+    def both(self) -> Any:
+        value = self.comparison()
+        while self.peek() == ("op", "&&"):
+            self.take()
+            other = self.comparison()
+            value = value and other
+        return value
+
+    def comparison(self) -> Any:
+        left = self.operand()
+        kind, op = self.peek()
+        if kind == "op" and op in {"==", "!=", "=~", "!~"}:
+            self.take()
+            right = self.operand()
+            if op in {"==", "!="}:
+                return (left == right) == (op == "==")
+            if not isinstance(right, re.Pattern):
+                right = re.compile(re.escape(str(right or "")))
+            found = left is not None and right.search(str(left)) is not None
+            return found == (op == "=~")
+        return left not in (None, "")
+
+    def operand(self) -> Any:
+        kind, text = self.take()
+        if kind == "op" and text == "(":
+            value = self.either()
+            if self.take() != ("op", ")"):
+                pytest.fail(f"workflow rule `if: {self.text}`: a `(` is not closed")
+            return value
+        if kind == "var":
+            return self.variables.get(text.strip("${}"))
+        if kind == "string":
+            return text[1:-1]
+        if kind == "regex":
+            body, _, flags = text[1:].rpartition("/")
+            return re.compile(body, re.IGNORECASE if "i" in flags else 0)
+        if kind == "null":
+            return None
+        pytest.fail(f"workflow rule `if: {self.text}`: unexpected {text!r}")
+
+
+# The pipelines a project on GitLab sees most, with the variables GitLab sets.
+PUSH_TO_MAIN = {
+    "CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "main",
+    "CI_COMMIT_REF_NAME": "main", "CI_DEFAULT_BRANCH": "main",
+}  # fmt: skip
+MERGE_REQUEST = {
+    "CI_PIPELINE_SOURCE": "merge_request_event", "CI_MERGE_REQUEST_IID": "7",
+    "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME": "feature/search",
+    "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main",
+    "CI_COMMIT_REF_NAME": "feature/search", "CI_DEFAULT_BRANCH": "main",
+}  # fmt: skip
+PUSH_WITH_OPEN_MERGE_REQUEST = {
+    "CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "feature/search",
+    "CI_COMMIT_REF_NAME": "feature/search", "CI_DEFAULT_BRANCH": "main",
+    "CI_OPEN_MERGE_REQUESTS": "learner/project!7",
+}  # fmt: skip
+
+
+def makes_pipeline(document: dict[str, Any], variables: dict[str, str]) -> bool:
+    """Whether ``workflow: rules:`` make a pipeline for a push or event with these
+    variables. A file without workflow rules makes one for every push."""
+    rules = (document.get("workflow") or {}).get("rules")
+    if rules is None:
+        return variables["CI_PIPELINE_SOURCE"] != "merge_request_event"
+    for rule in rules:
+        unknown = set(rule) - {"if", "when", "variables", "auto_cancel"}
+        assert not unknown, (
+            f"workflow rule {rule}: keep the workflow's rules to `if:` and `when:` "
+            f"({sorted(unknown)} depend on what a push changes, which these tests "
+            "cannot know)"
+        )
+        if "if" not in rule or Expression(str(rule["if"])).holds(variables):
+            return rule.get("when", "always") not in {"never"}
+    return False
+
+
+# Scripts, as the runner's bash runs them: `set -eo pipefail`, before_script and
+# script as one script, each entry a line.
+
+# Commands after which a later command may run elsewhere, be another program, or
+# not run at all.
+TAMPERERS = {
+    "trap", "alias", "shopt", "enable", "cd", "pushd", "popd", "source", ".",
+    "eval", "exit", "exec", "return", "unset", "hash", "builtin", "command",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Command:
+    """One simple command of a job's script."""
+
+    words: list[str]
+    why_not: str
+    """Why a failure of this command would not fail the job; "" when it would."""
+    line: str
+
+
+@dataclass
+class Script:
+    """A walk over a script's lines, keeping what earlier commands changed."""
+
+    errexit: bool = True
+    pipefail: bool = True
+    changed: str = ""
+    found: list[Command] = field(default_factory=list)
+
+
+def script_lines(of: dict[str, Any]) -> list[str]:
+    """The job's ``before_script`` and ``script`` as the lines bash runs."""
+    lines: list[str] = []
+
+    def add(entries: Any) -> None:
+        if isinstance(entries, str):
+            entries = [entries]
+        for entry in entries or []:
+            if isinstance(entry, list):
+                add(entry)
+            else:
+                lines.extend(str(entry).splitlines())
+
+    add(of.get("before_script"))
+    add(of.get("script"))
+    return [line for line in lines if line.strip() and not line.strip().startswith("#")]
+
+
+def set_options(words: list[str], script: Script) -> None:
+    for position, word in enumerate(words[1:], start=1):
+        following = words[position + 1] if position + 1 < len(words) else ""
+        if word in {"-o", "+o"} and following in {"errexit", "pipefail"}:
+            setattr(script, following, word == "-o")
+        elif re.fullmatch(r"[-+][a-zA-Z]+", word) and "e" in word:
+            script.errexit = word.startswith("-")
+
+
+def words_of(node: Any) -> list[str]:
+    return [part.word for part in node.parts if part.kind == "word"]
+
+
+def assignments_of(node: Any) -> list[str]:
+    return [part.word for part in node.parts if part.kind == "assignment"]
+
+
+def judge(node: Any, line: str, script: Script, why: str) -> None:
+    """Records the commands of ``node`` with why a failure of each would not fail
+    the job (``why`` when an enclosing construct already says)."""
+    kind = node.kind
+    if kind == "command":
+        words = words_of(node)
+        tampering = [
+            a for a in assignments_of(node)
+            if variable_problem(a.partition("=")[0])
+        ]  # fmt: skip
+        own = f"`{tampering[0]}` changes what it checks" if tampering else ""
+        if not script.errexit:
+            own = own or "after `set +e` a failure does not stop the script"
+        script.found.append(Command(words, script.changed or why or own, line))
+        name = words[0] if words else ""
+        if name == "set":
+            set_options(words, script)
+        elif name == "export" and any(
+            variable_problem(w.partition("=")[0]) for w in words[1:]
+        ):
+            script.changed = f"`{' '.join(words)}` before it changes what the tools do"
+        elif (name in TAMPERERS and not activates(words)) or (tampering and not words):
+            script.changed = (
+                f"`{line.strip()}` before it changes what a command name runs, or "
+                "where, or ends the script"
+            )
+        return
+    if kind == "pipeline":
+        parts = [part for part in node.parts if part.kind != "pipe"]
+        if any(part.kind == "reservedword" and part.word == "!" for part in node.parts):
+            why = why or "`!` turns its failure into a success"
+        for part in parts:
+            if part.kind == "reservedword":
+                continue
+            last = part is parts[-1]
+            judge(
+                part,
+                line,
+                script,
+                why
+                or (
+                    ""
+                    if last or script.pipefail
+                    else "it is piped into another command, and `set +o pipefail` hides its failure"
+                ),
+            )
+        return
+    if kind == "list":
+        parts = [part for part in node.parts if part.kind != "operator"]
+        operators = [part.op for part in node.parts if part.kind == "operator"]
+        for index, part in enumerate(parts):
+            after = operators[index] if index < len(operators) else ""
+            reason = why
+            if not reason and "||" in operators:
+                reason = (
+                    "`||` joins it to another command, which runs instead of a failure"
+                )
+            elif not reason and after == "&":
+                reason = "it runs in the background (`&`): nothing waits for it"
+            elif not reason and after == "&&":
+                reason = (
+                    "bash -e does not stop at a failure before `&&`: put it on a "
+                    "line of its own"
+                )
+            judge(part, line, script, reason)
+        return
+    if kind == "compound" or kind in {"if", "for", "while", "until", "function"}:
+        for part in getattr(node, "list", None) or getattr(node, "parts", []):
+            if hasattr(part, "kind") and part.kind not in {"reservedword", "operator"}:
+                judge(
+                    part,
+                    line,
+                    script,
+                    why
+                    or (
+                        "it is inside a compound command (if, for, a subshell or braces): "
+                        "put it on a line of its own"
+                    ),
+                )
+        if kind == "function":
+            script.changed = f"`{line.strip()}` before it defines a function"
+        return
+    # Redirections, words and the rest run nothing of their own.
+
+
+def activates(words: list[str]) -> bool:
+    """Whether the command is ``source .venv/bin/activate``, which only puts that
+    environment first on PATH."""
+    return (
+        len(words) == 2
+        and words[0] in {"source", "."}
+        and words[1].endswith("/bin/activate")
+    )
+
+
+def commands(of: dict[str, Any]) -> list[Command]:
+    """Every command of the job's script, in order, each with its verdict."""
+    script = Script()
+    for line in script_lines(of):
+        try:
+            nodes = bashlex.parse(line)
+        except (bashlex.errors.ParsingError, NotImplementedError) as error:
+            pytest.fail(f"bash cannot read the script line `{line.strip()}`: {error}")
+        for node in nodes:
+            judge(node, line, script, "")
+    return script.found
+
+
+def variable_problem(name: str) -> str:
+    if TAMPERING_VARIABLE.fullmatch(name) and name not in HARMLESS_VARIABLES:
+        return (
+            f"the variable {name} changes what the checks check or which programs "
+            "run: remove it"
+        )
+    return ""
+
+
+def variables_problem(of: dict[str, Any], document: dict[str, Any]) -> str:
+    """Why the pipeline's or the job's variables would change what it checks, or ""."""
+    given = {**(document.get("variables") or {}), **(of.get("variables") or {})}
+    for name in given:
+        problem = variable_problem(str(name))
+        if problem:
+            return problem
+    return ""
+
+
+def job_problem(name: str, of: dict[str, Any]) -> str:
+    """Why a failure in job ``name`` would not fail the pipeline, or ""."""
+    if of.get("allow_failure") not in (None, False):
+        return f"{name} has allow_failure: its failure leaves the pipeline green"
+    if of.get("when", "on_success") not in {"on_success", "always"}:
+        return f"{name} runs only `when: {of['when']}`: it must run in every pipeline"
+    for key in ("rules", "only", "except", "trigger"):
+        if key in of:
+            return (
+                f"{name} has `{key}:`: a check job runs in every pipeline the workflow "
+                "makes; say which pipelines run in `workflow: rules:`"
+            )
+    return ""
+
+
+# Programs, as a script line names them.
+
+PYTHON = re.compile(r"python(?:3(?:\.\d+)?)?")
+# Programs that run another one, and their options that take a value.
+WRAPPERS: dict[tuple[str, ...], set[str]] = {
+    ("uv", "run"): {"--group", "--with", "--python", "-p", "--extra"},
+    ("uvx",): {"--from", "--with", "--python", "-p"},
+    ("pipx", "run"): {"--spec", "--python"},
+}
+
+
+def program(words: list[str]) -> list[str]:
+    """The command a line runs, past ``python -m``, ``uv run`` and the like."""
+    if len(words) >= 3 and PYTHON.fullmatch(words[0]) and words[1] == "-m":
+        return program(words[2:])
+    for wrapper, valued in WRAPPERS.items():
+        if tuple(words[: len(wrapper)]) == wrapper:
+            rest = words[len(wrapper) :]
+            while rest and rest[0].startswith("-"):
+                option = rest.pop(0)
+                if option in valued and "=" not in option and rest:
+                    rest.pop(0)
+            return program(rest)
+    return words
+
+
+@dataclass(frozen=True)
+class Tool:
+    """A check a job runs: its program words and the options that keep it whole."""
+
+    title: str
+    words: tuple[str, ...]
+    flags: str = r"(?!)"
+    """Options that take no value."""
+    valued: str = r"(?!)"
+    """Options that take one, as ``--opt value`` or ``--opt=value``."""
+    paths: str = r"\.|(?:\./)?(?:src|tests)/?"
+    """Paths it may be given (none means the configured ones)."""
+    needs: str = r""
+    """An option it must be given."""
+
+    def problem(self, words: list[str]) -> str:
+        """Why this command line does not run the whole check, or ""."""
+        rest = words[len(self.words) :]
+        paths, given = [], []
+        while rest:
+            word = rest.pop(0)
+            option = word.partition("=")[0]
+            if re.fullmatch(self.flags, word):
+                given.append(word)
+            elif re.fullmatch(self.valued, option):
+                given.append(option)
+                if "=" not in word and rest:
+                    rest.pop(0)
+            elif word.startswith("-"):
+                return f"`{word}` changes what {self.title} checks"
+            else:
+                paths.append(word)
+        outside = [path for path in paths if not re.fullmatch(self.paths, path)]
+        if outside:
+            return f"{self.title} is given {outside}: let it check the whole project"
+        if self.needs and not any(re.fullmatch(self.needs, word) for word in given):
+            return f"{self.title} must be given {self.needs.replace('|', ' or ')}"
+        return ""
+
+
+def runs(of: dict[str, Any], tool: Tool) -> list[Command]:
+    """The job's commands that run ``tool``."""
+    return [
+        command
+        for command in commands(of)
+        if tuple(program(command.words)[: len(tool.words)]) == tool.words
+    ]
+
+
+def assert_runs(
+    name: str, tool: Tool, document: dict[str, Any] | None = None
+) -> Command:
+    """The command of job ``name`` that runs ``tool`` whole, where its failure fails
+    the job; a clear failure otherwise."""
+    document = load() if document is None else document
+    of = job(name, document)
+    problem = job_problem(name, of) or variables_problem(of, document)
+    assert not problem, problem
+    found = runs(of, tool)
+    assert found, f"the {name} job does not run {tool.title}"
+    reasons = []
+    for command in found:
+        why = command.why_not or tool.problem(program(command.words))
+        if not why:
+            return command
+        reasons.append(f"`{command.line.strip()}`: {why}")
+    pytest.fail(
+        f"the {name} job runs {tool.title}, but not so that it counts:\n"
+        + "\n".join(reasons)
+    )
+
+
+# Images, as `image:` names them.
+
+IMAGE = re.compile(
+    r"(?:(?:docker\.io/)?(?:library/)?)python:(?P<tag>[\w.${}-]+)"
+    r"(?:@(?P<digest>sha256:[0-9a-f]{64}))?"
+)
+
+
+def image_of(of: dict[str, Any]) -> str:
+    image = of.get("image")
+    if isinstance(image, dict):
+        image = image.get("name")
+    return str(image or "")
