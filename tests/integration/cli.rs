@@ -517,6 +517,7 @@ fn plan_for_gitlab_ci_chooses_the_gitlab_ci_addon_and_never_with_github_ci() {
         !(addons.contains(&"gitlab-ci".into()) && addons.contains(&"github-ci".into())),
         "{plan}"
     );
+    let dir = tempfile::tempdir().unwrap();
     sf([
         "new",
         "p",
@@ -526,9 +527,11 @@ fn plan_for_gitlab_ci_chooses_the_gitlab_ci_addon_and_never_with_github_ci() {
         "github-ci,gitlab-ci",
         "--yes",
     ])
+    .cwd(dir.path())
     .run()
-    .failure()
+    .code(2)
     .stderr_has("github-ci and gitlab-ci cannot be combined");
+    assert!(!dir.path().join("p").exists());
 }
 
 /// `plan --skills` for each of `skills` chooses `base` with exactly `addons`, and covers
