@@ -20,9 +20,11 @@ Each script line is parsed with bashlex, and a command counts only when bash
 stops the job at its failure.
 """
 
+import os
 import re
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +50,7 @@ DEFAULT_KEYS = {
 # programs run; and the few of those families that only change how output looks
 # or where a cache lives.
 TAMPERING_VARIABLE = re.compile(
-    r"PYTEST_\w+|MYPY\w*|RUFF_\w+|PATH|PYTHON\w+|PIP_\w+|UV_\w+|VIRTUAL_ENV"
+    r"PYTEST_\w+|MYPY\w*|RUFF_\w+|PATH|PYTHON[A-Z]\w*|PIP_\w+|UV_\w+|VIRTUAL_ENV"
     r"|GIT_STRATEGY|GIT_CHECKOUT|GIT_CLONE_PATH|CI_BUILDS_DIR|CI_PROJECT_DIR"
 )
 HARMLESS_VARIABLES = {
@@ -132,6 +134,10 @@ def load(path: Path = PIPELINE) -> dict[str, Any]:
         pytest.fail(f"{path.name} is not valid YAML: {error}")
     assert not twice, f"{path.name} gives a key twice: {', '.join(twice)}"
     assert isinstance(document, dict), f"{path.name} is not a mapping"
+    assert "include" not in document, (
+        f"{path.name} includes other files, which these tests cannot read (a template "
+        "or a project elsewhere may change any job): keep the pipeline in this file"
+    )
     resolved = resolve(document, document)
     assert isinstance(resolved, dict)
     return resolved
@@ -223,7 +229,7 @@ def stages(document: dict[str, Any]) -> list[str]:
 # workflow: rules, evaluated as GitLab evaluates `if:` expressions.
 
 EXPRESSION_TOKEN = re.compile(
-    r"\s*(?:(?P<var>\$\{?\w+\}?)|(?P<string>\"[^\"]*\"|'[^']*')"
+    r"\s*(?:(?P<var>\$\w+)|(?P<string>\"[^\"]*\"|'[^']*')"
     r"|(?P<regex>/(?:\\.|[^/])*/[a-z]*)|(?P<null>null)"
     r"|(?P<op>==|!=|=~|!~|&&|\|\||\(|\)))"
 )
@@ -238,6 +244,11 @@ class Expression:
         position = 0
         while position < len(text.rstrip()):
             match = EXPRESSION_TOKEN.match(text, position)
+            if text.startswith("${", position):
+                pytest.fail(
+                    f"workflow rule `if: {text}`: GitLab's rules name a variable "
+                    "`$NAME`, without braces"
+                )
             if not match or match.end() == position:
                 pytest.fail(
                     f"workflow rule `if: {text}`: cannot read it at {text[position:]!r}"
@@ -288,8 +299,12 @@ class Expression:
             if op in {"==", "!="}:
                 return (left == right) == (op == "==")
             if not isinstance(right, re.Pattern):
-                right = re.compile(re.escape(str(right or "")))
-            found = left is not None and right.search(str(left)) is not None
+                pytest.fail(
+                    f"workflow rule `if: {self.text}`: the right of {op} is a pattern "
+                    "between slashes, `/^feature\\//`"
+                )
+            # GitLab matches an undefined variable as an empty string.
+            found = right.search("" if left is None else str(left)) is not None
             return found == (op == "=~")
         return left not in (None, "")
 
@@ -306,6 +321,11 @@ class Expression:
             return text[1:-1]
         if kind == "regex":
             body, _, flags = text[1:].rpartition("/")
+            if re.search(r"\(\?<?[=!]|\\[1-9]", body):
+                pytest.fail(
+                    f"workflow rule `if: {self.text}`: GitLab's patterns are RE2, "
+                    "which has no lookaround and no backreference"
+                )
             return re.compile(body, re.IGNORECASE if "i" in flags else 0)
         if kind == "null":
             return None
@@ -356,7 +376,10 @@ def makes_pipeline(document: dict[str, Any], variables: dict[str, str]) -> bool:
 TAMPERERS = {
     "trap", "alias", "shopt", "enable", "cd", "pushd", "popd", "source", ".",
     "eval", "exit", "exec", "return", "unset", "hash", "builtin", "command",
+    "declare", "typeset", "readonly", "local", "let", "ln", "mv", "cp", "rm",
 }  # fmt: skip
+# Redirections that write a file.
+WRITING = {">", ">>", ">|", "&>", "&>>"}
 
 
 @dataclass(frozen=True)
@@ -367,6 +390,8 @@ class Command:
     why_not: str
     """Why a failure of this command would not fail the job; "" when it would."""
     line: str
+    writes: tuple[str, ...] = ()
+    """The files its output goes to (``> file``)."""
 
 
 @dataclass
@@ -390,10 +415,20 @@ def script_lines(of: dict[str, Any]) -> list[str]:
             if isinstance(entry, list):
                 add(entry)
             else:
-                lines.extend(str(entry).splitlines())
+                lines.extend(str(entry).split("\n"))
 
     add(of.get("before_script"))
     add(of.get("script"))
+    for line in lines:
+        odd = [
+            f"U+{ord(c):04X}" for c in line
+            if c != "\t" and unicodedata.category(c) in {"Cc", "Cf", "Zl", "Zp"}
+        ]  # fmt: skip
+        if odd:
+            pytest.fail(
+                f"the script line {line!r} holds {', '.join(odd)}: bash and these "
+                "tests would not split it alike; keep to printable characters"
+            )
     return [line for line in lines if line.strip() and not line.strip().startswith("#")]
 
 
@@ -414,6 +449,14 @@ def assignments_of(node: Any) -> list[str]:
     return [part.word for part in node.parts if part.kind == "assignment"]
 
 
+def writes_of(node: Any) -> tuple[str, ...]:
+    return tuple(
+        str(getattr(part.output, "word", part.output))
+        for part in node.parts
+        if part.kind == "redirect" and part.type in WRITING
+    )
+
+
 def judge(node: Any, line: str, script: Script, why: str) -> None:
     """Records the commands of ``node`` with why a failure of each would not fail
     the job (``why`` when an enclosing construct already says)."""
@@ -427,9 +470,16 @@ def judge(node: Any, line: str, script: Script, why: str) -> None:
         own = f"`{tampering[0]}` changes what it checks" if tampering else ""
         if not script.errexit:
             own = own or "after `set +e` a failure does not stop the script"
-        script.found.append(Command(words, script.changed or why or own, line))
+        script.found.append(
+            Command(words, script.changed or why or own, line, writes_of(node))
+        )
         name = words[0] if words else ""
-        if name == "set":
+        if re.search(r"[$`]", name):
+            script.changed = (
+                f"`{line.strip()}` before it runs a command named by an expansion, "
+                "which could be anything"
+            )
+        elif name == "set":
             set_options(words, script)
         elif name == "export" and any(
             variable_problem(w.partition("=")[0]) for w in words[1:]
@@ -532,8 +582,14 @@ def variable_problem(name: str) -> str:
 
 
 def variables_problem(of: dict[str, Any], document: dict[str, Any]) -> str:
-    """Why the pipeline's or the job's variables would change what it checks, or ""."""
-    given = {**(document.get("variables") or {}), **(of.get("variables") or {})}
+    """Why the variables the job runs with (the pipeline's, the workflow rules', the
+    job's own and its matrix's) would change what it checks, or ""."""
+    given = [*(document.get("variables") or {}), *(of.get("variables") or {})]
+    for rule in (document.get("workflow") or {}).get("rules") or []:
+        given += list(rule.get("variables") or {})
+    parallel = of.get("parallel")
+    for entry in (parallel.get("matrix") or []) if isinstance(parallel, dict) else []:
+        given += list(entry)
     for name in given:
         problem = variable_problem(str(name))
         if problem:
@@ -559,11 +615,16 @@ def job_problem(name: str, of: dict[str, Any]) -> str:
 # Programs, as a script line names them.
 
 PYTHON = re.compile(r"python(?:3(?:\.\d+)?)?")
-# Programs that run another one, and their options that take a value.
-WRAPPERS: dict[tuple[str, ...], set[str]] = {
-    ("uv", "run"): {"--group", "--with", "--python", "-p", "--extra"},
-    ("uvx",): {"--from", "--with", "--python", "-p"},
-    ("pipx", "run"): {"--spec", "--python"},
+# Programs that run another one: the options each may take before it, and whether
+# the option takes a value. Any other option (`uv run --directory`) may change what
+# runs, or where: such a line does not count as the check.
+WRAPPERS: dict[tuple[str, ...], dict[str, bool]] = {
+    ("uv", "run"): {
+        **dict.fromkeys(["--frozen", "--locked", "--no-sync", "--all-groups"], False),
+        **dict.fromkeys(["--group", "--with", "--python", "-p", "--extra"], True),
+    },
+    ("uvx",): dict.fromkeys(["--from", "--with", "--python", "-p"], True),
+    ("pipx", "run"): dict.fromkeys(["--spec", "--python"], True),
 }
 
 
@@ -571,12 +632,14 @@ def program(words: list[str]) -> list[str]:
     """The command a line runs, past ``python -m``, ``uv run`` and the like."""
     if len(words) >= 3 and PYTHON.fullmatch(words[0]) and words[1] == "-m":
         return program(words[2:])
-    for wrapper, valued in WRAPPERS.items():
+    for wrapper, options in WRAPPERS.items():
         if tuple(words[: len(wrapper)]) == wrapper:
             rest = words[len(wrapper) :]
             while rest and rest[0].startswith("-"):
-                option = rest.pop(0)
-                if option in valued and "=" not in option and rest:
+                option, equals, _ = rest.pop(0).partition("=")
+                if option not in options:
+                    return words
+                if options[option] and not equals and rest:
                     rest.pop(0)
             return program(rest)
     return words
@@ -594,6 +657,8 @@ class Tool:
     """Options that take one, as ``--opt value`` or ``--opt=value``."""
     paths: str = r"\.|(?:\./)?(?:src|tests)/?"
     """Paths it may be given (none means the configured ones)."""
+    covers: tuple[str, ...] = ("src", "tests")
+    """Paths that, given together (or ``.``), check the whole project."""
     needs: str = r""
     """An option it must be given."""
 
@@ -617,6 +682,12 @@ class Tool:
         outside = [path for path in paths if not re.fullmatch(self.paths, path)]
         if outside:
             return f"{self.title} is given {outside}: let it check the whole project"
+        given_paths = {os.path.normpath(path) for path in paths}
+        if paths and "." not in given_paths and not set(self.covers) <= given_paths:
+            return (
+                f"{self.title} is given only {paths}: let it check the whole project "
+                "(no path, or `.`)"
+            )
         if self.needs and not any(re.fullmatch(self.needs, word) for word in given):
             return f"{self.title} must be given {self.needs.replace('|', ' or ')}"
         return ""
@@ -665,5 +736,158 @@ IMAGE = re.compile(
 def image_of(of: dict[str, Any]) -> str:
     image = of.get("image")
     if isinstance(image, dict):
+        assert "entrypoint" not in image, (
+            f"image {image.get('name')} has its entrypoint replaced: the runner might "
+            "run that instead of the script; keep the image's own"
+        )
         image = image.get("name")
     return str(image or "")
+
+
+# Installs, as pip and uv read them.
+
+INSTALLERS = [("pip", "install"), ("pip3", "install"), ("uv", "pip", "install")]
+
+
+def install_of(words: list[str]) -> tuple[bool, set[str]] | None:
+    """Whether a command installs the project itself, and the dependency groups it
+    installs; None when it installs nothing."""
+    words = program(words)
+    if tuple(words[:2]) == ("uv", "sync"):
+        groups = {w.partition("=")[2] for w in words if w.startswith("--group=")}
+        return "--no-install-project" not in words, groups | {"dev"}
+    installer = next((i for i in INSTALLERS if tuple(words[: len(i)]) == i), None)
+    if installer is None:
+        return None
+    rest = words[len(installer) :]
+    project, groups = False, set()
+    for index, word in enumerate(rest):
+        following = rest[index + 1] if index + 1 < len(rest) else ""
+        if (
+            word in {".", "./"}
+            or (word in {"-e", "--editable"} and following in {".", "./"})
+            or word.startswith(("-e.", "--editable=."))
+        ):
+            project = True
+        elif word == "--group" and following:
+            groups.add(following)
+        elif word.startswith("--group="):
+            groups.add(word.partition("=")[2])
+    return project, groups
+
+
+# What a job that checks may run besides its checks: installs, and commands that
+# only print. Anything else (a link, a file written, a folder changed) could make a
+# check check something else.
+REPORTS = re.compile(
+    r"(?:echo|printf)\b.*"
+    r"|(?:python3?(?:\.\d+)?|pip3?|uv|ruff|mypy|pytest) (?:--version|-V)"
+    r"|(?:python3?(?:\.\d+)? -m )?pip3? (?:list|freeze|--version)"
+)
+# Files a check's output may be written to: its reports.
+REPORT_FILE = re.compile(r"[\w./-]+\.(?:json|xml|txt|log)")
+
+
+def assert_runs_only(name: str, *tools: Tool, document: dict[str, Any]) -> None:
+    """Job ``name`` runs nothing but installs, ``tools`` and commands that print,
+    and writes no file but its reports."""
+    for command in commands(job(name, document)):
+        words = program(command.words)
+        text = command.line.strip()
+        expanded = [w for w in command.words if re.search(r"\$\(|`", w)]
+        assert not expanded, (
+            f"the {name} job runs `{text}`, with a command inside a word: keep its "
+            "lines to plain commands"
+        )
+        is_tool = any(tuple(words[: len(t.words)]) == t.words for t in tools)
+        allowed = (
+            install_of(command.words) is not None
+            or is_tool
+            or REPORTS.fullmatch(" ".join(command.words)) is not None
+            or command.words[:1] in (["set"], ["true"])
+        )
+        assert allowed, (
+            f"the {name} job runs `{text}`, which is neither an install nor one of its "
+            "checks: a job that checks runs its checks, the installs they need, and "
+            "commands that print"
+        )
+        wrong = [
+            f for f in command.writes if not (is_tool and REPORT_FILE.fullmatch(f))
+        ]
+        assert not wrong, (
+            f"the {name} job's `{text}` writes {wrong}: a file written before a check "
+            "can change what it checks (a ruff.toml, a mypy.ini, a build.py)"
+        )
+
+
+# Durations, as GitLab reads `timeout:` and `expire_in:` (ChronicDuration): a
+# number of seconds, `h:mm:ss`, or numbers with units.
+
+DURATION_UNITS = {
+    "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
+    "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
+    "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
+    "d": 86400, "day": 86400, "days": 86400,
+    "w": 604800, "wk": 604800, "wks": 604800, "week": 604800, "weeks": 604800,
+    "mo": 2592000, "mos": 2592000, "month": 2592000, "months": 2592000,
+    "y": 31557600, "yr": 31557600, "yrs": 31557600, "year": 31557600,
+    "years": 31557600,
+}  # fmt: skip
+
+
+def seconds(duration: Any) -> float | None:
+    """The duration in seconds, or None when GitLab would not read it as one."""
+    if isinstance(duration, bool):
+        return None
+    if isinstance(duration, int | float):
+        return float(duration)
+    text = str(duration).strip().lower()
+    if re.fullmatch(r"\d+", text):
+        return float(text)
+    clock = re.fullmatch(r"(?:(\d+):)?(\d+):(\d{2})", text)
+    if clock:
+        hours, minutes, secs = (int(part or 0) for part in clock.groups())
+        return float(hours * 3600 + minutes * 60 + secs)
+    parts = re.findall(r"(\d+(?:\.\d+)?)\s*([a-z]+)", text)
+    rest = re.sub(r"\d+(?:\.\d+)?\s*[a-z]+|\band\b|[\s,]", "", text)
+    if not parts or rest or any(unit not in DURATION_UNITS for _, unit in parts):
+        return None
+    return sum(float(number) * DURATION_UNITS[unit] for number, unit in parts)
+
+
+# What GitLab refuses beyond its schema.
+
+
+def structure_problem(document: dict[str, Any]) -> str:
+    """What GitLab would refuse in the pipeline that its schema lets through, or ""."""
+    found = jobs(document)
+    order = stages(document)
+    for name, of in found.items():
+        stage = stage_of(of)
+        if stage not in order:
+            return (
+                f"the {name} job is in stage {stage}, which `stages:` does not list "
+                "(a job without `stage:` is in `test`): GitLab refuses the file"
+            )
+        image = of.get("image")
+        if isinstance(image, dict) and "entrypoint" in image:
+            return (
+                f"the {name} job's image has its entrypoint replaced: the runner might "
+                "run that instead of the script; keep the image's own"
+            )
+        if "script" not in of and "trigger" not in of:
+            return f"the {name} job has no `script:`: GitLab refuses the file"
+        for key in ("needs", "dependencies"):
+            for needed in of.get(key) or []:
+                other = needed.get("job") if isinstance(needed, dict) else needed
+                if other not in found:
+                    return (
+                        f"the {name} job's {key} names {other}, which is not a job: "
+                        "GitLab refuses the file"
+                    )
+                if order.index(stage_of(found[other])) > order.index(stage):
+                    return (
+                        f"the {name} job's {key} names {other}, of a later stage: "
+                        "GitLab refuses the file"
+                    )
+    return ""
