@@ -52,6 +52,7 @@ DEFAULT_KEYS = {
 TAMPERING_VARIABLE = re.compile(
     r"PYTEST_\w+|MYPY\w*|RUFF_\w+|PATH|PYTHON[A-Z]\w*|PIP_\w+|UV_\w+|VIRTUAL_ENV"
     r"|GIT_STRATEGY|GIT_CHECKOUT|GIT_CLONE_PATH|CI_BUILDS_DIR|CI_PROJECT_DIR"
+    r"|BASH_ENV|ENV|SHELLOPTS|BASHOPTS|IFS|CDPATH|GLOBIGNORE|PROMPT_COMMAND"
 )
 HARMLESS_VARIABLES = {
     "MYPY_FORCE_COLOR", "RUFF_OUTPUT_FORMAT", "RUFF_NO_CACHE", "PIP_CACHE_DIR",
@@ -354,6 +355,9 @@ def makes_pipeline(document: dict[str, Any], variables: dict[str, str]) -> bool:
     """Whether ``workflow: rules:`` make a pipeline for a push or event with these
     variables. A file without workflow rules makes one for every push."""
     rules = (document.get("workflow") or {}).get("rules")
+    # The file's own variables are read by the rules too, and win over GitLab's.
+    given = document.get("variables") or {}
+    variables = {**variables, **{str(k): value_of(v) for k, v in given.items()}}
     if rules is None:
         return variables["CI_PIPELINE_SOURCE"] != "merge_request_event"
     for rule in rules:
@@ -432,13 +436,25 @@ def script_lines(of: dict[str, Any]) -> list[str]:
     return [line for line in lines if line.strip() and not line.strip().startswith("#")]
 
 
+# `set` options that change only what bash prints or how it treats unset names.
+HARMLESS_OPTIONS = {"nounset", "xtrace", "verbose"}
+
+
 def set_options(words: list[str], script: Script) -> None:
+    """Follows ``set``: errexit and pipefail tracked, any other option but the
+    harmless ones (``-n`` runs nothing more) taken as changing the script."""
     for position, word in enumerate(words[1:], start=1):
         following = words[position + 1] if position + 1 < len(words) else ""
-        if word in {"-o", "+o"} and following in {"errexit", "pipefail"}:
-            setattr(script, following, word == "-o")
-        elif re.fullmatch(r"[-+][a-zA-Z]+", word) and "e" in word:
-            script.errexit = word.startswith("-")
+        if word in {"-o", "+o"}:
+            if following in {"errexit", "pipefail"}:
+                setattr(script, following, word == "-o")
+            elif following not in HARMLESS_OPTIONS:
+                script.changed = f"`{' '.join(words)}` before it changes how bash runs"
+        elif re.fullmatch(r"[-+][a-zA-Z]+", word):
+            if "e" in word:
+                script.errexit = word.startswith("-")
+            if set(word[1:]) - {"e", "u", "x", "v", "o"}:
+                script.changed = f"`{' '.join(words)}` before it changes how bash runs"
 
 
 def words_of(node: Any) -> list[str]:
@@ -481,6 +497,10 @@ def judge(node: Any, line: str, script: Script, why: str) -> None:
             )
         elif name == "set":
             set_options(words, script)
+        elif name in {"printf", "read", "mapfile", "readarray"} and (
+            name != "printf" or any(w.startswith("-v") for w in words[1:2])
+        ):
+            script.changed = f"`{line.strip()}` before it sets a variable"
         elif name == "export" and any(
             variable_problem(w.partition("=")[0]) for w in words[1:]
         ):
@@ -581,15 +601,40 @@ def variable_problem(name: str) -> str:
     return ""
 
 
+def value_of(value: Any) -> str:
+    """A variable's value, given plainly or as ``{value: ..., description: ...}``."""
+    return str(value.get("value", "") if isinstance(value, dict) else value)
+
+
+def variable_sources(
+    of: dict[str, Any], document: dict[str, Any]
+) -> list[dict[str, str]]:
+    """Every mapping of variables that may apply to the job, weakest first: the
+    pipeline's (as far as ``inherit: variables:`` takes them), each workflow rule's,
+    the job's own, and each combination of its matrix."""
+    inherit = (of.get("inherit") or {}).get("variables", True)
+    top = document.get("variables") or {}
+    taken = (
+        top
+        if inherit is True
+        else {k: v for k, v in top.items() if k in (inherit or [])}
+    )
+    sources = [taken]
+    sources += [
+        r.get("variables") or {}
+        for r in (document.get("workflow") or {}).get("rules") or []
+    ]
+    sources.append(of.get("variables") or {})
+    parallel = of.get("parallel")
+    for entry in (parallel.get("matrix") or []) if isinstance(parallel, dict) else []:
+        sources.append(dict(entry))
+    return [{str(k): value_of(v) for k, v in source.items()} for source in sources]
+
+
 def variables_problem(of: dict[str, Any], document: dict[str, Any]) -> str:
     """Why the variables the job runs with (the pipeline's, the workflow rules', the
     job's own and its matrix's) would change what it checks, or ""."""
-    given = [*(document.get("variables") or {}), *(of.get("variables") or {})]
-    for rule in (document.get("workflow") or {}).get("rules") or []:
-        given += list(rule.get("variables") or {})
-    parallel = of.get("parallel")
-    for entry in (parallel.get("matrix") or []) if isinstance(parallel, dict) else []:
-        given += list(entry)
+    given = [name for source in variable_sources(of, document) for name in source]
     for name in given:
         problem = variable_problem(str(name))
         if problem:
@@ -603,6 +648,11 @@ def job_problem(name: str, of: dict[str, Any]) -> str:
         return f"{name} has allow_failure: its failure leaves the pipeline green"
     if of.get("when", "on_success") not in {"on_success", "always"}:
         return f"{name} runs only `when: {of['when']}`: it must run in every pipeline"
+    if of.get("tags"):
+        return (
+            f"{name} asks for runners tagged {of['tags']}: these tests cannot know your "
+            "runners, and a tag no runner has leaves the job waiting; leave `tags:` out"
+        )
     for key in ("rules", "only", "except", "trigger"):
         if key in of:
             return (
@@ -621,11 +671,16 @@ PYTHON = re.compile(r"python(?:3(?:\.\d+)?)?")
 WRAPPERS: dict[tuple[str, ...], dict[str, bool]] = {
     ("uv", "run"): {
         **dict.fromkeys(["--frozen", "--locked", "--no-sync", "--all-groups"], False),
-        **dict.fromkeys(["--group", "--with", "--python", "-p", "--extra"], True),
+        **dict.fromkeys(["--group", "--with", "--extra"], True),
     },
-    ("uvx",): dict.fromkeys(["--from", "--with", "--python", "-p"], True),
-    ("pipx", "run"): dict.fromkeys(["--spec", "--python"], True),
+    ("uvx",): dict.fromkeys(["--from", "--with"], True),
+    ("pipx", "run"): dict.fromkeys(["--spec"], True),
 }
+# What an install may name: a distribution from the index, perhaps with a version,
+# never a path or a URL (a local package could put its own `ruff` on PATH).
+REQUIREMENT = re.compile(
+    r"[A-Za-z0-9][\w.-]*(?:\[[\w,-]+\])?(?:[=<>!~]=?[\w.*+!-]+,?)*"
+)
 
 
 def program(words: list[str]) -> list[str]:
@@ -636,11 +691,13 @@ def program(words: list[str]) -> list[str]:
         if tuple(words[: len(wrapper)]) == wrapper:
             rest = words[len(wrapper) :]
             while rest and rest[0].startswith("-"):
-                option, equals, _ = rest.pop(0).partition("=")
+                option, equals, value = rest.pop(0).partition("=")
                 if option not in options:
                     return words
                 if options[option] and not equals and rest:
-                    rest.pop(0)
+                    value = rest.pop(0)
+                if options[option] and not REQUIREMENT.fullmatch(value):
+                    return words
             return program(rest)
     return words
 
@@ -776,11 +833,51 @@ def install_of(words: list[str]) -> tuple[bool, set[str]] | None:
     return project, groups
 
 
+# Options of an install that change only how it reports, or what it upgrades; and
+# those that take a value. Any other (`--target`, `-r file`, `--index-url`) could
+# install something other than what the project names.
+INSTALL_FLAGS = {
+    "-U", "--upgrade", "-q", "--quiet", "-v", "--verbose", "--no-cache-dir",
+    "--disable-pip-version-check", "--no-input", "--all-groups", "--frozen",
+    "--locked", "--no-progress",
+}  # fmt: skip
+INSTALL_VALUED = {
+    "-e", "--editable", "--group", "--progress-bar", "--root-user-action",
+    "--upgrade-strategy", "--python", "-p",
+}  # fmt: skip
+
+
+def install_problem(words: list[str]) -> str:
+    """Why an install command could install something the project does not name
+    (a path, a URL, a file of requirements, another index), or ""."""
+    words = program(words)
+    start = 2 if tuple(words[:2]) == ("uv", "sync") else next(
+        (len(i) for i in INSTALLERS if tuple(words[: len(i)]) == i), 0
+    )  # fmt: skip
+    rest = words[start:]
+    while rest:
+        word = rest.pop(0)
+        option, equals, value = word.partition("=")
+        if option in INSTALL_VALUED:
+            value = value if equals else (rest.pop(0) if rest else "")
+            if option in {"-e", "--editable"} and value not in {".", "./"}:
+                return f"`{' '.join(words)}` installs {value} in editable mode"
+        elif word.startswith("-"):
+            if word not in INSTALL_FLAGS:
+                return f"`{' '.join(words)}`: {word} may install from elsewhere"
+        elif word not in {".", "./"} and not REQUIREMENT.fullmatch(word):
+            return (
+                f"`{' '.join(words)}` installs {word}, which is not a distribution "
+                "from the index: a local package could replace a check's command"
+            )
+    return ""
+
+
 # What a job that checks may run besides its checks: installs, and commands that
 # only print. Anything else (a link, a file written, a folder changed) could make a
 # check check something else.
 REPORTS = re.compile(
-    r"(?:echo|printf)\b.*"
+    r"echo\b.*|printf (?!-v).*"
     r"|(?:python3?(?:\.\d+)?|pip3?|uv|ruff|mypy|pytest) (?:--version|-V)"
     r"|(?:python3?(?:\.\d+)? -m )?pip3? (?:list|freeze|--version)"
 )
@@ -800,6 +897,9 @@ def assert_runs_only(name: str, *tools: Tool, document: dict[str, Any]) -> None:
             "lines to plain commands"
         )
         is_tool = any(tuple(words[: len(t.words)]) == t.words for t in tools)
+        if install_of(command.words) is not None:
+            problem = install_problem(command.words)
+            assert not problem, f"the {name} job: {problem}"
         allowed = (
             install_of(command.words) is not None
             or is_tool
@@ -817,6 +917,14 @@ def assert_runs_only(name: str, *tools: Tool, document: dict[str, Any]) -> None:
         assert not wrong, (
             f"the {name} job's `{text}` writes {wrong}: a file written before a check "
             "can change what it checks (a ruff.toml, a mypy.ini, a build.py)"
+        )
+    after = commands({"script": job(name, document).get("after_script")})
+    for command in after:
+        prints = REPORTS.fullmatch(" ".join(command.words)) is not None
+        only_prints = prints and not command.writes
+        assert only_prints, (
+            f"the {name} job's after_script runs `{command.line.strip()}`: it runs after "
+            "the checks and before the artifacts are kept, so it may only print"
         )
 
 
