@@ -25,7 +25,7 @@ import re
 import subprocess
 import sys
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -275,21 +275,21 @@ class Expression:
         self.position += 1
         return token
 
-    def either(self) -> Any:
-        value = self.both()
-        while self.peek() == ("op", "||"):
+    def joined(self, op: str, part: Callable[[], Any]) -> Any:
+        """Parts joined by ``op`` (``||`` or ``&&``), each read in full, so that
+        every operand is parsed whatever the value before it."""
+        value = part()
+        while self.peek() == ("op", op):
             self.take()
-            other = self.both()
-            value = value or other
+            other = part()
+            value = (value or other) if op == "||" else (value and other)
         return value
 
+    def either(self) -> Any:
+        return self.joined("||", self.both)
+
     def both(self) -> Any:
-        value = self.comparison()
-        while self.peek() == ("op", "&&"):
-            self.take()
-            other = self.comparison()
-            value = value and other
-        return value
+        return self.joined("&&", self.comparison)
 
     def comparison(self) -> Any:
         left = self.operand()
