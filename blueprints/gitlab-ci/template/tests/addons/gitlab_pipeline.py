@@ -144,9 +144,17 @@ def load(path: Path = PIPELINE) -> dict[str, Any]:
     return resolved
 
 
+_SCHEMA_PROBLEMS: dict[tuple[Path, bytes], str] = {}
+"""``schema_problem``'s answers by the file and its bytes: every test reads the file through
+it, and one run of the checker costs more than most tests."""
+
+
 def schema_problem(path: Path = PIPELINE) -> str:
     """What GitLab's published JSON schema of ``.gitlab-ci.yml`` (shipped with
     check-jsonschema) finds wrong in the file, or ""."""
+    before = path.read_bytes() if path.is_file() else b""
+    if (path, before) in _SCHEMA_PROBLEMS:
+        return _SCHEMA_PROBLEMS[path, before]
     result = subprocess.run(
         [
             sys.executable, "-m", "check_jsonschema", "--builtin-schema",
@@ -154,7 +162,11 @@ def schema_problem(path: Path = PIPELINE) -> str:
         ],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
-    return "" if result.returncode == 0 else (result.stdout + result.stderr).strip()
+    problem = "" if result.returncode == 0 else (result.stdout + result.stderr).strip()
+    # Kept only for the bytes the checker read: a file changed meanwhile is read again.
+    if path.is_file() and path.read_bytes() == before:
+        _SCHEMA_PROBLEMS[path, before] = problem
+    return problem
 
 
 def merged(under: Any, over: Any) -> Any:
