@@ -255,6 +255,7 @@ fn run_file(name: &str, file: &CheatFile) -> Vec<String> {
             undo(&project);
             crate::costs::charge_task("cheats", &cheat.task, started);
         }
+        crate::practise::keep_mypy_cache(&project);
     }
     problems
 }

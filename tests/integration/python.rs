@@ -106,6 +106,10 @@ fn ruff() -> &'static Path {
 /// not declare. The venvs are relocatable (their scripts find their Python beside
 /// themselves, so they run from a copy) and live in one temporary folder beside the
 /// projects', since hard links cannot cross file systems; it is removed when the run ends.
+/// Held while a venv is copied or a cache added to one (`practise::keep_mypy_cache`), so no
+/// copy takes a file half written.
+pub(crate) static VENV_FILES: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 pub(crate) fn dependencies(project: &Path, label: &str) -> PathBuf {
     type Made = std::sync::Arc<OnceLock<PathBuf>>;
     static ROOT: OnceLock<tempfile::TempDir> = OnceLock::new();
@@ -148,6 +152,7 @@ pub(crate) fn dependencies(project: &Path, label: &str) -> PathBuf {
     made.get_or_init(|| {
         let venv = dir.join("venv");
         let copied = start.is_some_and(|from| {
+            let _copying = VENV_FILES.lock().unwrap();
             Command::new("cp")
                 .arg("-al")
                 .arg(from)
@@ -240,8 +245,9 @@ pub(crate) fn lint_problems(label: &str, project: &Path, bin: &Path) -> Vec<Stri
 }
 
 /// The checks of a solved project: its lints, mypy as the project configures it (with the
-/// project's venv, `bin`), then packaging, workflows and images. `scratch` takes the built
-/// distributions and mypy's cache.
+/// project's venv, `bin`, and its cache in that venv, where the quality and github-ci tests
+/// keep theirs: see `practise::keep_mypy_cache`), then packaging, workflows and images.
+/// `scratch` takes the built distributions.
 pub(crate) fn solved_problems(
     label: &str,
     project: &Path,
@@ -255,7 +261,7 @@ pub(crate) fn solved_problems(
         "mypy",
         Command::new(bin.join("mypy"))
             .current_dir(project)
-            .env("MYPY_CACHE_DIR", scratch.join("mypy-cache")),
+            .env("MYPY_CACHE_DIR", bin.parent().unwrap().join(".mypy_cache")),
     );
     check_solved_statics(&mut problems, label, project, scratch);
     problems
