@@ -146,11 +146,11 @@ static TEMPLATES: Mutex<BTreeMap<PathBuf, PathBuf>> = Mutex::new(BTreeMap::new()
 /// that the projects copied from it later, or from a venv made from it, start warm: a cold
 /// mypy run on a project with pandas or MLflow takes 10 to 18 s of CPU, a warm one under 1 s.
 ///
-/// A file the venv already has is kept, and no venv is copied while a cache is added: mypy writes
-/// each cache file anew (never in place, so the hard-linked copies do not share a change) and
-/// checks each cached module against its source, its options and its data file before it
-/// trusts it, so a cache from another project can make mypy faster, never its verdict
-/// different. Call it once the project's checks are done.
+/// A file the venv already has is kept, and no venv is copied while a cache is added. mypy
+/// writes each cache file anew (never in place, so the hard-linked copies do not share a
+/// change) and checks each cached module against its source, its options and its data file
+/// before it trusts it, so a cache from another project can make mypy faster, never its
+/// verdict different. Call it once the project's checks are done.
 pub(crate) fn keep_mypy_cache(project: &Path) {
     let cache = project.join(".venv/.mypy_cache");
     let Some(template) = TEMPLATES.lock().unwrap().get(project).cloned() else {

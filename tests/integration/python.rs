@@ -95,6 +95,10 @@ fn ruff() -> &'static Path {
     })
 }
 
+/// Held while a venv is copied or a cache added to one (`practise::keep_mypy_cache`), so no
+/// copy takes a file half written.
+pub(crate) static VENV_FILES: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// A venv holding exactly the locked dependencies of `project` (its dependencies and its
 /// `dev` group, resolved by `uv pip compile`) and not the project itself, to be copied as
 /// hard links into the project (`practise::install`).
@@ -106,10 +110,6 @@ fn ruff() -> &'static Path {
 /// not declare. The venvs are relocatable (their scripts find their Python beside
 /// themselves, so they run from a copy) and live in one temporary folder beside the
 /// projects', since hard links cannot cross file systems; it is removed when the run ends.
-/// Held while a venv is copied or a cache added to one (`practise::keep_mypy_cache`), so no
-/// copy takes a file half written.
-pub(crate) static VENV_FILES: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
 pub(crate) fn dependencies(project: &Path, label: &str) -> PathBuf {
     type Made = std::sync::Arc<OnceLock<PathBuf>>;
     static ROOT: OnceLock<tempfile::TempDir> = OnceLock::new();
