@@ -265,18 +265,13 @@ fn python_every_cheat_fails_its_task() {
     // uv comes from the tools venv, which the first Python test of a run installs.
     crate::python::tools();
     let mut files = cheat_files();
-    // The files with the most cheats first, so the threads end close together.
+    // The files with the most cheats first, so the two threads end close together.
     files.sort_by_key(|(_, file)| std::cmp::Reverse(file.cheat.len()));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let problems = std::sync::Mutex::new(Vec::new());
-    // Three files at a time on two cores. A check is mostly one Python process, but many
-    // wait: a cheat that breaks a timeout or a retry waits seconds for each attempt, and
-    // a database add-on's check waits for its server to start. The cost table of one
-    // clean run (2 threads) showed the microservices cheats 1122 s on the clock for 237 s
-    // of CPU. This test is the suite's longest, so its wall time is the suite's; a third
-    // thread fills those waits with another file's work.
+    // Two files at a time: a check is mostly one Python process.
     std::thread::scope(|s| {
-        for _ in 0..3 {
+        for _ in 0..2 {
             s.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
