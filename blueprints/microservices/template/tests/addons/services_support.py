@@ -47,7 +47,11 @@ class _Server(ThreadingHTTPServer):
 def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     """Serve ``handler`` on a free local port; yields the base URL."""
     server = _Server(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop to look again: at the default half a second
+    # a look, every test that serves a page would end half a second late.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -61,6 +65,7 @@ class Pages:
 
     ``/ok``: a page with a title. ``/redirect``: a 302 to ``/ok``.
     ``/flaky/<n>/<name>``: 503 for the first ``n`` hits, then a page.
+    ``/flaky-redirect/<n>/<name>``: 503 for the first ``n`` hits, then ``/redirect``.
     ``/status/<code>/<name>``: always that status. ``/slow/<name>``: answers
     after ``hang`` seconds. ``/drop/<name>``: closes the connection unanswered.
     """
@@ -105,6 +110,11 @@ class Pages:
                     self._answer(200, page)
                 elif parts[0] == "redirect":
                     self._answer(302, b"", Location="/ok")
+                elif parts[0] == "flaky-redirect":
+                    if seen <= int(parts[1]):
+                        self._answer(503, b"<title>Busy</title>")
+                    else:
+                        self._answer(302, b"", Location="/ok")
                 elif parts[0] == "flaky":
                     if seen <= int(parts[1]):
                         self._answer(503, b"<title>Busy</title>")
